@@ -1,0 +1,1 @@
+//! risky (in progress)

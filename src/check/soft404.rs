@@ -1,0 +1,1 @@
+//! soft404 (in progress)

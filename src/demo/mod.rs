@@ -1,0 +1,1 @@
+//! Demo site (in progress)

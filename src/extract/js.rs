@@ -1,0 +1,2 @@
+//! Script-derived URLs: `location` redirects, `window.open`, TRS `createPageHTML`,
+//! Hanweb datastore records.

@@ -1,0 +1,31 @@
+//! Report: typed rows → CSV files, summary.json, report.html; run history and diffs.
+//!
+//! One task owns the writers of a run ([`writer::RunWriter`]); findings and rows
+//! arrive over a channel and are written as the crawl goes, so a killed run keeps
+//! everything it found.
+
+pub mod csv;
+pub mod rows;
+pub mod writer;
+
+/// Header language of CSV files and labels of the HTML report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Chinese headers (default).
+    #[default]
+    Zh,
+    /// English headers.
+    En,
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "zh" => Ok(Lang::Zh),
+            "en" => Ok(Lang::En),
+            other => Err(format!("unknown language `{other}` (zh or en)")),
+        }
+    }
+}

@@ -1,0 +1,461 @@
+//! Rules: the TOML data that says what to audit and how (SPEC.md "Rules").
+//!
+//! Input: a site file (`rules/<site>.toml`) plus the built-in national defaults
+//! and word lists (`rules/defaults/`, embedded in the binary). Output: a
+//! validated, compiled [`Rules`] — regexes compiled, URLs parsed, hosts
+//! normalised — built once before any network I/O. Every mistake in a file is a
+//! [`RulesError`] naming the file, line and key.
+
+pub mod columns;
+pub mod content;
+pub mod scoring;
+pub mod words;
+
+use regex::Regex;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+use url::Url;
+
+/// A problem in a rules file. The message names the file, and the line and key where known.
+#[derive(Debug, Error)]
+pub enum RulesError {
+    /// The file could not be read.
+    #[error("{path}: cannot read rules file: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// TOML syntax, an unknown key or a wrong type (toml's message carries line and key).
+    #[error("{path}:{line}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line, 0 when unknown.
+        line: usize,
+        /// What is wrong, naming the key.
+        message: String,
+    },
+    /// A value that parses but is not valid (bad regex, bad URL, bad date …).
+    #[error("{path}:{line}: key `{key}`: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the key, 0 when unknown.
+        line: usize,
+        /// The dotted key.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// `[site]`: what the site is.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteSection {
+    /// Human name, e.g. 上海市知识产权局.
+    pub name: String,
+    /// Short id used as the reports folder name; derived from the first host when empty.
+    pub id: String,
+    /// Where the crawl starts. The first one is the homepage.
+    pub start_urls: Vec<String>,
+    /// Hosts whose pages are crawled (start URL hosts are always included).
+    pub own_hosts: Vec<String>,
+    /// Hosts that must never be linked (CMS preview, staging): links to them are wrong links.
+    pub forbidden_hosts: Vec<String>,
+    /// Private-range hosts or IPs the crawler may connect to (besides `--resolve` mappings).
+    pub allow_private: Vec<String>,
+    /// Regexes: only internal URLs matching one of these are crawled (empty: all).
+    pub include: Vec<String>,
+    /// Regexes: internal URLs matching one of these are checked but not crawled.
+    pub exclude: Vec<String>,
+    /// Regexes: URLs matching one of these are neither checked nor crawled.
+    pub ignore: Vec<String>,
+}
+
+/// `[crawl]`: politeness and limits. Every value can be overridden on the command line.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CrawlSection {
+    /// Requests in flight over all hosts.
+    pub max_concurrency: usize,
+    /// Requests in flight to one host.
+    pub host_concurrency: usize,
+    /// Minimum milliseconds between two request starts to one host.
+    pub host_interval_ms: u64,
+    /// Whole-request timeout (headers and body), seconds.
+    pub timeout_secs: u64,
+    /// Connect timeout, seconds.
+    pub connect_timeout_secs: u64,
+    /// Retries for transient failures (timeouts, 5xx, 429, resets).
+    pub retries: u32,
+    /// First backoff between retries, milliseconds (doubles each retry).
+    pub backoff_ms: u64,
+    /// Longest `Retry-After` honoured, seconds; a longer one ends as a suspected finding.
+    pub max_retry_after_secs: u64,
+    /// Redirects followed before a link counts as broken.
+    pub max_redirects: usize,
+    /// Deepest link depth crawled from the start URLs.
+    pub max_depth: u32,
+    /// Most pages crawled in a run.
+    pub max_pages: usize,
+    /// Most bytes read of one page (after decompression); the rest is ignored.
+    pub max_page_bytes: usize,
+    /// Most URLs crawled per URL pattern (digits collapsed, query keys kept).
+    pub max_urls_per_pattern: usize,
+    /// Most links taken from one page.
+    pub max_links_per_page: usize,
+    /// Respect robots.txt on the own hosts (turn off for one's own site).
+    pub respect_robots: bool,
+    /// Check external links (one request each; never crawled).
+    pub check_external: bool,
+    /// The User-Agent sent; it names the auditor.
+    pub user_agent: String,
+}
+
+impl Default for CrawlSection {
+    fn default() -> Self {
+        CrawlSection {
+            max_concurrency: 16,
+            host_concurrency: 4,
+            host_interval_ms: 100,
+            timeout_secs: 20,
+            connect_timeout_secs: 10,
+            retries: 2,
+            backoff_ms: 500,
+            max_retry_after_secs: 60,
+            max_redirects: 10,
+            max_depth: 50,
+            max_pages: 200_000,
+            max_page_bytes: 10 * 1024 * 1024,
+            max_urls_per_pattern: 20_000,
+            max_links_per_page: 5_000,
+            respect_robots: true,
+            check_external: true,
+            user_agent: concat!(
+                "zwgk-audit/",
+                env!("CARGO_PKG_VERSION"),
+                " (government website audit; +https://github.com/zwgk-audit)"
+            )
+            .to_string(),
+        }
+    }
+}
+
+/// `[thresholds]`: when a finding is raised and when a run fails.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ThresholdsSection {
+    /// A page slower than this many milliseconds is a `slow_page`.
+    pub slow_page_ms: u64,
+    /// The lowest severity that makes the run exit 1: `error`, `warning`, `info` or `new`.
+    pub fail_on: String,
+}
+
+impl Default for ThresholdsSection {
+    fn default() -> Self {
+        ThresholdsSection {
+            slow_page_ms: 10_000,
+            fail_on: "error".into(),
+        }
+    }
+}
+
+/// The whole site file as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RulesFile {
+    /// `[site]`
+    pub site: SiteSection,
+    /// `[crawl]`
+    pub crawl: CrawlSection,
+    /// `[thresholds]`
+    pub thresholds: ThresholdsSection,
+    /// `[words]`: extra or replacement word lists.
+    pub words: words::WordsSection,
+    /// `[portal]` and `[[columns]]`: the required columns.
+    pub portal: columns::PortalSection,
+    /// `[[columns]]`
+    pub columns: Vec<columns::ColumnRule>,
+    /// `[content]`: privacy, forbidden text, accessibility switches.
+    pub content: content::ContentSection,
+    /// `[scoring]`: national indicator numbers (defaults from the national pack).
+    pub scoring: scoring::ScoringSection,
+}
+
+/// Validated, compiled rules: what the engine uses.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// The file the rules came from (None for `crawl URL` without rules).
+    pub path: Option<PathBuf>,
+    /// Site name.
+    pub name: String,
+    /// Reports folder id.
+    pub id: String,
+    /// Start URLs (at least one).
+    pub start_urls: Vec<Url>,
+    /// Own hosts, lower-case, with `host` or `host:port` as written.
+    pub own_hosts: Vec<String>,
+    /// Forbidden hosts, lower-case.
+    pub forbidden_hosts: Vec<String>,
+    /// Private hosts/IPs explicitly allowed.
+    pub allow_private: Vec<String>,
+    /// Include regexes.
+    pub include: Vec<Regex>,
+    /// Exclude regexes.
+    pub exclude: Vec<Regex>,
+    /// Ignore regexes.
+    pub ignore: Vec<Regex>,
+    /// Crawl settings.
+    pub crawl: CrawlSection,
+    /// Thresholds.
+    pub thresholds: ThresholdsSection,
+    /// Compiled word lists.
+    pub words: words::Words,
+    /// Compiled column rules.
+    pub columns: columns::Columns,
+    /// Content check settings.
+    pub content: content::Content,
+    /// Scoring numbers.
+    pub scoring: scoring::ScoringSection,
+}
+
+impl Rules {
+    /// Loads and validates a rules file.
+    pub fn load(path: &Path) -> Result<Rules, RulesError> {
+        let text = std::fs::read_to_string(path).map_err(|source| RulesError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Rules::from_toml(&text, path)
+    }
+
+    /// Parses and validates rules text; `path` names the file in errors and
+    /// anchors relative paths.
+    pub fn from_toml(text: &str, path: &Path) -> Result<Rules, RulesError> {
+        let file: RulesFile = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| line_of(text, s.start))
+                .unwrap_or_default();
+            RulesError::Parse {
+                path: path.to_path_buf(),
+                line,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        let ctx = Ctx { path, text };
+        Rules::compile(file, &ctx, Some(path.to_path_buf()))
+    }
+
+    /// Rules for a bare `crawl URL` run: that URL, its host, all defaults.
+    pub fn for_url(url: &str) -> Result<Rules, RulesError> {
+        let file = RulesFile {
+            site: SiteSection {
+                start_urls: vec![url.to_string()],
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let ctx = Ctx {
+            path: Path::new("<command line>"),
+            text: "",
+        };
+        Rules::compile(file, &ctx, None)
+    }
+
+    fn compile(file: RulesFile, ctx: &Ctx, path: Option<PathBuf>) -> Result<Rules, RulesError> {
+        let mut start_urls = Vec::new();
+        if file.site.start_urls.is_empty() {
+            return Err(ctx.invalid("site.start_urls", "at least one start URL is required"));
+        }
+        for (i, s) in file.site.start_urls.iter().enumerate() {
+            let u = Url::parse(s.trim()).map_err(|e| {
+                ctx.invalid(
+                    "site.start_urls",
+                    &format!("entry {} `{s}` is not a URL: {e}", i + 1),
+                )
+            })?;
+            if !matches!(u.scheme(), "http" | "https") || u.host_str().is_none() {
+                return Err(ctx.invalid(
+                    "site.start_urls",
+                    &format!("`{s}` must be an http:// or https:// URL with a host"),
+                ));
+            }
+            start_urls.push(u);
+        }
+        let mut own_hosts: Vec<String> = file
+            .site
+            .own_hosts
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect();
+        for u in &start_urls {
+            if let Some(h) = u.host_str() {
+                let h = h.to_ascii_lowercase();
+                if !own_hosts.contains(&h) {
+                    own_hosts.push(h);
+                }
+            }
+        }
+        let id = if file.site.id.trim().is_empty() {
+            sanitize_id(start_urls[0].host_str().unwrap_or("site"))
+        } else {
+            let id = file.site.id.trim();
+            if !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+            {
+                return Err(ctx.invalid(
+                    "site.id",
+                    "use only ASCII letters, digits, '-', '_' and '.' (it names a folder)",
+                ));
+            }
+            id.to_string()
+        };
+        let name = if file.site.name.trim().is_empty() {
+            id.clone()
+        } else {
+            file.site.name.trim().to_string()
+        };
+        let c = &file.crawl;
+        for (key, v) in [
+            ("crawl.max_concurrency", c.max_concurrency),
+            ("crawl.host_concurrency", c.host_concurrency),
+            ("crawl.max_pages", c.max_pages),
+            ("crawl.max_page_bytes", c.max_page_bytes),
+            ("crawl.max_urls_per_pattern", c.max_urls_per_pattern),
+            ("crawl.max_links_per_page", c.max_links_per_page),
+        ] {
+            if v == 0 {
+                return Err(ctx.invalid(key, "must be at least 1"));
+            }
+        }
+        if c.timeout_secs == 0 {
+            return Err(ctx.invalid("crawl.timeout_secs", "must be at least 1"));
+        }
+        if !matches!(
+            file.thresholds.fail_on.as_str(),
+            "error" | "warning" | "info" | "new"
+        ) {
+            return Err(ctx.invalid(
+                "thresholds.fail_on",
+                "must be one of error, warning, info, new",
+            ));
+        }
+        let words = words::Words::compile(&file.words, ctx)?;
+        let columns = columns::Columns::compile(&file.portal, &file.columns, ctx)?;
+        let content = content::Content::compile(&file.content, ctx)?;
+        file.scoring.validate(ctx)?;
+        Ok(Rules {
+            path,
+            name,
+            id,
+            start_urls,
+            own_hosts,
+            forbidden_hosts: lower(&file.site.forbidden_hosts),
+            allow_private: lower(&file.site.allow_private),
+            include: ctx.regexes("site.include", &file.site.include)?,
+            exclude: ctx.regexes("site.exclude", &file.site.exclude)?,
+            ignore: ctx.regexes("site.ignore", &file.site.ignore)?,
+            crawl: file.crawl,
+            thresholds: file.thresholds,
+            words,
+            columns,
+            content,
+            scoring: file.scoring,
+        })
+    }
+
+    /// The homepage (the first start URL).
+    pub fn homepage(&self) -> &Url {
+        &self.start_urls[0]
+    }
+}
+
+fn lower(v: &[String]) -> Vec<String> {
+    v.iter().map(|s| s.trim().to_ascii_lowercase()).collect()
+}
+
+/// Makes a folder-safe id from a host name.
+pub fn sanitize_id(s: &str) -> String {
+    let id: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if id.is_empty() { "site".into() } else { id }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// Where a rules file is being compiled: names the file and finds key lines in errors.
+pub struct Ctx<'a> {
+    /// The file.
+    pub path: &'a Path,
+    /// Its text (for finding the line of a key).
+    pub text: &'a str,
+}
+
+impl Ctx<'_> {
+    /// An `Invalid` error for `key`, with the line where its last segment is written.
+    pub fn invalid(&self, key: &str, message: &str) -> RulesError {
+        RulesError::Invalid {
+            path: self.path.to_path_buf(),
+            line: self.line_of_key(key),
+            key: key.to_string(),
+            message: message.to_string(),
+        }
+    }
+
+    /// The first line on which the last segment of a dotted key is assigned (0 if not found).
+    pub fn line_of_key(&self, key: &str) -> usize {
+        let last = key.rsplit('.').next().unwrap_or(key);
+        let last = last.split('[').next().unwrap_or(last);
+        for (i, line) in self.text.lines().enumerate() {
+            let t = line.trim_start();
+            if let Some(rest) = t.strip_prefix(last) {
+                if rest.trim_start().starts_with('=') {
+                    return i + 1;
+                }
+            }
+        }
+        0
+    }
+
+    /// Compiles a list of regexes, naming the key and entry on failure.
+    pub fn regexes(&self, key: &str, list: &[String]) -> Result<Vec<Regex>, RulesError> {
+        list.iter()
+            .map(|p| {
+                Regex::new(p).map_err(|e| {
+                    self.invalid(key, &format!("bad regex `{p}`: {}", first_line(&e.to_string())))
+                })
+            })
+            .collect()
+    }
+
+    /// Resolves a path relative to the rules file's folder.
+    pub fn relative(&self, p: &str) -> PathBuf {
+        let p = Path::new(p);
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.path.parent().unwrap_or(Path::new(".")).join(p)
+        }
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().last().unwrap_or(s).trim().to_string()
+}

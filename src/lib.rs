@@ -7,7 +7,9 @@
 //! [`report`] writes them as the crawl goes. [`rules`] is the data that drives
 //! it all; [`demo`] is the built-in sample bureau site.
 
+pub mod audit;
 pub mod check;
+pub mod cli;
 pub mod crawl;
 pub mod demo;
 pub mod extract;

@@ -5,10 +5,10 @@
 //! crawler only derived it from a script. The crawl resolves them against the
 //! page's base URL at the stage boundary.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a link came from in the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Element {
     /// `<a href>`
     A,
@@ -113,7 +113,7 @@ impl Element {
 }
 
 /// How a link came to be known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Origin {
     /// Written in the markup or CSS: a visitor's browser follows or loads it.
     Markup,

@@ -7,7 +7,7 @@ use crate::rules::Rules;
 use serde::Serialize;
 
 /// What one page tells about columns (small: kept after the page is dropped).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct PageObservation {}
 
 /// Looks at one page; runs on the page's task while the document is alive.
@@ -48,7 +48,11 @@ impl ColumnTracker {
     /// Records a link seen on a page (portal navigation is found this way).
     pub fn link(&mut self, _page: &str, _target: &str, _text: &str) {}
     /// Judges every required column as of `today`.
-    pub fn finish(&mut self, _rules: &Rules, _today: chrono::NaiveDate) -> (Vec<Finding>, Vec<ColumnRow>) {
+    pub fn finish(
+        &mut self,
+        _rules: &Rules,
+        _today: chrono::NaiveDate,
+    ) -> (Vec<Finding>, Vec<ColumnRow>) {
         (Vec::new(), Vec::new())
     }
 }

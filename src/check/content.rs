@@ -9,3 +9,22 @@ use crate::rules::Rules;
 pub fn check(_view: &PageView, _rules: &Rules) -> Vec<Finding> {
     Vec::new()
 }
+
+/// Text a visitor sees (scripts and styles left out).
+pub fn visible_text(doc: &scraper::Html) -> String {
+    let mut out = String::new();
+    for node in doc.tree.root().descendants() {
+        if let Some(t) = node.value().as_text() {
+            let hidden = node.ancestors().any(|a| {
+                a.value().as_element().is_some_and(|e| {
+                    matches!(e.name(), "script" | "style" | "noscript" | "template")
+                })
+            });
+            if !hidden {
+                out.push_str(t);
+                out.push(' ');
+            }
+        }
+    }
+    out
+}

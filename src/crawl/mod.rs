@@ -1,1 +1,617 @@
-//! Crawl (in progress)
+//! Crawl: the coordinator of a run.
+//!
+//! One loop owns the state: the frontier, every target URL seen (each checked
+//! at most once per run), the link occurrences waiting for their target's
+//! outcome, and the column tracker. Work runs in a bounded task set
+//! ([`task::run`]), politeness lives in the shared [`hosts::HostPool`], and rows
+//! leave through the report channel as soon as they are known. Invariants: a
+//! URL is fetched at most once per run; a URL only derived from a script never
+//! produces a finding; a wrong link is never fetched.
+
+pub mod client;
+pub mod fetch;
+pub mod frontier;
+pub mod hosts;
+pub mod job;
+pub mod journal;
+pub mod resolve;
+pub mod task;
+
+use crate::check::columns::{ColumnRow, ColumnTracker};
+use crate::check::links::{broken, link_status};
+use crate::check::mixed_content;
+use crate::check::wrong_link::{self, HostPolicy, RawClass};
+use crate::extract::resolve::normalize;
+use crate::finding::{Certainty, Finding, FindingKind, Severity};
+use crate::link::{Element, Origin};
+use crate::report::rows::{LinkRow, PageRow};
+use crate::report::writer::{ReportEvent, ReportSender};
+use crate::rules::Rules;
+use frontier::Frontier;
+use job::{FoundLink, Job, JobResult, Mode, Outcome, anchor_hash};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+use tokio::task::JoinSet;
+use url::Url;
+
+/// How progress is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// A progress bar (stderr is a terminal).
+    Bar,
+    /// A log line every few seconds (cron, CI).
+    Log,
+    /// Nothing.
+    Quiet,
+}
+
+/// What the crawl hands back.
+#[derive(Debug, Default)]
+pub struct CrawlStats {
+    /// Pages fetched (HTML).
+    pub pages: u64,
+    /// Unique URLs checked.
+    pub checked_urls: u64,
+    /// Link occurrences recorded.
+    pub links: u64,
+    /// Why the start URLs could not be audited (all of them failed).
+    pub start_unreachable: Option<String>,
+    /// Whether the run was stopped early (Ctrl-C, SIGTERM).
+    pub interrupted: bool,
+    /// Caps that bit.
+    pub caps: Vec<String>,
+    /// Column findings and columns.csv rows.
+    pub columns: Vec<ColumnRow>,
+    /// The tracker, for veto counters.
+    pub tracker: Option<ColumnTracker>,
+}
+
+struct Occ {
+    page: Arc<str>,
+    target: Box<str>,
+    text: Box<str>,
+    element: Element,
+    origin: Origin,
+    fragment: Option<Box<str>>,
+}
+
+struct Target {
+    depth: u32,
+    mode: Mode,
+    done: Option<Arc<Outcome>>,
+    waiting: Vec<Occ>,
+}
+
+/// The coordinator state of one run.
+pub struct Crawl {
+    rules: Arc<Rules>,
+    policy: HostPolicy,
+    tx: ReportSender,
+    targets: HashMap<String, Target>,
+    frontier: Frontier,
+    tracker: ColumnTracker,
+    journal: Option<journal::Journal>,
+    replay: HashMap<String, JobResult>,
+    start_keys: Vec<String>,
+    start_errors: Vec<String>,
+    stats: CrawlStats,
+    max_depth: u32,
+}
+
+impl Crawl {
+    /// A crawl of `rules` writing to `tx`. `allowed_hosts` are hosts that may be
+    /// private (own hosts, `--resolve` names); `replay` holds results of an
+    /// interrupted run being resumed.
+    pub fn new(
+        rules: Arc<Rules>,
+        tx: ReportSender,
+        allowed_hosts: Vec<String>,
+        journal: Option<journal::Journal>,
+        replay: HashMap<String, JobResult>,
+        max_depth: u32,
+    ) -> Crawl {
+        let mut allowed = allowed_hosts;
+        allowed.extend(rules.own_hosts.iter().map(|h| host_only(h)));
+        allowed.extend(rules.allow_private.iter().cloned());
+        let policy = HostPolicy {
+            allowed,
+            forbidden: rules.forbidden_hosts.clone(),
+        };
+        let tracker = ColumnTracker::new(&rules);
+        Crawl {
+            rules,
+            policy,
+            tx,
+            targets: HashMap::new(),
+            frontier: Frontier::default(),
+            tracker,
+            journal,
+            replay,
+            start_keys: Vec::new(),
+            start_errors: Vec::new(),
+            stats: CrawlStats::default(),
+            max_depth,
+        }
+    }
+
+    fn is_own(&self, url: &Url) -> bool {
+        let host = url.host_str().unwrap_or("").to_ascii_lowercase();
+        let with_port = format!("{host}:{}", url.port_or_known_default().unwrap_or(0));
+        self.rules
+            .own_hosts
+            .iter()
+            .any(|h| *h == host || *h == with_port)
+    }
+
+    /// Runs the crawl to the end (or until `stop` is set), with at most
+    /// `max_concurrency` tasks in flight.
+    pub async fn run(
+        mut self,
+        ctx: Arc<task::TaskCtx>,
+        progress: Progress,
+        stop: Arc<AtomicBool>,
+    ) -> CrawlStats {
+        for u in self.rules.start_urls.clone() {
+            let key = normalize(&u).to_string();
+            if self.targets.contains_key(&key) {
+                continue;
+            }
+            self.frontier.admit_page(self.rules.crawl.max_pages);
+            self.start_keys.push(key.clone());
+            self.targets.insert(
+                key.clone(),
+                Target {
+                    depth: 0,
+                    mode: Mode::Page,
+                    done: None,
+                    waiting: Vec::new(),
+                },
+            );
+            self.frontier.push(Job {
+                key,
+                url: u,
+                depth: 0,
+                mode: Mode::Page,
+            });
+        }
+        let max = self.rules.crawl.max_concurrency.max(1);
+        let mut set: JoinSet<JobResult> = JoinSet::new();
+        let bar = progress_bar(progress);
+        let mut last_log = Instant::now();
+        let started = Instant::now();
+        let mut ticker = tokio::time::interval(Duration::from_millis(250));
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                self.stats.interrupted = true;
+                set.abort_all();
+                break;
+            }
+            while set.len() < max {
+                let Some(job) = self.frontier.pop() else {
+                    break;
+                };
+                if let Some(res) = self.replay.remove(&job.key) {
+                    self.process(res, false);
+                    continue;
+                }
+                set.spawn(task::run(ctx.clone(), job));
+            }
+            if set.is_empty() && self.frontier.is_empty() {
+                break;
+            }
+            if set.is_empty() {
+                continue;
+            }
+            tokio::select! {
+                joined = set.join_next() => {
+                    match joined {
+                        Some(Ok(res)) => self.process(res, true),
+                        Some(Err(e)) if e.is_panic() => tracing::error!("a crawl task panicked: {e}"),
+                        _ => {}
+                    }
+                }
+                _ = ticker.tick() => {}
+            }
+            let done = self.stats.checked_urls;
+            let total = self.targets.len() as u64;
+            if let Some(b) = &bar {
+                b.set_length(total);
+                b.set_position(done);
+                b.set_message(format!(
+                    "页面 {} · 链接 {} · 排队 {}",
+                    self.stats.pages,
+                    self.stats.links,
+                    self.frontier.len() + set.len()
+                ));
+            } else if progress == Progress::Log && last_log.elapsed() >= Duration::from_secs(10) {
+                last_log = Instant::now();
+                tracing::info!(
+                    pages = self.stats.pages,
+                    checked = done,
+                    known = total,
+                    links = self.stats.links,
+                    elapsed_s = started.elapsed().as_secs(),
+                    "crawling"
+                );
+            }
+        }
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        if let Some(j) = self.journal.as_mut() {
+            j.flush();
+        }
+        // Occurrences whose target never finished (interrupted run) are left out:
+        // a resumed run writes them.
+        if !self.start_keys.is_empty() && self.start_errors.len() == self.start_keys.len() {
+            self.stats.start_unreachable = Some(self.start_errors.join("; "));
+        }
+        self.stats.caps = std::mem::take(&mut self.frontier.caps);
+        self.stats.tracker = Some(self.tracker);
+        self.stats
+    }
+
+    fn send_finding(&self, f: Finding) {
+        self.tx.send(ReportEvent::Finding(Box::new(f)));
+    }
+
+    fn process(&mut self, res: JobResult, journal: bool) {
+        if journal && let Some(j) = self.journal.as_mut() {
+            j.append(&res);
+        }
+        self.stats.checked_urls += 1;
+        let outcome = Arc::new(res.outcome);
+        let (depth, mode, waiting) = match self.targets.get_mut(&res.key) {
+            Some(t) => {
+                t.done = Some(outcome.clone());
+                (t.depth, t.mode, std::mem::take(&mut t.waiting))
+            }
+            None => (0, Mode::Page, Vec::new()),
+        };
+        if self.start_keys.contains(&res.key) {
+            if let Some((_, detail)) = broken(&outcome) {
+                self.start_errors.push(format!("{}: {detail}", res.url));
+            } else if let Some(s) = &outcome.skipped {
+                tracing::warn!(url = %res.url, "start URL {s}");
+            }
+        }
+        let page_url: Arc<str> = Arc::from(res.url.as_str());
+        if mode == Mode::Page && outcome.skipped.is_none() {
+            let p = res.page.as_ref().filter(|p| p.html);
+            if p.is_some() || outcome.error.is_some() || outcome.status.is_some() {
+                self.stats.pages += u64::from(p.is_some());
+                self.tx.send(ReportEvent::Page(PageRow {
+                    url: res.url.clone(),
+                    http_status: outcome.status,
+                    content_type: outcome.content_type.clone().unwrap_or_default(),
+                    charset: p.map(|p| p.charset.clone()).unwrap_or_default(),
+                    depth,
+                    bytes: p.map(|p| p.bytes).unwrap_or(0),
+                    elapsed_ms: outcome.elapsed_ms,
+                    title: p.map(|p| p.title.clone()).unwrap_or_default(),
+                }));
+            }
+        }
+        if let Some(page) = res.page {
+            for f in page.findings {
+                self.send_finding(f);
+            }
+            if let Some(obs) = page.observation {
+                self.tracker.record(&res.url, obs);
+            }
+            let base = outcome
+                .final_url
+                .as_deref()
+                .unwrap_or(&res.url)
+                .parse::<Url>()
+                .ok();
+            if let Some(base) = base {
+                for link in page.links {
+                    self.on_link(&page_url, &base, depth + 1, link);
+                }
+            }
+        }
+        for occ in waiting {
+            self.emit(&occ, &outcome);
+        }
+    }
+
+    fn wrong(&mut self, page: &str, target: &str, link: &FoundLink, reason: String) {
+        self.link_row(page, target, link, "wrong", None, "", None);
+        if link.origin == Origin::Markup {
+            self.send_finding(
+                Finding::new(FindingKind::WrongLink, page, reason)
+                    .target(target)
+                    .text(link.text.clone())
+                    .element(link.element.label()),
+            );
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn link_row(
+        &mut self,
+        page: &str,
+        target: &str,
+        link: &FoundLink,
+        status: &str,
+        http: Option<u16>,
+        final_url: &str,
+        elapsed: Option<u64>,
+    ) {
+        self.stats.links += 1;
+        self.tx.send(ReportEvent::Link(LinkRow {
+            page_url: page.to_string(),
+            target_url: target.to_string(),
+            link_text: link.text.clone(),
+            element: element_label(link.element, link.origin),
+            status: status.to_string(),
+            http_status: http,
+            final_url: final_url.to_string(),
+            elapsed_ms: elapsed,
+        }));
+    }
+
+    fn on_link(&mut self, page: &Arc<str>, page_url: &Url, depth: u32, link: FoundLink) {
+        match wrong_link::classify_raw(&link.raw) {
+            RawClass::Skip(_) => {
+                let raw = link.raw.clone();
+                self.link_row(page, &raw, &link, "not_checked", None, "", None);
+                return;
+            }
+            RawClass::Wrong(reason) => {
+                let raw = link.raw.trim().to_string();
+                self.wrong(page, &raw, &link, reason);
+                return;
+            }
+            RawClass::Web => {}
+        }
+        let Some(url) = link.url.as_deref().and_then(|u| Url::parse(u).ok()) else {
+            let raw = link.raw.trim().to_string();
+            self.wrong(
+                page,
+                &raw,
+                &link,
+                "malformed URL: cannot be resolved".into(),
+            );
+            return;
+        };
+        if !matches!(url.scheme(), "http" | "https") {
+            self.link_row(page, url.as_str(), &link, "not_checked", None, "", None);
+            return;
+        }
+        if let Some(reason) = wrong_link::classify_host(&url, &self.policy) {
+            self.wrong(page, url.as_str(), &link, reason);
+            return;
+        }
+        let own = self.is_own(&url);
+        if link.origin == Origin::Markup {
+            if let Some((sev, detail)) = mixed_content::check(page_url, &url, link.element, own) {
+                self.send_finding(
+                    Finding::new(FindingKind::MixedContent, &**page, detail)
+                        .severity(sev)
+                        .target(url.as_str())
+                        .text(link.text.clone())
+                        .element(link.element.label()),
+                );
+            }
+            if matches!(
+                link.element,
+                Element::A | Element::Area | Element::Datastore
+            ) {
+                self.tracker.link(page, url.as_str(), &link.text);
+            }
+        }
+        if self.rules.ignore.iter().any(|r| r.is_match(url.as_str())) {
+            self.link_row(page, url.as_str(), &link, "ignored", None, "", None);
+            return;
+        }
+        let fragment = url
+            .fragment()
+            .filter(|f| {
+                !f.is_empty()
+                    && !f.eq_ignore_ascii_case("top")
+                    && !f.starts_with('!')
+                    && !f.starts_with('/')
+            })
+            .filter(|_| own && matches!(link.element, Element::A | Element::Area))
+            .map(Box::from);
+        let key = normalize(&url).to_string();
+        let occ = Occ {
+            page: page.clone(),
+            target: url.as_str().into(),
+            text: link.text.into(),
+            element: link.element,
+            origin: link.origin,
+            fragment,
+        };
+        if let Some(t) = self.targets.get_mut(&key) {
+            match t.done.clone() {
+                Some(done) => self.emit(&occ, &done),
+                None => t.waiting.push(occ),
+            }
+            return;
+        }
+        // A new target: decide how to check it.
+        let mode = match self.mode_for(&url, link.element, link.origin, own, depth) {
+            Ok(m) => m,
+            Err(skip) => {
+                let outcome = Arc::new(Outcome {
+                    skipped: Some(skip),
+                    ..Default::default()
+                });
+                self.targets.insert(
+                    key,
+                    Target {
+                        depth,
+                        mode: Mode::Resource,
+                        done: Some(outcome.clone()),
+                        waiting: Vec::new(),
+                    },
+                );
+                self.emit(&occ, &outcome);
+                return;
+            }
+        };
+        self.targets.insert(
+            key.clone(),
+            Target {
+                depth,
+                mode,
+                done: None,
+                waiting: vec![occ],
+            },
+        );
+        self.frontier.push(Job {
+            key,
+            url,
+            depth,
+            mode,
+        });
+    }
+
+    fn mode_for(
+        &mut self,
+        url: &Url,
+        element: Element,
+        origin: Origin,
+        own: bool,
+        depth: u32,
+    ) -> Result<Mode, String> {
+        let c = &self.rules.crawl;
+        if !own {
+            if origin == Origin::Derived {
+                return Err("derived from a script on another site: not checked".into());
+            }
+            if !c.check_external {
+                return Err("external links not checked (crawl.check_external = false)".into());
+            }
+            return Ok(
+                if element.is_navigation() && !task::looks_like_resource(url) {
+                    Mode::External
+                } else {
+                    Mode::Resource
+                },
+            );
+        }
+        if matches!(element, Element::Stylesheet | Element::CssImport) {
+            return Ok(Mode::Stylesheet);
+        }
+        if !element.is_navigation() || task::looks_like_resource(url) {
+            return Ok(Mode::Resource);
+        }
+        let s = url.as_str();
+        let included =
+            self.rules.include.is_empty() || self.rules.include.iter().any(|r| r.is_match(s));
+        let excluded = self.rules.exclude.iter().any(|r| r.is_match(s));
+        if !included || excluded || depth > self.max_depth {
+            return Ok(Mode::Resource);
+        }
+        if !self.frontier.admit_pattern(url, c.max_urls_per_pattern) {
+            return Err("URL pattern cap reached (crawl.max_urls_per_pattern)".into());
+        }
+        if !self.frontier.admit_page(c.max_pages) {
+            return Ok(Mode::Resource);
+        }
+        Ok(Mode::Page)
+    }
+
+    fn emit(&mut self, occ: &Occ, o: &Outcome) {
+        let status = link_status(o);
+        self.stats.links += 1;
+        self.tx.send(ReportEvent::Link(LinkRow {
+            page_url: occ.page.to_string(),
+            target_url: occ.target.to_string(),
+            link_text: occ.text.to_string(),
+            element: element_label(occ.element, occ.origin),
+            status: status.to_string(),
+            http_status: o.status,
+            final_url: o.final_url.clone().unwrap_or_default(),
+            elapsed_ms: (o.skipped.is_none()).then_some(o.elapsed_ms),
+        }));
+        if occ.origin == Origin::Derived || o.skipped.is_some() {
+            return;
+        }
+        let base = |kind: FindingKind, detail: String| {
+            Finding::new(kind, &*occ.page, detail)
+                .target(&*occ.target)
+                .text(&*occ.text)
+                .element(occ.element.label())
+                .status(o.status)
+        };
+        if let Some((certainty, detail)) = broken(o) {
+            let detail = match &o.final_url {
+                Some(f) if o.redirects > 0 => format!("{detail} (after redirect to {f})"),
+                _ => detail,
+            };
+            self.send_finding(base(FindingKind::BrokenLink, detail).certainty(certainty));
+            return;
+        }
+        if let Some(ev) = &o.soft404 {
+            self.send_finding(base(FindingKind::Soft404, ev.clone()));
+            return;
+        }
+        if let Some((ev, is_content)) = &o.risky {
+            let f = base(FindingKind::RiskyExternal, ev.clone());
+            self.send_finding(if *is_content {
+                f
+            } else {
+                f.severity(Severity::Warning)
+                    .certainty(Certainty::Suspected)
+            });
+        }
+        if let (Some(frag), Some(anchors)) = (&occ.fragment, &o.anchors) {
+            let decoded = percent_decode(frag);
+            if anchors.binary_search(&anchor_hash(frag)).is_err()
+                && anchors.binary_search(&anchor_hash(&decoded)).is_err()
+            {
+                self.send_finding(
+                    base(
+                        FindingKind::MissingAnchor,
+                        format!("no id or name 「{decoded}」 on the target page"),
+                    )
+                    .severity(Severity::Warning),
+                );
+            }
+        }
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("a={}", s.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| s.to_string())
+}
+
+fn element_label(e: Element, o: Origin) -> String {
+    match o {
+        Origin::Markup => e.label().to_string(),
+        Origin::Derived => format!("{} (derived)", e.label()),
+    }
+}
+
+fn host_only(h: &str) -> String {
+    match h.rsplit_once(':') {
+        Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) && !host.contains(':') => {
+            host.to_string()
+        }
+        _ => h.to_string(),
+    }
+}
+
+fn progress_bar(p: Progress) -> Option<indicatif::ProgressBar> {
+    if p != Progress::Bar {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(1);
+    let style = indicatif::ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} URL · {msg}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.enable_steady_tick(Duration::from_millis(200));
+    Some(bar)
+}

@@ -1,0 +1,330 @@
+//! One audit run from start to end: prepare the run folder, build the client
+//! and host pool, crawl, judge the columns, close the reports.
+//!
+//! This is the engine the binary and the tests share: `Auditor::new(rules,
+//! options).run().await`. Nothing here is global; everything a run needs is in
+//! the `Auditor`.
+
+use crate::check::columns::ColumnRow;
+use crate::crawl::client::{self, ClientError, ClientOptions};
+use crate::crawl::fetch::{FetchConfig, Fetcher};
+use crate::crawl::hosts::HostPool;
+use crate::crawl::resolve::{Fallback, ResolveEntry};
+use crate::crawl::task::TaskCtx;
+use crate::crawl::{Crawl, Progress, journal};
+use crate::report::Lang;
+use crate::report::rows::FindingRow;
+use crate::report::writer::RunWriter;
+use crate::rules::Rules;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+use thiserror::Error;
+
+/// Why a run could not be done at all (findings are never errors).
+#[derive(Debug, Error)]
+pub enum AuditError {
+    /// The HTTP client could not be built (bad `--ca-cert` …).
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    /// A report file or folder could not be written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> AuditError + '_ {
+    move |source| AuditError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Run options that are not in the rules file.
+#[derive(Clone)]
+pub struct AuditOptions {
+    /// Root of the reports tree (`reports/`).
+    pub reports_root: PathBuf,
+    /// Exact run folder (`--out`), instead of `reports/<site>/<run-id>/`.
+    pub out_dir: Option<PathBuf>,
+    /// CSV header language.
+    pub lang: Lang,
+    /// The audit date (`--today`).
+    pub today: NaiveDate,
+    /// `--resolve` mappings.
+    pub resolve: Vec<ResolveEntry>,
+    /// `--ca-cert` files.
+    pub ca_certs: Vec<PathBuf>,
+    /// An injected resolver (tests).
+    pub fallback_resolver: Option<Fallback>,
+    /// Progress display.
+    pub progress: Progress,
+    /// Resume the last interrupted run.
+    pub resume: bool,
+    /// Deepest page crawled (0: homepage only).
+    pub max_depth: Option<u32>,
+    /// Set to stop the run early (Ctrl-C); None installs signal handlers.
+    pub stop: Option<Arc<AtomicBool>>,
+}
+
+impl AuditOptions {
+    /// Defaults: `reports/`, Chinese headers, today, no mappings, log progress.
+    pub fn new(today: NaiveDate) -> Self {
+        AuditOptions {
+            reports_root: PathBuf::from("reports"),
+            out_dir: None,
+            lang: Lang::Zh,
+            today,
+            resolve: Vec::new(),
+            ca_certs: Vec::new(),
+            fallback_resolver: None,
+            progress: Progress::Log,
+            resume: false,
+            max_depth: None,
+            stop: None,
+        }
+    }
+}
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct RunResult {
+    /// The run folder.
+    pub run_dir: PathBuf,
+    /// The run id (folder name).
+    pub run_id: String,
+    /// Every finding written.
+    pub findings: Vec<FindingRow>,
+    /// columns.csv rows.
+    pub columns: Vec<ColumnRow>,
+    /// HTML pages fetched.
+    pub pages: u64,
+    /// Link occurrences written.
+    pub links: u64,
+    /// Unique URLs checked.
+    pub checked_urls: u64,
+    /// Why the site could not be audited, when no start URL answered.
+    pub start_unreachable: Option<String>,
+    /// Whether the run was stopped early.
+    pub interrupted: bool,
+    /// Caps that bit.
+    pub caps: Vec<String>,
+    /// Wall time.
+    pub duration: Duration,
+    /// The audit date.
+    pub today: NaiveDate,
+}
+
+impl RunResult {
+    /// The audit date as YYYY-MM-DD.
+    pub fn today_str(&self) -> String {
+        self.today.format("%Y-%m-%d").to_string()
+    }
+}
+
+/// An audit of one site.
+pub struct Auditor {
+    rules: Arc<Rules>,
+    opts: AuditOptions,
+}
+
+impl Auditor {
+    /// An auditor for `rules` with `opts`.
+    pub fn new(rules: Rules, opts: AuditOptions) -> Self {
+        Auditor {
+            rules: Arc::new(rules),
+            opts,
+        }
+    }
+
+    /// The rules.
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    fn run_dir(&self) -> Result<(PathBuf, String, bool), AuditError> {
+        let site_dir = self.opts.reports_root.join(&self.rules.id);
+        if self.opts.resume {
+            let candidate = match &self.opts.out_dir {
+                Some(d) => Some(d.clone()),
+                None => latest_unfinished(&site_dir),
+            };
+            if let Some(d) = candidate.filter(|d| d.join(journal::FILE).is_file()) {
+                let id = d
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                tracing::info!(dir = %d.display(), "resuming interrupted run");
+                return Ok((d, id, true));
+            }
+            tracing::warn!("nothing to resume: starting a new run");
+        }
+        let id = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
+        let dir = match &self.opts.out_dir {
+            Some(d) => d.clone(),
+            None => {
+                let mut d = site_dir.join(&id);
+                let mut n = 1;
+                while d.exists() {
+                    n += 1;
+                    d = site_dir.join(format!("{id}-{n}"));
+                }
+                d
+            }
+        };
+        std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        Ok((dir, id, false))
+    }
+
+    /// Runs the audit.
+    pub async fn run(&self) -> Result<RunResult, AuditError> {
+        let started = Instant::now();
+        let rules = &self.rules;
+        let c = &rules.crawl;
+        let mut allowed: Vec<String> = self.opts.resolve.iter().map(|e| e.host.clone()).collect();
+        allowed.extend(rules.allow_private.iter().cloned());
+        let mut allow_resolver = allowed.clone();
+        allow_resolver.extend(rules.own_hosts.iter().cloned());
+        let client = client::build(&ClientOptions {
+            user_agent: c.user_agent.clone(),
+            connect_timeout: Duration::from_secs(c.connect_timeout_secs.max(1)),
+            ca_certs: self.opts.ca_certs.clone(),
+            resolve: self.opts.resolve.clone(),
+            allow_private: allow_resolver,
+            fallback_resolver: self.opts.fallback_resolver.clone(),
+            pool_per_host: c.host_concurrency,
+        })?;
+        let (dir, run_id, resuming) = self.run_dir()?;
+        let replay = if resuming {
+            journal::load(&dir).map_err(io_err(&dir.join(journal::FILE)))?
+        } else {
+            HashMap::new()
+        };
+        let journal =
+            journal::Journal::open(&dir, resuming).map_err(io_err(&dir.join(journal::FILE)))?;
+        let writer = RunWriter::start(
+            &dir,
+            self.opts.lang,
+            HashMap::new(),
+            self.opts.today.format("%Y-%m-%d").to_string(),
+        )
+        .map_err(io_err(&dir))?;
+        let hosts = Arc::new(HostPool::new(
+            c.host_concurrency,
+            Duration::from_millis(c.host_interval_ms),
+        ));
+        let mut allow_fetch = allowed.clone();
+        allow_fetch.extend(rules.own_hosts.iter().cloned());
+        let fetcher = Fetcher::new(
+            client,
+            hosts,
+            FetchConfig {
+                timeout: Duration::from_secs(c.timeout_secs.max(1)),
+                retries: c.retries,
+                backoff: Duration::from_millis(c.backoff_ms),
+                max_retry_after: Duration::from_secs(c.max_retry_after_secs),
+                max_redirects: c.max_redirects,
+                allow_private: allow_fetch,
+            },
+        );
+        let ctx = Arc::new(TaskCtx {
+            fetcher,
+            rules: rules.clone(),
+        });
+        let stop = match &self.opts.stop {
+            Some(s) => s.clone(),
+            None => install_signal_handlers(),
+        };
+        let crawl = Crawl::new(
+            rules.clone(),
+            writer.sender(),
+            allowed,
+            Some(journal),
+            replay,
+            self.opts.max_depth.unwrap_or(c.max_depth),
+        );
+        let mut stats = crawl.run(ctx, self.opts.progress, stop).await;
+        let mut columns = Vec::new();
+        if !stats.interrupted
+            && let Some(mut tracker) = stats.tracker.take()
+        {
+            let (findings, rows) = tracker.finish(rules, self.opts.today);
+            let tx = writer.sender();
+            for f in findings {
+                tx.send(crate::report::writer::ReportEvent::Finding(Box::new(f)));
+            }
+            writer
+                .write_columns(&rows)
+                .map_err(io_err(&dir.join("columns.csv")))?;
+            columns = rows;
+        }
+        let written = writer.finish().map_err(io_err(&dir))?;
+        Ok(RunResult {
+            run_dir: dir,
+            run_id,
+            findings: written.findings,
+            columns,
+            pages: stats.pages,
+            links: written.links,
+            checked_urls: stats.checked_urls,
+            start_unreachable: stats.start_unreachable,
+            interrupted: stats.interrupted,
+            caps: stats.caps,
+            duration: started.elapsed(),
+            today: self.opts.today,
+        })
+    }
+}
+
+fn latest_unfinished(site_dir: &Path) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(site_dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join(journal::FILE).is_file() && !p.join("summary.json").is_file())
+        .collect();
+    dirs.sort();
+    dirs.pop()
+}
+
+/// Sets the returned flag on Ctrl-C or SIGTERM; a second Ctrl-C exits at once.
+pub fn install_signal_handlers() -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let s = stop.clone();
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+            loop {
+                let got = tokio::select! {
+                    r = tokio::signal::ctrl_c() => r.is_ok(),
+                    _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending::<()>().await } } => true,
+                };
+                if !got {
+                    return;
+                }
+                if s.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                    eprintln!("zwgk-audit: stopped at once");
+                    std::process::exit(130);
+                }
+                eprintln!(
+                    "zwgk-audit: stopping: writing what was found (Ctrl-C again to quit now)"
+                );
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                s.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+    });
+    stop
+}

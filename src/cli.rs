@@ -1,0 +1,180 @@
+//! The command line (clap derive). Flags merge over the rules file: CLI over
+//! file over the named defaults in `rules::CrawlSection`.
+
+use crate::crawl::resolve::ResolveEntry;
+use crate::report::Lang;
+use crate::rules::Rules;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// zwgk-audit — audit a government website the way an inspector would.
+#[derive(Debug, Parser)]
+#[command(name = "zwgk-audit", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+    /// More log output (-v debug, -vv trace). RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Crawl a site and write the audit reports (the main job).
+    Crawl(CrawlArgs),
+    /// Serve the built-in sample bureau site on loopback, audit it, write reports.
+    Demo(DemoArgs),
+    /// Compare two runs: new, fixed and still-open findings.
+    Diff {
+        /// The older run folder.
+        run_a: PathBuf,
+        /// The newer run folder.
+        run_b: PathBuf,
+    },
+    /// Re-render report.html of a run folder.
+    Report {
+        /// The run folder.
+        run: PathBuf,
+        /// Label language.
+        #[arg(long, default_value = "zh")]
+        lang: Lang,
+    },
+    /// Work with rules files.
+    Rules {
+        /// What to do with rules.
+        #[command(subcommand)]
+        action: RulesAction,
+    },
+}
+
+/// `rules` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// Validate a rules file; errors name the file, line and key.
+    Check {
+        /// The rules file.
+        file: PathBuf,
+    },
+}
+
+/// Flags shared by `crawl` and `demo`.
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    /// Write this run into DIR instead of reports/<site>/<run-id>/.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Root folder of reports and the run history.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub reports: PathBuf,
+    /// CSV header and HTML label language.
+    #[arg(long, default_value = "zh")]
+    pub lang: Lang,
+    /// Audit as of this date (YYYY-MM-DD), for reproducible re-runs.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<chrono::NaiveDate>,
+    /// Exit 1 when findings at or above this level exist: error, warning, info, or new (only findings not in the previous run).
+    #[arg(long, value_name = "LEVEL")]
+    pub fail_on: Option<String>,
+    /// No progress bar or periodic progress lines.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// `crawl` flags.
+#[derive(Debug, Args)]
+pub struct CrawlArgs {
+    /// Start URL (without --rules: audit this site with default rules).
+    pub url: Option<String>,
+    /// The site's rules file (rules/<site>.toml).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Requests in flight over all hosts.
+    #[arg(long, value_name = "N")]
+    pub max_concurrency: Option<usize>,
+    /// Requests in flight to one host.
+    #[arg(long, value_name = "N")]
+    pub host_concurrency: Option<usize>,
+    /// Minimum milliseconds between request starts to one host.
+    #[arg(long, value_name = "MS")]
+    pub host_interval: Option<u64>,
+    /// Whole-request timeout in seconds.
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+    /// Retries of transient failures.
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
+    /// Deepest link depth crawled.
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<u32>,
+    /// Most pages crawled.
+    #[arg(long, value_name = "N")]
+    pub max_pages: Option<usize>,
+    /// Quick mode: check the homepage and every link on it, crawl nothing else.
+    #[arg(long)]
+    pub homepage_only: bool,
+    /// Ignore robots.txt (for auditing one's own site).
+    #[arg(long)]
+    pub no_robots: bool,
+    /// Resolve HOST:PORT to ADDR (as curl), e.g. www.example.gov.cn:443:10.0.0.5. Repeatable.
+    #[arg(long, value_name = "HOST:PORT:ADDR")]
+    pub resolve: Vec<ResolveEntry>,
+    /// Trust this PEM CA certificate too (staging servers, internal CAs). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Vec<PathBuf>,
+    /// Resume the last interrupted run of this site.
+    #[arg(long)]
+    pub resume: bool,
+    /// Shared run flags.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// `demo` flags.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Shared run flags.
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Keep serving the demo site after the audit (to browse it), until Ctrl-C.
+    #[arg(long)]
+    pub serve: bool,
+}
+
+impl CrawlArgs {
+    /// Applies the crawl flags over the rules.
+    pub fn apply(&self, rules: &mut Rules) {
+        let c = &mut rules.crawl;
+        if let Some(v) = self.max_concurrency {
+            c.max_concurrency = v.max(1);
+        }
+        if let Some(v) = self.host_concurrency {
+            c.host_concurrency = v.max(1);
+        }
+        if let Some(v) = self.host_interval {
+            c.host_interval_ms = v;
+        }
+        if let Some(v) = self.timeout {
+            c.timeout_secs = v.max(1);
+        }
+        if let Some(v) = self.retries {
+            c.retries = v;
+        }
+        if let Some(v) = self.max_depth {
+            c.max_depth = v;
+        }
+        if let Some(v) = self.max_pages {
+            c.max_pages = v.max(1);
+        }
+        if self.homepage_only {
+            c.max_depth = 0;
+        }
+        if self.no_robots {
+            c.respect_robots = false;
+        }
+        if let Some(f) = &self.run.fail_on {
+            rules.thresholds.fail_on = f.clone();
+        }
+    }
+}

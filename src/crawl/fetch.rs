@@ -1,0 +1,438 @@
+//! Fetch one URL: politeness, retries, redirects, HEAD with GET fallback,
+//! bounded body reads.
+//!
+//! Input: a URL and how to fetch it. Output: a [`Response`] (status, final URL,
+//! redirect chain, content type, up to `max_body` bytes) or a [`FetchError`]
+//! that says why in words a webmaster understands. Redirects are followed here,
+//! hop by hop, so every hop passes the private-address guard and the host pool.
+
+use super::hosts::HostPool;
+use super::resolve::{PRIVATE_ONLY, is_private_ip};
+use std::collections::HashSet;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use thiserror::Error;
+use url::{Host, Url};
+
+/// Why a fetch produced no usable response.
+#[derive(Debug, Clone, PartialEq, Eq, Error, serde::Serialize, serde::Deserialize)]
+pub enum FetchError {
+    /// No complete answer within the timeout.
+    #[error("timeout after {0}s")]
+    Timeout(u64),
+    /// The name does not resolve.
+    #[error("DNS: {0}")]
+    Dns(String),
+    /// Nothing listens on the port.
+    #[error("connection refused")]
+    Refused,
+    /// The server closed or reset the connection.
+    #[error("connection reset: {0}")]
+    Reset(String),
+    /// Certificate or handshake problem.
+    #[error("TLS: {0}")]
+    Tls(String),
+    /// A redirect chain that comes back to a URL it passed.
+    #[error("redirect loop via {0}")]
+    RedirectLoop(String),
+    /// More redirects than allowed.
+    #[error("too many redirects (more than {0})")]
+    TooManyRedirects(usize),
+    /// A redirect to something that is not an http(s) URL.
+    #[error("bad redirect: {0}")]
+    BadRedirect(String),
+    /// The URL or a redirect points at a private-range address (never connected).
+    #[error("private address {0} (not fetched)")]
+    PrivateAddress(String),
+    /// The server asked to wait longer than allowed.
+    #[error("rate limited: Retry-After {0}s exceeds the limit")]
+    RetryAfterTooLong(u64),
+    /// Anything else the HTTP client reported.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl FetchError {
+    fn retryable(&self) -> bool {
+        matches!(self, FetchError::Timeout(_) | FetchError::Reset(_))
+    }
+}
+
+/// How to fetch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET and read the body (pages, stylesheets, external pages).
+    Get,
+    /// HEAD; on a 4xx/5xx or transport error, GET without reading the body
+    /// (attachments, images: servers that refuse HEAD are common).
+    HeadThenGet,
+}
+
+/// A response after redirects.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// Final HTTP status.
+    pub status: u16,
+    /// URL after redirects.
+    pub final_url: Url,
+    /// URLs passed through, in order (empty when no redirect).
+    pub redirects: Vec<Url>,
+    /// Content-Type header.
+    pub content_type: Option<String>,
+    /// Body bytes read (empty for HEAD or when not asked for).
+    pub body: Vec<u8>,
+    /// Whether the body was cut at the size cap.
+    pub truncated: bool,
+    /// Time from the first request to the end of the body.
+    pub elapsed: Duration,
+}
+
+/// Fetch settings.
+#[derive(Debug, Clone)]
+pub struct FetchConfig {
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    /// Retries of transient failures.
+    pub retries: u32,
+    /// First backoff.
+    pub backoff: Duration,
+    /// Longest Retry-After honoured.
+    pub max_retry_after: Duration,
+    /// Redirects followed.
+    pub max_redirects: usize,
+    /// Hosts and IP literals that may be private (own mapped hosts, rules allow list).
+    pub allow_private: Vec<String>,
+}
+
+/// The HTTP side of the crawl.
+pub struct Fetcher {
+    client: reqwest::Client,
+    hosts: Arc<HostPool>,
+    cfg: FetchConfig,
+}
+
+/// `host:port` key of a URL for the host pool.
+pub fn host_key(url: &Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
+
+impl Fetcher {
+    /// A fetcher over a configured client and host pool.
+    pub fn new(client: reqwest::Client, hosts: Arc<HostPool>, cfg: FetchConfig) -> Self {
+        Fetcher { client, hosts, cfg }
+    }
+
+    /// The host pool.
+    pub fn hosts(&self) -> &Arc<HostPool> {
+        &self.hosts
+    }
+
+    /// The private-address guard: an IP-literal host in a private range that
+    /// was not allowed is never connected to.
+    pub fn guard(&self, url: &Url) -> Result<(), FetchError> {
+        let ip: Option<IpAddr> = match url.host() {
+            Some(Host::Ipv4(v4)) => Some(IpAddr::V4(v4)),
+            Some(Host::Ipv6(v6)) => Some(IpAddr::V6(v6)),
+            _ => None,
+        };
+        if let Some(ip) = ip
+            && is_private_ip(ip)
+            && !self.allowed_private(url)
+        {
+            return Err(FetchError::PrivateAddress(ip.to_string()));
+        }
+        Ok(())
+    }
+
+    fn allowed_private(&self, url: &Url) -> bool {
+        let host = url.host_str().unwrap_or("").trim_matches(['[', ']']);
+        let with_port = format!("{host}:{}", url.port_or_known_default().unwrap_or(0));
+        self.cfg
+            .allow_private
+            .iter()
+            .any(|a| a.trim_matches(['[', ']']) == host || *a == with_port)
+    }
+
+    /// Fetches `url`, following redirects, reading at most `max_body` bytes.
+    pub async fn fetch(
+        &self,
+        url: &Url,
+        method: Method,
+        max_body: usize,
+    ) -> Result<Response, FetchError> {
+        let started = Instant::now();
+        let mut current = url.clone();
+        let mut chain: Vec<Url> = Vec::new();
+        let mut seen: HashSet<Url> = HashSet::new();
+        seen.insert(strip_fragment(&current));
+        loop {
+            self.guard(&current)?;
+            let (status, location, content_type, body, truncated) =
+                self.with_retries(&current, method, max_body).await?;
+            if matches!(status, 301 | 302 | 303 | 307 | 308)
+                && let Some(loc) = location
+            {
+                let next = current
+                    .join(loc.trim())
+                    .map_err(|_| FetchError::BadRedirect(format!("Location `{loc}`")))?;
+                if !matches!(next.scheme(), "http" | "https") {
+                    return Err(FetchError::BadRedirect(format!("to `{next}`")));
+                }
+                chain.push(current);
+                if chain.len() > self.cfg.max_redirects {
+                    return Err(FetchError::TooManyRedirects(self.cfg.max_redirects));
+                }
+                if !seen.insert(strip_fragment(&next)) {
+                    let mut path: Vec<String> = chain.iter().map(short).collect();
+                    path.push(short(&next));
+                    return Err(FetchError::RedirectLoop(path.join(" -> ")));
+                }
+                current = next;
+                continue;
+            }
+            return Ok(Response {
+                status,
+                final_url: current,
+                redirects: chain,
+                content_type,
+                body,
+                truncated,
+                elapsed: started.elapsed(),
+            });
+        }
+    }
+
+    async fn with_retries(
+        &self,
+        url: &Url,
+        method: Method,
+        max_body: usize,
+    ) -> Result<(u16, Option<String>, Option<String>, Vec<u8>, bool), FetchError> {
+        let key = host_key(url);
+        let mut attempt = 0u32;
+        loop {
+            let result = match method {
+                Method::Get => self.once(url, reqwest::Method::GET, &key, max_body).await,
+                Method::HeadThenGet => {
+                    match self.once(url, reqwest::Method::HEAD, &key, 0).await {
+                        Ok(r) if r.0 < 400 => Ok(r),
+                        // Servers that refuse HEAD (403/405/501 …) or fail it: ask with GET.
+                        _ => self.once(url, reqwest::Method::GET, &key, 0).await,
+                    }
+                }
+            };
+            let backoff = self.cfg.backoff * 2u32.saturating_pow(attempt);
+            match result {
+                Err(e) if e.retryable() && attempt < self.cfg.retries => {
+                    tracing::debug!(%url, error = %e, attempt, "retrying");
+                }
+                Err(e) => return Err(e),
+                Ok(r) => {
+                    let status = r.0;
+                    let transient = matches!(status, 429 | 500 | 502 | 503 | 504);
+                    if !transient || attempt >= self.cfg.retries {
+                        return Ok((r.0, r.1, r.2, r.3, r.4));
+                    }
+                    if let Some(wait) = r.5 {
+                        if wait > self.cfg.max_retry_after {
+                            if status == 429 {
+                                return Err(FetchError::RetryAfterTooLong(wait.as_secs()));
+                            }
+                            return Ok((r.0, r.1, r.2, r.3, r.4));
+                        }
+                        self.hosts.pause(&key, tokio::time::Instant::now() + wait);
+                        attempt += 1;
+                        continue;
+                    }
+                    self.hosts
+                        .pause(&key, tokio::time::Instant::now() + backoff);
+                }
+            }
+            attempt += 1;
+            tokio::time::sleep(backoff).await;
+        }
+    }
+
+    /// One request under a host permit and the timeout. Returns status,
+    /// Location, Content-Type, body, truncated, Retry-After.
+    #[allow(clippy::type_complexity)]
+    async fn once(
+        &self,
+        url: &Url,
+        method: reqwest::Method,
+        key: &str,
+        max_body: usize,
+    ) -> Result<
+        (
+            u16,
+            Option<String>,
+            Option<String>,
+            Vec<u8>,
+            bool,
+            Option<Duration>,
+        ),
+        FetchError,
+    > {
+        let _permit = self.hosts.acquire(key).await;
+        let timeout = self.cfg.timeout;
+        let fut = async {
+            let resp = self
+                .client
+                .request(method, url.clone())
+                .send()
+                .await
+                .map_err(classify)?;
+            let status = resp.status().as_u16();
+            let header = |name: reqwest::header::HeaderName| {
+                resp.headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            };
+            let location = header(reqwest::header::LOCATION);
+            let content_type = header(reqwest::header::CONTENT_TYPE);
+            let retry_after =
+                header(reqwest::header::RETRY_AFTER).and_then(|v| parse_retry_after(&v));
+            let mut body = Vec::new();
+            let mut truncated = false;
+            if max_body > 0 && !(300..400).contains(&status) {
+                let mut resp = resp;
+                while let Some(chunk) = resp.chunk().await.map_err(classify)? {
+                    let room = max_body - body.len();
+                    if chunk.len() >= room {
+                        body.extend_from_slice(&chunk[..room]);
+                        truncated =
+                            chunk.len() > room || resp.chunk().await.ok().flatten().is_some();
+                        break;
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+            }
+            Ok((status, location, content_type, body, truncated, retry_after))
+        };
+        match tokio::time::timeout(timeout, fut).await {
+            Ok(r) => r,
+            Err(_) => Err(FetchError::Timeout(timeout.as_secs().max(1))),
+        }
+    }
+}
+
+fn strip_fragment(u: &Url) -> Url {
+    let mut u = u.clone();
+    u.set_fragment(None);
+    u
+}
+
+fn short(u: &Url) -> String {
+    let mut s = u.path().to_string();
+    if let Some(q) = u.query() {
+        s.push('?');
+        s.push_str(q);
+    }
+    s
+}
+
+/// Parses `Retry-After`: seconds or an HTTP date.
+pub fn parse_retry_after(v: &str) -> Option<Duration> {
+    let v = v.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    let secs = (when.timestamp() - chrono::Utc::now().timestamp()).max(0);
+    Some(Duration::from_secs(secs as u64))
+}
+
+/// Turns a client error into words: DNS, refused, reset, TLS …
+fn classify(e: reqwest::Error) -> FetchError {
+    if e.is_timeout() {
+        return FetchError::Timeout(0);
+    }
+    let mut chain = String::new();
+    let mut io_kind = None;
+    let mut src: Option<&dyn std::error::Error> = Some(&e);
+    while let Some(s) = src {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            io_kind.get_or_insert(io.kind());
+        }
+        if !chain.is_empty() {
+            chain.push_str(": ");
+        }
+        chain.push_str(&s.to_string());
+        src = s.source();
+    }
+    let lower = chain.to_ascii_lowercase();
+    if lower.contains(PRIVATE_ONLY) {
+        let host = e.url().and_then(|u| u.host_str()).unwrap_or("host");
+        return FetchError::PrivateAddress(format!("{host} ({PRIVATE_ONLY})"));
+    }
+    if lower.contains("dns error")
+        || lower.contains("failed to lookup")
+        || lower.contains("name or service not known")
+        || lower.contains("no such host")
+    {
+        return FetchError::Dns("no such host".into());
+    }
+    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+        let detail = if lower.contains("expired") {
+            "certificate expired".to_string()
+        } else if lower.contains("unknownissuer") || lower.contains("unknown issuer") {
+            "certificate signed by an unknown issuer".to_string()
+        } else if lower.contains("notvalidforname") || lower.contains("not valid for name") {
+            "certificate not valid for this host name".to_string()
+        } else {
+            last_part(&chain)
+        };
+        return FetchError::Tls(detail);
+    }
+    match io_kind {
+        Some(std::io::ErrorKind::ConnectionRefused) => return FetchError::Refused,
+        Some(
+            std::io::ErrorKind::ConnectionReset
+            | std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::BrokenPipe
+            | std::io::ErrorKind::UnexpectedEof,
+        ) => return FetchError::Reset(last_part(&chain)),
+        _ => {}
+    }
+    if lower.contains("connection refused") {
+        return FetchError::Refused;
+    }
+    if lower.contains("connection closed")
+        || lower.contains("incomplete")
+        || lower.contains("reset")
+        || lower.contains("end of file")
+    {
+        return FetchError::Reset(last_part(&chain));
+    }
+    FetchError::Other(last_part(&chain))
+}
+
+fn last_part(chain: &str) -> String {
+    chain
+        .rsplit(": ")
+        .next()
+        .unwrap_or(chain)
+        .trim()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+}

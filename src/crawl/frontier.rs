@@ -1,0 +1,133 @@
+//! The frontier: the queue of URLs still to fetch, in breadth-first order,
+//! with the trap guards — a per-pattern URL cap (calendars, endless `?page=`,
+//! session ids) and the page cap. Each cap that bites is reported once.
+
+use super::job::Job;
+use std::collections::{HashMap, VecDeque};
+use url::Url;
+
+/// The queue and its guards.
+#[derive(Default)]
+pub struct Frontier {
+    queue: VecDeque<Job>,
+    patterns: HashMap<String, usize>,
+    /// Human lines naming each cap that bit, once each.
+    pub caps: Vec<String>,
+    capped_patterns: std::collections::HashSet<String>,
+    pages: usize,
+    page_cap_reported: bool,
+}
+
+impl Frontier {
+    /// Adds a job at the back.
+    pub fn push(&mut self, job: Job) {
+        self.queue.push_back(job);
+    }
+    /// Takes the next job.
+    pub fn pop(&mut self) -> Option<Job> {
+        self.queue.pop_front()
+    }
+    /// Jobs waiting.
+    pub fn len(&self) -> usize {
+        self.queue.len()
+    }
+    /// Whether nothing waits.
+    pub fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    /// Whether one more page may be crawled under the page cap (counts it if so).
+    pub fn admit_page(&mut self, max_pages: usize) -> bool {
+        if self.pages < max_pages {
+            self.pages += 1;
+            return true;
+        }
+        if !self.page_cap_reported {
+            self.page_cap_reported = true;
+            let line = format!(
+                "page cap reached: {max_pages} pages crawled (crawl.max_pages); further pages are checked, not crawled"
+            );
+            tracing::warn!("{line}");
+            self.caps.push(line);
+        }
+        false
+    }
+
+    /// Whether one more URL of this URL's pattern may be crawled (counts it if so).
+    pub fn admit_pattern(&mut self, url: &Url, max_per_pattern: usize) -> bool {
+        let p = pattern(url);
+        let n = self.patterns.entry(p.clone()).or_insert(0);
+        if *n < max_per_pattern {
+            *n += 1;
+            return true;
+        }
+        if self.capped_patterns.insert(p.clone()) {
+            let line = format!(
+                "URL pattern cap reached: {max_per_pattern} URLs like {p} (crawl.max_urls_per_pattern); the rest are skipped"
+            );
+            tracing::warn!("{line}");
+            self.caps.push(line);
+        }
+        false
+    }
+}
+
+/// The pattern of a URL: host, path with digit runs collapsed to `N`, and the
+/// sorted query keys.
+pub fn pattern(url: &Url) -> String {
+    let mut out = String::with_capacity(url.as_str().len());
+    out.push_str(url.host_str().unwrap_or(""));
+    let mut in_digits = false;
+    for c in url.path().chars() {
+        if c.is_ascii_digit() {
+            if !in_digits {
+                out.push('N');
+            }
+            in_digits = true;
+        } else {
+            in_digits = false;
+            out.push(c);
+        }
+    }
+    if url.query().is_some() {
+        let mut keys: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+        keys.sort();
+        keys.dedup();
+        out.push('?');
+        out.push_str(&keys.join("&"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_collapse_digits_and_values() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        assert_eq!(
+            pattern(&u("http://a.gov.cn/cal?y=2026&m=5")),
+            pattern(&u("http://a.gov.cn/cal?m=6&y=2031"))
+        );
+        assert_eq!(
+            pattern(&u("http://a.gov.cn/zcwj/202605/t20260520_1.html")),
+            "a.gov.cn/zcwj/N/tN_N.html"
+        );
+        assert_ne!(
+            pattern(&u("http://a.gov.cn/zcwj/index.html")),
+            pattern(&u("http://a.gov.cn/tzgg/index.html"))
+        );
+    }
+
+    #[test]
+    fn pattern_cap_bites_once() {
+        let mut f = Frontier::default();
+        let u = |i: u32| Url::parse(&format!("http://a.gov.cn/cal?day={i}")).unwrap();
+        assert!(f.admit_pattern(&u(1), 2));
+        assert!(f.admit_pattern(&u(2), 2));
+        assert!(!f.admit_pattern(&u(3), 2));
+        assert!(!f.admit_pattern(&u(4), 2));
+        assert_eq!(f.caps.len(), 1);
+    }
+}

@@ -1,0 +1,122 @@
+//! What a crawl task is asked to do ([`Job`]) and what it hands back
+//! ([`JobResult`]): the outcome of one URL and, for an HTML page or stylesheet,
+//! the links and page findings extracted while its body was in memory.
+//!
+//! A `JobResult` is small and serialisable: bodies never leave the task, and
+//! the run journal (for `--resume`) stores results exactly as the coordinator
+//! saw them.
+
+use super::fetch::FetchError;
+use crate::check::columns::PageObservation;
+use crate::finding::Finding;
+use crate::link::{Element, Origin};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// How a URL is to be fetched and used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Mode {
+    /// An internal page: GET, parse, extract, check, follow its links.
+    Page,
+    /// A stylesheet: GET and extract its `url()`s.
+    Stylesheet,
+    /// An attachment, image or other resource: HEAD, GET fallback, no body.
+    Resource,
+    /// An external page: GET a bounded body for soft-404 and risky-content checks.
+    External,
+}
+
+/// One unit of work for a crawl task.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Dedup key (normalised URL).
+    pub key: String,
+    /// URL to fetch.
+    pub url: Url,
+    /// Link depth.
+    pub depth: u32,
+    /// How.
+    pub mode: Mode,
+}
+
+/// What happened when a URL was checked.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Final HTTP status.
+    pub status: Option<u16>,
+    /// URL after redirects (when different).
+    pub final_url: Option<String>,
+    /// Number of redirects followed.
+    pub redirects: usize,
+    /// Time taken, milliseconds.
+    pub elapsed_ms: u64,
+    /// Transport failure.
+    pub error: Option<FetchError>,
+    /// Content-Type.
+    pub content_type: Option<String>,
+    /// Soft-404 evidence.
+    pub soft404: Option<String>,
+    /// Risky-content evidence, and whether it is content (true) or a cross-domain redirect (false).
+    pub risky: Option<(String, bool)>,
+    /// Why the URL was not fetched (robots.txt, caps …): not a finding.
+    pub skipped: Option<String>,
+    /// Hashes of the ids/names on the page (for fragment checks), internal pages only.
+    pub anchors: Option<Vec<u64>>,
+}
+
+/// A link found in a page, resolved.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FoundLink {
+    /// As written.
+    pub raw: String,
+    /// Resolved URL (with fragment), None when it does not resolve.
+    pub url: Option<String>,
+    /// Text.
+    pub text: String,
+    /// Element.
+    pub element: Element,
+    /// Markup or derived.
+    pub origin: Origin,
+}
+
+/// What a fetched page yielded.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PageData {
+    /// Title.
+    pub title: String,
+    /// Charset used.
+    pub charset: String,
+    /// Body bytes read.
+    pub bytes: u64,
+    /// Links in document order.
+    pub links: Vec<FoundLink>,
+    /// Page findings (content checks).
+    pub findings: Vec<Finding>,
+    /// Column observation.
+    pub observation: Option<PageObservation>,
+    /// Whether this is a page (HTML) rather than a stylesheet.
+    pub html: bool,
+}
+
+/// A finished job.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JobResult {
+    /// The job's key.
+    pub key: String,
+    /// The URL fetched.
+    pub url: String,
+    /// The outcome.
+    pub outcome: Outcome,
+    /// Page data for HTML pages and stylesheets.
+    pub page: Option<PageData>,
+}
+
+/// Stable 64-bit hash of an anchor name (FNV-1a), for compact fragment checks.
+pub fn anchor_hash(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in s.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}

@@ -1,0 +1,279 @@
+//! One crawl task: fetch a URL as its [`Mode`] says and, for pages and
+//! stylesheets, decode, parse, extract and run the page checks while the body
+//! is in memory. The body is dropped before the result leaves the task.
+
+use super::fetch::{Fetcher, Method, Response};
+use super::hosts::Robots;
+use super::job::{FoundLink, Job, JobResult, Mode, Outcome, PageData, anchor_hash};
+use crate::check::{self, PageView};
+use crate::extract;
+use crate::rules::Rules;
+use scraper::{Html, Selector};
+use std::sync::{Arc, LazyLock};
+use url::Url;
+
+/// Most bytes read of an external page (enough for its title and text).
+pub const EXTERNAL_BODY_CAP: usize = 512 * 1024;
+/// Most bytes read of a stylesheet.
+pub const CSS_BODY_CAP: usize = 2 * 1024 * 1024;
+
+/// What every task shares.
+pub struct TaskCtx {
+    /// HTTP.
+    pub fetcher: Fetcher,
+    /// Rules.
+    pub rules: Arc<Rules>,
+}
+
+/// Runs one job.
+pub async fn run(ctx: Arc<TaskCtx>, job: Job) -> JobResult {
+    let mut result = JobResult {
+        key: job.key.clone(),
+        url: job.url.to_string(),
+        outcome: Outcome::default(),
+        page: None,
+    };
+    if job.mode == Mode::Page && ctx.rules.crawl.respect_robots {
+        let robots = robots_for(&ctx, &job.url).await;
+        if !robots.allowed(job.url.as_str()) {
+            result.outcome.skipped = Some("disallowed by robots.txt".into());
+            return result;
+        }
+    }
+    let (method, cap) = match job.mode {
+        Mode::Page => (Method::Get, ctx.rules.crawl.max_page_bytes),
+        Mode::Stylesheet => (Method::Get, CSS_BODY_CAP),
+        Mode::External if !looks_like_resource(&job.url) => (Method::Get, EXTERNAL_BODY_CAP),
+        _ => (Method::HeadThenGet, 0),
+    };
+    match ctx.fetcher.fetch(&job.url, method, cap).await {
+        Err(e) => {
+            result.outcome.error = Some(e);
+        }
+        Ok(resp) => {
+            let o = &mut result.outcome;
+            o.status = Some(resp.status);
+            o.redirects = resp.redirects.len();
+            o.elapsed_ms = resp.elapsed.as_millis() as u64;
+            o.content_type = resp.content_type.clone();
+            if resp.final_url != job.url {
+                o.final_url = Some(resp.final_url.to_string());
+            }
+            if (200..300).contains(&resp.status) {
+                if check::soft404::redirected_home(&job.url, &resp.final_url, resp.redirects.len())
+                {
+                    o.soft404 = Some(format!("redirected to the homepage {}", resp.final_url));
+                }
+                if job.mode == Mode::External
+                    && let Some(d) = check::risky::cross_domain(&job.url, &resp.final_url)
+                {
+                    o.risky = Some((d, false));
+                }
+                let ctx2 = ctx.clone();
+                let mode = job.mode;
+                let depth = job.depth;
+                let url = job.url.clone();
+                // Parsing is CPU work: keep it off the I/O threads.
+                let analysed = tokio::task::spawn_blocking(move || {
+                    analyse(&ctx2.rules, mode, &url, depth, resp)
+                })
+                .await;
+                if let Ok(Some(a)) = analysed {
+                    let o = &mut result.outcome;
+                    if o.soft404.is_none() {
+                        o.soft404 = a.soft404;
+                    }
+                    if let Some(r) = a.risky {
+                        o.risky = Some((r, true));
+                    }
+                    o.anchors = a.anchors;
+                    result.page = a.page;
+                }
+            }
+        }
+    }
+    result
+}
+
+struct Analysis {
+    soft404: Option<String>,
+    risky: Option<String>,
+    anchors: Option<Vec<u64>>,
+    page: Option<PageData>,
+}
+
+fn is_html(content_type: Option<&str>, body: &[u8]) -> bool {
+    match content_type {
+        Some(ct) => {
+            let ct = ct.to_ascii_lowercase();
+            ct.contains("text/html") || ct.contains("application/xhtml")
+        }
+        None => {
+            let head = &body[..body.len().min(512)];
+            let s = String::from_utf8_lossy(head).to_ascii_lowercase();
+            s.contains("<html") || s.contains("<!doctype html")
+        }
+    }
+}
+
+fn is_css(content_type: Option<&str>, url: &Url) -> bool {
+    content_type.is_some_and(|c| c.to_ascii_lowercase().contains("text/css"))
+        || url.path().to_ascii_lowercase().ends_with(".css")
+}
+
+static H1: LazyLock<Selector> = LazyLock::new(|| Selector::parse("h1").expect("static selector"));
+
+fn analyse(rules: &Rules, mode: Mode, url: &Url, depth: u32, resp: Response) -> Option<Analysis> {
+    let ct = resp.content_type.as_deref();
+    if mode == Mode::Stylesheet
+        || (mode == Mode::Page && is_css(ct, &resp.final_url) && !is_html(ct, &resp.body))
+    {
+        let decoded = extract::decode(&resp.body, ct);
+        let links = extract::css::urls(&decoded.text)
+            .into_iter()
+            .map(|l| found(l, &resp.final_url, decoded.encoding))
+            .collect();
+        return Some(Analysis {
+            soft404: None,
+            risky: None,
+            anchors: None,
+            page: Some(PageData {
+                charset: decoded.encoding.name().to_string(),
+                bytes: resp.body.len() as u64,
+                links,
+                html: false,
+                ..Default::default()
+            }),
+        });
+    }
+    if !is_html(ct, &resp.body) {
+        return None;
+    }
+    let decoded = extract::decode(&resp.body, ct);
+    let doc = Html::parse_document(&decoded.text);
+    let extracted = extract::extract(&doc);
+    let title = extracted.title.clone().unwrap_or_default();
+    let h1 = doc.select(&H1).next().map(|e| e.text().collect::<String>());
+    let text = check::content::visible_text(&doc);
+    let soft404 = check::soft404::detect(
+        extracted.title.as_deref(),
+        h1.as_deref(),
+        &text,
+        &rules.words.soft404,
+    );
+    if mode == Mode::External {
+        return Some(Analysis {
+            soft404,
+            risky: check::risky::content(&text, &rules.words),
+            anchors: None,
+            page: None,
+        });
+    }
+    let base = extract::resolve::effective_base(
+        &resp.final_url,
+        extracted.base_href.as_deref(),
+        decoded.encoding,
+    );
+    let mut anchors: Vec<u64> = extracted.anchors.iter().map(|a| anchor_hash(a)).collect();
+    anchors.sort_unstable();
+    anchors.dedup();
+    let view = PageView {
+        url,
+        final_url: &resp.final_url,
+        doc: &doc,
+        source: &decoded.text,
+        extracted: &extracted,
+        elapsed_ms: resp.elapsed.as_millis() as u64,
+        depth,
+    };
+    let findings = if soft404.is_none() {
+        check::content::check(&view, rules)
+    } else {
+        Vec::new()
+    };
+    let observation = check::columns::observe(&view, rules);
+    let links = extracted
+        .links
+        .iter()
+        .take(rules.crawl.max_links_per_page)
+        .cloned()
+        .map(|l| found(l, &base, decoded.encoding))
+        .collect();
+    Some(Analysis {
+        soft404,
+        risky: None,
+        anchors: Some(anchors),
+        page: Some(PageData {
+            title,
+            charset: decoded.encoding.name().to_string(),
+            bytes: resp.body.len() as u64,
+            links,
+            findings,
+            observation,
+            html: true,
+        }),
+    })
+}
+
+fn found(l: crate::link::RawLink, base: &Url, enc: &'static encoding_rs::Encoding) -> FoundLink {
+    let url = match check::wrong_link::classify_raw(&l.url) {
+        check::wrong_link::RawClass::Web => {
+            extract::resolve(&l.url, base, enc).map(|u| u.to_string())
+        }
+        _ => None,
+    };
+    FoundLink {
+        raw: l.url,
+        url,
+        text: l.text,
+        element: l.element,
+        origin: l.origin,
+    }
+}
+
+/// Extensions of files that are checked, never parsed (attachments, media, images).
+const RESOURCE_EXT: &[&str] = &[
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "dps", "ofd", "ceb", "txt",
+    "zip", "rar", "7z", "gz", "tar", "jpg", "jpeg", "png", "gif", "bmp", "webp", "svg", "ico",
+    "mp3", "mp4", "avi", "flv", "wmv", "mov", "wav", "swf", "js", "css", "xml", "apk", "exe",
+    "csv", "tif", "tiff", "caj",
+];
+
+/// Whether a URL names a file to check without parsing (by its extension).
+pub fn looks_like_resource(url: &Url) -> bool {
+    let path = url.path();
+    let last = path.rsplit('/').next().unwrap_or("");
+    match last.rsplit_once('.') {
+        Some((_, ext)) => {
+            let ext = ext.to_ascii_lowercase();
+            RESOURCE_EXT.contains(&ext.as_str())
+        }
+        None => false,
+    }
+}
+
+async fn robots_for(ctx: &TaskCtx, url: &Url) -> Arc<Robots> {
+    let key = super::fetch::host_key(url);
+    let ua = ctx.rules.crawl.user_agent.clone();
+    let mut robots_url = url.clone();
+    robots_url.set_path("/robots.txt");
+    robots_url.set_query(None);
+    robots_url.set_fragment(None);
+    ctx.fetcher
+        .hosts()
+        .robots(&key, || async {
+            match ctx.fetcher.fetch(&robots_url, Method::Get, 512 * 1024).await {
+                Ok(r) if (200..300).contains(&r.status) => {
+                    match texting_robots::Robot::new(&ua, &r.body) {
+                        Ok(robot) => Robots::Rules(Box::new(robot)),
+                        Err(e) => {
+                            tracing::warn!(%robots_url, error = %e, "unreadable robots.txt: ignoring it");
+                            Robots::AllowAll
+                        }
+                    }
+                }
+                _ => Robots::AllowAll,
+            }
+        })
+        .await
+}

@@ -357,18 +357,3 @@ mod tests {
     }
 }
 
-/// The base URL links of a page resolve against: `<base href>` (resolved
-/// against the page URL, http(s) only) or the page URL.
-pub fn effective_base(page_url: &Url, base_href: Option<&str>, encoding: &'static Encoding) -> Url {
-    base_href
-        .and_then(|b| resolve(b, page_url, encoding))
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-        .unwrap_or_else(|| page_url.clone())
-}
-
-/// The dedup key form of a URL: fragment dropped.
-pub fn normalize(url: &Url) -> Url {
-    let mut u = url.clone();
-    u.set_fragment(None);
-    u
-}

@@ -110,8 +110,10 @@ pub struct ImgNoAlt<'a> {
 pub struct Walk<'a> {
     /// The visible text.
     pub text: String,
-    /// Byte ranges of `text` inside table cells, with the cell element (`td`/`th`).
-    pub cells: Vec<(usize, usize, &'static str)>,
+    /// Where the innermost table cell changes: from this byte offset of `text`
+    /// on, text is inside this cell element (`td`/`th`) or outside any cell.
+    /// Offsets never decrease, so lookups are binary searches.
+    pub cells: Vec<(usize, Option<&'static str>)>,
     /// Attribute values with at least 11 ASCII digits (only filled by [`Walk::full`]).
     pub attrs: Vec<AttrText<'a>>,
     /// Images without alt, in document order (only filled by [`Walk::full`]).
@@ -142,7 +144,7 @@ impl<'a> Walk<'a> {
         let mut svg = 0usize; // depth inside <svg>/<math> (their <title> is not the page's)
         let mut pre = 0usize;
         let mut title: Option<TextBuf> = None; // inside the page's <title>
-        let mut cell_starts: Vec<(usize, &'static str)> = Vec::new();
+        let mut cell_stack: Vec<&'static str> = Vec::new();
         let mut seen_html = false;
 
         for edge in doc.tree.root().traverse() {
@@ -180,7 +182,8 @@ impl<'a> Walk<'a> {
                         }
                         if name == "td" || name == "th" {
                             let tag = if name == "td" { "td" } else { "th" };
-                            cell_starts.push((out.s.len(), tag));
+                            cell_stack.push(tag);
+                            w.cells.push((out.s.len(), Some(tag)));
                         }
                         if full {
                             if name == "img" && el.attr("alt").is_none() {
@@ -231,11 +234,9 @@ impl<'a> Walk<'a> {
                         if skip > 0 {
                             continue;
                         }
-                        if (name == "td" || name == "th")
-                            && let Some((start, tag)) = cell_starts.pop()
-                        {
-                            let end = out.s.trim_end().len().max(start);
-                            w.cells.push((start, end, tag));
+                        if name == "td" || name == "th" {
+                            cell_stack.pop();
+                            w.cells.push((out.s.len(), cell_stack.last().copied()));
                         }
                         if name == "pre" {
                             pre = pre.saturating_sub(1);
@@ -256,10 +257,10 @@ impl<'a> Walk<'a> {
 
     /// The table cell element (`td`/`th`) holding byte `offset` of the text, if any.
     pub fn cell_at(&self, offset: usize) -> Option<&'static str> {
-        self.cells
-            .iter()
-            .find(|(s, e, _)| *s <= offset && offset < *e)
-            .map(|(_, _, tag)| *tag)
+        let i = self.cells.partition_point(|(o, _)| *o <= offset);
+        i.checked_sub(1)
+            .and_then(|i| self.cells.get(i))
+            .and_then(|(_, tag)| *tag)
     }
 }
 
@@ -272,18 +273,24 @@ struct TextBuf {
 
 impl TextBuf {
     fn push_text(&mut self, t: &str, pre: bool) {
-        for c in t.chars() {
-            if pre && c == '\n' {
-                self.line_break();
-            } else if c.is_whitespace() {
-                self.space = true;
-            } else {
-                if self.space && !self.s.is_empty() && !self.s.ends_with('\n') {
-                    self.s.push(' ');
+        let mut rest = t;
+        while let Some(c) = rest.chars().next() {
+            if c.is_whitespace() {
+                if pre && c == '\n' {
+                    self.line_break();
+                } else {
+                    self.space = true;
                 }
-                self.space = false;
-                self.s.push(c);
+                rest = rest.get(c.len_utf8()..).unwrap_or_default();
+                continue;
             }
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            if self.space && !self.s.is_empty() && !self.s.ends_with('\n') {
+                self.s.push(' ');
+            }
+            self.space = false;
+            self.s.push_str(rest.get(..end).unwrap_or_default());
+            rest = rest.get(end..).unwrap_or_default();
         }
     }
 
@@ -356,6 +363,8 @@ mod tests {
         assert_eq!(w.cell_at(zs), Some("td"));
         assert_eq!(w.cell_at(w.text.find("姓名").unwrap()), Some("th"));
         assert_eq!(w.cell_at(w.text.find("正文").unwrap()), None);
+        assert_eq!(w.cell_at(w.text.len()), None);
+
         assert_eq!(
             w.images,
             vec![
@@ -365,6 +374,21 @@ mod tests {
         );
         let attrs: Vec<_> = w.attrs.iter().map(|a| (a.element, a.attr)).collect();
         assert_eq!(attrs, vec![("input", "value"), ("span", "data-tel")]);
+    }
+
+    #[test]
+    fn nested_table_cells() {
+        // Nested tables: text after an inner table is still in the outer cell.
+        let doc = Html::parse_document(
+            "<p>前</p><table><tr><th>甲<table><tr><td>乙</td></tr></table>丙</th></tr></table>后",
+        );
+        let w = Walk::full(&doc);
+        assert_eq!(w.text, "前\n甲\n乙\n丙\n后");
+        let at = |s: &str| w.cell_at(w.text.find(s).unwrap());
+        assert_eq!(
+            ["前", "甲", "乙", "丙", "后"].map(at),
+            [None, Some("th"), Some("td"), Some("th"), None]
+        );
     }
 
     #[test]

@@ -98,7 +98,9 @@ fn bench_extract(c: &mut Criterion) {
         })
     });
     let doc = Html::parse_document(&utf8);
-    g.bench_function("extract_only", |b| b.iter(|| black_box(extract::extract(black_box(&doc)))));
+    g.bench_function("extract_only", |b| {
+        b.iter(|| black_box(extract::extract(black_box(&doc))))
+    });
     g.finish();
 
     let base = Url::parse("https://sipa.sh.gov.cn/tzgg/20260318/index.html").expect("base");

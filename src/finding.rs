@@ -111,6 +111,19 @@ impl FindingKind {
         FindingKind::ALL.into_iter().find(|k| k.code() == code)
     }
 
+    /// Whether this kind is about one link (identified by page and target).
+    pub fn is_link_kind(self) -> bool {
+        matches!(
+            self,
+            FindingKind::BrokenLink
+                | FindingKind::Soft404
+                | FindingKind::WrongLink
+                | FindingKind::MissingAnchor
+                | FindingKind::MixedContent
+                | FindingKind::RiskyExternal
+        )
+    }
+
     /// Whether this kind makes a link unusable in the sense of the national
     /// indicators (counted for the per-link deduction).
     pub fn is_unusable_link(self) -> bool {
@@ -284,18 +297,34 @@ impl Finding {
         self
     }
 
-    /// The stable identity used for dedup within a run and across runs.
-    pub fn identity(&self) -> (FindingKind, &str, &str) {
-        (self.kind, &self.page_url, &self.target_url)
-    }
-
-    /// A stable string key of the identity (for the history database).
+    /// The stable key used for dedup within a run and across runs (history,
+    /// diffs): (kind, page, target) for link kinds, as SPEC.md says. Kinds about
+    /// columns and page content have no link target, so the column, element and
+    /// stable evidence in `link_text` (masked number, matched phrase) join it.
     pub fn key(&self) -> String {
+        finding_key(
+            self.kind,
+            [
+                &self.page_url,
+                &self.target_url,
+                &self.element,
+                &self.link_text,
+                &self.column,
+            ],
+        )
+    }
+}
+
+/// The dedup key of a finding from its kind and [page, target, element,
+/// link_text, column] (see [`Finding::key`]).
+pub fn finding_key(kind: FindingKind, parts: [&str; 5]) -> String {
+    let [page, target, element, text, column] = parts;
+    if kind.is_link_kind() {
+        format!("{}\t{page}\t{target}", kind.code())
+    } else {
         format!(
-            "{}\t{}\t{}",
-            self.kind.code(),
-            self.page_url,
-            self.target_url
+            "{}\t{page}\t{target}\t{element}\t{text}\t{column}",
+            kind.code()
         )
     }
 }

@@ -212,7 +212,9 @@ pub fn prescan(bytes: &[u8]) -> Option<&'static Encoding> {
                 None => return None,
             }
         } else if rest.len() >= 6
-            && rest.get(1..5).is_some_and(|m| m.eq_ignore_ascii_case(b"meta"))
+            && rest
+                .get(1..5)
+                .is_some_and(|m| m.eq_ignore_ascii_case(b"meta"))
             && rest
                 .get(5)
                 .is_some_and(|b| b.is_ascii_whitespace() || *b == b'/')
@@ -224,14 +226,12 @@ pub fn prescan(bytes: &[u8]) -> Option<&'static Encoding> {
             let mut seen: Vec<Vec<u8>> = Vec::new();
             while let Some((name, value, next)) = get_attribute(s, pos) {
                 pos = next;
-                if seen.iter().any(|n| *n == name) {
+                if seen.contains(&name) {
                     continue;
                 }
                 match name.as_slice() {
-                    b"http-equiv" => {
-                        if value.eq_ignore_ascii_case(b"content-type") {
-                            got_pragma = true;
-                        }
+                    b"http-equiv" if value.eq_ignore_ascii_case(b"content-type") => {
+                        got_pragma = true;
                     }
                     b"content" => {
                         if charset.is_none()
@@ -467,7 +467,10 @@ mod tests {
 
     #[test]
     fn meta_utf16_means_utf8() {
-        assert_eq!(prescan(b"<meta charset=utf-16le>"), Some(encoding_rs::UTF_8));
+        assert_eq!(
+            prescan(b"<meta charset=utf-16le>"),
+            Some(encoding_rs::UTF_8)
+        );
     }
 
     #[test]
@@ -533,7 +536,13 @@ mod tests {
     fn tld_hint_is_validated() {
         let bytes = gbk("<p>机构职能</p>");
         // Upper case or dotted TLDs would make chardetng panic; they are ignored.
-        for tld in [Some("CN"), Some("gov.cn"), Some("中国"), Some(""), Some("cn")] {
+        for tld in [
+            Some("CN"),
+            Some("gov.cn"),
+            Some("中国"),
+            Some(""),
+            Some("cn"),
+        ] {
             let d = decode_with_tld(&bytes, None, tld);
             assert_eq!(d.source, "sniff");
         }

@@ -41,8 +41,7 @@ pub(crate) fn scan(css: &str, out: &mut Vec<RawLink>) {
             }
             b'\\' => i += 2,
             b'u' | b'U'
-                if b
-                    .get(i..i + 4)
+                if b.get(i..i + 4)
                     .is_some_and(|w| w.eq_ignore_ascii_case(b"url("))
                     && (i == 0 || !is_ident_byte(b[i - 1])) =>
             {
@@ -63,8 +62,7 @@ pub(crate) fn scan(css: &str, out: &mut Vec<RawLink>) {
                         j = next;
                     }
                     Some(b'u' | b'U')
-                        if b
-                            .get(j..j + 4)
+                        if b.get(j..j + 4)
                             .is_some_and(|w| w.eq_ignore_ascii_case(b"url(")) =>
                     {
                         let (value, next) = read_url(css, j + 4);
@@ -309,7 +307,9 @@ mod tests {
     #[test]
     fn escapes_are_decoded() {
         assert_eq!(
-            got(r"a{background:url(a\(1\).png)} b{background:url('q\'s.png')} c{background:url(\4e2d.png)}"),
+            got(
+                r"a{background:url(a\(1\).png)} b{background:url('q\'s.png')} c{background:url(\4e2d.png)}"
+            ),
             vec![
                 ("a(1).png".into(), Element::CssUrl),
                 ("q's.png".into(), Element::CssUrl),
@@ -320,7 +320,10 @@ mod tests {
 
     #[test]
     fn unterminated_at_end() {
-        assert_eq!(got("a{background:url(x.png"), vec![("x.png".into(), Element::CssUrl)]);
+        assert_eq!(
+            got("a{background:url(x.png"),
+            vec![("x.png".into(), Element::CssUrl)]
+        );
         assert!(urls("a{background:url('x.png").is_empty());
         assert!(urls("@import").is_empty());
         assert!(urls("@import ").is_empty());

@@ -203,10 +203,11 @@ impl Walker {
                 self.link(a.src, text.clone(), Element::Img);
                 self.srcset(a.srcset, &text, Element::Img);
             }
-            "input" => {
-                if a.kind.is_some_and(|t| t.trim().eq_ignore_ascii_case("image")) {
-                    self.link(a.src, img_text(&a), Element::Img);
-                }
+            "input"
+                if a.kind
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("image")) =>
+            {
+                self.link(a.src, img_text(&a), Element::Img);
             }
             "source" => {
                 self.link(a.src, "", Element::Source);
@@ -234,13 +235,11 @@ impl Walker {
             "embed" => self.link(a.src, "", Element::Embed),
             "object" => self.link(a.data, "", Element::Object),
             "form" => self.link(a.action, "", Element::Form),
-            "meta" => {
-                if a
-                    .http_equiv
-                    .is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh"))
-                {
-                    self.link(a.content.and_then(refresh_url), "", Element::MetaRefresh);
-                }
+            "meta"
+                if a.http_equiv
+                    .is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh")) =>
+            {
+                self.link(a.content.and_then(refresh_url), "", Element::MetaRefresh);
             }
             "style" => {
                 let text = text_children(node);
@@ -259,7 +258,11 @@ impl Walker {
             }
             "html" if !self.seen_html => {
                 self.seen_html = true;
-                let lang = a.lang.or(a.xml_lang).map(str::trim).filter(|l| !l.is_empty());
+                let lang = a
+                    .lang
+                    .or(a.xml_lang)
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty());
                 self.page.lang = lang.map(str::to_string);
             }
             "title" if !self.seen_title && &*el.name.ns == HTML_NS => {
@@ -388,7 +391,9 @@ fn link_rel(rel: Option<&str>) -> Option<Element> {
     if tokens.clone().any(|t| t.eq_ignore_ascii_case("stylesheet")) {
         return Some(Element::Stylesheet);
     }
-    if tokens.any(|t| t.eq_ignore_ascii_case("preconnect") || t.eq_ignore_ascii_case("dns-prefetch")) {
+    if tokens
+        .any(|t| t.eq_ignore_ascii_case("preconnect") || t.eq_ignore_ascii_case("dns-prefetch"))
+    {
         return None;
     }
     Some(Element::LinkOther)
@@ -427,13 +432,11 @@ fn link_text(node: ElementRef<'_>, title: Option<&str>) -> String {
                 }
             }
             Node::Element(e) => match e.name() {
-                "img" => {
-                    if first_alt.is_none() {
-                        first_alt = e
-                            .attr("alt")
-                            .filter(|s| !s.trim().is_empty())
-                            .or_else(|| e.attr("title"));
-                    }
+                "img" if first_alt.is_none() => {
+                    first_alt = e
+                        .attr("alt")
+                        .filter(|s| !s.trim().is_empty())
+                        .or_else(|| e.attr("title"));
                 }
                 "br" | "p" | "div" | "li" | "td" | "th" | "tr" | "h1" | "h2" | "h3" | "h4"
                 | "h5" | "h6" | "ul" | "ol" | "dd" | "dt" | "table" => pending = true,
@@ -677,7 +680,11 @@ mod tests {
                 ("/images/bg.png", "", Element::CssUrl),
                 ("/zwgk/list.html", "", Element::JsLocation),
                 ("/images/table-bg.gif", "", Element::Img),
-                ("/uploads/2026/通知.pdf", "关于印发《要点》的通知.pdf", Element::A),
+                (
+                    "/uploads/2026/通知.pdf",
+                    "关于印发《要点》的通知.pdf",
+                    Element::A
+                ),
             ]
         );
         let derived: Vec<&str> = p
@@ -728,7 +735,11 @@ mod tests {
             vec![
                 ("#", "返回顶部", Element::A),
                 ("javascript:void(0)", "更多", Element::A),
-                ("JavaScript:window.open('/tj/report.html')", "统计", Element::A),
+                (
+                    "JavaScript:window.open('/tj/report.html')",
+                    "统计",
+                    Element::A
+                ),
                 ("/tj/report.html", "", Element::JsLocation),
             ]
         );
@@ -745,7 +756,10 @@ mod tests {
     fn meta_refresh_forms() {
         for (content, want) in [
             ("0;url=/zwgk/index.html", Some("/zwgk/index.html")),
-            ("0; URL='https://www.sh.gov.cn/'", Some("https://www.sh.gov.cn/")),
+            (
+                "0; URL='https://www.sh.gov.cn/'",
+                Some("https://www.sh.gov.cn/"),
+            ),
             ("5;Url=\"new.html\"", Some("new.html")),
             ("0.5, next.html", Some("next.html")),
             ("3 url=x.html", Some("x.html")),
@@ -759,7 +773,10 @@ mod tests {
             assert_eq!(refresh_url(content), want, "{content}");
         }
         let p = page(r#"<meta http-equiv="Refresh" content="0;URL=/wcm/index.html">"#);
-        assert_eq!(triples(&p), vec![("/wcm/index.html", "", Element::MetaRefresh)]);
+        assert_eq!(
+            triples(&p),
+            vec![("/wcm/index.html", "", Element::MetaRefresh)]
+        );
     }
 
     #[test]
@@ -769,7 +786,10 @@ mod tests {
             vec!["a.jpg", "b.jpg", "c.jpg", "d,e.jpg"]
         );
         assert_eq!(srcset_urls("  x.png  "), vec!["x.png"]);
-        assert_eq!(srcset_urls("a.png (1x, 2x), b.png 2x"), vec!["a.png", "b.png"]);
+        assert_eq!(
+            srcset_urls("a.png (1x, 2x), b.png 2x"),
+            vec!["a.png", "b.png"]
+        );
         assert!(srcset_urls(" , ,").is_empty());
     }
 
@@ -908,7 +928,12 @@ mod tests {
                     Element::Datastore,
                     Origin::Markup
                 ),
-                ("/module/web/jpage/jpage.js", "", Element::Script, Origin::Markup),
+                (
+                    "/module/web/jpage/jpage.js",
+                    "",
+                    Element::Script,
+                    Origin::Markup
+                ),
             ]
         );
         assert_eq!(p.datastore.len(), 1);
@@ -925,7 +950,10 @@ mod tests {
             if (!/mobile/i.test(navigator.userAgent)) { window.location.href = "/pc/index.html"; }
             </script>"#,
         );
-        assert_eq!(triples(&p), vec![("/pc/index.html", "", Element::JsLocation)]);
+        assert_eq!(
+            triples(&p),
+            vec![("/pc/index.html", "", Element::JsLocation)]
+        );
     }
 
     #[test]

@@ -394,14 +394,20 @@ pub fn strip_comments(src: &str) -> Cow<'_, str> {
             }
             b'/' if b.get(i + 1) == Some(&b'/') => {
                 out.push_str(src.get(seg..i).unwrap_or_default());
-                let end = b[i..].iter().position(|&x| x == b'\n').map_or(b.len(), |p| i + p);
+                let end = b[i..]
+                    .iter()
+                    .position(|&x| x == b'\n')
+                    .map_or(b.len(), |p| i + p);
                 out.push(' ');
                 i = end;
                 seg = i;
             }
             b'<' if b.get(i + 1..i + 4) == Some(b"!--") => {
                 out.push_str(src.get(seg..i).unwrap_or_default());
-                let end = b[i..].iter().position(|&x| x == b'\n').map_or(b.len(), |p| i + p);
+                let end = b[i..]
+                    .iter()
+                    .position(|&x| x == b'\n')
+                    .map_or(b.len(), |p| i + p);
                 out.push(' ');
                 i = end;
                 seg = i;
@@ -414,12 +420,7 @@ pub fn strip_comments(src: &str) -> Cow<'_, str> {
                     .map_or(b.len(), |p| i + 2 + p + 2);
                 // Keep newlines so that a `//` comment test on the next line holds.
                 out.push(' ');
-                out.extend(
-                    b[i..end]
-                        .iter()
-                        .filter(|&&x| x == b'\n')
-                        .map(|_| '\n'),
-                );
+                out.extend(b[i..end].iter().filter(|&&x| x == b'\n').map(|_| '\n'));
                 i = end;
                 seg = i;
             }
@@ -589,7 +590,13 @@ mod tests {
         let links = links(js);
         assert_eq!(
             urls(&links),
-            vec!["index_1.html", "index_2.html", "index_3.html", "index_4.html", "index_5.html"]
+            vec![
+                "index_1.html",
+                "index_2.html",
+                "index_3.html",
+                "index_4.html",
+                "index_5.html"
+            ]
         );
         assert!(
             links
@@ -600,7 +607,8 @@ mod tests {
 
     #[test]
     fn trs_single_quotes_and_extra_args() {
-        let p = pagination("createPageHTML('page_div', 3, 1, 'center_flist', 'shtml', 42);").unwrap();
+        let p =
+            pagination("createPageHTML('page_div', 3, 1, 'center_flist', 'shtml', 42);").unwrap();
         assert_eq!(
             p,
             Pagination {
@@ -611,7 +619,11 @@ mod tests {
         );
         assert_eq!(
             p.urls().collect::<Vec<_>>(),
-            vec!["center_flist_1.shtml", "center_flist_2.shtml", "center_flist_3.shtml"]
+            vec![
+                "center_flist_1.shtml",
+                "center_flist_2.shtml",
+                "center_flist_3.shtml"
+            ]
         );
     }
 
@@ -625,14 +637,20 @@ mod tests {
             createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt);
         "#;
         let p = pagination(js).unwrap();
-        assert_eq!((p.pages, p.name.as_str(), p.ext.as_str()), (4, "index", "htm"));
+        assert_eq!(
+            (p.pages, p.name.as_str(), p.ext.as_str()),
+            (4, "index", "htm")
+        );
     }
 
     #[test]
     fn trs_commented_call_with_count_page() {
         let js = "//createPageHTML(9, 0, \"index\", \"html\");\nvar currentPage = 0;//所在页从0开始\nvar countPage = 17;//共多少页\n";
         let p = pagination(js).unwrap();
-        assert_eq!((p.pages, p.name.as_str(), p.ext.as_str()), (17, "index", "html"));
+        assert_eq!(
+            (p.pages, p.name.as_str(), p.ext.as_str()),
+            (17, "index", "html")
+        );
         assert_eq!(p.urls().count(), 17);
         assert_eq!(p.urls().last().as_deref(), Some("index_17.html"));
     }
@@ -648,7 +666,10 @@ mod tests {
     #[test]
     fn numbers_as_strings() {
         let p = pagination("createPageHTML(\"5\", \"0\", \"index\", \"html\");").unwrap();
-        assert_eq!((p.pages, p.name.as_str(), p.ext.as_str()), (5, "index", "html"));
+        assert_eq!(
+            (p.pages, p.name.as_str(), p.ext.as_str()),
+            (5, "index", "html")
+        );
     }
 
     #[test]

@@ -83,13 +83,15 @@ mod tests {
             resolved,
             vec![
                 (
-                    "http://www.sipa.gov.cn/search/search.jsp?q=%CD%A8%D6%AA&lm=%B9%AB%B8%E6".into(),
+                    "http://www.sipa.gov.cn/search/search.jsp?q=%CD%A8%D6%AA&lm=%B9%AB%B8%E6"
+                        .into(),
                     "搜索通知",
                     Element::A,
                     Origin::Markup
                 ),
                 (
-                    "http://www.sipa.gov.cn/uploads/%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A.pdf".into(),
+                    "http://www.sipa.gov.cn/uploads/%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A.pdf"
+                        .into(),
                     "2025年政府信息公开工作年度报告",
                     Element::A,
                     Origin::Markup
@@ -129,12 +131,19 @@ mod tests {
         }
         let nested = "<div>".repeat(10_000).into_bytes();
         let truncated_gbk = {
-            let mut b = encoding_rs::GBK.encode("<meta charset=gbk><a href='/通知'>通").0.into_owned();
+            let mut b = encoding_rs::GBK
+                .encode("<meta charset=gbk><a href='/通知'>通")
+                .0
+                .into_owned();
             b.pop();
             b
         };
         for body in [garbage, nested, truncated_gbk, b"\x00\x00\x00".to_vec()] {
-            for ct in [None, Some("text/html; charset=utf-8"), Some("text/html; charset=big5")] {
+            for ct in [
+                None,
+                Some("text/html; charset=utf-8"),
+                Some("text/html; charset=big5"),
+            ] {
                 let d = decode(&body, ct);
                 let doc = Html::parse_document(&d.text);
                 let page = extract(&doc);

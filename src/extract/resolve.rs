@@ -182,7 +182,10 @@ fn upper_hex(s: &str) -> Cow<'_, str> {
         }
     }
     // Only ASCII bytes were changed, so the result is still UTF-8.
-    Cow::Owned(String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    Cow::Owned(
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
 }
 
 #[cfg(test)]
@@ -194,16 +197,24 @@ mod tests {
     }
 
     fn r(raw: &str) -> String {
-        resolve(raw, &base(), encoding_rs::UTF_8).unwrap().to_string()
+        resolve(raw, &base(), encoding_rs::UTF_8)
+            .unwrap()
+            .to_string()
     }
 
     #[test]
     fn relative_forms() {
-        assert_eq!(r("detail.html"), "https://sipa.sh.gov.cn/zwgk/tzgg/detail.html");
+        assert_eq!(
+            r("detail.html"),
+            "https://sipa.sh.gov.cn/zwgk/tzgg/detail.html"
+        );
         assert_eq!(r("../xxgk/"), "https://sipa.sh.gov.cn/zwgk/xxgk/");
         assert_eq!(r("/a/b.html"), "https://sipa.sh.gov.cn/a/b.html");
         assert_eq!(r("//www.gov.cn/x.html"), "https://www.gov.cn/x.html");
-        assert_eq!(r("?page=2"), "https://sipa.sh.gov.cn/zwgk/tzgg/index.html?page=2");
+        assert_eq!(
+            r("?page=2"),
+            "https://sipa.sh.gov.cn/zwgk/tzgg/index.html?page=2"
+        );
         assert_eq!(r("#top"), "https://sipa.sh.gov.cn/zwgk/tzgg/index.html#top");
         assert_eq!(r("\\a\\b.html"), "https://sipa.sh.gov.cn/a/b.html");
         assert_eq!(r("HTTP://WWW.SH.GOV.CN:80/"), "http://www.sh.gov.cn/");
@@ -214,7 +225,10 @@ mod tests {
         assert_eq!(r(" \n\t/a/b.html \r\n"), "https://sipa.sh.gov.cn/a/b.html");
         assert_eq!(r("/a/\nb\t.html"), "https://sipa.sh.gov.cn/a/b.html");
         // An ideographic space is not ASCII whitespace: the browser keeps it.
-        assert_eq!(r("\u{3000}x.html"), "https://sipa.sh.gov.cn/zwgk/tzgg/%E3%80%80x.html");
+        assert_eq!(
+            r("\u{3000}x.html"),
+            "https://sipa.sh.gov.cn/zwgk/tzgg/%E3%80%80x.html"
+        );
     }
 
     #[test]
@@ -235,7 +249,10 @@ mod tests {
         let gbk = resolve("/search?q=通知", &base(), encoding_rs::GBK).unwrap();
         assert_eq!(gbk.as_str(), "https://sipa.sh.gov.cn/search?q=%CD%A8%D6%AA");
         let utf8 = resolve("/search?q=通知", &base(), encoding_rs::UTF_8).unwrap();
-        assert_eq!(utf8.as_str(), "https://sipa.sh.gov.cn/search?q=%E9%80%9A%E7%9F%A5");
+        assert_eq!(
+            utf8.as_str(),
+            "https://sipa.sh.gov.cn/search?q=%E9%80%9A%E7%9F%A5"
+        );
         // The path stays UTF-8 even on a GBK page.
         let gbk = resolve("/通知/list.jsp?lm=通知", &base(), encoding_rs::GBK).unwrap();
         assert_eq!(
@@ -301,7 +318,10 @@ mod tests {
             n("https://a.gov.cn/%e9%80%9A.pdf")
         );
         // A stray % is left alone.
-        assert_eq!(n("https://a.gov.cn/100%zz?p=5%"), "https://a.gov.cn/100%zz?p=5%");
+        assert_eq!(
+            n("https://a.gov.cn/100%zz?p=5%"),
+            "https://a.gov.cn/100%zz?p=5%"
+        );
     }
 
     #[test]
@@ -322,7 +342,10 @@ mod tests {
             n("http://a.gov.cn/x.asp?ASPSESSIONIDQSCTRBQA=KLM&page=3"),
             "http://a.gov.cn/x.asp?page=3"
         );
-        assert_eq!(n("http://a.gov.cn/x.jsp?jsessionid=1"), "http://a.gov.cn/x.jsp");
+        assert_eq!(
+            n("http://a.gov.cn/x.jsp?jsessionid=1"),
+            "http://a.gov.cn/x.jsp"
+        );
         // Look-alikes are kept.
         assert_eq!(
             n("http://a.gov.cn/x.jsp?sessionid=1&myjsessionid=2"),
@@ -356,4 +379,3 @@ mod tests {
         }
     }
 }
-

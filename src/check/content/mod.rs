@@ -1,0 +1,414 @@
+//! Content checks on one decoded page: 隐私泄露 ([`privacy`]), 严重错误 word
+//! lists ([`words`]), 无障碍 ([`a11y`]) and 访问缓慢 (here).
+//!
+//! Input: a [`PageView`] (already decoded, so GBK pages are checked like UTF-8
+//! ones) and the compiled [`Rules`]. Output: findings. The page is walked once
+//! ([`text::Walk`]); the word list and everything else were compiled once in
+//! [`crate::rules::content::Content::compile`].
+//!
+//! Identity: several findings of one kind can sit on one page. Their
+//! `link_text` carries what tells them apart and stays stable across runs: the
+//! masked number (privacy), the matched wrong text (forbidden text); for
+//! images the `target_url` is the image, and the page-level accessibility
+//! findings differ by `element` (`html@lang`, `title`).
+
+pub mod a11y;
+pub mod privacy;
+pub mod text;
+pub mod words;
+
+use super::PageView;
+use crate::finding::{Certainty, Finding, FindingKind, Severity};
+use crate::rules::Rules;
+use crate::rules::content::Content;
+use chrono::NaiveDate;
+use privacy::{Found, NumberKind, Scan};
+use scraper::Html;
+use std::collections::HashSet;
+use text::Walk;
+
+/// Every content finding on one page.
+pub fn check(view: &PageView, rules: &Rules) -> Vec<Finding> {
+    check_on(view, rules, chrono::Local::now().date_naive())
+}
+
+/// [`check`] with a fixed "today" (birth dates after it are implausible).
+pub fn check_on(view: &PageView, rules: &Rules, today: NaiveDate) -> Vec<Finding> {
+    let c = &rules.content;
+    let page = view.final_url.as_str();
+    let walk = Walk::full(view.doc);
+    let mut out = Vec::new();
+    out.extend(privacy_findings(page, &walk, c, today));
+    if c.forbidden_text {
+        out.extend(words::check(
+            page,
+            &walk.text,
+            walk.title.as_deref(),
+            &c.forbidden,
+        ));
+    }
+    if c.accessibility {
+        out.extend(a11y::check(
+            page,
+            view.final_url,
+            &walk,
+            c.max_images_per_page,
+        ));
+    }
+    out.extend(slow_page(
+        page,
+        view.elapsed_ms,
+        rules.thresholds.slow_page_ms,
+    ));
+    out
+}
+
+/// The text a visitor sees: no scripts, styles, `noscript`, templates,
+/// comments or `<head>`; whitespace collapsed; block elements (paragraphs,
+/// table cells, list items, `<br>` …) end a line. One pass over the tree.
+pub fn visible_text(doc: &Html) -> String {
+    Walk::text_only(doc).text
+}
+
+fn privacy_findings(page: &str, walk: &Walk, c: &Content, today: NaiveDate) -> Vec<Finding> {
+    let scan = Scan {
+        ids: c.id_numbers,
+        mobiles: c.mobile_numbers,
+        cards: c.bank_cards,
+        today,
+    };
+    if !(scan.ids || scan.mobiles || scan.cards) {
+        return Vec::new();
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    let mut report = |f: Found, element: String| {
+        if c.is_allowed(&f.digits) {
+            return;
+        }
+        let masked = privacy::mask(f.kind, &f.digits);
+        if !seen.insert(masked.clone()) {
+            return;
+        }
+        let (certainty, note) = match f.kind {
+            NumberKind::IdCard => (Certainty::Confirmed, "（校验位与出生日期有效）"),
+            NumberKind::Mobile => (
+                Certainty::Suspected,
+                "（如为公开的服务电话，可加入规则 [content] allow）",
+            ),
+            NumberKind::BankCard => (Certainty::Suspected, "（Luhn 校验通过）"),
+        };
+        out.push(
+            Finding::new(
+                FindingKind::PrivacyLeak,
+                page,
+                format!("{} {masked}{note}", f.kind.zh()),
+            )
+            .severity(Severity::Error)
+            .certainty(certainty)
+            .text(masked)
+            .element(element),
+        );
+    };
+    for f in privacy::find(&walk.text, &scan) {
+        let element = walk.cell_at(f.start).unwrap_or("text").to_string();
+        report(f, element);
+    }
+    if let Some(t) = &walk.title {
+        for f in privacy::find(t, &scan) {
+            report(f, "title".into());
+        }
+    }
+    for a in &walk.attrs {
+        for f in privacy::find(a.value, &scan) {
+            report(f, format!("{}@{}", a.element, a.attr));
+        }
+    }
+    out
+}
+
+/// `slow_page` when the fetch took longer than the threshold (0 turns it off).
+fn slow_page(page: &str, elapsed_ms: u64, threshold_ms: u64) -> Option<Finding> {
+    (threshold_ms > 0 && elapsed_ms > threshold_ms).then(|| {
+        Finding::new(
+            FindingKind::SlowPage,
+            page,
+            format!("{} (threshold {})", secs(elapsed_ms), secs(threshold_ms)),
+        )
+        .severity(Severity::Warning)
+        .certainty(Certainty::Suspected)
+    })
+}
+
+/// `3.2 s`, `10 s`: seconds to one decimal, `.0` dropped.
+fn secs(ms: u64) -> String {
+    let tenths = ms.saturating_add(50) / 100;
+    if tenths.is_multiple_of(10) {
+        format!("{} s", tenths / 10)
+    } else {
+        format!("{}.{} s", tenths / 10, tenths % 10)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::ExtractedPage;
+    use std::path::Path;
+    use url::Url;
+
+    const PRIVACY: &str = include_str!("../../../tests/fixtures/content/privacy.html");
+    const WORDS: &str = include_str!("../../../tests/fixtures/content/forbidden.html");
+    const A11Y: &str = include_str!("../../../tests/fixtures/content/a11y.html");
+    const CLEAN: &str = include_str!("../../../tests/fixtures/content/clean.html");
+    const GBK: &[u8] = include_bytes!("../../../tests/fixtures/content/gbk.html");
+
+    fn rules(content: &str) -> Rules {
+        let text =
+            format!("[site]\nstart_urls = [\"https://www.example.gov.cn/\"]\n[content]\n{content}");
+        Rules::from_toml(&text, Path::new("x.toml")).unwrap()
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 6, 1).unwrap()
+    }
+
+    fn run_ms(html: &str, rules: &Rules, elapsed_ms: u64) -> Vec<Finding> {
+        let url =
+            Url::parse("https://www.example.gov.cn/zwgk/gsgg/202405/t20240510_1234.html").unwrap();
+        let doc = Html::parse_document(html);
+        let extracted = ExtractedPage::default();
+        let view = PageView {
+            url: &url,
+            final_url: &url,
+            doc: &doc,
+            source: html,
+            extracted: &extracted,
+            elapsed_ms,
+            depth: 2,
+        };
+        check_on(&view, rules, today())
+    }
+
+    fn run(html: &str, rules: &Rules) -> Vec<Finding> {
+        run_ms(html, rules, 300)
+    }
+
+    fn of(f: &[Finding], kind: FindingKind) -> Vec<(String, String)> {
+        f.iter()
+            .filter(|f| f.kind == kind)
+            .map(|f| (f.link_text.clone(), f.element.clone()))
+            .collect()
+    }
+
+    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn privacy_fixture() {
+        let f = run(PRIVACY, &rules(""));
+        assert_eq!(
+            of(&f, FindingKind::PrivacyLeak),
+            pairs(&[
+                ("3101**********1234", "td"),
+                ("139****8888", "td"),
+                ("1101**********002X", "td"),
+                ("138****5678", "text"),
+                ("4403**********4561", "input@value"),
+                ("3205**********9876", "span@data-idcard"),
+            ])
+        );
+        let id = f
+            .iter()
+            .find(|f| f.link_text == "3101**********1234")
+            .unwrap();
+        assert_eq!(id.certainty, Certainty::Confirmed);
+        assert_eq!(id.severity, Severity::Error);
+        assert_eq!(
+            id.detail,
+            "身份证号 3101**********1234（校验位与出生日期有效）"
+        );
+        assert_eq!(
+            id.page_url,
+            "https://www.example.gov.cn/zwgk/gsgg/202405/t20240510_1234.html"
+        );
+        let m = f.iter().find(|f| f.link_text == "138****5678").unwrap();
+        assert_eq!(m.certainty, Certainty::Suspected);
+        // The full number never appears in a finding.
+        for x in &f {
+            for full in [
+                "310115198503121234",
+                "13812345678",
+                "13988888888",
+                "440306199007154561",
+            ] {
+                assert!(!format!("{x:?}").contains(full), "{x:?}");
+            }
+        }
+        // The page's look-alikes are quiet: wrong check digit, 19990230, longer
+        // runs, masked numbers, the hotline 12345 and amounts. Cards are off.
+        assert!(!f.iter().any(|x| x.link_text.starts_with("6222")));
+    }
+
+    #[test]
+    fn privacy_switches_and_allow_list() {
+        let f = run(
+            PRIVACY,
+            &rules("allow = [\"139-8888-8888\", \"13812345678\"]\nbank_cards = true\n"),
+        );
+        let got = of(&f, FindingKind::PrivacyLeak);
+        assert!(
+            !got.iter()
+                .any(|(t, _)| t.starts_with("139") || t.starts_with("138")),
+            "{got:?}"
+        );
+        assert!(
+            got.iter()
+                .any(|(t, e)| t == "622202*********6789" && e == "td"),
+            "{got:?}"
+        );
+
+        let f = run(
+            PRIVACY,
+            &rules("id_numbers = false\nmobile_numbers = false\n"),
+        );
+        assert!(of(&f, FindingKind::PrivacyLeak).is_empty());
+    }
+
+    #[test]
+    fn allow_listed_hotline_is_reported_without_the_list() {
+        let html = "<html lang=\"zh\"><title>t</title><p>咨询热线：13912345678</p></html>";
+        assert_eq!(
+            of(&run(html, &rules("")), FindingKind::PrivacyLeak).len(),
+            1
+        );
+        let f = run(html, &rules("allow = [\"12345\", \"13912345678\"]\n"));
+        assert!(of(&f, FindingKind::PrivacyLeak).is_empty());
+    }
+
+    #[test]
+    fn forbidden_fixture_matches_visible_text_only() {
+        let f = run(WORDS, &rules(""));
+        let got = of(&f, FindingKind::ForbiddenText);
+        assert_eq!(
+            got,
+            pairs(&[
+                ("中华人民共合国", "title"),
+                ("社会主意", "text"),
+                ("国家工商行政管理总局商标局", "text"),
+                ("质监局", "text"),
+            ]),
+        );
+        let wrong = f.iter().find(|f| f.link_text == "中华人民共合国").unwrap();
+        assert!(
+            wrong.detail.contains("建议：「中华人民共和国」"),
+            "{}",
+            wrong.detail
+        );
+        assert!(wrong.detail.contains("（共 2 处）"), "{}", wrong.detail);
+        let tm = f
+            .iter()
+            .find(|f| f.link_text == "国家工商行政管理总局商标局")
+            .unwrap();
+        assert_eq!(tm.certainty, Certainty::Suspected);
+        assert!(
+            tm.detail.contains("建议：「国家知识产权局商标局」"),
+            "{}",
+            tm.detail
+        );
+        // Switch off.
+        let f = run(WORDS, &rules("forbidden_text = false\n"));
+        assert!(of(&f, FindingKind::ForbiddenText).is_empty());
+    }
+
+    #[test]
+    fn a11y_fixture() {
+        let f = run(A11Y, &rules(""));
+        let got: Vec<_> = f
+            .iter()
+            .filter(|f| f.kind == FindingKind::MissingAlt)
+            .map(|f| (f.element.as_str(), f.target_url.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("html@lang", ""),
+                ("title", ""),
+                (
+                    "img@src",
+                    "https://www.example.gov.cn/images/banner_2024.jpg"
+                ),
+                (
+                    "img@src",
+                    "https://www.example.gov.cn/zwgk/gsgg/202405/W020240510.png"
+                ),
+            ]
+        );
+        let f = run(A11Y, &rules("accessibility = false\n"));
+        assert!(of(&f, FindingKind::MissingAlt).is_empty());
+    }
+
+    #[test]
+    fn clean_page_has_no_findings() {
+        let f = run(CLEAN, &rules("bank_cards = true\n"));
+        assert!(f.is_empty(), "{f:#?}");
+    }
+
+    #[test]
+    fn gbk_page_is_checked_like_utf8() {
+        // Saved as GBK bytes; decoding shows real Chinese, not mojibake.
+        let contains = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
+        let (gbk_word, _, _) = encoding_rs::GBK.encode("上海市知识产权局");
+        assert!(contains(GBK, &gbk_word));
+        assert!(!contains(GBK, "上海市知识产权局".as_bytes()));
+        let (text, _, bad) = encoding_rs::GBK.decode(GBK);
+        assert!(!bad);
+        let f = run(&text, &rules(""));
+        assert_eq!(
+            of(&f, FindingKind::PrivacyLeak),
+            pairs(&[("3101**********1234", "td")])
+        );
+        assert_eq!(
+            of(&f, FindingKind::ForbiddenText),
+            pairs(&[("国家工商总局", "text")])
+        );
+        assert!(of(&f, FindingKind::MissingAlt).is_empty());
+        let doc = Html::parse_document(&text);
+        assert!(visible_text(&doc).contains("上海市知识产权局"));
+    }
+
+    #[test]
+    fn slow_pages() {
+        let r = rules("");
+        let f = run_ms(CLEAN, &r, 12_345);
+        let slow: Vec<_> = f
+            .iter()
+            .filter(|f| f.kind == FindingKind::SlowPage)
+            .collect();
+        assert_eq!(slow.len(), 1);
+        assert_eq!(slow[0].detail, "12.3 s (threshold 10 s)");
+        assert_eq!(slow[0].severity, Severity::Warning);
+        // At or under the threshold: nothing.
+        assert!(run_ms(CLEAN, &r, 10_000).is_empty());
+        assert!(run_ms(CLEAN, &r, 9_999).is_empty());
+        assert_eq!(secs(3_200), "3.2 s");
+        assert_eq!(secs(10_000), "10 s");
+        assert_eq!(secs(999), "1 s");
+        assert!(secs(u64::MAX).ends_with(" s"));
+        // Threshold 0 turns the check off.
+        assert!(slow_page("p", 50_000, 0).is_none());
+    }
+
+    #[test]
+    fn visible_text_skips_scripts_and_comments() {
+        let doc = Html::parse_document(WORDS);
+        let t = visible_text(&doc);
+        assert!(!t.contains("var "));
+        assert!(!t.contains("color:"));
+        assert!(!t.contains("旧版说明"));
+        assert!(t.contains("社会主意"));
+    }
+}

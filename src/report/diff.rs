@@ -136,7 +136,12 @@ impl Row for DiffRow {
 }
 
 impl DiffRow {
-    fn from_finding(status: DiffStatus, r: &FindingRow, first_seen: &str, today: NaiveDate) -> Self {
+    fn from_finding(
+        status: DiffStatus,
+        r: &FindingRow,
+        first_seen: &str,
+        today: NaiveDate,
+    ) -> Self {
         let first_seen = if first_seen.is_empty() {
             today.format("%Y-%m-%d").to_string()
         } else {
@@ -196,7 +201,8 @@ impl DiffCounts {
 /// run counts once. `first_seen` comes from the current row (filled from the
 /// history), else from the previous row, else `today`.
 pub fn diff(prev: &[FindingRow], cur: &[FindingRow], today: NaiveDate) -> Vec<DiffRow> {
-    let prev_by_key: HashMap<String, &FindingRow> = prev.iter().map(|r| (finding_key(r), r)).collect();
+    let prev_by_key: HashMap<String, &FindingRow> =
+        prev.iter().map(|r| (finding_key(r), r)).collect();
     let mut seen: HashSet<String> = HashSet::new();
     let mut new = Vec::new();
     let mut open = Vec::new();
@@ -207,10 +213,19 @@ pub fn diff(prev: &[FindingRow], cur: &[FindingRow], today: NaiveDate) -> Vec<Di
         }
         match prev_by_key.get(&key) {
             Some(p) => {
-                let fs = if r.first_seen.is_empty() { &p.first_seen } else { &r.first_seen };
+                let fs = if r.first_seen.is_empty() {
+                    &p.first_seen
+                } else {
+                    &r.first_seen
+                };
                 open.push(DiffRow::from_finding(DiffStatus::Open, r, fs, today));
             }
-            None => new.push(DiffRow::from_finding(DiffStatus::New, r, &r.first_seen, today)),
+            None => new.push(DiffRow::from_finding(
+                DiffStatus::New,
+                r,
+                &r.first_seen,
+                today,
+            )),
         }
     }
     let mut fixed = Vec::new();
@@ -220,7 +235,12 @@ pub fn diff(prev: &[FindingRow], cur: &[FindingRow], today: NaiveDate) -> Vec<Di
         if seen.contains(&key) || !fixed_seen.insert(key) {
             continue;
         }
-        fixed.push(DiffRow::from_finding(DiffStatus::Fixed, r, &r.first_seen, today));
+        fixed.push(DiffRow::from_finding(
+            DiffStatus::Fixed,
+            r,
+            &r.first_seen,
+            today,
+        ));
     }
     new.extend(open);
     new.extend(fixed);
@@ -230,9 +250,17 @@ pub fn diff(prev: &[FindingRow], cur: &[FindingRow], today: NaiveDate) -> Vec<Di
 /// Reads a CSV report written by `CsvWriter` (either header language).
 pub fn read_csv<R: serde::de::DeserializeOwned + Row>(path: &Path) -> Result<Vec<R>, ReportError> {
     let bytes = std::fs::read(path).map_err(|e| ReportError::io(path, e))?;
-    read_rows(&bytes).map_err(|source| ReportError::Csv {
-        path: path.to_path_buf(),
-        source,
+    read_rows(&bytes).or_else(|source| {
+        // A killed run may leave half a last line: read up to the last whole line.
+        let whole = bytes
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .filter(|&end| end + 1 < bytes.len())
+            .and_then(|end| read_rows(&bytes[..=end]).ok());
+        whole.ok_or_else(|| ReportError::Csv {
+            path: path.to_path_buf(),
+            source,
+        })
     })
 }
 
@@ -250,10 +278,11 @@ pub fn read_findings(run_dir: &Path) -> Result<Vec<FindingRow>, ReportError> {
 /// The date of a run: `today` of its summary.json, else the date in its run id
 /// (`YYYYMMDD-HHMMSS`), else None.
 pub fn run_date(run_dir: &Path) -> Option<NaiveDate> {
-    if let Ok(s) = super::summary::Summary::read(run_dir) {
-        if let Ok(d) = NaiveDate::parse_from_str(&s.today, "%Y-%m-%d") {
-            return Some(d);
-        }
+    if let Some(d) = super::summary::Summary::read(run_dir)
+        .ok()
+        .and_then(|s| NaiveDate::parse_from_str(&s.today, "%Y-%m-%d").ok())
+    {
+        return Some(d);
     }
     let name = run_dir.file_name()?.to_str()?;
     NaiveDate::parse_from_str(name.get(..8)?, "%Y%m%d").ok()
@@ -269,11 +298,17 @@ pub fn diff_runs(run_a: &Path, run_b: &Path) -> Result<Vec<DiffRow>, ReportError
 }
 
 /// Writes diff.csv into a run directory.
-pub fn write_diff(run_dir: &Path, rows: &[DiffRow], lang: Lang, bom: bool) -> Result<(), ReportError> {
+pub fn write_diff(
+    run_dir: &Path,
+    rows: &[DiffRow],
+    lang: Lang,
+    bom: bool,
+) -> Result<(), ReportError> {
     let path = run_dir.join(DIFF_CSV);
     let io = |e| ReportError::io(&path, e);
     let file = std::fs::File::create(&path).map_err(io)?;
-    let mut w = CsvWriter::<_, DiffRow>::new(std::io::BufWriter::new(file), lang, bom).map_err(io)?;
+    let mut w =
+        CsvWriter::<_, DiffRow>::new(std::io::BufWriter::new(file), lang, bom).map_err(io)?;
     for r in rows {
         w.write(r).map_err(io)?;
     }
@@ -369,13 +404,57 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_half_written_last_line_is_dropped_and_a_broken_file_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut w = CsvWriter::<_, FindingRow>::new(Vec::new(), Lang::Zh, true).unwrap();
+        w.write(&row("broken_link", "http://a/", "http://a/x", "2026-11-01"))
+            .unwrap();
+        w.write(&row("broken_link", "http://a/", "http://a/y", "2026-11-01"))
+            .unwrap();
+        let bytes = w.into_inner().unwrap();
+        let cut = &bytes[..bytes.len() - 40];
+        std::fs::write(tmp.path().join(FINDINGS_CSV), cut).unwrap();
+        let rows = read_findings(tmp.path()).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].target_url, "http://a/x");
+        std::fs::write(
+            tmp.path().join(FINDINGS_CSV),
+            "kind,severity\nbroken_link\n",
+        )
+        .unwrap();
+        let err = read_findings(tmp.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("findings.csv") && err.contains("bad CSV"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn diff_runs_reads_both_folders_and_writes_diff_csv() {
         let tmp = tempfile::tempdir().unwrap();
         let a = tmp.path().join("20261126-031500");
         let b = tmp.path().join("20261127-031500");
         for (dir, rows, lang) in [
-            (&a, vec![row("broken_link", "http://a/", "http://a/old", "2026-11-20")], Lang::Zh),
-            (&b, vec![row("broken_link", "http://a/", "http://a/new", "2026-11-27")], Lang::En),
+            (
+                &a,
+                vec![row(
+                    "broken_link",
+                    "http://a/",
+                    "http://a/old",
+                    "2026-11-20",
+                )],
+                Lang::Zh,
+            ),
+            (
+                &b,
+                vec![row(
+                    "broken_link",
+                    "http://a/",
+                    "http://a/new",
+                    "2026-11-27",
+                )],
+                Lang::En,
+            ),
         ] {
             std::fs::create_dir_all(dir).unwrap();
             let f = std::fs::File::create(dir.join(FINDINGS_CSV)).unwrap();
@@ -386,13 +465,25 @@ pub(crate) mod tests {
             w.flush().unwrap();
         }
         let out = diff_runs(&a, &b).unwrap();
-        assert_eq!(DiffCounts::of(&out), DiffCounts { new: 1, fixed: 1, open: 0 });
+        assert_eq!(
+            DiffCounts::of(&out),
+            DiffCounts {
+                new: 1,
+                fixed: 1,
+                open: 0
+            }
+        );
         // Run B's date comes from its folder name.
         assert_eq!(out[1].days_open, 7);
         write_diff(&b, &out, Lang::Zh, true).unwrap();
         assert_eq!(read_diff(&b).unwrap().unwrap(), out);
         assert!(read_diff(&a).unwrap().is_none());
-        let err = diff_runs(&tmp.path().join("nope"), &b).unwrap_err().to_string();
-        assert!(err.contains("nope") && err.contains("findings.csv"), "{err}");
+        let err = diff_runs(&tmp.path().join("nope"), &b)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("nope") && err.contains("findings.csv"),
+            "{err}"
+        );
     }
 }

@@ -40,7 +40,9 @@ pub enum ReportError {
         source: rusqlite::Error,
     },
     /// The history database was written by a newer zwgk-audit.
-    #[error("{path}: history database schema version {found} is newer than this program's ({supported}); use a newer zwgk-audit or another --reports folder")]
+    #[error(
+        "{path}: history database schema version {found} is newer than this program's ({supported}); use a newer zwgk-audit or another --reports folder"
+    )]
     SchemaTooNew {
         /// The database file.
         path: PathBuf,

@@ -61,6 +61,16 @@ CREATE TABLE IF NOT EXISTS findings (
 CREATE INDEX IF NOT EXISTS findings_last_run ON findings (site_id, last_run);
 ";
 
+/// The history database of a run directory `reports/<site>/<run-id>`:
+/// `reports/history.sqlite`.
+pub fn path_for_run(run_dir: &Path) -> PathBuf {
+    run_dir
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("."))
+        .join(HISTORY_FILE)
+}
+
 /// One run as the history knows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunInfo {
@@ -206,8 +216,10 @@ impl History {
             });
         }
         if version < 1 {
-            c.execute_batch(&format!("BEGIN; {SCHEMA_V1} PRAGMA user_version = 1; COMMIT;"))
-                .map_err(|e| self.err(e))?;
+            c.execute_batch(&format!(
+                "BEGIN; {SCHEMA_V1} PRAGMA user_version = 1; COMMIT;"
+            ))
+            .map_err(|e| self.err(e))?;
         }
         // Later versions migrate here, one step at a time.
         Ok(())
@@ -221,7 +233,9 @@ impl History {
         started: &DateTime<Local>,
         rules_path: Option<&Path>,
     ) -> Result<(), ReportError> {
-        let rules = rules_path.map(|p| p.display().to_string()).unwrap_or_default();
+        let rules = rules_path
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
         self.conn
             .execute(
                 "INSERT INTO runs (site_id, run_id, started, started_ts, date, rules_path)
@@ -268,7 +282,9 @@ impl History {
         let mut map = HashMap::new();
         let mut st = self
             .conn
-            .prepare_cached("SELECT key, first_seen FROM findings WHERE site_id = ?1 AND last_run = ?2")
+            .prepare_cached(
+                "SELECT key, first_seen FROM findings WHERE site_id = ?1 AND last_run = ?2",
+            )
             .map_err(|e| self.err(e))?;
         for run in runs {
             let rows = st
@@ -305,14 +321,24 @@ impl History {
 
     /// Records one finding of a run. Prefer [`record_findings`](Self::record_findings)
     /// for many (one transaction).
-    pub fn record_finding(&self, run_id: &str, site_id: &str, row: &FindingRow) -> Result<(), ReportError> {
+    pub fn record_finding(
+        &self,
+        run_id: &str,
+        site_id: &str,
+        row: &FindingRow,
+    ) -> Result<(), ReportError> {
         self.record_findings(run_id, site_id, std::slice::from_ref(row))
     }
 
     /// Records findings of a run in one transaction: sets their last-seen date
     /// to the run's, and their first-seen date to the row's `first_seen` (the
     /// run's date when empty and the finding is not still open).
-    pub fn record_findings(&self, run_id: &str, site_id: &str, rows: &[FindingRow]) -> Result<(), ReportError> {
+    pub fn record_findings(
+        &self,
+        run_id: &str,
+        site_id: &str,
+        rows: &[FindingRow],
+    ) -> Result<(), ReportError> {
         if rows.is_empty() {
             return Ok(());
         }
@@ -325,7 +351,9 @@ impl History {
         let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
         {
             let mut get = tx
-                .prepare_cached("SELECT first_seen, last_run FROM findings WHERE site_id = ?1 AND key = ?2")
+                .prepare_cached(
+                    "SELECT first_seen, last_run FROM findings WHERE site_id = ?1 AND key = ?2",
+                )
                 .map_err(|e| self.err(e))?;
             let mut put = tx
                 .prepare_cached(
@@ -414,7 +442,11 @@ impl History {
     }
 
     /// The last finished run of the site before `run_id` (None for the first run).
-    pub fn previous_run(&self, site_id: &str, run_id: &str) -> Result<Option<RunInfo>, ReportError> {
+    pub fn previous_run(
+        &self,
+        site_id: &str,
+        run_id: &str,
+    ) -> Result<Option<RunInfo>, ReportError> {
         let cur: Option<i64> = self
             .conn
             .query_row(
@@ -431,7 +463,11 @@ impl History {
              ORDER BY started_ts DESC, run_id DESC LIMIT 1"
         );
         self.conn
-            .query_row(&sql, params![site_id, run_id, cur.unwrap_or(i64::MAX)], run_info)
+            .query_row(
+                &sql,
+                params![site_id, run_id, cur.unwrap_or(i64::MAX)],
+                run_info,
+            )
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -444,33 +480,54 @@ impl History {
         );
         let mut st = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let mut v = st
-            .query_map(params![site_id, limit.min(i64::MAX as usize) as i64], run_info)
+            .query_map(
+                params![site_id, limit.min(i64::MAX as usize) as i64],
+                run_info,
+            )
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(|e| self.err(e))?;
         v.reverse();
         Ok(v)
     }
 
-    /// Keeps the newest `keep` runs of the site (at least one) and deletes the
-    /// older ones with the findings last seen in them. Returns the deleted run
-    /// ids, so the caller can delete their folders.
+    /// Keeps the newest `keep` finished runs of the site (at least one) and
+    /// deletes every older run, finished or not, with the findings last seen
+    /// in them. Unfinished runs newer than the kept ones (a run in progress, a
+    /// killed one to resume) stay. Returns the deleted run ids, newest first,
+    /// so the caller can delete their folders.
     pub fn prune(&self, site_id: &str, keep: usize) -> Result<Vec<String>, ReportError> {
         let keep = keep.max(1);
         let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let cutoff: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT started_ts, run_id FROM runs WHERE site_id = ?1 AND finished IS NOT NULL
+                 ORDER BY started_ts DESC, run_id DESC LIMIT 1 OFFSET ?2",
+                params![site_id, (keep - 1) as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((ts, id)) = cutoff else {
+            return Ok(Vec::new());
+        };
         let old: Vec<String> = {
             let mut st = tx
                 .prepare(
                     "SELECT run_id FROM runs WHERE site_id = ?1
-                     ORDER BY started_ts DESC, run_id DESC LIMIT -1 OFFSET ?2",
+                       AND (started_ts < ?2 OR (started_ts = ?2 AND run_id < ?3))
+                     ORDER BY started_ts DESC, run_id DESC",
                 )
                 .map_err(|e| self.err(e))?;
-            st.query_map(params![site_id, keep as i64], |r| r.get::<_, String>(0))
+            st.query_map(params![site_id, ts, id], |r| r.get::<_, String>(0))
                 .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
                 .map_err(|e| self.err(e))?
         };
         for id in &old {
-            tx.execute("DELETE FROM runs WHERE site_id = ?1 AND run_id = ?2", params![site_id, id])
-                .map_err(|e| self.err(e))?;
+            tx.execute(
+                "DELETE FROM runs WHERE site_id = ?1 AND run_id = ?2",
+                params![site_id, id],
+            )
+            .map_err(|e| self.err(e))?;
         }
         tx.execute(
             "DELETE FROM findings WHERE site_id = ?1
@@ -503,7 +560,8 @@ mod tests {
     /// begin, first-seen lookup, record, summary, finish. Returns the rows written.
     fn run(h: &History, day: u32, found: &[(&str, &str, &str)]) -> Vec<FindingRow> {
         let id = run_id(day);
-        h.begin_run("site", &id, &at(day), Some(Path::new("rules/site.toml"))).unwrap();
+        h.begin_run("site", &id, &at(day), Some(Path::new("rules/site.toml")))
+            .unwrap();
         let fs = h.first_seen("site", &id).unwrap();
         let rows: Vec<FindingRow> = found
             .iter()
@@ -526,7 +584,12 @@ mod tests {
             fail_on: "error".into(),
             complete: true,
         };
-        let s = Summary::build(&meta, &rows, &VetoInput::default(), &ScoringSection::default());
+        let s = Summary::build(
+            &meta,
+            &rows,
+            &VetoInput::default(),
+            &ScoringSection::default(),
+        );
         h.finish_run(&id, &s).unwrap();
         rows
     }
@@ -547,7 +610,11 @@ mod tests {
         let prev = h.previous_run("site", &run_id(27)).unwrap().unwrap();
         assert_eq!(prev.run_id, run_id(20));
         assert_eq!(prev.errors, 2);
-        let d = diff(&r1, &r2, chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap());
+        let d = diff(
+            &r1,
+            &r2,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        );
         let by = |s: DiffStatus| d.iter().filter(|r| r.status == s).collect::<Vec<_>>();
         assert_eq!(by(DiffStatus::New).len(), 1);
         assert_eq!(by(DiffStatus::New)[0].target_url, "http://a/z");
@@ -580,19 +647,28 @@ mod tests {
         // Run of the 21st is killed after recording a (no finish_run).
         let id = run_id(21);
         h.begin_run("site", &id, &at(21), None).unwrap();
-        h.record_findings(&id, "site", &[row(a.0, a.1, a.2, "")]).unwrap();
+        h.record_findings(&id, "site", &[row(a.0, a.1, a.2, "")])
+            .unwrap();
         // A record without first_seen keeps the still-open date.
-        assert_eq!(h.first_seen_map("site").unwrap()[&format!("{}\t{}\t{}", a.0, a.1, a.2)], "2026-11-20");
+        assert_eq!(
+            h.first_seen_map("site").unwrap()[&format!("{}\t{}\t{}", a.0, a.1, a.2)],
+            "2026-11-20"
+        );
         // The previous *finished* run of the next one is still the 20th.
         h.begin_run("site", &run_id(22), &at(22), None).unwrap();
-        assert_eq!(h.previous_run("site", &run_id(22)).unwrap().unwrap().run_id, run_id(20));
+        assert_eq!(
+            h.previous_run("site", &run_id(22)).unwrap().unwrap().run_id,
+            run_id(20)
+        );
         let r = run(&h, 22, &[a]);
         assert_eq!(r[0].first_seen, "2026-11-20");
         // Resuming (begin_run again) keeps the start time.
         h.begin_run("site", &id, &at(25), None).unwrap();
         let started: String = h
             .conn
-            .query_row("SELECT started FROM runs WHERE run_id = ?1", [&id], |r| r.get(0))
+            .query_row("SELECT started FROM runs WHERE run_id = ?1", [&id], |r| {
+                r.get(0)
+            })
             .unwrap();
         assert_eq!(started, at(21).to_rfc3339());
     }
@@ -615,9 +691,24 @@ mod tests {
         let map = h.first_seen_map("site").unwrap();
         assert_eq!(map.len(), 1);
         assert_eq!(map[&format!("{}\t{}\t{}", a.0, a.1, a.2)], "2026-11-01");
-        let n: i64 = h.conn.query_row("SELECT COUNT(*) FROM findings", [], |r| r.get(0)).unwrap();
+        let n: i64 = h
+            .conn
+            .query_row("SELECT COUNT(*) FROM findings", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(n, 1);
         assert!(h.prune("site", 0).unwrap() == vec![run_id(3)]);
+        // Unfinished runs: a killed one older than the kept runs goes, a newer one stays.
+        h.begin_run(
+            "site",
+            "20261030-031500",
+            &Local.with_ymd_and_hms(2026, 10, 30, 3, 15, 0).unwrap(),
+            None,
+        )
+        .unwrap();
+        h.begin_run("site", &run_id(5), &at(5), None).unwrap();
+        h.begin_run("site", &run_id(6), &at(6), None).unwrap();
+        assert_eq!(h.prune("site", 1).unwrap(), ["20261030-031500"]);
+        assert_eq!(h.prune("site", 5).unwrap(), Vec::<String>::new());
         drop(h);
         // Reopening keeps the data; a newer schema is refused with the path named.
         let h = History::open(&path).unwrap();
@@ -625,7 +716,10 @@ mod tests {
         h.conn.pragma_update(None, "user_version", 99).unwrap();
         drop(h);
         let err = History::open(&path).unwrap_err().to_string();
-        assert!(err.contains("history.sqlite") && err.contains("99"), "{err}");
+        assert!(
+            err.contains("history.sqlite") && err.contains("99"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod csv;
 pub mod diff;
 pub mod error;
+pub mod finish;
 pub mod history;
 pub mod html;
 pub mod rows;

@@ -237,7 +237,10 @@ fn round2(x: f64) -> f64 {
 }
 
 /// Distinct targets of `kind` among the rows at severity error (e.g. risky_external for [`VetoInput`]).
-pub fn distinct_targets<'a>(rows: impl IntoIterator<Item = &'a FindingRow>, kind: FindingKind) -> usize {
+pub fn distinct_targets<'a>(
+    rows: impl IntoIterator<Item = &'a FindingRow>,
+    kind: FindingKind,
+) -> usize {
     rows.into_iter()
         .filter(|r| r.kind == kind.code() && r.severity == Severity::Error.code())
         .map(|r| norm_url(&r.target_url))
@@ -286,7 +289,10 @@ impl LinkCounter {
     /// not counted again on other pages.
     fn counts(&self) -> ((usize, usize), (usize, usize)) {
         let split = |m: &mut dyn Iterator<Item = bool>| {
-            m.fold((0, 0), |(c, s), conf| if conf { (c + 1, s) } else { (c, s + 1) })
+            m.fold(
+                (0, 0),
+                |(c, s), conf| if conf { (c + 1, s) } else { (c, s + 1) },
+            )
         };
         let home = split(&mut self.home.values().copied());
         let other = split(
@@ -308,7 +314,11 @@ fn deduction(
     rule: &crate::rules::scoring::LinkRule,
     count_suspected: bool,
 ) -> Deduction {
-    let counted = if count_suspected { confirmed + suspected } else { confirmed };
+    let counted = if count_suspected {
+        confirmed + suspected
+    } else {
+        confirmed
+    };
     Deduction {
         id: id.into(),
         name_zh: zh.into(),
@@ -326,7 +336,13 @@ fn deduction(
 
 fn vetoes(v: &VetoInput, s: &ScoringSection) -> Vec<VetoCheck> {
     let r = &s.veto;
-    let check = |id: &str, zh: &str, en: &str, value: usize, threshold: usize, window: Option<u32>, rule: &str| {
+    let check = |id: &str,
+                 zh: &str,
+                 en: &str,
+                 value: usize,
+                 threshold: usize,
+                 window: Option<u32>,
+                 rule: &str| {
         VetoCheck {
             id: id.into(),
             name_zh: zh.into(),
@@ -433,8 +449,14 @@ impl Estimate {
                 reasons_zh.push(format!("单项否决：{}（{days}天内无更新）", v.name_zh));
                 reasons_en.push(format!("veto: {} (nothing new in {days} days)", v.name_en));
             } else {
-                reasons_zh.push(format!("单项否决：{} {} 个（≥{}）", v.name_zh, v.value, v.threshold));
-                reasons_en.push(format!("veto: {} {} (≥ {})", v.name_en, v.value, v.threshold));
+                reasons_zh.push(format!(
+                    "单项否决：{} {} 个（≥{}）",
+                    v.name_zh, v.value, v.threshold
+                ));
+                reasons_en.push(format!(
+                    "veto: {} {} (≥ {})",
+                    v.name_en, v.value, v.threshold
+                ));
             }
         }
         if score < s.pass_score {
@@ -452,7 +474,11 @@ impl Estimate {
             score,
             score_worst,
             vetoes,
-            verdict: if reasons_zh.is_empty() { Verdict::Pass } else { Verdict::Fail },
+            verdict: if reasons_zh.is_empty() {
+                Verdict::Pass
+            } else {
+                Verdict::Fail
+            },
             reasons_zh,
             reasons_en,
             rule: s.rule.clone(),
@@ -468,14 +494,19 @@ impl Summary {
         veto: &VetoInput,
         scoring: &ScoringSection,
     ) -> Summary {
-        let mut by_kind: BTreeMap<String, usize> =
-            FindingKind::ALL.iter().map(|k| (k.code().to_string(), 0)).collect();
-        let mut by_severity: BTreeMap<String, usize> = [Severity::Error, Severity::Warning, Severity::Info]
+        let mut by_kind: BTreeMap<String, usize> = FindingKind::ALL
             .iter()
-            .map(|s| (s.code().to_string(), 0))
+            .map(|k| (k.code().to_string(), 0))
             .collect();
-        let mut by_certainty: BTreeMap<String, usize> =
-            ["confirmed", "suspected"].iter().map(|c| (c.to_string(), 0)).collect();
+        let mut by_severity: BTreeMap<String, usize> =
+            [Severity::Error, Severity::Warning, Severity::Info]
+                .iter()
+                .map(|s| (s.code().to_string(), 0))
+                .collect();
+        let mut by_certainty: BTreeMap<String, usize> = ["confirmed", "suspected"]
+            .iter()
+            .map(|c| (c.to_string(), 0))
+            .collect();
         let mut findings = 0;
         for r in rows.clone() {
             findings += 1;
@@ -643,22 +674,62 @@ mod tests {
     fn one_target_counts_once_and_homepage_targets_not_again_elsewhere() {
         let mut rows = Vec::new();
         // The same broken target on the homepage (twice) and on 300 other pages.
-        rows.push(link("broken_link", HOME, "https://www.example.gov.cn/a.pdf", "confirmed"));
-        rows.push(link("broken_link", "https://www.example.gov.cn/#top", "https://www.example.gov.cn/a.pdf", "confirmed"));
+        rows.push(link(
+            "broken_link",
+            HOME,
+            "https://www.example.gov.cn/a.pdf",
+            "confirmed",
+        ));
+        rows.push(link(
+            "broken_link",
+            "https://www.example.gov.cn/#top",
+            "https://www.example.gov.cn/a.pdf",
+            "confirmed",
+        ));
         for i in 0..300 {
-            rows.push(link("broken_link", &format!("https://www.example.gov.cn/p{i}.html"), "https://www.example.gov.cn/a.pdf", "confirmed"));
+            rows.push(link(
+                "broken_link",
+                &format!("https://www.example.gov.cn/p{i}.html"),
+                "https://www.example.gov.cn/a.pdf",
+                "confirmed",
+            ));
         }
         // Two other targets on other pages, one of them on many pages.
         for i in 0..5 {
-            rows.push(link("soft_404", &format!("https://www.example.gov.cn/q{i}.html"), "https://x.gov.cn/gone", "confirmed"));
+            rows.push(link(
+                "soft_404",
+                &format!("https://www.example.gov.cn/q{i}.html"),
+                "https://x.gov.cn/gone",
+                "confirmed",
+            ));
         }
-        rows.push(link("wrong_link", "https://www.example.gov.cn/q.html", "http://192.168.1.1/a", "confirmed"));
+        rows.push(link(
+            "wrong_link",
+            "https://www.example.gov.cn/q.html",
+            "http://192.168.1.1/a",
+            "confirmed",
+        ));
         // Not unusable links: ignored.
-        rows.push(link("mixed_content", HOME, "http://www.example.gov.cn/b.png", "confirmed"));
-        let mut warn = link("broken_link", "https://www.example.gov.cn/w.html", "https://w/", "confirmed");
+        rows.push(link(
+            "mixed_content",
+            HOME,
+            "http://www.example.gov.cn/b.png",
+            "confirmed",
+        ));
+        let mut warn = link(
+            "broken_link",
+            "https://www.example.gov.cn/w.html",
+            "https://w/",
+            "confirmed",
+        );
         warn.severity = "warning".into();
         rows.push(warn);
-        let e = Estimate::build(&rows, &[HOME.into()], &VetoInput::default(), &ScoringSection::default());
+        let e = Estimate::build(
+            &rows,
+            &[HOME.into()],
+            &VetoInput::default(),
+            &ScoringSection::default(),
+        );
         assert_eq!(e.deductions[0].confirmed, 1);
         assert_eq!(e.deductions[0].points, 1.0);
         assert_eq!(e.deductions[1].confirmed, 2);
@@ -672,14 +743,31 @@ mod tests {
     #[test]
     fn caps_come_from_the_rules() {
         let rows: Vec<FindingRow> = (0..200)
-            .map(|i| link("broken_link", HOME, &format!("https://www.example.gov.cn/{i}.jpg"), "confirmed"))
-            .chain((0..200).map(|i| link("broken_link", "https://www.example.gov.cn/x.html", &format!("https://o/{i}"), "confirmed")))
+            .map(|i| {
+                link(
+                    "broken_link",
+                    HOME,
+                    &format!("https://www.example.gov.cn/{i}.jpg"),
+                    "confirmed",
+                )
+            })
+            .chain((0..200).map(|i| {
+                link(
+                    "broken_link",
+                    "https://www.example.gov.cn/x.html",
+                    &format!("https://o/{i}"),
+                    "confirmed",
+                )
+            }))
             .collect();
         let s = ScoringSection::default();
         let e = Estimate::build(&rows, &[HOME.into()], &VetoInput::default(), &s);
         assert_eq!(e.deductions[0].points, s.homepage_links.cap);
         assert_eq!(e.deductions[1].points, s.other_links.cap);
-        assert_eq!(e.total_deduction, (s.homepage_links.cap + s.other_links.cap).min(s.link_availability.cap));
+        assert_eq!(
+            e.total_deduction,
+            (s.homepage_links.cap + s.other_links.cap).min(s.link_availability.cap)
+        );
         // Change the numbers in the rules, not in code.
         let mut s2 = s.clone();
         s2.homepage_links.cap = 50.0;
@@ -701,12 +789,25 @@ mod tests {
             link("broken_link", HOME, "https://t/1", "suspected"),
             link("broken_link", HOME, "https://t/2", "suspected"),
             // Suspected on one page, confirmed on another: confirmed.
-            link("broken_link", "https://www.example.gov.cn/a", "https://t/3", "suspected"),
-            link("broken_link", "https://www.example.gov.cn/b", "https://t/3", "confirmed"),
+            link(
+                "broken_link",
+                "https://www.example.gov.cn/a",
+                "https://t/3",
+                "suspected",
+            ),
+            link(
+                "broken_link",
+                "https://www.example.gov.cn/b",
+                "https://t/3",
+                "confirmed",
+            ),
         ];
         let mut s = ScoringSection::default();
         let e = Estimate::build(&rows, &[HOME.into()], &VetoInput::default(), &s);
-        assert_eq!((e.deductions[0].confirmed, e.deductions[0].suspected), (0, 2));
+        assert_eq!(
+            (e.deductions[0].confirmed, e.deductions[0].suspected),
+            (0, 2)
+        );
         assert_eq!(e.deductions[0].points, 0.0);
         assert_eq!(e.deductions[0].points_worst, 2.0);
         assert_eq!(e.deductions[1].confirmed, 1);
@@ -747,7 +848,10 @@ mod tests {
             ..VetoInput::default()
         };
         assert_eq!(Estimate::build(&[], &[], &three, &s).verdict, Verdict::Pass);
-        assert_eq!(Estimate::build(&[], &[], &three, &strict).verdict, Verdict::Fail);
+        assert_eq!(
+            Estimate::build(&[], &[], &three, &strict).verdict,
+            Verdict::Fail
+        );
         let stale = VetoInput {
             homepage_stale: true,
             risky_external: 1,
@@ -762,7 +866,12 @@ mod tests {
     fn summary_counts_fail_threshold_and_json_round_trip() {
         let mut rows = vec![
             link("broken_link", HOME, "https://t/1", "confirmed"),
-            link("missing_alt", "https://www.example.gov.cn/a", "", "confirmed"),
+            link(
+                "missing_alt",
+                "https://www.example.gov.cn/a",
+                "",
+                "confirmed",
+            ),
         ];
         rows[1].severity = "warning".into();
         let m = meta();
@@ -780,11 +889,29 @@ mod tests {
         assert!(s.verdict_line.contains("99/100"), "{}", s.verdict_line);
         let mut m2 = m.clone();
         m2.fail_on = "warning".into();
-        assert_eq!(Summary::build(&m2, &rows, &VetoInput::default(), &ScoringSection::default()).fail_count, 2);
+        assert_eq!(
+            Summary::build(
+                &m2,
+                &rows,
+                &VetoInput::default(),
+                &ScoringSection::default()
+            )
+            .fail_count,
+            2
+        );
         // --fail-on new: only new errors fail.
         m2.fail_on = "new".into();
-        let mut s2 = Summary::build(&m2, &rows, &VetoInput::default(), &ScoringSection::default());
-        let d = crate::report::diff::diff(&rows, &rows, chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap());
+        let mut s2 = Summary::build(
+            &m2,
+            &rows,
+            &VetoInput::default(),
+            &ScoringSection::default(),
+        );
+        let d = crate::report::diff::diff(
+            &rows,
+            &rows,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        );
         s2.apply_diff(Some("20261126-031500"), &d);
         assert_eq!(s2.fail_count, 0);
         assert!(!s2.failed);

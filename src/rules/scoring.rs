@@ -154,16 +154,34 @@ impl ScoringSection {
         nonneg("scoring.link_availability.cap", self.link_availability.cap)?;
         let v = &self.veto;
         for (key, n) in [
-            ("scoring.veto.homepage_stale.days", v.homepage_stale.days as usize),
-            ("scoring.veto.stale_columns.threshold", v.stale_columns.threshold),
-            ("scoring.veto.stale_columns.dynamic_days", v.stale_columns.dynamic_days as usize),
+            (
+                "scoring.veto.homepage_stale.days",
+                v.homepage_stale.days as usize,
+            ),
+            (
+                "scoring.veto.stale_columns.threshold",
+                v.stale_columns.threshold,
+            ),
+            (
+                "scoring.veto.stale_columns.dynamic_days",
+                v.stale_columns.dynamic_days as usize,
+            ),
             (
                 "scoring.veto.stale_columns.notice_policy_days",
                 v.stale_columns.notice_policy_days as usize,
             ),
-            ("scoring.veto.long_unupdated.threshold", v.long_unupdated.threshold),
-            ("scoring.veto.blank_columns.threshold", v.blank_columns.threshold),
-            ("scoring.veto.risky_external.threshold", v.risky_external.threshold),
+            (
+                "scoring.veto.long_unupdated.threshold",
+                v.long_unupdated.threshold,
+            ),
+            (
+                "scoring.veto.blank_columns.threshold",
+                v.blank_columns.threshold,
+            ),
+            (
+                "scoring.veto.risky_external.threshold",
+                v.risky_external.threshold,
+            ),
         ] {
             if n == 0 {
                 return Err(ctx.invalid(key, "must be at least 1"));
@@ -177,9 +195,10 @@ impl Default for ScoringSection {
     /// The embedded national defaults.
     fn default() -> Self {
         // The embedded file is part of the binary, not user input; a test loads it.
-        match defaults_table().clone().and_then(|t| {
-            ScoringSection::deserialize(t).map_err(|e| e.message().to_string())
-        }) {
+        match defaults_table()
+            .clone()
+            .and_then(|t| ScoringSection::deserialize(t).map_err(|e| e.message().to_string()))
+        {
             Ok(s) => s,
             Err(e) => panic!("embedded rules/defaults/scoring.toml is invalid: {e}"),
         }
@@ -254,7 +273,10 @@ mod tests {
             text,
         };
         let err = file.scoring.validate(&ctx).unwrap_err().to_string();
-        assert!(err.contains("scoring.veto.blank_columns.threshold"), "{err}");
+        assert!(
+            err.contains("scoring.veto.blank_columns.threshold"),
+            "{err}"
+        );
         assert!(err.contains("site.toml:2"), "{err}");
         let text = "[scoring.homepage_links]\ncap = -1\n";
         let file: RulesFile = toml::from_str(text).unwrap();

@@ -341,6 +341,7 @@ th{background:#eef1f4;position:sticky;top:0;white-space:nowrap}
 table.sortable th{cursor:pointer;user-select:none}
 table.sortable th:after{content:" ⇅";color:#8c959f;font-size:11px}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n{white-space:nowrap}
 tr.zero td{color:#8c959f}
 .sev-error{color:var(--err);font-weight:600}.sev-warning{color:var(--warn);font-weight:600}.sev-info{color:var(--info)}
 .st-ok{color:var(--ok)}.st-missing,.st-empty,.st-stale,.st-mixed{color:var(--err);font-weight:600}
@@ -589,7 +590,7 @@ fn verdict(o: &mut String, d: &RunData, l: &L) {
             w!(
                 o,
                 "<div class=\"meta\">{}</div>\n",
-                esc(&s.verdict_line_in(l.0))
+                esc(&s.counts_line(l.0))
             );
             if !s.complete {
                 w!(
@@ -1724,7 +1725,23 @@ pub(crate) mod tests {
             );
             h.finish_run(&id, &s).unwrap();
         }
-        let s = Summary::read(&dir).unwrap();
+        let mut s = Summary::read(&dir).unwrap();
+        if std::env::var("ZWGK_SAMPLE_FAIL").is_ok() {
+            // A vetoed run, to see the 不合格 view.
+            let veto = VetoInput {
+                homepage_stale: true,
+                blank_columns: 6,
+                ..Default::default()
+            };
+            s.estimate = crate::report::summary::Estimate::build(
+                &read_findings(&dir).unwrap(),
+                &s.homepage,
+                &veto,
+                &ScoringSection::default(),
+            );
+            s.veto_input = veto;
+            s.write(&dir).unwrap();
+        }
         h.begin_run(
             "example",
             &s.run_id,

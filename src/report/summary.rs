@@ -576,11 +576,6 @@ impl Summary {
     /// The one-line verdict: 合格/不合格, reasons, score, counts.
     pub fn verdict_line_in(&self, lang: Lang) -> String {
         let e = &self.estimate;
-        let sev = |name: &str| self.by_severity.get(name).copied().unwrap_or(0);
-        let diff = self.diff.map(|d| match lang {
-            Lang::Zh => format!("；较上次新增 {} 个、已修复 {} 个", d.new, d.fixed),
-            Lang::En => format!("; since last run {} new, {} fixed", d.new, d.fixed),
-        });
         match lang {
             Lang::Zh => {
                 let reasons = if e.reasons_zh.is_empty() {
@@ -589,14 +584,9 @@ impl Summary {
                     format!("（{}）", e.reasons_zh.join("；"))
                 };
                 format!(
-                    "{}{reasons}：估算得分 {}/{}，错误 {} 个、警告 {} 个、提示 {} 个{}",
+                    "{}{reasons}：{}",
                     e.verdict.label(lang),
-                    e.score,
-                    e.max_score,
-                    sev("error"),
-                    sev("warning"),
-                    sev("info"),
-                    diff.unwrap_or_default()
+                    self.counts_line(lang)
                 )
             }
             Lang::En => {
@@ -606,16 +596,41 @@ impl Summary {
                     format!(" ({})", e.reasons_en.join("; "))
                 };
                 format!(
-                    "{}{reasons}: estimated score {}/{}, {} errors, {} warnings, {} info{}",
+                    "{}{reasons}: {}",
                     e.verdict.label(lang).to_uppercase(),
-                    e.score,
-                    e.max_score,
-                    sev("error"),
-                    sev("warning"),
-                    sev("info"),
-                    diff.unwrap_or_default()
+                    self.counts_line(lang)
                 )
             }
+        }
+    }
+
+    /// Score and counts, without the verdict: `估算得分 98.8/100，错误 3 个…`.
+    pub fn counts_line(&self, lang: Lang) -> String {
+        let e = &self.estimate;
+        let sev = |name: &str| self.by_severity.get(name).copied().unwrap_or(0);
+        let diff = self.diff.map(|d| match lang {
+            Lang::Zh => format!("；较上次新增 {} 个、已修复 {} 个", d.new, d.fixed),
+            Lang::En => format!("; since last run {} new, {} fixed", d.new, d.fixed),
+        });
+        match lang {
+            Lang::Zh => format!(
+                "估算得分 {}/{}，错误 {} 个、警告 {} 个、提示 {} 个{}",
+                e.score,
+                e.max_score,
+                sev("error"),
+                sev("warning"),
+                sev("info"),
+                diff.unwrap_or_default()
+            ),
+            Lang::En => format!(
+                "estimated score {}/{}, {} errors, {} warnings, {} info{}",
+                e.score,
+                e.max_score,
+                sev("error"),
+                sev("warning"),
+                sev("info"),
+                diff.unwrap_or_default()
+            ),
         }
     }
 

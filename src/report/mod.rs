@@ -5,8 +5,16 @@
 //! everything it found.
 
 pub mod csv;
+pub mod diff;
+pub mod error;
+pub mod finish;
+pub mod history;
+pub mod html;
 pub mod rows;
+pub mod summary;
 pub mod writer;
+
+pub use error::ReportError;
 
 /// Header language of CSV files and labels of the HTML report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]

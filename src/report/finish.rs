@@ -1,0 +1,244 @@
+//! The end of a run in one call: summary.json, diff.csv against the previous
+//! finished run of the site, the history update, report.html and pruning.
+//!
+//! Input: a run directory whose findings.csv the crawl has written and
+//! flushed, the history, and the facts only the crawl knows ([`RunMeta`],
+//! [`VetoInput`]). An interrupted run (`meta.complete == false`) gets its
+//! summary, diff and report, but is not marked finished in the history: the
+//! last complete run stays the baseline of the next diff, and `--resume` can
+//! still complete it.
+
+use super::Lang;
+use super::diff::{DiffRow, diff, read_findings, write_diff};
+use super::error::ReportError;
+use super::history::History;
+use super::html;
+use super::summary::{RunMeta, Summary, VetoInput};
+use crate::rules::scoring::ScoringSection;
+use std::path::{Path, PathBuf};
+
+/// What [`finish`] needs besides the history.
+#[derive(Debug, Clone)]
+pub struct FinishInput<'a> {
+    /// `reports/<site>/<run-id>`.
+    pub run_dir: &'a Path,
+    /// Run facts.
+    pub meta: RunMeta,
+    /// Veto counters from the column checks.
+    pub veto: VetoInput,
+    /// `[scoring]` of the rules.
+    pub scoring: &'a ScoringSection,
+    /// Header language of diff.csv and labels of report.html.
+    pub lang: Lang,
+    /// Write a BOM in diff.csv.
+    pub bom: bool,
+    /// Keep this many runs of the site (older ones and their folders are deleted); None keeps all.
+    pub keep_runs: Option<usize>,
+}
+
+/// What [`finish`] did.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    /// The summary as written to summary.json.
+    pub summary: Summary,
+    /// The diff against the previous finished run (empty when there is none).
+    pub diff: Vec<DiffRow>,
+    /// The previous finished run compared with.
+    pub previous_run: Option<String>,
+    /// report.html.
+    pub report: PathBuf,
+    /// Run ids deleted by pruning (their folders are removed).
+    pub pruned: Vec<String>,
+}
+
+/// Whether `id` can name a sibling run folder (no separators, not `.`/`..`).
+fn is_plain_name(id: &str) -> bool {
+    !id.is_empty() && id != "." && id != ".." && !id.contains(['/', '\\']) && !id.contains('\0')
+}
+
+/// Writes the end-of-run reports and updates the history (see the module doc).
+pub fn finish(history: &History, input: FinishInput) -> Result<Finished, ReportError> {
+    let FinishInput {
+        run_dir,
+        meta,
+        veto,
+        scoring,
+        lang,
+        bom,
+        keep_runs,
+    } = input;
+    let rows = read_findings(run_dir)?;
+    let mut summary = Summary::build(&meta, &rows, &veto, scoring);
+    let site_dir = run_dir.parent().unwrap_or(Path::new("."));
+    let prev = history
+        .previous_run(&meta.site_id, &meta.run_id)?
+        .filter(|p| {
+            is_plain_name(&p.run_id)
+                && site_dir
+                    .join(&p.run_id)
+                    .join(super::diff::FINDINGS_CSV)
+                    .is_file()
+        });
+    let mut rows_diff = Vec::new();
+    if let Some(p) = &prev {
+        let prev_rows = read_findings(&site_dir.join(&p.run_id))?;
+        rows_diff = diff(&prev_rows, &rows, meta.started.date_naive());
+        write_diff(run_dir, &rows_diff, lang, bom)?;
+        summary.apply_diff(Some(&p.run_id), &rows_diff);
+    }
+    summary.write(run_dir)?;
+    if meta.complete {
+        history.finish_run(&meta.run_id, &summary)?;
+    }
+    let report = html::write(run_dir, Some(history), lang)?;
+    let mut pruned = Vec::new();
+    if let Some(keep) = keep_runs {
+        for id in history.prune(&meta.site_id, keep)? {
+            if is_plain_name(&id) && id != meta.run_id {
+                let dir = site_dir.join(&id);
+                if dir.is_dir() {
+                    std::fs::remove_dir_all(&dir).map_err(|e| ReportError::io(&dir, e))?;
+                }
+            }
+            pruned.push(id);
+        }
+    }
+    Ok(Finished {
+        summary,
+        diff: rows_diff,
+        previous_run: prev.map(|p| p.run_id),
+        report,
+        pruned,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::csv::CsvWriter;
+    use crate::report::diff::{DiffStatus, FINDINGS_CSV, tests::row};
+    use crate::report::rows::FindingRow;
+    use chrono::{Local, TimeZone};
+
+    /// A crawl of `found` on `day`, done the way the lead's code does it.
+    fn crawl(
+        h: &History,
+        reports: &Path,
+        day: u32,
+        found: &[(&str, &str, &str)],
+        complete: bool,
+    ) -> Finished {
+        let run_id = format!("202611{day:02}-031500");
+        let started = Local.with_ymd_and_hms(2026, 11, day, 3, 15, 0).unwrap();
+        let run_dir = reports.join("site").join(&run_id);
+        std::fs::create_dir_all(&run_dir).unwrap();
+        // Run start.
+        h.begin_run("site", &run_id, &started, None).unwrap();
+        let first_seen = h.first_seen("site", &run_id).unwrap();
+        // Per finding: first_seen from the history, CSV row, history row.
+        let f = std::fs::File::create(run_dir.join(FINDINGS_CSV)).unwrap();
+        let mut w = CsvWriter::<_, FindingRow>::new(f, Lang::Zh, true).unwrap();
+        let mut batch = Vec::new();
+        for (k, p, t) in found {
+            let r = row(k, p, t, first_seen.get(&format!("{k}\t{p}\t{t}")));
+            w.write(&r).unwrap();
+            batch.push(r);
+        }
+        w.flush().unwrap();
+        h.record_findings(&run_id, "site", &batch).unwrap();
+        // Run end.
+        let meta = RunMeta {
+            site_name: "示例".into(),
+            site_id: "site".into(),
+            run_id,
+            started,
+            finished: started + chrono::Duration::minutes(3),
+            homepage: vec!["http://a/".into()],
+            pages: 5,
+            links: 50,
+            checked_urls: 30,
+            fail_on: "new".into(),
+            complete,
+        };
+        let scoring = ScoringSection::default();
+        finish(
+            h,
+            FinishInput {
+                run_dir: &run_dir,
+                meta,
+                veto: VetoInput::default(),
+                scoring: &scoring,
+                lang: Lang::Zh,
+                bom: true,
+                keep_runs: Some(2),
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn two_runs_give_new_fixed_open_and_fail_on_new() {
+        let tmp = tempfile::tempdir().unwrap();
+        let reports = tmp.path().join("reports");
+        let h = History::open(&reports.join("history.sqlite")).unwrap();
+        let a = ("broken_link", "http://a/", "http://a/x");
+        let b = ("soft_404", "http://a/p", "http://a/y");
+        let c = ("broken_link", "http://a/q", "http://a/z");
+        let first = crawl(&h, &reports, 20, &[a, b], true);
+        assert!(first.previous_run.is_none() && first.diff.is_empty());
+        assert!(first.summary.failed, "no previous run: every error is new");
+        assert!(!reports.join("site/20261120-031500/diff.csv").exists());
+        // b fixed, c added.
+        let second = crawl(&h, &reports, 27, &[a, c], true);
+        assert_eq!(second.previous_run.as_deref(), Some("20261120-031500"));
+        let st = |s: DiffStatus| {
+            second
+                .diff
+                .iter()
+                .filter(|r| r.status == s)
+                .map(|r| r.target_url.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(st(DiffStatus::New), ["http://a/z"]);
+        assert_eq!(st(DiffStatus::Fixed), ["http://a/y"]);
+        assert_eq!(st(DiffStatus::Open), ["http://a/x"]);
+        let open = second
+            .diff
+            .iter()
+            .find(|r| r.status == DiffStatus::Open)
+            .unwrap();
+        assert_eq!(
+            (open.first_seen.as_str(), open.days_open),
+            ("2026-11-20", 7)
+        );
+        assert_eq!(second.summary.fail_count, 1);
+        let dir = reports.join("site/20261127-031500");
+        for f in ["summary.json", "diff.csv", "report.html"] {
+            assert!(dir.join(f).is_file(), "{f}");
+        }
+        // Same findings again: nothing new, the run passes --fail-on new.
+        let third = crawl(&h, &reports, 28, &[a, c], true);
+        assert!(!third.summary.failed);
+        // keep_runs = 2: the first run's folder is gone.
+        assert_eq!(third.pruned, ["20261120-031500"]);
+        assert!(!reports.join("site/20261120-031500").exists());
+        assert!(reports.join("site/20261127-031500").exists());
+    }
+
+    #[test]
+    fn an_interrupted_run_is_not_the_next_baseline() {
+        let tmp = tempfile::tempdir().unwrap();
+        let reports = tmp.path().join("reports");
+        let h = History::open(&reports.join("history.sqlite")).unwrap();
+        let a = ("broken_link", "http://a/", "http://a/x");
+        let b = ("broken_link", "http://a/", "http://a/y");
+        crawl(&h, &reports, 20, &[a, b], true);
+        // Killed halfway: saw only a.
+        let partial = crawl(&h, &reports, 21, &[a], false);
+        assert!(!partial.summary.complete);
+        assert!(reports.join("site/20261121-031500/report.html").is_file());
+        let next = crawl(&h, &reports, 22, &[a, b], true);
+        assert_eq!(next.previous_run.as_deref(), Some("20261120-031500"));
+        assert!(next.diff.iter().all(|r| r.status == DiffStatus::Open));
+    }
+}

@@ -1,0 +1,738 @@
+//! Run history in an embedded SQLite file (`reports/history.sqlite`): runs with
+//! their counts and score (the trend chart), and every finding's first-seen and
+//! last-seen dates (first_seen in findings.csv, days open in diff.csv).
+//!
+//! A finding's identity is its key (kind, page, target; `Finding::key()`). It
+//! keeps its first-seen date while it is seen run after run; once a finished
+//! run no longer sees it, it counts as fixed, and if it comes back it is new
+//! again with a new first-seen date. WAL mode and a busy timeout let two
+//! crawls of different sites share the file. The schema is versioned with
+//! `PRAGMA user_version`.
+
+use super::error::ReportError;
+use super::rows::FindingRow;
+use super::summary::Summary;
+use chrono::{DateTime, Local};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Schema version this program writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// File name of the history database under the reports folder.
+pub const HISTORY_FILE: &str = "history.sqlite";
+
+const SCHEMA_V1: &str = "
+CREATE TABLE IF NOT EXISTS runs (
+    site_id     TEXT NOT NULL,
+    run_id      TEXT NOT NULL,
+    started     TEXT NOT NULL,
+    started_ts  INTEGER NOT NULL,
+    date        TEXT NOT NULL,
+    rules_path  TEXT NOT NULL DEFAULT '',
+    finished    TEXT,
+    findings    INTEGER NOT NULL DEFAULT 0,
+    errors      INTEGER NOT NULL DEFAULT 0,
+    warnings    INTEGER NOT NULL DEFAULT 0,
+    infos       INTEGER NOT NULL DEFAULT 0,
+    pages       INTEGER NOT NULL DEFAULT 0,
+    links       INTEGER NOT NULL DEFAULT 0,
+    score       REAL,
+    verdict     TEXT,
+    new_count   INTEGER,
+    fixed_count INTEGER,
+    PRIMARY KEY (site_id, run_id)
+);
+CREATE TABLE IF NOT EXISTS findings (
+    site_id    TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    page_url   TEXT NOT NULL,
+    target_url TEXT NOT NULL,
+    severity   TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen  TEXT NOT NULL,
+    first_run  TEXT NOT NULL,
+    last_run   TEXT NOT NULL,
+    PRIMARY KEY (site_id, key)
+);
+CREATE INDEX IF NOT EXISTS findings_last_run ON findings (site_id, last_run);
+";
+
+/// The history database of a run directory `reports/<site>/<run-id>`:
+/// `reports/history.sqlite`.
+pub fn path_for_run(run_dir: &Path) -> PathBuf {
+    run_dir
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("."))
+        .join(HISTORY_FILE)
+}
+
+/// One run as the history knows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunInfo {
+    /// Site id.
+    pub site_id: String,
+    /// Run id (also the run folder name).
+    pub run_id: String,
+    /// Start time, RFC 3339.
+    pub started: String,
+    /// The run's date, YYYY-MM-DD.
+    pub date: String,
+    /// End time, None while running or if it was killed.
+    pub finished: Option<String>,
+    /// Findings in all.
+    pub findings: usize,
+    /// Findings of severity error.
+    pub errors: usize,
+    /// Findings of severity warning.
+    pub warnings: usize,
+    /// Findings of severity info.
+    pub infos: usize,
+    /// Pages fetched.
+    pub pages: usize,
+    /// Link occurrences.
+    pub links: usize,
+    /// Estimated score.
+    pub score: Option<f64>,
+    /// `pass` / `fail`.
+    pub verdict: Option<String>,
+    /// New findings against the previous run.
+    pub new: Option<usize>,
+    /// Fixed findings against the previous run.
+    pub fixed: Option<usize>,
+}
+
+const RUN_COLUMNS: &str = "site_id, run_id, started, date, finished, findings, errors, warnings, infos, pages, links, score, verdict, new_count, fixed_count";
+
+fn run_info(r: &rusqlite::Row) -> rusqlite::Result<RunInfo> {
+    let n = |i: usize| -> rusqlite::Result<usize> { Ok(r.get::<_, i64>(i)?.max(0) as usize) };
+    let on = |i: usize| -> rusqlite::Result<Option<usize>> {
+        Ok(r.get::<_, Option<i64>>(i)?.map(|v| v.max(0) as usize))
+    };
+    Ok(RunInfo {
+        site_id: r.get(0)?,
+        run_id: r.get(1)?,
+        started: r.get(2)?,
+        date: r.get(3)?,
+        finished: r.get(4)?,
+        findings: n(5)?,
+        errors: n(6)?,
+        warnings: n(7)?,
+        infos: n(8)?,
+        pages: n(9)?,
+        links: n(10)?,
+        score: r.get(11)?,
+        verdict: r.get(12)?,
+        new: on(13)?,
+        fixed: on(14)?,
+    })
+}
+
+/// First-seen dates of a run: the history's dates for findings still open, the
+/// run's date for the rest.
+#[derive(Debug, Clone, Default)]
+pub struct FirstSeen {
+    map: HashMap<String, String>,
+    today: String,
+}
+
+impl FirstSeen {
+    /// A lookup over `map` (from [`History::first_seen_map`]) for a run dated `today` (YYYY-MM-DD).
+    pub fn new(map: HashMap<String, String>, today: impl Into<String>) -> Self {
+        FirstSeen {
+            map,
+            today: today.into(),
+        }
+    }
+    /// The first-seen date of the finding with this key (`Finding::key()`).
+    pub fn get(&self, key: &str) -> &str {
+        self.map.get(key).map(String::as_str).unwrap_or(&self.today)
+    }
+}
+
+/// The history database.
+pub struct History {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for History {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("History").field("path", &self.path).finish()
+    }
+}
+
+impl History {
+    /// Opens (creating if needed) the history database at `path`, e.g.
+    /// `reports/history.sqlite`, and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<History, ReportError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| ReportError::io(dir, e))?;
+        }
+        let conn = Connection::open(path).map_err(|source| ReportError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let h = History {
+            conn,
+            path: path.to_path_buf(),
+        };
+        h.init()?;
+        Ok(h)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, source: rusqlite::Error) -> ReportError {
+        ReportError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn init(&self) -> Result<(), ReportError> {
+        let c = &self.conn;
+        c.busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(|e| self.err(e))?;
+        c.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
+            .map_err(|e| self.err(e))?;
+        c.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| self.err(e))?;
+        let version: i64 = c
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if version > SCHEMA_VERSION {
+            return Err(ReportError::SchemaTooNew {
+                path: self.path.clone(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if version < 1 {
+            c.execute_batch(&format!(
+                "BEGIN; {SCHEMA_V1} PRAGMA user_version = 1; COMMIT;"
+            ))
+            .map_err(|e| self.err(e))?;
+        }
+        // Later versions migrate here, one step at a time.
+        Ok(())
+    }
+
+    /// Records the start of a run (or the resumption of one: the start time is kept).
+    pub fn begin_run(
+        &self,
+        site_id: &str,
+        run_id: &str,
+        started: &DateTime<Local>,
+        rules_path: Option<&Path>,
+    ) -> Result<(), ReportError> {
+        let rules = rules_path
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        self.conn
+            .execute(
+                "INSERT INTO runs (site_id, run_id, started, started_ts, date, rules_path)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (site_id, run_id) DO UPDATE SET rules_path = excluded.rules_path",
+                params![
+                    site_id,
+                    run_id,
+                    started.to_rfc3339(),
+                    started.timestamp(),
+                    started.format("%Y-%m-%d").to_string(),
+                    rules
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// The runs whose findings are still open: the last finished run and any
+    /// unfinished run started after it (the current one, a resumed one, a killed one).
+    fn open_runs(&self, site_id: &str) -> Result<Vec<String>, ReportError> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT run_id FROM runs WHERE site_id = ?1 AND (
+                    run_id = (SELECT run_id FROM runs WHERE site_id = ?1 AND finished IS NOT NULL
+                              ORDER BY started_ts DESC, run_id DESC LIMIT 1)
+                    OR (finished IS NULL AND started_ts >= COALESCE(
+                        (SELECT MAX(started_ts) FROM runs WHERE site_id = ?1 AND finished IS NOT NULL), 0)))",
+            )
+            .map_err(|e| self.err(e))?;
+        let ids = st
+            .query_map(params![site_id], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.err(e))?;
+        Ok(ids)
+    }
+
+    /// First-seen dates (YYYY-MM-DD) of the site's findings that are still open,
+    /// keyed by `Finding::key()`. Findings not in the map are new: their
+    /// first-seen date is the run's date. Call once at the start of a run.
+    pub fn first_seen_map(&self, site_id: &str) -> Result<HashMap<String, String>, ReportError> {
+        let runs = self.open_runs(site_id)?;
+        let mut map = HashMap::new();
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT key, first_seen FROM findings WHERE site_id = ?1 AND last_run = ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        for run in runs {
+            let rows = st
+                .query_map(params![site_id, run], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })
+                .map_err(|e| self.err(e))?;
+            for row in rows {
+                let (k, d) = row.map_err(|e| self.err(e))?;
+                map.insert(k, d);
+            }
+        }
+        Ok(map)
+    }
+
+    /// [`first_seen_map`](Self::first_seen_map) as a lookup that answers the run's date for new findings.
+    pub fn first_seen(&self, site_id: &str, run_id: &str) -> Result<FirstSeen, ReportError> {
+        let today = self.run_date(site_id, run_id)?;
+        Ok(FirstSeen::new(self.first_seen_map(site_id)?, today))
+    }
+
+    fn run_date(&self, site_id: &str, run_id: &str) -> Result<String, ReportError> {
+        let date: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT date FROM runs WHERE site_id = ?1 AND run_id = ?2",
+                params![site_id, run_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(date.unwrap_or_else(|| Local::now().format("%Y-%m-%d").to_string()))
+    }
+
+    /// Records one finding of a run. Prefer [`record_findings`](Self::record_findings)
+    /// for many (one transaction).
+    pub fn record_finding(
+        &self,
+        run_id: &str,
+        site_id: &str,
+        row: &FindingRow,
+    ) -> Result<(), ReportError> {
+        self.record_findings(run_id, site_id, std::slice::from_ref(row))
+    }
+
+    /// Records findings of a run in one transaction: sets their last-seen date
+    /// to the run's, and their first-seen date to the row's `first_seen` (the
+    /// run's date when empty and the finding is not still open).
+    pub fn record_findings(
+        &self,
+        run_id: &str,
+        site_id: &str,
+        rows: &[FindingRow],
+    ) -> Result<(), ReportError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let date = self.run_date(site_id, run_id)?;
+        let open: Vec<String> = if rows.iter().any(|r| r.first_seen.is_empty()) {
+            self.open_runs(site_id)?
+        } else {
+            Vec::new()
+        };
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        {
+            let mut get = tx
+                .prepare_cached(
+                    "SELECT first_seen, last_run FROM findings WHERE site_id = ?1 AND key = ?2",
+                )
+                .map_err(|e| self.err(e))?;
+            let mut put = tx
+                .prepare_cached(
+                    "INSERT INTO findings (site_id, key, kind, page_url, target_url, severity,
+                                           first_seen, last_seen, first_run, last_run)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+                     ON CONFLICT (site_id, key) DO UPDATE SET
+                        severity = excluded.severity,
+                        first_run = CASE WHEN findings.first_seen = excluded.first_seen
+                                         THEN findings.first_run ELSE excluded.first_run END,
+                        first_seen = excluded.first_seen,
+                        last_seen = excluded.last_seen,
+                        last_run = excluded.last_run",
+                )
+                .map_err(|e| self.err(e))?;
+            for row in rows {
+                let key = super::diff::finding_key(row);
+                let first_seen = if row.first_seen.is_empty() {
+                    let existing: Option<(String, String)> = get
+                        .query_row(params![site_id, key], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()
+                        .map_err(|e| self.err(e))?;
+                    match existing {
+                        Some((fs, last)) if last == run_id || open.contains(&last) => fs,
+                        _ => date.clone(),
+                    }
+                } else {
+                    row.first_seen.clone()
+                };
+                put.execute(params![
+                    site_id,
+                    key,
+                    row.kind,
+                    row.page_url,
+                    row.target_url,
+                    row.severity,
+                    first_seen,
+                    date,
+                    run_id
+                ])
+                .map_err(|e| self.err(e))?;
+            }
+        }
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// Records the end of a run with its counts, score and verdict.
+    pub fn finish_run(&self, run_id: &str, summary: &Summary) -> Result<(), ReportError> {
+        let sev = |s: &str| summary.by_severity.get(s).copied().unwrap_or(0) as i64;
+        let verdict = match summary.estimate.verdict {
+            super::summary::Verdict::Pass => "pass",
+            super::summary::Verdict::Fail => "fail",
+        };
+        let n = self
+            .conn
+            .execute(
+                "UPDATE runs SET finished = ?3, findings = ?4, errors = ?5, warnings = ?6, infos = ?7,
+                    pages = ?8, links = ?9, score = ?10, verdict = ?11, new_count = ?12, fixed_count = ?13
+                 WHERE site_id = ?1 AND run_id = ?2",
+                params![
+                    summary.site_id,
+                    run_id,
+                    summary.finished,
+                    summary.findings as i64,
+                    sev("error"),
+                    sev("warning"),
+                    sev("info"),
+                    summary.pages as i64,
+                    summary.links as i64,
+                    summary.estimate.score,
+                    verdict,
+                    summary.diff.map(|d| d.new as i64),
+                    summary.diff.map(|d| d.fixed as i64),
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        if n == 0 {
+            // finish without begin (e.g. a history file replaced mid-run): record it whole.
+            let started = DateTime::parse_from_rfc3339(&summary.started)
+                .map(|d| d.with_timezone(&Local))
+                .unwrap_or_else(|_| Local::now());
+            self.begin_run(&summary.site_id, run_id, &started, None)?;
+            return self.finish_run(run_id, summary);
+        }
+        Ok(())
+    }
+
+    /// The last finished run of the site before `run_id` (None for the first run).
+    pub fn previous_run(
+        &self,
+        site_id: &str,
+        run_id: &str,
+    ) -> Result<Option<RunInfo>, ReportError> {
+        let cur: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT started_ts FROM runs WHERE site_id = ?1 AND run_id = ?2",
+                params![site_id, run_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let sql = format!(
+            "SELECT {RUN_COLUMNS} FROM runs
+             WHERE site_id = ?1 AND run_id <> ?2 AND finished IS NOT NULL
+               AND (started_ts < ?3 OR (started_ts = ?3 AND run_id < ?2))
+             ORDER BY started_ts DESC, run_id DESC LIMIT 1"
+        );
+        self.conn
+            .query_row(
+                &sql,
+                params![site_id, run_id, cur.unwrap_or(i64::MAX)],
+                run_info,
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// The last `limit` finished runs of the site, oldest first (for the trend chart).
+    pub fn runs(&self, site_id: &str, limit: usize) -> Result<Vec<RunInfo>, ReportError> {
+        let sql = format!(
+            "SELECT {RUN_COLUMNS} FROM runs WHERE site_id = ?1 AND finished IS NOT NULL
+             ORDER BY started_ts DESC, run_id DESC LIMIT ?2"
+        );
+        let mut st = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let mut v = st
+            .query_map(
+                params![site_id, limit.min(i64::MAX as usize) as i64],
+                run_info,
+            )
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.err(e))?;
+        v.reverse();
+        Ok(v)
+    }
+
+    /// Keeps the newest `keep` finished runs of the site (at least one) and
+    /// deletes every older run, finished or not, with the findings last seen
+    /// in them. Unfinished runs newer than the kept ones (a run in progress, a
+    /// killed one to resume) stay. Returns the deleted run ids, newest first,
+    /// so the caller can delete their folders.
+    pub fn prune(&self, site_id: &str, keep: usize) -> Result<Vec<String>, ReportError> {
+        let keep = keep.max(1);
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let cutoff: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT started_ts, run_id FROM runs WHERE site_id = ?1 AND finished IS NOT NULL
+                 ORDER BY started_ts DESC, run_id DESC LIMIT 1 OFFSET ?2",
+                params![site_id, (keep - 1) as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((ts, id)) = cutoff else {
+            return Ok(Vec::new());
+        };
+        let old: Vec<String> = {
+            let mut st = tx
+                .prepare(
+                    "SELECT run_id FROM runs WHERE site_id = ?1
+                       AND (started_ts < ?2 OR (started_ts = ?2 AND run_id < ?3))
+                     ORDER BY started_ts DESC, run_id DESC",
+                )
+                .map_err(|e| self.err(e))?;
+            st.query_map(params![site_id, ts, id], |r| r.get::<_, String>(0))
+                .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+                .map_err(|e| self.err(e))?
+        };
+        for id in &old {
+            tx.execute(
+                "DELETE FROM runs WHERE site_id = ?1 AND run_id = ?2",
+                params![site_id, id],
+            )
+            .map_err(|e| self.err(e))?;
+        }
+        tx.execute(
+            "DELETE FROM findings WHERE site_id = ?1
+               AND last_run NOT IN (SELECT run_id FROM runs WHERE site_id = ?1)",
+            params![site_id],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(old)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::diff::{DiffStatus, diff, tests::row};
+    use crate::report::summary::{RunMeta, Summary, VetoInput};
+    use crate::rules::scoring::ScoringSection;
+    use chrono::TimeZone;
+
+    fn at(day: u32) -> DateTime<Local> {
+        Local.with_ymd_and_hms(2026, 11, day, 3, 15, 0).unwrap()
+    }
+
+    fn run_id(day: u32) -> String {
+        format!("202611{day:02}-031500")
+    }
+
+    /// Runs a whole "crawl" of `keys` (kind, page, target) the way the lead does:
+    /// begin, first-seen lookup, record, summary, finish. Returns the rows written.
+    fn run(h: &History, day: u32, found: &[(&str, &str, &str)]) -> Vec<FindingRow> {
+        let id = run_id(day);
+        h.begin_run("site", &id, &at(day), Some(Path::new("rules/site.toml")))
+            .unwrap();
+        let fs = h.first_seen("site", &id).unwrap();
+        let rows: Vec<FindingRow> = found
+            .iter()
+            .map(|(k, p, t)| {
+                let key = format!("{k}\t{p}\t{t}");
+                row(k, p, t, fs.get(&key))
+            })
+            .collect();
+        h.record_findings(&id, "site", &rows).unwrap();
+        let meta = RunMeta {
+            site_name: "示例".into(),
+            site_id: "site".into(),
+            run_id: id.clone(),
+            started: at(day),
+            finished: at(day) + chrono::Duration::minutes(5),
+            homepage: vec!["http://a/".into()],
+            pages: 3,
+            links: 30,
+            checked_urls: 20,
+            fail_on: "error".into(),
+            complete: true,
+        };
+        let s = Summary::build(
+            &meta,
+            &rows,
+            &VetoInput::default(),
+            &ScoringSection::default(),
+        );
+        h.finish_run(&id, &s).unwrap();
+        rows
+    }
+
+    #[test]
+    fn first_seen_across_runs_gives_new_fixed_open() {
+        let tmp = tempfile::tempdir().unwrap();
+        let h = History::open(&tmp.path().join("reports/history.sqlite")).unwrap();
+        let a = ("broken_link", "http://a/", "http://a/x");
+        let b = ("soft_404", "http://a/p", "http://a/y");
+        let c = ("broken_link", "http://a/q", "http://a/z");
+        let r1 = run(&h, 20, &[a, b]);
+        assert!(r1.iter().all(|r| r.first_seen == "2026-11-20"));
+        // Between runs, b is fixed and c is added.
+        let r2 = run(&h, 27, &[a, c]);
+        assert_eq!(r2[0].first_seen, "2026-11-20");
+        assert_eq!(r2[1].first_seen, "2026-11-27");
+        let prev = h.previous_run("site", &run_id(27)).unwrap().unwrap();
+        assert_eq!(prev.run_id, run_id(20));
+        assert_eq!(prev.errors, 2);
+        let d = diff(
+            &r1,
+            &r2,
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        );
+        let by = |s: DiffStatus| d.iter().filter(|r| r.status == s).collect::<Vec<_>>();
+        assert_eq!(by(DiffStatus::New).len(), 1);
+        assert_eq!(by(DiffStatus::New)[0].target_url, "http://a/z");
+        assert_eq!(by(DiffStatus::New)[0].days_open, 0);
+        assert_eq!(by(DiffStatus::Fixed).len(), 1);
+        assert_eq!(by(DiffStatus::Fixed)[0].target_url, "http://a/y");
+        assert_eq!(by(DiffStatus::Open).len(), 1);
+        assert_eq!(by(DiffStatus::Open)[0].first_seen, "2026-11-20");
+        assert_eq!(by(DiffStatus::Open)[0].days_open, 7);
+        // b comes back after being fixed: it is new again, with a new first-seen date.
+        let r3 = run(&h, 28, &[a, b]);
+        assert_eq!(r3[0].first_seen, "2026-11-20");
+        assert_eq!(r3[1].first_seen, "2026-11-28");
+        let trend = h.runs("site", 10).unwrap();
+        assert_eq!(
+            trend.iter().map(|r| r.date.as_str()).collect::<Vec<_>>(),
+            ["2026-11-20", "2026-11-27", "2026-11-28"]
+        );
+        assert_eq!(trend[2].score, Some(98.9));
+        assert_eq!(h.runs("site", 2).unwrap()[0].run_id, run_id(27));
+        assert!(h.runs("other", 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_killed_run_keeps_first_seen_for_the_resumed_and_next_runs() {
+        let tmp = tempfile::tempdir().unwrap();
+        let h = History::open(&tmp.path().join("history.sqlite")).unwrap();
+        let a = ("broken_link", "http://a/", "http://a/x");
+        run(&h, 20, &[a]);
+        // Run of the 21st is killed after recording a (no finish_run).
+        let id = run_id(21);
+        h.begin_run("site", &id, &at(21), None).unwrap();
+        h.record_findings(&id, "site", &[row(a.0, a.1, a.2, "")])
+            .unwrap();
+        // A record without first_seen keeps the still-open date.
+        assert_eq!(
+            h.first_seen_map("site").unwrap()[&format!("{}\t{}\t{}", a.0, a.1, a.2)],
+            "2026-11-20"
+        );
+        // The previous *finished* run of the next one is still the 20th.
+        h.begin_run("site", &run_id(22), &at(22), None).unwrap();
+        assert_eq!(
+            h.previous_run("site", &run_id(22)).unwrap().unwrap().run_id,
+            run_id(20)
+        );
+        let r = run(&h, 22, &[a]);
+        assert_eq!(r[0].first_seen, "2026-11-20");
+        // Resuming (begin_run again) keeps the start time.
+        h.begin_run("site", &id, &at(25), None).unwrap();
+        let started: String = h
+            .conn
+            .query_row("SELECT started FROM runs WHERE run_id = ?1", [&id], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(started, at(21).to_rfc3339());
+    }
+
+    #[test]
+    fn prune_keeps_the_newest_runs_and_returns_the_deleted_ones() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("history.sqlite");
+        let h = History::open(&path).unwrap();
+        let a = ("broken_link", "http://a/", "http://a/x");
+        let b = ("broken_link", "http://a/", "http://a/old");
+        run(&h, 1, &[a, b]);
+        run(&h, 2, &[a]);
+        run(&h, 3, &[a]);
+        run(&h, 4, &[a]);
+        let deleted = h.prune("site", 2).unwrap();
+        assert_eq!(deleted, vec![run_id(2), run_id(1)]);
+        assert_eq!(h.runs("site", 10).unwrap().len(), 2);
+        // b was last seen in a deleted run: gone. a keeps its first-seen date.
+        let map = h.first_seen_map("site").unwrap();
+        assert_eq!(map.len(), 1);
+        assert_eq!(map[&format!("{}\t{}\t{}", a.0, a.1, a.2)], "2026-11-01");
+        let n: i64 = h
+            .conn
+            .query_row("SELECT COUNT(*) FROM findings", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+        assert!(h.prune("site", 0).unwrap() == vec![run_id(3)]);
+        // Unfinished runs: a killed one older than the kept runs goes, a newer one stays.
+        h.begin_run(
+            "site",
+            "20261030-031500",
+            &Local.with_ymd_and_hms(2026, 10, 30, 3, 15, 0).unwrap(),
+            None,
+        )
+        .unwrap();
+        h.begin_run("site", &run_id(5), &at(5), None).unwrap();
+        h.begin_run("site", &run_id(6), &at(6), None).unwrap();
+        assert_eq!(h.prune("site", 1).unwrap(), ["20261030-031500"]);
+        assert_eq!(h.prune("site", 5).unwrap(), Vec::<String>::new());
+        drop(h);
+        // Reopening keeps the data; a newer schema is refused with the path named.
+        let h = History::open(&path).unwrap();
+        assert_eq!(h.runs("site", 10).unwrap().len(), 1);
+        h.conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(h);
+        let err = History::open(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("history.sqlite") && err.contains("99"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn thousands_of_findings_record_quickly() {
+        let tmp = tempfile::tempdir().unwrap();
+        let h = History::open(&tmp.path().join("history.sqlite")).unwrap();
+        h.begin_run("site", "r1", &at(1), None).unwrap();
+        let rows: Vec<FindingRow> = (0..20_000)
+            .map(|i| row("broken_link", &format!("http://a/{i}"), "http://a/x", ""))
+            .collect();
+        let t = std::time::Instant::now();
+        h.record_findings("r1", "site", &rows).unwrap();
+        assert!(t.elapsed().as_secs() < 20, "{:?}", t.elapsed());
+        assert_eq!(h.first_seen_map("site").unwrap().len(), 20_000);
+    }
+}

@@ -87,3 +87,6 @@ fn planted(file: &str, today: NaiveDate) -> Vec<Planted> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

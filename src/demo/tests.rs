@@ -463,3 +463,266 @@ fn planted_rows_parse() {
         );
     }
 }
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+#[tokio::test]
+async fn crawl_fixture_site_answers_as_its_readme_says() {
+    let s = SiteServer::start_with_today(SiteSource::dir(fixture("site")), today())
+        .await
+        .unwrap();
+    assert!(s.hosts().is_empty(), "single-host site");
+    let c = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(Policy::none())
+        .resolve("www.other-host.test", s.addr())
+        .build()
+        .unwrap();
+    let status = |p: &str| {
+        let c = c.clone();
+        let u = s.url(p);
+        async move { c.get(u).send().await.unwrap().status().as_u16() }
+    };
+    for p in [
+        "/",
+        "/robots.txt",
+        "/private/secret.html",
+        "/private/deeper.html",
+        "/sources.html",
+        "/article.html",
+        "/area-target.html",
+        "/img/map.png",
+        "/img/photo-1x.png",
+        "/img/photo-2x.png",
+        "/css/site.css",
+        "/css/print.css",
+        "/img/bg.png",
+        "/img/logo-bg.png",
+        "/js/app.js",
+        "/img/style-bg.png",
+        "/iframe.html",
+        "/img/pic.webp",
+        "/img/pic.png",
+        "/media/clip.mp4",
+        "/media/poster.png",
+        "/media/clip.webm",
+        "/media/sound.mp3",
+        "/files/embed.pdf",
+        "/files/object.pdf",
+        "/search/result.html",
+        "/img/inline-bg.png",
+        "/frames.html",
+        "/frame-left.html",
+        "/frame-right.html",
+        "/refresh.html",
+        "/refresh-target.html",
+        "/js-links.html",
+        "/js-target.html",
+        "/popup-page.html",
+        "/files/popup.pdf",
+        "/base.html",
+        "/base/dir/page.html",
+        "/base/img.png",
+        "/list/index.html",
+        "/list/index_1.html",
+        "/list/index_2.html",
+        "/list/index_3.html",
+        "/hanweb/col/col1001/index.html",
+        "/art/2026/5/1/art_1001_2001.html",
+        "/art/2026/5/2/art_1001_2002.html",
+        "/gbk/index.html",
+        "/gbk/page2.html",
+        "/gbk/header.html",
+        "/files/report.pdf",
+        "/files/notice.doc",
+        "/files/data.xls",
+        "/files/2026年度报告.pdf",
+        "/files/2026%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A.pdf",
+        "/deleted.html",
+        "/ext.html",
+        "/other.html",
+        "/img/logo.png",
+        "/img/favicon.png",
+    ] {
+        assert_eq!(status(p).await, 200, "{p}");
+    }
+    for i in 1..=8 {
+        assert_eq!(
+            status(&format!("/list/202605/t2026050{i}_10{i}.html")).await,
+            200
+        );
+    }
+    for p in [
+        "/files/missing.pdf",
+        "/missing.html",
+        "/page.html",
+        "/list/index_4.html",
+    ] {
+        assert_eq!(status(p).await, 404, "{p}");
+    }
+    assert_eq!(status("/moved.html").await, 301);
+    assert_eq!(
+        c.head(s.url("/files/report.pdf"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        405
+    );
+    assert_eq!(
+        c.head(s.url("/files/data.xls"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(status("/busy.html").await, 429);
+    assert_eq!(status("/busy.html").await, 200);
+    let r = c.get(s.url("/loop/a")).send().await.unwrap();
+    assert_eq!(r.headers()["location"], "/loop/b");
+    let r = c.get(s.url("/loop/b")).send().await.unwrap();
+    assert_eq!(r.headers()["location"], "/loop/a");
+    let quick = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    assert!(
+        quick
+            .get(s.url("/slow.html"))
+            .send()
+            .await
+            .unwrap_err()
+            .is_timeout()
+    );
+    let r = c
+        .get("http://www.other-host.test/other.html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(s.hits_on("www.other-host.test", "/other.html"), 1);
+
+    let g = get(&c, &Url::parse(&s.url("/gbk/index.html")).unwrap()).await;
+    assert_eq!(g.content_type, "text/html");
+    assert!(g.text.contains("发布日期：2026年5月18日"), "{}", g.text);
+    let g = get(&c, &Url::parse(&s.url("/gbk/header.html")).unwrap()).await;
+    assert_eq!(g.content_type, "text/html; charset=gbk");
+    assert!(g.text.contains("本页没有 meta 声明"));
+    let g = get(&c, &Url::parse(&s.url("/list/index.html")).unwrap()).await;
+    assert!(g.text.contains("createPageHTML(4, 0, \"index\", \"html\")"));
+    assert!(g.text.contains("<span>2026-05-17</span>"));
+    let deleted = get(&c, &Url::parse(&s.url("/deleted.html")).unwrap()).await;
+    assert!(deleted.text.contains("<title>页面不存在</title>"));
+    let robots = get(&c, &Url::parse(&s.url("/robots.txt")).unwrap()).await;
+    assert!(robots.text.contains("Disallow: /private/"));
+}
+
+#[tokio::test]
+async fn hostile_fixture_behaves() {
+    let s = SiteServer::start_with_today(SiteSource::dir(fixture("hostile")), today())
+        .await
+        .unwrap();
+    let c = reqwest::Client::builder()
+        .no_proxy()
+        .no_gzip()
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    // 30 redirects, then a page.
+    let mut path = "/chain/1".to_string();
+    let mut hops = 0;
+    loop {
+        let r = c.get(s.url(&path)).send().await.unwrap();
+        match r.headers().get("location") {
+            Some(l) => {
+                path = l.to_str().unwrap().to_string();
+                hops += 1;
+            }
+            None => {
+                assert_eq!(r.status(), 200);
+                break;
+            }
+        }
+    }
+    assert_eq!(hops, 30);
+    let r = c.get(s.url("/to-private")).send().await.unwrap();
+    assert_eq!(r.headers()["location"], "http://10.0.0.1/");
+    let r = c.head(s.url("/huge.html")).send().await.unwrap();
+    assert_eq!(r.headers()["content-length"], "52428800");
+    let r = c.get(s.url("/binary.html")).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "text/html; charset=utf-8");
+    assert!(std::str::from_utf8(&r.bytes().await.unwrap()).is_err());
+    let r = c.get(s.url("/bad-charset.html")).send().await.unwrap();
+    assert_eq!(
+        r.headers()["content-type"],
+        "text/html; charset=x-no-such-charset"
+    );
+    let b = r.bytes().await.unwrap();
+    assert!(std::str::from_utf8(&b).is_err());
+    let (_, _, bad) = encoding_rs::GBK.decode(&b);
+    assert!(bad);
+    let t = c
+        .get(s.url("/many-links.html"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(t.matches("<a href=\"/many/page.html?id=").count(), 10_000);
+    assert_eq!(
+        c.get(s.url("/many/page.html?id=9999"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let t = c
+        .get(s.url("/deep.html"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(t.matches("<div>").count(), 20_000);
+    assert!(c.get(s.url("/reset.html")).send().await.is_err());
+    let r = c.get(s.url("/wrong-length.html")).send().await.unwrap();
+    assert_eq!(r.headers()["content-length"], "100000");
+    assert!(r.bytes().await.is_err());
+    let mut r = c.get(s.url("/endless.html")).send().await.unwrap();
+    let mut total = 0;
+    while total < 1024 * 1024 {
+        total += r.chunk().await.unwrap().unwrap().len();
+    }
+    drop(r);
+    let r = c.get(s.url("/bomb.html")).send().await.unwrap();
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    assert!(r.bytes().await.unwrap().len() < 1024 * 1024);
+    let mut r = c.get(s.url("/drip.html")).send().await.unwrap();
+    assert_eq!(r.headers()["content-length"], "188");
+    assert_eq!(r.chunk().await.unwrap().unwrap().len(), 1);
+    let t = c
+        .get(s.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for p in [
+        "/endless.html",
+        "/chain/1",
+        "/to-private",
+        "/wrong-length.html",
+    ] {
+        assert!(t.contains(&format!("href=\"{p}\"")), "{p}");
+    }
+}

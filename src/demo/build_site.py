@@ -144,11 +144,12 @@ def ole(label):
 def ofd(title):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("OFD.xml", '<?xml version="1.0" encoding="UTF-8"?>\n'
+        # fixed timestamps keep the output reproducible
+        z.writestr(zipfile.ZipInfo("OFD.xml", (2026, 1, 1, 0, 0, 0)), '<?xml version="1.0" encoding="UTF-8"?>\n'
                    '<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" Version="1.0">'
                    '<ofd:DocBody><ofd:DocInfo><ofd:Title>%s</ofd:Title></ofd:DocInfo>'
                    '<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>' % title)
-        z.writestr("Doc_0/Document.xml", '<?xml version="1.0" encoding="UTF-8"?><ofd:Document '
+        z.writestr(zipfile.ZipInfo("Doc_0/Document.xml", (2026, 1, 1, 0, 0, 0)), '<?xml version="1.0" encoding="UTF-8"?><ofd:Document '
                    'xmlns:ofd="http://www.ofdspec.org/2016"/>')
     return buf.getvalue()
 

@@ -60,6 +60,8 @@ struct State {
     hits: Mutex<HashMap<(String, String), u64>>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
+    /// Per host: (in flight now, most at once).
+    host_flight: Mutex<HashMap<String, (usize, usize)>>,
     bomb: OnceCell<Bytes>,
 }
 
@@ -73,6 +75,7 @@ impl State {
             hits: Mutex::new(HashMap::new()),
             in_flight: AtomicUsize::new(0),
             max_in_flight: AtomicUsize::new(0),
+            host_flight: Mutex::new(HashMap::new()),
             bomb: OnceCell::new(),
         })
     }
@@ -88,20 +91,29 @@ impl State {
     }
 }
 
-/// Counts a request as in flight from its arrival until its body is sent or dropped.
-struct InFlight(Arc<State>);
+/// Counts a request as in flight (overall and for its host) from its arrival
+/// until its body is sent or dropped.
+struct InFlight(Arc<State>, String);
 
 impl InFlight {
-    fn enter(state: &Arc<State>) -> InFlight {
+    fn enter(state: &Arc<State>, host: &str) -> InFlight {
         let now = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         state.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        InFlight(state.clone())
+        let mut per = state.host_flight.lock().unwrap_or_else(|e| e.into_inner());
+        let e = per.entry(host.to_string()).or_insert((0, 0));
+        e.0 += 1;
+        e.1 = e.1.max(e.0);
+        InFlight(state.clone(), host.to_string())
     }
 }
 
 impl Drop for InFlight {
     fn drop(&mut self) {
         self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+        let mut per = self.0.host_flight.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = per.get_mut(&self.1) {
+            e.0 = e.0.saturating_sub(1);
+        }
     }
 }
 
@@ -184,6 +196,13 @@ impl SiteServer {
         self.state.index.hosts.clone()
     }
 
+    /// `(host, loopback address)` for every virtual host, ready for reqwest's
+    /// `ClientBuilder::resolve(host, addr)`: a port-less `http://host/` URL then
+    /// reaches this server's port (a port written in the URL wins instead).
+    pub fn resolve_pairs(&self) -> Vec<(String, SocketAddr)> {
+        self.hosts().into_iter().map(|h| (h, self.addr)).collect()
+    }
+
     /// The date placeholders count from.
     pub fn today(&self) -> NaiveDate {
         self.state.today
@@ -228,6 +247,16 @@ impl SiteServer {
         self.state.max_in_flight.load(Ordering::SeqCst)
     }
 
+    /// The most requests with `Host: host` that were in flight at once.
+    pub fn max_in_flight_on(&self, host: &str) -> usize {
+        let per = self
+            .state
+            .host_flight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        per.get(&host.to_ascii_lowercase()).map_or(0, |e| e.1)
+    }
+
     /// Requests in flight now.
     pub fn in_flight(&self) -> usize {
         self.state.in_flight.load(Ordering::SeqCst)
@@ -243,6 +272,14 @@ impl SiteServer {
         self.state
             .max_in_flight
             .store(self.in_flight(), Ordering::SeqCst);
+        let mut per = self
+            .state
+            .host_flight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        for e in per.values_mut() {
+            e.1 = e.0;
+        }
     }
 
     /// Stops the server and waits until the listener and every connection are closed.
@@ -312,8 +349,8 @@ async fn handle(
     state: Arc<State>,
     req: Request<Incoming>,
 ) -> Result<Response<Tracked<InFlight>>, io::Error> {
-    let guard = InFlight::enter(&state);
     let host = host_of(&req);
+    let guard = InFlight::enter(&state, &host);
     let path = normalize_path(req.uri().path());
     let hit_no = state.count_hit(&host, &path);
     tracing::trace!(%host, %path, method = %req.method(), "fixture request");

@@ -22,8 +22,8 @@ fn client(s: &SiteServer) -> reqwest::Client {
         .no_proxy()
         .redirect(Policy::none())
         .timeout(Duration::from_secs(10));
-    for h in s.hosts() {
-        b = b.resolve(&h, s.addr());
+    for (host, addr) in s.resolve_pairs() {
+        b = b.resolve(&host, addr);
     }
     b.build().unwrap()
 }

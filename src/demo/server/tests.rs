@@ -413,12 +413,15 @@ async fn counts_hits_and_concurrency() {
     }
     assert_eq!(s.hits("/slow.html"), 5);
     assert_eq!(s.max_in_flight(), 5);
+    assert_eq!(s.max_in_flight_on("127.0.0.1"), 5);
+    assert_eq!(s.max_in_flight_on("other.test"), 0);
     s.reset_counters();
     for _ in 0..3 {
         c.get(s.url("/slow.html")).send().await.unwrap();
     }
     assert_eq!(s.hits("/slow.html"), 3);
     assert_eq!(s.max_in_flight(), 1);
+    assert_eq!(s.max_in_flight_on("127.0.0.1"), 1);
     assert_eq!(s.total_hits(), 3);
 }
 
@@ -438,6 +441,10 @@ async fn virtual_hosts_by_host_header() {
     let site = SiteSource::dir(r).with_default_host("www.main.gov.cn");
     let s = SiteServer::start_with_today(site, today()).await.unwrap();
     assert_eq!(s.hosts(), vec!["friend.example.org", "www.main.gov.cn"]);
+    assert_eq!(
+        s.resolve_pairs()[0],
+        ("friend.example.org".to_string(), s.addr())
+    );
     let c = reqwest::Client::builder()
         .no_proxy()
         .resolve("friend.example.org", s.addr())

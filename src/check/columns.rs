@@ -48,11 +48,7 @@ impl ColumnTracker {
     /// Records a link seen on a page (portal navigation is found this way).
     pub fn link(&mut self, _page: &str, _target: &str, _text: &str) {}
     /// Judges every required column as of `today`.
-    pub fn finish(
-        &mut self,
-        _rules: &Rules,
-        _today: chrono::NaiveDate,
-    ) -> (Vec<Finding>, Vec<ColumnRow>) {
+    pub fn finish(&mut self, _rules: &Rules, _today: chrono::NaiveDate) -> (Vec<Finding>, Vec<ColumnRow>) {
         (Vec::new(), Vec::new())
     }
 }

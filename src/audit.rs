@@ -13,6 +13,9 @@ use crate::crawl::resolve::{Fallback, ResolveEntry};
 use crate::crawl::task::TaskCtx;
 use crate::crawl::{Crawl, Progress, journal};
 use crate::report::Lang;
+use crate::report::finish::FinishInput;
+use crate::report::history::History;
+use crate::report::summary::{RunMeta, VetoInput};
 use crate::report::rows::FindingRow;
 use crate::report::writer::RunWriter;
 use crate::rules::Rules;
@@ -30,6 +33,9 @@ pub enum AuditError {
     /// The HTTP client could not be built (bad `--ca-cert` …).
     #[error(transparent)]
     Client(#[from] ClientError),
+    /// The run history or the end-of-run reports failed.
+    #[error(transparent)]
+    Report(#[from] crate::report::ReportError),
     /// A report file or folder could not be written.
     #[error("{path}: {source}")]
     Io {
@@ -72,6 +78,8 @@ pub struct AuditOptions {
     pub max_depth: Option<u32>,
     /// Set to stop the run early (Ctrl-C); None installs signal handlers.
     pub stop: Option<Arc<AtomicBool>>,
+    /// Keep this many runs of the site (older folders are deleted); None keeps all.
+    pub keep_runs: Option<usize>,
 }
 
 impl AuditOptions {
@@ -89,6 +97,7 @@ impl AuditOptions {
             resume: false,
             max_depth: None,
             stop: None,
+            keep_runs: None,
         }
     }
 }
@@ -120,6 +129,8 @@ pub struct RunResult {
     pub duration: Duration,
     /// The audit date.
     pub today: NaiveDate,
+    /// summary.json as written (verdict, estimate, fail decision).
+    pub summary: Option<crate::report::summary::Summary>,
 }
 
 impl RunResult {
@@ -202,6 +213,20 @@ impl Auditor {
             pool_per_host: c.host_concurrency,
         })?;
         let (dir, run_id, resuming) = self.run_dir()?;
+        let history_path = self.opts.reports_root.join("history.sqlite");
+        if let Some(parent) = history_path.parent() {
+            std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
+        let history = History::open(&history_path)?;
+        let started_at = self
+            .opts
+            .today
+            .and_time(chrono::Local::now().time())
+            .and_local_timezone(chrono::Local)
+            .earliest()
+            .unwrap_or_else(chrono::Local::now);
+        history.begin_run(&rules.id, &run_id, &started_at, rules.path.as_deref())?;
+        let first_seen = history.first_seen_map(&rules.id)?;
         let replay = if resuming {
             journal::load(&dir).map_err(io_err(&dir.join(journal::FILE)))?
         } else {
@@ -212,7 +237,7 @@ impl Auditor {
         let writer = RunWriter::start(
             &dir,
             self.opts.lang,
-            HashMap::new(),
+            first_seen,
             self.opts.today.format("%Y-%m-%d").to_string(),
         )
         .map_err(io_err(&dir))?;
@@ -252,10 +277,12 @@ impl Auditor {
         );
         let mut stats = crawl.run(ctx, self.opts.progress, stop).await;
         let mut columns = Vec::new();
+        let mut veto = VetoInput::default();
         if !stats.interrupted
             && let Some(mut tracker) = stats.tracker.take()
         {
             let (findings, rows) = tracker.finish(rules, self.opts.today);
+            veto = tracker.veto_input();
             let tx = writer.sender();
             for f in findings {
                 tx.send(crate::report::writer::ReportEvent::Finding(Box::new(f)));
@@ -266,6 +293,37 @@ impl Auditor {
             columns = rows;
         }
         let written = writer.finish().map_err(io_err(&dir))?;
+        history.record_findings(&run_id, &rules.id, &written.findings)?;
+        veto.risky_external =
+            crate::report::summary::distinct_targets(&written.findings, crate::finding::FindingKind::RiskyExternal);
+        let mut homepage: Vec<String> = rules.start_urls.iter().take(1).map(|u| u.to_string()).collect();
+        if let Some(f) = &stats.home_final_url {
+            homepage.push(f.clone());
+        }
+        let finished = crate::report::finish::finish(
+            &history,
+            FinishInput {
+                run_dir: &dir,
+                meta: RunMeta {
+                    site_name: rules.name.clone(),
+                    site_id: rules.id.clone(),
+                    run_id: run_id.clone(),
+                    started: started_at,
+                    finished: started_at + chrono::Duration::from_std(started.elapsed()).unwrap_or_default(),
+                    homepage,
+                    pages: stats.pages as usize,
+                    links: written.links as usize,
+                    checked_urls: stats.checked_urls as usize,
+                    fail_on: rules.thresholds.fail_on.clone(),
+                    complete: !stats.interrupted && stats.start_unreachable.is_none(),
+                },
+                veto,
+                scoring: &rules.scoring,
+                lang: self.opts.lang,
+                bom: true,
+                keep_runs: self.opts.keep_runs,
+            },
+        )?;
         Ok(RunResult {
             run_dir: dir,
             run_id,
@@ -279,6 +337,7 @@ impl Auditor {
             caps: stats.caps,
             duration: started.elapsed(),
             today: self.opts.today,
+            summary: Some(finished.summary),
         })
     }
 }

@@ -47,6 +47,10 @@ impl ColumnTracker {
     pub fn record(&mut self, _url: &str, _obs: PageObservation) {}
     /// Records a link seen on a page (portal navigation is found this way).
     pub fn link(&mut self, _page: &str, _target: &str, _text: &str) {}
+    /// Veto counters for summary.json (call after `finish`).
+    pub fn veto_input(&self) -> crate::report::summary::VetoInput {
+        crate::report::summary::VetoInput::default()
+    }
     /// Judges every required column as of `today`.
     pub fn finish(
         &mut self,

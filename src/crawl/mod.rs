@@ -66,6 +66,8 @@ pub struct CrawlStats {
     pub columns: Vec<ColumnRow>,
     /// The tracker, for veto counters.
     pub tracker: Option<ColumnTracker>,
+    /// Where the homepage redirected to, if it did.
+    pub home_final_url: Option<String>,
 }
 
 struct Occ {
@@ -270,6 +272,9 @@ impl Crawl {
             }
             None => (0, Mode::Page, Vec::new()),
         };
+        if self.start_keys.first() == Some(&res.key) {
+            self.stats.home_final_url = outcome.final_url.clone();
+        }
         if self.start_keys.contains(&res.key) {
             if let Some((_, detail)) = broken(&outcome) {
                 self.start_errors.push(format!("{}: {detail}", res.url));

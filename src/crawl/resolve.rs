@@ -21,6 +21,21 @@ pub struct ResolveEntry {
     pub port: u16,
     /// Address to connect to.
     pub addr: IpAddr,
+    /// Port to connect to instead of the URL's default port (as curl's
+    /// `--connect-to`); None keeps the URL's port.
+    pub connect_port: Option<u16>,
+}
+
+impl ResolveEntry {
+    /// Maps `host` to `addr`, connecting to `connect_port` when the URL names no port.
+    pub fn connect_to(host: &str, addr: std::net::SocketAddr) -> Self {
+        ResolveEntry {
+            host: host.to_ascii_lowercase(),
+            port: 0,
+            addr: addr.ip(),
+            connect_port: Some(addr.port()),
+        }
+    }
 }
 
 /// A malformed `--resolve` value.
@@ -42,6 +57,7 @@ impl std::str::FromStr for ResolveEntry {
             host: host.to_ascii_lowercase(),
             port: port.parse().map_err(|_| err())?,
             addr: addr.parse().map_err(|_| err())?,
+            connect_port: None,
         })
     }
 }
@@ -80,7 +96,7 @@ pub type Fallback = Arc<dyn Resolve>;
 
 /// Resolver used by the crawler's HTTP client.
 pub struct GuardedResolver {
-    map: HashMap<String, IpAddr>,
+    map: HashMap<String, SocketAddr>,
     allow: Vec<String>,
     fallback: Option<Fallback>,
 }
@@ -90,7 +106,10 @@ impl GuardedResolver {
     /// and an optional injected fallback (None: the system resolver via tokio).
     pub fn new(entries: &[ResolveEntry], allow: &[String], fallback: Option<Fallback>) -> Self {
         GuardedResolver {
-            map: entries.iter().map(|e| (e.host.clone(), e.addr)).collect(),
+            map: entries
+                .iter()
+                .map(|e| (e.host.clone(), SocketAddr::new(e.addr, e.connect_port.unwrap_or(0))))
+                .collect(),
             allow: allow.to_vec(),
             fallback,
         }
@@ -104,8 +123,8 @@ pub const PRIVATE_ONLY: &str = "resolves only to private-range addresses";
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_ascii_lowercase();
-        if let Some(ip) = self.map.get(&host) {
-            let addr = SocketAddr::new(*ip, 0);
+        if let Some(addr) = self.map.get(&host) {
+            let addr = *addr;
             return Box::pin(async move { Ok(Box::new(std::iter::once(addr)) as Addrs) });
         }
         let allowed = self.allow.iter().any(|a| a == &host);

@@ -15,11 +15,13 @@
 
 mod body;
 mod routes;
+pub mod run;
 pub mod server;
 mod source;
 mod template;
 
 pub use routes::Route;
+pub use run::{DemoError, audit_demo, demo_rules};
 pub use server::*;
 
 use chrono::NaiveDate;

@@ -22,7 +22,19 @@ pub const DIFF_CSV: &str = "diff.csv";
 
 /// The identity of a finding row: the same string as `Finding::key()`.
 pub fn finding_key(row: &FindingRow) -> String {
-    format!("{}\t{}\t{}", row.kind, row.page_url, row.target_url)
+    match crate::finding::FindingKind::from_code(&row.kind) {
+        Some(kind) => crate::finding::finding_key(
+            kind,
+            [
+                &row.page_url,
+                &row.target_url,
+                &row.element,
+                &row.link_text,
+                &row.column,
+            ],
+        ),
+        None => format!("{}\t{}\t{}", row.kind, row.page_url, row.target_url),
+    }
 }
 
 /// Whether a finding appeared, disappeared or stayed between two runs.

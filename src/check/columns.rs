@@ -15,6 +15,8 @@
 
 pub mod list;
 pub mod page;
+#[cfg(test)]
+mod tests;
 mod tracker;
 pub mod urls;
 
@@ -109,9 +111,14 @@ impl VetoCounters {
         let t = &self.thresholds;
         let mut v = Vec::new();
         if self.homepage_stale {
-            v.push(format!("首页不更新: no update on the homepage in {} days", self.homepage_window_days));
+            v.push(format!(
+                "首页不更新: no update on the homepage in {} days",
+                self.homepage_window_days
+            ));
         }
-        if t.stale_dynamic_notice_policy > 0 && self.stale_dynamic_notice_policy >= t.stale_dynamic_notice_policy {
+        if t.stale_dynamic_notice_policy > 0
+            && self.stale_dynamic_notice_policy >= t.stale_dynamic_notice_policy
+        {
             v.push(format!(
                 "栏目不更新: {} stale 动态/通知公告/政策文件 columns (veto at {})",
                 self.stale_dynamic_notice_policy, t.stale_dynamic_notice_policy
@@ -124,7 +131,10 @@ impl VetoCounters {
             ));
         }
         if t.blank > 0 && self.blank >= t.blank {
-            v.push(format!("空白栏目: {} blank columns (veto at {})", self.blank, t.blank));
+            v.push(format!(
+                "空白栏目: {} blank columns (veto at {})",
+                self.blank, t.blank
+            ));
         }
         v
     }
@@ -134,8 +144,10 @@ impl VetoCounters {
     }
 }
 
-static BASE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("base[href]").expect("constant selector"));
-static ANCHORS: LazyLock<Selector> = LazyLock::new(|| Selector::parse("a[href], area[href]").expect("constant selector"));
+static BASE: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("base[href]").expect("constant selector"));
+static ANCHORS: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("a[href], area[href]").expect("constant selector"));
 
 /// The portal pages of the rules (the start URLs when none are given), as keys.
 pub fn portal_keys(rules: &Rules) -> Vec<String> {
@@ -166,14 +178,23 @@ pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
     let portal = portal_keys(rules).iter().any(|p| keys.contains(p));
     let layout = page::Layout::of(doc);
     let meta = page::meta(doc);
-    let article_like =
-        urls::looks_like_article(view.url) || urls::looks_like_article(page) || meta.article_title.is_some();
+    let article_like = urls::looks_like_article(view.url)
+        || urls::looks_like_article(page)
+        || meta.article_title.is_some();
     let phrases = &cols.empty_phrases;
     let ds = list::datastore(doc, &base, page, phrases);
     let mut items = if article_like && !homepage {
         Vec::new()
     } else {
-        list::items(doc, &layout, &base, page, cols.list_selector.as_ref(), homepage, phrases)
+        list::items(
+            doc,
+            &layout,
+            &base,
+            page,
+            cols.list_selector.as_ref(),
+            homepage,
+            phrases,
+        )
     };
     if let Some(ds) = &ds {
         if homepage {

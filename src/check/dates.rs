@@ -118,16 +118,25 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         pat(r"(\d{4})-(\d{1,2})-(\d{1,2})", Kind::Year4),
         pat(r"(\d{4})/(\d{1,2})/(\d{1,2})", Kind::Year4),
         pat(r"(\d{4})\.(\d{1,2})\.(\d{1,2})", Kind::Year4),
-        pat(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?", Kind::Year4),
+        pat(
+            r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?",
+            Kind::Year4,
+        ),
         pat(
             r"([〇一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*[日号]",
             Kind::Chinese,
         ),
         pat(r"(\d{2})-(\d{1,2})-(\d{1,2})", Kind::Year2),
         pat(r"(\d{2})/(\d{1,2})/(\d{1,2})", Kind::Year2),
-        pat(r"(\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]", Kind::Year2),
+        pat(
+            r"(\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]",
+            Kind::Year2,
+        ),
         pat(r"(\d{2})-(\d{2})", Kind::MonthDay),
-        pat(r"[\[【(（]\s*(\d{1,2})[-/.](\d{1,2})\s*[\]】)）]", Kind::MonthDay),
+        pat(
+            r"[\[【(（]\s*(\d{1,2})[-/.](\d{1,2})\s*[\]】)）]",
+            Kind::MonthDay,
+        ),
         pat(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]", Kind::MonthDay),
     ]
 });
@@ -147,15 +156,23 @@ fn find_with<'s>(p: &Pattern, s: &'s str) -> Option<(Captures<'s>, usize, usize)
         let before = s.get(..m.start()).and_then(|t| t.chars().next_back());
         let after = s.get(m.end()..).and_then(|t| t.chars().next());
         // A bracketed month-day carries its own boundary.
-        let bracketed = matches!(p.kind, Kind::MonthDay) && m.as_str().starts_with(['[', '【', '(', '（']);
+        let bracketed =
+            matches!(p.kind, Kind::MonthDay) && m.as_str().starts_with(['[', '【', '(', '（']);
         // "年…日" forms end in a CJK char; only the leading side matters for them.
         let ends_cjk = m.as_str().ends_with(['日', '号']);
-        let after_bad = if ends_cjk || bracketed { false } else { glued(after) };
+        let after_bad = if ends_cjk || bracketed {
+            false
+        } else {
+            glued(after)
+        };
         if bracketed || (!glued(before) && !after_bad) {
             return Some((caps, m.start(), m.end()));
         }
         // Retry one character further on.
-        let step = s.get(m.start()..).and_then(|t| t.chars().next()).map_or(1, char::len_utf8);
+        let step = s
+            .get(m.start()..)
+            .and_then(|t| t.chars().next())
+            .map_or(1, char::len_utf8);
         pos = m.start() + step;
     }
     None
@@ -167,7 +184,12 @@ fn num(c: &Captures, i: usize) -> Option<u32> {
 
 /// A Chinese numeral 1–31 (`一`, `十`, `十一`, `二十`, `二十一`, `三十一`).
 fn cn_small(s: &str) -> Option<u32> {
-    let digit = |c: char| "〇一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32);
+    let digit = |c: char| {
+        "〇一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|p| p as u32)
+    };
     let chars: Vec<char> = s.chars().collect();
     match chars.as_slice() {
         [d] if *d != '十' => digit(*d).filter(|&v| v > 0),
@@ -198,7 +220,11 @@ fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 
 /// Two-digit years: 00–69 are 20xx, 70–99 are 19xx.
 fn century(y2: u32) -> i32 {
-    if y2 < 70 { 2000 + y2 as i32 } else { 1900 + y2 as i32 }
+    if y2 < 70 {
+        2000 + y2 as i32
+    } else {
+        1900 + y2 as i32
+    }
 }
 
 fn convert(kind: Kind, c: &Captures) -> Option<PartialDate> {
@@ -251,7 +277,10 @@ pub fn find(text: &str) -> Option<PartialDate> {
 /// The first complete date (with a year) in `text`.
 pub fn find_full(text: &str) -> Option<NaiveDate> {
     let folded = fold(text);
-    for p in PATTERNS.iter().filter(|p| !matches!(p.kind, Kind::MonthDay)) {
+    for p in PATTERNS
+        .iter()
+        .filter(|p| !matches!(p.kind, Kind::MonthDay))
+    {
         let mut from = 0;
         while let Some((caps, start, end)) = folded.get(from..).and_then(|s| find_with(p, s)) {
             if let Some(PartialDate::Full(d)) = convert(p.kind, &caps) {
@@ -272,7 +301,9 @@ static TIME_TAIL: LazyLock<Option<Regex>> =
 /// `text` is a date and nothing else: surrounding brackets, whitespace and a
 /// trailing time are allowed (`[2026-05-20]`, `(05-20)`, `2026-05-20 10:30`).
 pub fn parse_exact(text: &str) -> Option<PartialDate> {
-    let t = text.trim().trim_matches(|c: char| c.is_whitespace() || "[]【】()（）".contains(c));
+    let t = text
+        .trim()
+        .trim_matches(|c: char| c.is_whitespace() || "[]【】()（）".contains(c));
     if t.is_empty() || t.chars().count() > 40 {
         return None;
     }
@@ -314,7 +345,8 @@ pub fn from_url(url: &str) -> Option<NaiveDate> {
 /// The year written in a URL (from a full date, a TRS `/202605/` month folder
 /// or a Hanweb `/art/2026/`): the context year for month-day list dates.
 pub fn year_from_url(url: &str) -> Option<i32> {
-    static MONTH: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])/").ok());
+    static MONTH: LazyLock<Option<Regex>> =
+        LazyLock::new(|| Regex::new(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])/").ok());
     if let Some(d) = from_url(url) {
         return Some(d.year());
     }
@@ -378,10 +410,19 @@ mod tests {
         assert_eq!(find("5月20日"), md(5, 20));
         assert_eq!(find("【5-20】"), md(5, 20));
         let today = d(2026, 6, 1);
-        assert_eq!(md(5, 20).unwrap().resolve(None, today), Some(d(2026, 5, 20)));
+        assert_eq!(
+            md(5, 20).unwrap().resolve(None, today),
+            Some(d(2026, 5, 20))
+        );
         // A month-day after today is last year's.
-        assert_eq!(md(12, 30).unwrap().resolve(None, today), Some(d(2025, 12, 30)));
-        assert_eq!(md(12, 30).unwrap().resolve(Some(2024), today), Some(d(2024, 12, 30)));
+        assert_eq!(
+            md(12, 30).unwrap().resolve(None, today),
+            Some(d(2025, 12, 30))
+        );
+        assert_eq!(
+            md(12, 30).unwrap().resolve(Some(2024), today),
+            Some(d(2024, 12, 30))
+        );
         // 02-29 without a leap context year is rejected, not panicking.
         assert_eq!(md(2, 29).unwrap().resolve(Some(2025), today), None);
         assert_eq!(md(2, 29).unwrap().resolve(None, d(2026, 3, 1)), None);
@@ -398,7 +439,10 @@ mod tests {
         let today = d(2026, 5, 20);
         let far = PartialDate::Full(d(2031, 1, 1));
         assert_eq!(far.resolve(None, today), None);
-        assert_eq!(PartialDate::Full(d(2026, 5, 21)).resolve(None, today), Some(d(2026, 5, 21)));
+        assert_eq!(
+            PartialDate::Full(d(2026, 5, 21)).resolve(None, today),
+            Some(d(2026, 5, 21))
+        );
         assert_eq!(PartialDate::Full(d(2026, 5, 23)).resolve(None, today), None);
         assert_eq!(find("1900-01-01"), None);
         assert!(plausible(d(2026, 5, 20), today));
@@ -432,15 +476,33 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(from_url("https://x.gov.cn/col/202605/t20260520_123.html"), Some(d(2026, 5, 20)));
-        assert_eq!(from_url("https://sipa.sh.gov.cn/zfxxgknb/20230131/7a65.html"), Some(d(2023, 1, 31)));
-        assert_eq!(from_url("https://x.gov.cn/art/2023/8/24/art_1_2.html"), Some(d(2023, 8, 24)));
-        assert_eq!(from_url("https://x.gov.cn/kyqq/2025-04/08/article_1.html"), Some(d(2025, 4, 8)));
+        assert_eq!(
+            from_url("https://x.gov.cn/col/202605/t20260520_123.html"),
+            Some(d(2026, 5, 20))
+        );
+        assert_eq!(
+            from_url("https://sipa.sh.gov.cn/zfxxgknb/20230131/7a65.html"),
+            Some(d(2023, 1, 31))
+        );
+        assert_eq!(
+            from_url("https://x.gov.cn/art/2023/8/24/art_1_2.html"),
+            Some(d(2023, 8, 24))
+        );
+        assert_eq!(
+            from_url("https://x.gov.cn/kyqq/2025-04/08/article_1.html"),
+            Some(d(2025, 4, 8))
+        );
         assert_eq!(from_url("https://x.gov.cn/col/t20260230_1.html"), None);
         assert_eq!(from_url("https://x.gov.cn/col/index.html"), None);
         assert_eq!(from_url("https://x.gov.cn/a?d=/20260520/"), None);
-        assert_eq!(year_from_url("https://x.gov.cn/col/202605/t20260520_1.html"), Some(2026));
-        assert_eq!(year_from_url("https://x.gov.cn/col/202512/x.pdf"), Some(2025));
+        assert_eq!(
+            year_from_url("https://x.gov.cn/col/202605/t20260520_1.html"),
+            Some(2026)
+        );
+        assert_eq!(
+            year_from_url("https://x.gov.cn/col/202512/x.pdf"),
+            Some(2025)
+        );
         assert_eq!(year_from_url("https://x.gov.cn/col/index_1.html"), None);
     }
 

@@ -25,8 +25,8 @@
 use super::{Ctx, RulesError};
 use chrono::{Datelike, NaiveDate};
 use regex::Regex;
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use std::fmt;
 use std::path::Path;
 use url::Url;
@@ -120,7 +120,7 @@ pub struct ColumnRule {
     /// Column name (as shown in reports; unique).
     pub name: String,
     /// Link texts in the portal navigation that lead to it (exact, whitespace ignored).
-    /// Default: the name, when neither this nor `url_pattern` is given.
+    /// Default: the name.
     pub link_text: StrList,
     /// Regexes on the column page URL(s); crawled pages matching one are the column
     /// (all of them are merged, e.g. `?page=N` pagination).
@@ -219,7 +219,11 @@ impl RequiredItem {
         } else {
             NaiveDate::from_ymd_opt(today.year() - 1, self.due_month, self.due_day)?
         };
-        let year = if self.previous_year { due.year() - 1 } else { due.year() };
+        let year = if self.previous_year {
+            due.year() - 1
+        } else {
+            due.year()
+        };
         Some((due, year))
     }
     /// The title template with `{year}` filled in.
@@ -298,13 +302,17 @@ pub struct Columns {
 /// (`>`, `»`, `·`, `|`, `:`) trimmed.
 pub fn label(s: &str) -> String {
     let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    s.trim_matches(|c: char| ">»›<«‹·•|:：-—".contains(c)).to_string()
+    s.trim_matches(|c: char| ">»›<«‹·•|:：-—".contains(c))
+        .to_string()
 }
 
 fn national() -> Result<NationalPack, RulesError> {
     let pack: NationalPack = toml::from_str(NATIONAL).map_err(|e| RulesError::Parse {
         path: NATIONAL_PATH.into(),
-        line: e.span().map(|s| NATIONAL[..s.start.min(NATIONAL.len())].lines().count()).unwrap_or(0),
+        line: e
+            .span()
+            .map(|s| NATIONAL[..s.start.min(NATIONAL.len())].lines().count())
+            .unwrap_or(0),
         message: e.message().trim().to_string(),
     })?;
     let ctx = Ctx {
@@ -316,7 +324,10 @@ fn national() -> Result<NationalPack, RulesError> {
     }
     for t in &pack.types {
         if t.window_days == Some(0) {
-            return Err(ctx.invalid("types.window_days", &format!("type `{}`: must be at least 1", t.name)));
+            return Err(ctx.invalid(
+                "types.window_days",
+                &format!("type `{}`: must be at least 1", t.name),
+            ));
         }
     }
     if !pack.types.iter().any(|t| t.name == "other") {
@@ -363,14 +374,18 @@ impl<'a> Locator<'a> {
     /// Whether line `i` assigns `key` (at its start or inside an inline table),
     /// or is a table header ending in `.key`.
     fn assigns(&self, i: usize, key: &str) -> bool {
-        let Some(l) = self.lines.get(i) else { return false };
+        let Some(l) = self.lines.get(i) else {
+            return false;
+        };
         let t: String = l.chars().filter(|c| !c.is_whitespace()).collect();
         let t = t.split('#').next().unwrap_or("");
         let pat = format!("{key}=");
-        if t.starts_with(&pat) || t.contains(&format!("{{{pat}")) || t.contains(&format!(",{pat}")) {
+        if t.starts_with(&pat) || t.contains(&format!("{{{pat}")) || t.contains(&format!(",{pat}"))
+        {
             return true;
         }
-        t.starts_with('[') && (t.ends_with(&format!(".{key}]")) || t.ends_with(&format!(".{key}]]")))
+        t.starts_with('[')
+            && (t.ends_with(&format!(".{key}]")) || t.ends_with(&format!(".{key}]]")))
     }
 
     /// 1-based line of `path` (e.g. `["required_items", "due"]`, `nth` occurrence of
@@ -410,7 +425,13 @@ impl<'a> Locator<'a> {
         }
     }
 
-    fn regexes(&self, col: usize, name: &str, path: &[&str], list: &[String]) -> Result<Vec<Regex>, RulesError> {
+    fn regexes(
+        &self,
+        col: usize,
+        name: &str,
+        path: &[&str],
+        list: &[String],
+    ) -> Result<Vec<Regex>, RulesError> {
         list.iter()
             .map(|p| {
                 Regex::new(p).map_err(|e| {
@@ -422,7 +443,13 @@ impl<'a> Locator<'a> {
             .collect()
     }
 
-    fn words(&self, col: usize, name: &str, path: &[&str], list: &[String]) -> Result<Vec<String>, RulesError> {
+    fn words(
+        &self,
+        col: usize,
+        name: &str,
+        path: &[&str],
+        list: &[String],
+    ) -> Result<Vec<String>, RulesError> {
         if list.iter().any(|w| w.trim().is_empty()) {
             return Err(self.err(col, name, path, 0, "entries must not be empty"));
         }
@@ -443,14 +470,23 @@ fn parse_due(s: &str) -> Option<(u32, u32)> {
 
 impl Columns {
     /// Validates and compiles the site's column rules over the national pack.
-    pub fn compile(portal: &PortalSection, columns: &[ColumnRule], ctx: &Ctx) -> Result<Columns, RulesError> {
+    pub fn compile(
+        portal: &PortalSection,
+        columns: &[ColumnRule],
+        ctx: &Ctx,
+    ) -> Result<Columns, RulesError> {
         let pack = national()?;
         let mut portal_urls = Vec::new();
         for s in &portal.urls {
             let u = Url::parse(s.trim())
                 .ok()
                 .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
-                .ok_or_else(|| ctx.invalid("portal.urls", &format!("`{s}` is not an http:// or https:// URL")))?;
+                .ok_or_else(|| {
+                    ctx.invalid(
+                        "portal.urls",
+                        &format!("`{s}` is not an http:// or https:// URL"),
+                    )
+                })?;
             portal_urls.push(u);
         }
         let homepage_window_days = match portal.homepage_window_days {
@@ -460,10 +496,12 @@ impl Columns {
         };
         let list_selector = match &portal.list_selector {
             None => None,
-            Some(s) => Some(
-                scraper::Selector::parse(s)
-                    .map_err(|e| ctx.invalid("portal.list_selector", &format!("bad CSS selector `{s}`: {e}")))?,
-            ),
+            Some(s) => Some(scraper::Selector::parse(s).map_err(|e| {
+                ctx.invalid(
+                    "portal.list_selector",
+                    &format!("bad CSS selector `{s}`: {e}"),
+                )
+            })?),
         };
         if portal.empty_phrases.iter().any(|p| p.trim().is_empty()) {
             return Err(ctx.invalid("portal.empty_phrases", "entries must not be empty"));
@@ -493,7 +531,12 @@ impl Columns {
     }
 }
 
-fn compile_column(i: usize, c: &ColumnRule, pack: &NationalPack, loc: &Locator) -> Result<Column, RulesError> {
+fn compile_column(
+    i: usize,
+    c: &ColumnRule,
+    pack: &NationalPack,
+    loc: &Locator,
+) -> Result<Column, RulesError> {
     let name = c.name.trim().to_string();
     if name.is_empty() {
         return Err(loc.err(i, "", &["name"], 0, "every column needs a name"));
@@ -502,15 +545,17 @@ fn compile_column(i: usize, c: &ColumnRule, pack: &NationalPack, loc: &Locator) 
         return Err(loc.err(i, &name, &["link_text"], 0, "entries must not be empty"));
     }
     let mut link_texts: Vec<String> = c.link_text.0.iter().map(|t| label(t)).collect();
-    let url_patterns = loc.regexes(i, &name, &["url_pattern"], &c.url_pattern.0)?;
-    if link_texts.is_empty() && url_patterns.is_empty() {
+    if link_texts.is_empty() {
         link_texts.push(label(&name));
     }
+    let url_patterns = loc.regexes(i, &name, &["url_pattern"], &c.url_pattern.0)?;
     let type_name = c.kind.as_deref().map(str::trim).unwrap_or("other");
     let ty = pack
         .types
         .iter()
-        .find(|t| t.name == type_name || t.zh == type_name || t.aliases.iter().any(|a| a == type_name))
+        .find(|t| {
+            t.name == type_name || t.zh == type_name || t.aliases.iter().any(|a| a == type_name)
+        })
         .ok_or_else(|| {
             let known: Vec<&str> = pack.types.iter().map(|t| t.name.as_str()).collect();
             loc.err(
@@ -534,7 +579,13 @@ fn compile_column(i: usize, c: &ColumnRule, pack: &NationalPack, loc: &Locator) 
     let mut required_items = Vec::new();
     for (j, r) in c.required_items.iter().enumerate() {
         if r.title.trim().is_empty() {
-            return Err(loc.err(i, &name, &["required_items", "title"], j, "a required item needs a title"));
+            return Err(loc.err(
+                i,
+                &name,
+                &["required_items", "title"],
+                j,
+                "a required item needs a title",
+            ));
         }
         if let Err(e) = Regex::new(&r.title.replace("{year}", "2000")) {
             let msg = e.to_string();
@@ -586,8 +637,19 @@ fn compile_column(i: usize, c: &ColumnRule, pack: &NationalPack, loc: &Locator) 
         single_page: c.single_page,
         belongs_titles: loc.words(i, &name, &["belongs", "titles"], &c.belongs.titles)?,
         belongs_urls: loc.regexes(i, &name, &["belongs", "urls"], &c.belongs.urls)?,
-        belongs_columns: c.belongs.columns.iter().map(|s| label(s)).filter(|s| !s.is_empty()).collect(),
-        not_belongs_titles: loc.words(i, &name, &["not_belongs", "titles"], &c.not_belongs.titles)?,
+        belongs_columns: c
+            .belongs
+            .columns
+            .iter()
+            .map(|s| label(s))
+            .filter(|s| !s.is_empty())
+            .collect(),
+        not_belongs_titles: loc.words(
+            i,
+            &name,
+            &["not_belongs", "titles"],
+            &c.not_belongs.titles,
+        )?,
         not_belongs_urls: loc.regexes(i, &name, &["not_belongs", "urls"], &c.not_belongs.urls)?,
         required_items,
         name,
@@ -608,7 +670,10 @@ mod tests {
     /// The error message, asserted to name `x.toml:<line>` and the key.
     fn err(body: &str, line: usize, key: &str) -> String {
         let e = load(body).expect_err("must be rejected").to_string();
-        assert!(e.starts_with(&format!("x.toml:{line}:")), "wrong line in: {e}");
+        assert!(
+            e.starts_with(&format!("x.toml:{line}:")),
+            "wrong line in: {e}"
+        );
         assert!(e.contains(key), "key `{key}` not named in: {e}");
         e
     }
@@ -673,7 +738,52 @@ url_pattern = ['/xwdt/', '/gzdt/']
         assert_eq!(c.columns[2].type_name, "dynamic");
         assert_eq!(c.columns[2].window_days, Some(14));
         assert_eq!(c.columns[2].url_patterns.len(), 2);
-        assert!(c.columns[2].link_texts.is_empty());
+        assert_eq!(c.columns[2].link_texts, vec!["动态".to_string()]);
+    }
+
+    #[test]
+    fn shipped_sipa_rules_load() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/sipa.toml");
+        let r = Rules::load(&path).unwrap();
+        assert_eq!(r.name, "上海市知识产权局");
+        let names: Vec<&str> = r.columns.columns.iter().map(|c| c.name.as_str()).collect();
+        for n in [
+            "政策文件",
+            "规范性文件",
+            "政策解读",
+            "规划计划",
+            "权责清单",
+            "政务服务事项清单/办事指南",
+            "重大行政决策",
+            "财政资金/预决算",
+            "双随机一公开",
+            "政府信息公开年报",
+            "政府信息公开指南",
+            "依申请公开",
+            "建议提案办理",
+            "新闻动态",
+            "通知公告",
+        ] {
+            assert!(names.contains(&n), "{n} missing from sipa.toml");
+        }
+        let nb = r
+            .columns
+            .columns
+            .iter()
+            .find(|c| c.name == "政府信息公开年报")
+            .unwrap();
+        let req = &nb.required_items[0];
+        let (due, year) = req
+            .cycle(chrono::NaiveDate::from_ymd_opt(2026, 5, 25).unwrap())
+            .unwrap();
+        assert_eq!((due.to_string(), year), ("2026-01-31".to_string(), 2025));
+        assert!(
+            req.pattern(year)
+                .unwrap()
+                .is_match("上海市知识产权局2025年政府信息公开工作年度报告")
+        );
+        assert!(nb.url_patterns[0].is_match("https://sipa.sh.gov.cn/zfxxgknb/index_1.html"));
+        assert!(!nb.url_patterns[0].is_match("https://sipa.sh.gov.cn/zfxxgknb/20230131/7a65.html"));
     }
 
     #[test]
@@ -733,15 +843,31 @@ url_pattern = ['/xwdt/', '/gzdt/']
 
     #[test]
     fn window_zero_and_min_items_zero() {
-        let e = err("[[columns]]\nname = \"a\"\n\n[[columns]]\nname = \"b\"\nwindow_days = 0\n", 8, "columns[1].window_days");
+        let e = err(
+            "[[columns]]\nname = \"a\"\n\n[[columns]]\nname = \"b\"\nwindow_days = 0\n",
+            8,
+            "columns[1].window_days",
+        );
         assert!(e.contains("at least 1"), "{e}");
-        err("[[columns]]\nname = \"a\"\nmin_items = 0\n", 5, "columns[0].min_items");
-        err("[portal]\nhomepage_window_days = 0\n", 4, "portal.homepage_window_days");
+        err(
+            "[[columns]]\nname = \"a\"\nmin_items = 0\n",
+            5,
+            "columns[0].min_items",
+        );
+        err(
+            "[portal]\nhomepage_window_days = 0\n",
+            4,
+            "portal.homepage_window_days",
+        );
     }
 
     #[test]
     fn unknown_type() {
-        let e = err("[[columns]]\nname = \"a\"\ntype = \"weekly\"\n", 5, "columns[0].type");
+        let e = err(
+            "[[columns]]\nname = \"a\"\ntype = \"weekly\"\n",
+            5,
+            "columns[0].type",
+        );
         assert!(e.contains("weekly") && e.contains("dynamic"), "{e}");
     }
 
@@ -758,22 +884,42 @@ url_pattern = ['/xwdt/', '/gzdt/']
     #[test]
     fn empty_name_and_empty_entries() {
         err("[[columns]]\nlink_text = \"a\"\n", 3, "columns[0].name");
-        err("[[columns]]\nname = \"a\"\nlink_text = [\"a\", \" \"]\n", 5, "columns[0].link_text");
-        err("[[columns]]\nname = \"a\"\nnot_belongs = { titles = [\"\"] }\n", 5, "not_belongs.titles");
+        err(
+            "[[columns]]\nname = \"a\"\nlink_text = [\"a\", \" \"]\n",
+            5,
+            "columns[0].link_text",
+        );
+        err(
+            "[[columns]]\nname = \"a\"\nnot_belongs = { titles = [\"\"] }\n",
+            5,
+            "not_belongs.titles",
+        );
     }
 
     #[test]
     fn portal_mistakes() {
         err("[portal]\nurls = [\"sipa.sh.gov.cn\"]\n", 4, "portal.urls");
-        err("[portal]\nlist_selector = \"ul >> li\"\n", 4, "portal.list_selector");
-        err("[portal]\nempty_phrases = [\"\"]\n", 4, "portal.empty_phrases");
+        err(
+            "[portal]\nlist_selector = \"ul >> li\"\n",
+            4,
+            "portal.list_selector",
+        );
+        err(
+            "[portal]\nempty_phrases = [\"\"]\n",
+            4,
+            "portal.empty_phrases",
+        );
     }
 
     #[test]
     fn unknown_keys_and_wrong_types_are_rejected_with_line() {
         let e = err("[[columns]]\nname = \"a\"\nwindow = 3\n", 5, "window");
         assert!(e.contains("unknown field"), "{e}");
-        err("[[columns]]\nname = \"a\"\nbelongs = { title = [\"x\"] }\n", 5, "title");
+        err(
+            "[[columns]]\nname = \"a\"\nbelongs = { title = [\"x\"] }\n",
+            5,
+            "title",
+        );
         err("[[columns]]\nname = \"a\"\nwindow_days = \"14\"\n", 5, "");
         err("[[columns]]\nname = \"a\"\nlink_text = 3\n", 5, "");
         err("[portal]\nurl = \"https://x.gov.cn/\"\n", 4, "url");

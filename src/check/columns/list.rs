@@ -36,19 +36,57 @@ pub struct ListItem {
     pub date: Option<PartialDate>,
 }
 
-static ROWS: LazyLock<Selector> = LazyLock::new(|| Selector::parse("li, tr, dd").expect("constant selector"));
-static LINKS: LazyLock<Selector> = LazyLock::new(|| Selector::parse("a[href]").expect("constant selector"));
-static SCRIPTS: LazyLock<Selector> = LazyLock::new(|| Selector::parse("script").expect("constant selector"));
+static ROWS: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("li, tr, dd").expect("constant selector"));
+static LINKS: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("a[href]").expect("constant selector"));
+static SCRIPTS: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("script").expect("constant selector"));
 
 const PAGER: &[&str] = &[
-    "首页", "上一页", "下一页", "尾页", "末页", "前一页", "后一页", "最后一页", "第一页", "上页", "下页", "前页", "后页",
-    "更多", "查看更多", "more", "go", "跳转", "确定", "返回", "返回首页", "返回顶部", "打印", "关闭", "关闭窗口",
-    "收藏", "<<", ">>", "<", ">", "«", "»", "...", "…",
+    "首页",
+    "上一页",
+    "下一页",
+    "尾页",
+    "末页",
+    "前一页",
+    "后一页",
+    "最后一页",
+    "第一页",
+    "上页",
+    "下页",
+    "前页",
+    "后页",
+    "更多",
+    "查看更多",
+    "more",
+    "go",
+    "跳转",
+    "确定",
+    "返回",
+    "返回首页",
+    "返回顶部",
+    "打印",
+    "关闭",
+    "关闭窗口",
+    "收藏",
+    "<<",
+    ">>",
+    "<",
+    ">",
+    "«",
+    "»",
+    "...",
+    "…",
 ];
 
 /// Whether a link text is pager or tool chrome rather than an item title.
 pub fn is_pager_text(text: &str) -> bool {
-    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+    let t: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
     if t.is_empty() {
         return false;
     }
@@ -94,7 +132,9 @@ fn row_item(row: ElementRef<'_>, base: &Url, page: &Url, phrases: &[String]) -> 
         let lower = href.to_ascii_lowercase();
         if href.is_empty()
             || href.starts_with('#')
-            || ["javascript:", "mailto:", "tel:", "data:", "vbscript:"].iter().any(|p| lower.starts_with(p))
+            || ["javascript:", "mailto:", "tel:", "data:", "vbscript:"]
+                .iter()
+                .any(|p| lower.starts_with(p))
         {
             continue;
         }
@@ -102,17 +142,26 @@ fn row_item(row: ElementRef<'_>, base: &Url, page: &Url, phrases: &[String]) -> 
         if is_pager_text(&text) {
             continue;
         }
-        let Ok(target) = base.join(href) else { continue };
+        let Ok(target) = base.join(href) else {
+            continue;
+        };
         if !urls::is_item_target(&target, page) {
             continue;
         }
-        let attr_title = a.value().attr("title").map(collapse).filter(|t| !t.is_empty());
+        let attr_title = a
+            .value()
+            .attr("title")
+            .map(collapse)
+            .filter(|t| !t.is_empty());
         let from_attr = attr_title.is_some();
         let title = attr_title.unwrap_or(text);
         if title.is_empty() || is_empty_phrase(&title, phrases) {
             continue;
         }
-        if best.as_ref().is_none_or(|b| title.chars().count() > b.1.chars().count()) {
+        if best
+            .as_ref()
+            .is_none_or(|b| title.chars().count() > b.1.chars().count())
+        {
             best = Some((a, title, from_attr, target));
         }
     }
@@ -147,8 +196,14 @@ struct Row {
 }
 
 fn shape_of(e: Option<ElementRef<'_>>) -> String {
-    e.map(|e| format!("{}.{}", e.value().name(), e.value().attr("class").unwrap_or("")))
-        .unwrap_or_default()
+    e.map(|e| {
+        format!(
+            "{}.{}",
+            e.value().name(),
+            e.value().attr("class").unwrap_or("")
+        )
+    })
+    .unwrap_or_default()
 }
 
 /// The items of a page. `all`: every row (the homepage); else the main list.
@@ -172,7 +227,9 @@ pub fn items(
         if layout.is_hidden(row.id()) {
             continue;
         }
-        let Some(item) = row_item(row, base, page, phrases) else { continue };
+        let Some(item) = row_item(row, base, page, phrases) else {
+            continue;
+        };
         let parent = row.parent().and_then(ElementRef::wrap);
         let grand = parent.and_then(|p| p.parent()).and_then(ElementRef::wrap);
         rows.push(Row {
@@ -194,14 +251,23 @@ pub fn items(
             None => groups.push((r.parent, s)),
         }
     }
-    let Some(best) = groups.iter().max_by(|a, b| a.1.cmp(&b.1).then(std::cmp::Ordering::Greater)).map(|g| g.0) else {
+    let Some(best) = groups
+        .iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(std::cmp::Ordering::Greater))
+        .map(|g| g.0)
+    else {
         return Vec::new();
     };
-    let Some(lead) = rows.iter().find(|r| r.parent == best) else { return Vec::new() };
+    let Some(lead) = rows.iter().find(|r| r.parent == best) else {
+        return Vec::new();
+    };
     let (grand, shape) = (lead.grandparent, lead.shape.clone());
     dedup(
         rows.into_iter()
-            .filter(|r| r.parent == best || (r.grandparent.is_some() && r.grandparent == grand && r.shape == shape))
+            .filter(|r| {
+                r.parent == best
+                    || (r.grandparent.is_some() && r.grandparent == grand && r.shape == shape)
+            })
             .map(|r| r.item),
     )
 }
@@ -232,12 +298,15 @@ pub struct Datastore {
 }
 
 static RECORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?s)<record>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</record>").expect("constant regex")
+    Regex::new(r"(?s)<record>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</record>")
+        .expect("constant regex")
 });
-static TOTAL_RECORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"<totalrecord>\s*(\d{1,9})\s*</totalrecord>").expect("constant regex"));
-static TOTAL_PAGE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"<totalpage>\s*(\d{1,9})\s*</totalpage>").expect("constant regex"));
+static TOTAL_RECORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<totalrecord>\s*(\d{1,9})\s*</totalrecord>").expect("constant regex")
+});
+static TOTAL_PAGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<totalpage>\s*(\d{1,9})\s*</totalpage>").expect("constant regex")
+});
 
 /// Parses the Hanweb `<script type="text/xml"><datastore>…` blocks of a page.
 pub fn datastore(doc: &Html, base: &Url, page: &Url, phrases: &[String]) -> Option<Datastore> {
@@ -249,11 +318,16 @@ pub fn datastore(doc: &Html, base: &Url, page: &Url, phrases: &[String]) -> Opti
             continue;
         }
         found = true;
-        let num = |re: &Regex| re.captures(&text).and_then(|c| c.get(1)?.as_str().parse::<u32>().ok());
+        let num = |re: &Regex| {
+            re.captures(&text)
+                .and_then(|c| c.get(1)?.as_str().parse::<u32>().ok())
+        };
         ds.total_records = ds.total_records.or(num(&TOTAL_RECORD));
         ds.total_pages = ds.total_pages.or(num(&TOTAL_PAGE));
         for c in RECORD.captures_iter(&text).take(MAX_ITEMS) {
-            let Some(body) = c.get(1).or(c.get(2)) else { continue };
+            let Some(body) = c.get(1).or(c.get(2)) else {
+                continue;
+            };
             let frag = Html::parse_fragment(body.as_str());
             let row = frag
                 .select(&ROWS)
@@ -308,7 +382,10 @@ mod tests {
         let items = scan(TRS, "https://x.gov.cn/tzgg/index.html", false);
         assert_eq!(items.len(), 4, "{items:#?}");
         assert_eq!(items[0].title, "关于开展2026年度专利试点工作的通知");
-        assert_eq!(items[0].url, "https://x.gov.cn/tzgg/202605/t20260520_123.html");
+        assert_eq!(
+            items[0].url,
+            "https://x.gov.cn/tzgg/202605/t20260520_123.html"
+        );
         assert_eq!(items[0].date, full(2026, 5, 20));
         // The title's own date is not the item date.
         assert_eq!(items[1].date, full(2026, 4, 10));
@@ -335,8 +412,14 @@ mod tests {
 <li><a href="/a/t20260519_2.html">标题二</a> 05-19</li></ul>"#;
         let items = scan(html, "https://x.gov.cn/a/", false);
         assert_eq!(items[0].title, "标题一");
-        assert_eq!(items[0].date, Some(PartialDate::MonthDay { month: 5, day: 20 }));
-        assert_eq!(items[1].date, Some(PartialDate::MonthDay { month: 5, day: 19 }));
+        assert_eq!(
+            items[0].date,
+            Some(PartialDate::MonthDay { month: 5, day: 20 })
+        );
+        assert_eq!(
+            items[1].date,
+            Some(PartialDate::MonthDay { month: 5, day: 19 })
+        );
     }
 
     #[test]
@@ -361,7 +444,16 @@ mod tests {
 
     #[test]
     fn pager_texts() {
-        for t in ["首页", "下一页", "[尾页]", "3", "第2页", "更多>>", "More", "»"] {
+        for t in [
+            "首页",
+            "下一页",
+            "[尾页]",
+            "3",
+            "第2页",
+            "更多>>",
+            "More",
+            "»",
+        ] {
             assert!(is_pager_text(t), "{t}");
         }
         for t in ["2026年政府信息公开工作年度报告", "首页改版公告", ""] {
@@ -381,10 +473,21 @@ mod tests {
         let u = Url::parse("https://x.gov.cn/col/col1229214366/index.html").unwrap();
         let ds = datastore(&doc, &u, &u, &phrases()).unwrap();
         assert_eq!(ds.items.len(), 2);
-        assert_eq!(ds.items[0].url, "https://x.gov.cn/art/2026/5/20/art_1229214366_1.html");
+        assert_eq!(
+            ds.items[0].url,
+            "https://x.gov.cn/art/2026/5/20/art_1229214366_1.html"
+        );
         assert_eq!(ds.items[1].date, full(2026, 5, 1));
         assert_eq!(ds.total_records, Some(45));
         assert_eq!(ds.total_pages, Some(3));
-        assert!(datastore(&Html::parse_document("<script>var a=1</script>"), &u, &u, &phrases()).is_none());
+        assert!(
+            datastore(
+                &Html::parse_document("<script>var a=1</script>"),
+                &u,
+                &u,
+                &phrases()
+            )
+            .is_none()
+        );
     }
 }

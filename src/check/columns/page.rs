@@ -32,13 +32,40 @@ pub fn cap_chars(s: &str, n: usize) -> String {
 /// Class or id tokens that mark navigation, headers, footers, breadcrumbs and
 /// pagers, matched as a whole token …
 const CHROME_WHOLE: &[&str] = &[
-    "top", "head", "foot", "bottom", "dh", "daohang", "link", "links", "yqlj", "dqwz", "position",
-    "location", "share", "copyright", "sitemap",
+    "top",
+    "head",
+    "foot",
+    "bottom",
+    "dh",
+    "daohang",
+    "link",
+    "links",
+    "yqlj",
+    "dqwz",
+    "position",
+    "location",
+    "share",
+    "copyright",
+    "sitemap",
 ];
 /// … or as a `-`/`_` part of a token (`main-nav`, `sub_menu`).
 const CHROME_PART: &[&str] = &[
-    "nav", "navbar", "menu", "header", "footer", "crumb", "crumbs", "breadcrumb", "pagination", "pager",
-    "paging", "fenye", "friendlink", "topbar", "subnav", "mainnav",
+    "nav",
+    "navbar",
+    "menu",
+    "header",
+    "footer",
+    "crumb",
+    "crumbs",
+    "breadcrumb",
+    "pagination",
+    "pager",
+    "paging",
+    "fenye",
+    "friendlink",
+    "topbar",
+    "subnav",
+    "mainnav",
 ];
 
 fn chrome_attr(v: &str) -> bool {
@@ -85,7 +112,13 @@ impl Layout {
                             let h = ph
                                 || matches!(
                                     e.name(),
-                                    "script" | "style" | "template" | "noscript" | "select" | "option" | "head"
+                                    "script"
+                                        | "style"
+                                        | "template"
+                                        | "noscript"
+                                        | "select"
+                                        | "option"
+                                        | "head"
                                 );
                             if c {
                                 l.chrome.insert(n.id());
@@ -107,7 +140,9 @@ impl Layout {
                 }
                 Edge::Close(n) => {
                     if let Node::Element(e) = n.value() {
-                        let Some((_, _, below)) = stack.pop() else { continue };
+                        let Some((_, _, below)) = stack.pop() else {
+                            continue;
+                        };
                         if below {
                             l.has_row_below.insert(n.id());
                         }
@@ -148,23 +183,37 @@ pub struct Meta {
     pub article_title: Option<String>,
 }
 
-static META: LazyLock<Selector> = LazyLock::new(|| Selector::parse("meta[name]").expect("constant selector"));
-static TITLE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("title").expect("constant selector"));
-static LINK: LazyLock<Selector> = LazyLock::new(|| Selector::parse("a").expect("constant selector"));
+static META: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("meta[name]").expect("constant selector"));
+static TITLE: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("title").expect("constant selector"));
+static LINK: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("a").expect("constant selector"));
 
 /// Reads the meta tags (names compared case-insensitively).
 pub fn meta(doc: &Html) -> Meta {
     let mut m = Meta::default();
     for e in doc.select(&META) {
-        let name = e.value().attr("name").unwrap_or("").trim().to_ascii_lowercase();
+        let name = e
+            .value()
+            .attr("name")
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         let content = collapse(e.value().attr("content").unwrap_or(""));
         if content.is_empty() {
             continue;
         }
         match name.as_str() {
-            "columnname" if m.column_name.is_none() => m.column_name = Some(cap_chars(&content, 60)),
-            "pubdate" | "publishdate" if m.pubdate.is_none() => m.pubdate = dates::find_full(&content),
-            "articletitle" if m.article_title.is_none() => m.article_title = Some(cap_chars(&content, 200)),
+            "columnname" if m.column_name.is_none() => {
+                m.column_name = Some(cap_chars(&content, 60))
+            }
+            "pubdate" | "publishdate" if m.pubdate.is_none() => {
+                m.pubdate = dates::find_full(&content)
+            }
+            "articletitle" if m.article_title.is_none() => {
+                m.article_title = Some(cap_chars(&content, 200))
+            }
             _ => {}
         }
     }
@@ -177,8 +226,17 @@ pub fn title(doc: &Html) -> Option<String> {
     (!t.is_empty()).then(|| cap_chars(&t, 200))
 }
 
-const CRUMB_MARKS: &[&str] = &["crumb", "position", "location", "dqwz", "weizhi", "curpos", "bread"];
-const CRUMB_LABELS: &[&str] = &["当前位置", "您的位置", "您现在的位置", "您当前的位置", "所在位置", "现在位置"];
+const CRUMB_MARKS: &[&str] = &[
+    "crumb", "position", "location", "dqwz", "weizhi", "curpos", "bread",
+];
+const CRUMB_LABELS: &[&str] = &[
+    "当前位置",
+    "您的位置",
+    "您现在的位置",
+    "您当前的位置",
+    "所在位置",
+    "现在位置",
+];
 const CRUMB_SEPS: &[char] = &['>', '»', '›', '＞', '→', '/', '|', '\\'];
 
 fn crumb_element(doc: &Html) -> Option<ElementRef<'_>> {
@@ -227,14 +285,18 @@ fn under_link(n: NodeRef<'_, Node>, stop: NodeId) -> bool {
 
 /// The breadcrumb (当前位置：首页 > 政务公开 > 通知公告) as segments, labels dropped.
 pub fn breadcrumb(doc: &Html) -> Vec<String> {
-    let Some(el) = crumb_element(doc) else { return Vec::new() };
+    let Some(el) = crumb_element(doc) else {
+        return Vec::new();
+    };
     let mut segs: Vec<String> = Vec::new();
     let mut last_link: Option<NodeId> = None;
     for n in el.descendants() {
         let Node::Text(t) = n.value() else { continue };
         if under_link(n, el.id()) {
             // Text of a link: one segment per link.
-            let link = n.ancestors().find(|a| matches!(a.value(), Node::Element(e) if e.name() == "a"));
+            let link = n
+                .ancestors()
+                .find(|a| matches!(a.value(), Node::Element(e) if e.name() == "a"));
             let id = link.map(|l| l.id());
             let s = collapse(t);
             if s.is_empty() {
@@ -286,7 +348,11 @@ pub fn published_block(source: &str) -> Option<NaiveDate> {
             let window = source.get(start..end).unwrap_or("");
             let text = TAG.replace_all(window, " ");
             // The date must follow the label closely (not the next article's).
-            let head: String = text.trim_start_matches(|c: char| c.is_whitespace() || c == ':' || c == '：').chars().take(30).collect();
+            let head: String = text
+                .trim_start_matches(|c: char| c.is_whitespace() || c == ':' || c == '：')
+                .chars()
+                .take(30)
+                .collect();
             if let Some(d) = dates::find_full(&head) {
                 return Some(d);
             }
@@ -315,9 +381,10 @@ static PAGE_COUNT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 /// The page count a TRS `createPageHTML(count, current, "index", "html")` call
 /// (or `var countPage = N`) announces.
 pub fn page_count(source: &str) -> Option<u32> {
-    PAGE_COUNT
-        .iter()
-        .find_map(|re| re.captures(source).and_then(|c| c.get(1)?.as_str().parse().ok()))
+    PAGE_COUNT.iter().find_map(|re| {
+        re.captures(source)
+            .and_then(|c| c.get(1)?.as_str().parse().ok())
+    })
 }
 
 /// Whether `text` is only an empty-list phrase (暂无信息, 暂无数据 …).
@@ -330,7 +397,9 @@ pub fn is_empty_phrase(text: &str, phrases: &[String]) -> bool {
 /// The first visible empty-list phrase outside navigation.
 pub fn empty_marker(doc: &Html, layout: &Layout, phrases: &[String]) -> Option<String> {
     doc.tree.root().descendants().find_map(|n| {
-        let Node::Text(t) = n.value() else { return None };
+        let Node::Text(t) = n.value() else {
+            return None;
+        };
         if layout.in_chrome(n.id()) || layout.is_hidden(n.id()) || t.len() > 60 {
             return None;
         }
@@ -342,7 +411,9 @@ pub fn empty_marker(doc: &Html, layout: &Layout, phrases: &[String]) -> Option<S
 pub fn content_chars(doc: &Html, layout: &Layout, cap: usize) -> usize {
     let mut n = 0;
     for node in doc.tree.root().descendants() {
-        let Node::Text(t) = node.value() else { continue };
+        let Node::Text(t) = node.value() else {
+            continue;
+        };
         if layout.in_chrome(node.id()) || layout.is_hidden(node.id()) {
             continue;
         }
@@ -371,9 +442,13 @@ mod tests {
         let m = meta(&doc);
         assert_eq!(m.column_name.as_deref(), Some("通知公告"));
         assert_eq!(m.pubdate, Some(d(2026, 5, 20)));
-        assert_eq!(m.article_title.as_deref(), Some("关于开展2026年专利试点的通知"));
+        assert_eq!(
+            m.article_title.as_deref(),
+            Some("关于开展2026年专利试点的通知")
+        );
         assert_eq!(title(&doc).as_deref(), Some("标题"));
-        let none = Html::parse_document("<html><head><meta name=PubDate content='不详'></head></html>");
+        let none =
+            Html::parse_document("<html><head><meta name=PubDate content='不详'></head></html>");
         assert_eq!(meta(&none), Meta::default());
     }
 
@@ -382,7 +457,10 @@ mod tests {
         let doc = Html::parse_document(
             r#"<div class="bread-crumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务<b>公开</b></a> &gt; <a href="/xwdt/">新闻动态</a> &gt; 正文</div>"#,
         );
-        assert_eq!(breadcrumb(&doc), vec!["首页", "政务公开", "新闻动态", "正文"]);
+        assert_eq!(
+            breadcrumb(&doc),
+            vec!["首页", "政务公开", "新闻动态", "正文"]
+        );
         let doc = Html::parse_document(
             r#"<table><tr><td><span>您现在的位置：</span><a href="/">首页</a>»<a href="/tzgg/">通知公告</a></td></tr></table>"#,
         );
@@ -397,18 +475,38 @@ mod tests {
             published_block("<td>索引号</td><td>x</td><td>发布日期：</td><td>2026年05月20日</td>"),
             Some(d(2026, 5, 20))
         );
-        assert_eq!(published_block("<span>发布时间:2026-05-20 10:00</span>"), Some(d(2026, 5, 20)));
-        assert_eq!(published_block("<th>发布日期</th></tr><tr><td>文章</td><td>很长很长的标题很长很长的标题很长很长的标题很长很长的标题</td><td>2026-05-20</td>"), None);
+        assert_eq!(
+            published_block("<span>发布时间:2026-05-20 10:00</span>"),
+            Some(d(2026, 5, 20))
+        );
+        assert_eq!(
+            published_block(
+                "<th>发布日期</th></tr><tr><td>文章</td><td>很长很长的标题很长很长的标题很长很长的标题很长很长的标题</td><td>2026-05-20</td>"
+            ),
+            None
+        );
         assert_eq!(published_block("无日期"), None);
         assert_eq!(published_block("发布日期"), None);
-        assert_eq!(published_block("发布日期：二〇二六年五月二十日"), Some(d(2026, 5, 20)));
+        assert_eq!(
+            published_block("发布日期：二〇二六年五月二十日"),
+            Some(d(2026, 5, 20))
+        );
     }
 
     #[test]
     fn page_counts() {
-        assert_eq!(page_count(r#"createPageHTML(17, 0, "index", "html");"#), Some(17));
-        assert_eq!(page_count(r#"createPageHTML('page_div', 5, 1, 'center_flist', 'shtml', 80)"#), Some(5));
-        assert_eq!(page_count("var currentPage = 0;var countPage = 9//共多少页"), Some(9));
+        assert_eq!(
+            page_count(r#"createPageHTML(17, 0, "index", "html");"#),
+            Some(17)
+        );
+        assert_eq!(
+            page_count(r#"createPageHTML('page_div', 5, 1, 'center_flist', 'shtml', 80)"#),
+            Some(5)
+        );
+        assert_eq!(
+            page_count("var currentPage = 0;var countPage = 9//共多少页"),
+            Some(9)
+        );
         assert_eq!(page_count("no script"), None);
     }
 
@@ -420,7 +518,10 @@ mod tests {
         );
         let l = Layout::of(&doc);
         let phrases = vec!["暂无信息".to_string(), "暂无数据".to_string()];
-        assert_eq!(empty_marker(&doc, &l, &phrases).as_deref(), Some("暂无数据！"));
+        assert_eq!(
+            empty_marker(&doc, &l, &phrases).as_deref(),
+            Some("暂无数据！")
+        );
         let ok = Html::parse_document(r#"<div><p>本栏目暂无信息更新计划说明……</p></div>"#);
         assert_eq!(empty_marker(&ok, &Layout::of(&ok), &phrases), None);
         assert!(content_chars(&doc, &l, 1000) < 10);
@@ -428,7 +529,11 @@ mod tests {
 
     #[test]
     fn deep_nesting_does_not_overflow() {
-        let html = format!("{}<li><a href='/x/t20260520_1.html'>x</a></li>{}", "<div>".repeat(3_000), "</div>".repeat(3_000));
+        let html = format!(
+            "{}<li><a href='/x/t20260520_1.html'>x</a></li>{}",
+            "<div>".repeat(3_000),
+            "</div>".repeat(3_000)
+        );
         let doc = Html::parse_document(&html);
         let l = Layout::of(&doc);
         let _ = breadcrumb(&doc);

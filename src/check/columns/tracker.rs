@@ -107,7 +107,10 @@ impl ColumnTracker {
         if text.is_empty() {
             return;
         }
-        if self.nav_seen.insert((portal, urls::key(target), text.clone())) {
+        if self
+            .nav_seen
+            .insert((portal, urls::key(target), text.clone()))
+        {
             let seq = self.nav.len();
             self.nav.push(NavLink {
                 portal,
@@ -121,15 +124,24 @@ impl ColumnTracker {
     /// Records what a page showed. `url` is the URL requested.
     pub fn record(&mut self, url: &str, obs: PageObservation) {
         let final_url = Url::parse(&obs.final_url).ok();
-        let Some(url_p) = Url::parse(url).ok().or_else(|| final_url.clone()) else { return };
+        let Some(url_p) = Url::parse(url).ok().or_else(|| final_url.clone()) else {
+            return;
+        };
         let final_url = final_url.unwrap_or_else(|| url_p.clone());
         let keys = [urls::key_of(&url_p), urls::key_of(&final_url)];
-        if let Some(p) = keys.iter().find_map(|k| self.portal_keys.iter().position(|p| p == k)) {
+        if let Some(p) = keys
+            .iter()
+            .find_map(|k| self.portal_keys.iter().position(|p| p == k))
+        {
             for (target, text) in &obs.nav {
                 self.push_nav(p, target, text);
             }
         }
-        if obs.pubdate.is_some() || obs.column_name.is_some() || !obs.breadcrumb.is_empty() || obs.article_like {
+        if obs.pubdate.is_some()
+            || obs.column_name.is_some()
+            || !obs.breadcrumb.is_empty()
+            || obs.article_like
+        {
             let rec = ArticleRec {
                 date: obs.pubdate,
                 column_name: obs.column_name.map(Into::into),
@@ -188,7 +200,8 @@ impl ColumnTracker {
     fn resolve(&self, c: &Column) -> Resolved {
         let mut nav: Vec<&NavLink> = self.nav.iter().collect();
         nav.sort_by_key(|n| (n.portal, n.seq));
-        let http = |n: &&NavLink| n.target.starts_with("http://") || n.target.starts_with("https://");
+        let http =
+            |n: &&NavLink| n.target.starts_with("http://") || n.target.starts_with("https://");
         let pat = |s: &str| c.url_patterns.iter().any(|re| re.is_match(s));
         let by_text: Vec<&NavLink> = nav
             .iter()
@@ -201,7 +214,13 @@ impl ColumnTracker {
             .find(|n| pat(&n.target))
             .or(by_text.first())
             .map(|n| n.target.clone())
-            .or_else(|| nav.iter().copied().filter(http).find(|n| pat(&n.target)).map(|n| n.target.clone()))
+            .or_else(|| {
+                nav.iter()
+                    .copied()
+                    .filter(http)
+                    .find(|n| pat(&n.target))
+                    .map(|n| n.target.clone())
+            })
             .and_then(|t| Url::parse(&t).ok())
             .or_else(|| {
                 let mut hits: Vec<&PageRec> = self
@@ -210,7 +229,8 @@ impl ColumnTracker {
                     .filter(|r| !r.article_like && Self::matches_patterns(c, r))
                     .collect();
                 hits.sort_by(|a, b| {
-                    (a.url.as_str().len(), a.url.as_str()).cmp(&(b.url.as_str().len(), b.url.as_str()))
+                    (a.url.as_str().len(), a.url.as_str())
+                        .cmp(&(b.url.as_str().len(), b.url.as_str()))
                 });
                 hits.first().map(|r| r.url.clone())
             });
@@ -235,7 +255,10 @@ impl ColumnTracker {
             .map(|(i, _)| i)
             .collect();
         pages.sort_by(|&a, &b| self.pages[a].url.as_str().cmp(self.pages[b].url.as_str()));
-        Resolved { url: Some(url), pages }
+        Resolved {
+            url: Some(url),
+            pages,
+        }
     }
 
     fn article(&self, item_url: &str) -> Option<&ArticleRec> {
@@ -244,10 +267,17 @@ impl ColumnTracker {
 
     /// An item's date: the list's, else the article page's, else the URL's.
     fn item_date(&self, item: &ListItem, today: NaiveDate) -> Option<NaiveDate> {
-        if let Some(d) = item.date.and_then(|d| d.resolve(dates::year_from_url(&item.url), today)) {
+        if let Some(d) = item
+            .date
+            .and_then(|d| d.resolve(dates::year_from_url(&item.url), today))
+        {
             return Some(d);
         }
-        if let Some(d) = self.article(&item.url).and_then(|a| a.date).filter(|d| dates::plausible(*d, today)) {
+        if let Some(d) = self
+            .article(&item.url)
+            .and_then(|a| a.date)
+            .filter(|d| dates::plausible(*d, today))
+        {
             return Some(d);
         }
         dates::from_url(&item.url).filter(|d| dates::plausible(*d, today))
@@ -272,7 +302,10 @@ impl ColumnTracker {
                 }
             }
         }
-        let dates: Vec<NaiveDate> = items.iter().filter_map(|i| self.item_date(i, today)).collect();
+        let dates: Vec<NaiveDate> = items
+            .iter()
+            .filter_map(|i| self.item_date(i, today))
+            .collect();
         Tally {
             count: items.len().max(total),
             newest: dates.iter().max().copied(),
@@ -303,7 +336,9 @@ impl ColumnTracker {
             .unwrap_or_else(|| rules.homepage())
             .to_string();
         for (ci, c) in cols.columns.iter().enumerate() {
-            let Some(res) = resolved.get(ci) else { continue };
+            let Some(res) = resolved.get(ci) else {
+                continue;
+            };
             let mut row = ColumnRow {
                 column: c.name.clone(),
                 window_days: c.window_days.unwrap_or(0),
@@ -330,15 +365,23 @@ impl ColumnTracker {
                 .pages
                 .iter()
                 .filter_map(|&i| self.pages.get(i))
-                .find(|r| urls::key_of(&r.url) == urls::key_of(col_url) || urls::key_of(&r.final_url) == urls::key_of(col_url));
+                .find(|r| {
+                    urls::key_of(&r.url) == urls::key_of(col_url)
+                        || urls::key_of(&r.final_url) == urls::key_of(col_url)
+                });
             let single = c.single_page || col_page.is_some_and(|r| r.article_like);
             let mut t = self.tally(&res.pages, today);
             if single {
-                let has_text = col_page.is_some_and(|r| r.content_chars >= cols.single_page_min_chars);
+                let has_text =
+                    col_page.is_some_and(|r| r.content_chars >= cols.single_page_min_chars);
                 if has_text && t.count == 0 {
                     t.count = 1;
                 }
-                let own = self.article(col_url.as_str()).and_then(|a| a.date).filter(|d| dates::plausible(*d, today));
+                let own = self
+                    .article(col_url.as_str())
+                    .and_then(|a| a.date)
+                    .or_else(|| dates::from_url(col_url.as_str()))
+                    .filter(|d| dates::plausible(*d, today));
                 if let Some(d) = own {
                     t.newest = t.newest.max(Some(d));
                 }
@@ -359,7 +402,9 @@ impl ColumnTracker {
                     Some(m) => format!("the column lists no items{pages_note} (it shows 「{m}」)"),
                     None => format!("the column lists no items{pages_note}"),
                 };
-                findings.push(Finding::new(FindingKind::ColumnEmpty, &page_url, detail).column(&c.name));
+                findings.push(
+                    Finding::new(FindingKind::ColumnEmpty, &page_url, detail).column(&c.name),
+                );
             } else if t.count < c.min_items {
                 status = Some("empty");
                 findings.push(
@@ -392,14 +437,23 @@ impl ColumnTracker {
             }
 
             for req in &c.required_items {
-                let Some((due, year)) = req.cycle(today) else { continue };
-                let Some(re) = req.pattern(year) else { continue };
+                let Some((due, year)) = req.cycle(today) else {
+                    continue;
+                };
+                let Some(re) = req.pattern(year) else {
+                    continue;
+                };
                 let found = t.items.iter().any(|i| {
-                    re.is_match(&i.title) || self.article(&i.url).and_then(|a| a.title.as_deref()).is_some_and(|x| re.is_match(x))
+                    re.is_match(&i.title)
+                        || self
+                            .article(&i.url)
+                            .and_then(|a| a.title.as_deref())
+                            .is_some_and(|x| re.is_match(x))
                 });
                 if !found {
                     let truncated = t.items.iter().any(|i| {
-                        (i.title.ends_with("...") || i.title.ends_with('…')) && self.article(&i.url).is_none()
+                        (i.title.ends_with("...") || i.title.ends_with('…'))
+                            && self.article(&i.url).is_none()
                     });
                     let expected = req.expected_title(year);
                     let mut f = Finding::new(
@@ -414,12 +468,15 @@ impl ColumnTracker {
                     .text(expected);
                     if truncated {
                         f = f.certainty(Certainty::Suspected);
-                        f.detail.push_str(" (some titles are cut short; check by hand)");
+                        f.detail
+                            .push_str(" (some titles are cut short; check by hand)");
                     }
                     if let Some(n) = t.unseen_pages {
                         f = f.certainty(Certainty::Suspected);
-                        f.detail
-                            .push_str(&format!(" (the list has {n} pages, {} crawled)", res.pages.len()));
+                        f.detail.push_str(&format!(
+                            " (the list has {n} pages, {} crawled)",
+                            res.pages.len()
+                        ));
                     }
                     findings.push(f);
                 }
@@ -491,7 +548,10 @@ impl ColumnTracker {
         page_url: &str,
     ) -> Vec<Finding> {
         let cols = &rules.columns.columns;
-        let own_folder = resolved.get(ci).and_then(|r| r.url.as_ref()).map(urls::folder);
+        let own_folder = resolved
+            .get(ci)
+            .and_then(|r| r.url.as_ref())
+            .map(urls::folder);
         // Another required column this label names, unless it is this one, accepted
         // here, or nested with this one (a sub-column's items listed in its parent).
         let other = |text: &str| -> Option<&Column> {
@@ -502,11 +562,16 @@ impl ColumnTracker {
                 if di == ci || !d.is_named(text) {
                     return None;
                 }
-                let df = resolved.get(di).and_then(|r| r.url.as_ref()).map(urls::folder);
+                let df = resolved
+                    .get(di)
+                    .and_then(|r| r.url.as_ref())
+                    .map(urls::folder);
                 let nested = match (&own_folder, &df) {
                     (Some(a), Some(b)) => {
                         let root = |f: &str| Url::parse(f).is_ok_and(|u| u.path() == "/");
-                        !root(a) && !root(b) && (a.starts_with(b.as_str()) || b.starts_with(a.as_str()))
+                        !root(a)
+                            && !root(b)
+                            && (a.starts_with(b.as_str()) || b.starts_with(a.as_str()))
                     }
                     _ => false,
                 };
@@ -516,16 +581,31 @@ impl ColumnTracker {
         let mut out = Vec::new();
         for it in items {
             let mut why: Vec<String> = Vec::new();
-            if let Some(w) = c.not_belongs_titles.iter().find(|w| it.title.contains(w.as_str())) {
-                why.push(format!("「{}」 contains 「{w}」 (not_belongs); 专栏姓专", it.title));
+            if let Some(w) = c
+                .not_belongs_titles
+                .iter()
+                .find(|w| it.title.contains(w.as_str()))
+            {
+                why.push(format!(
+                    "「{}」 contains 「{w}」 (not_belongs); 专栏姓专",
+                    it.title
+                ));
             }
             if let Some(re) = c.not_belongs_urls.iter().find(|re| re.is_match(&it.url)) {
-                why.push(format!("item URL matches not_belongs pattern `{}`", re.as_str()));
+                why.push(format!(
+                    "item URL matches not_belongs pattern `{}`",
+                    re.as_str()
+                ));
             }
             if !c.belongs_urls.is_empty() && !c.belongs_urls.iter().any(|re| re.is_match(&it.url)) {
                 why.push("item URL matches none of the column's belongs.urls patterns".into());
             }
-            if !c.belongs_titles.is_empty() && !c.belongs_titles.iter().any(|w| it.title.contains(w.as_str())) {
+            if !c.belongs_titles.is_empty()
+                && !c
+                    .belongs_titles
+                    .iter()
+                    .any(|w| it.title.contains(w.as_str()))
+            {
                 why.push(format!(
                     "「{}」 contains none of the belongs words ({})",
                     it.title,
@@ -534,15 +614,23 @@ impl ColumnTracker {
             }
             if let Some(a) = self.article(&it.url) {
                 let cn = a.column_name.as_deref().filter(|s| !label(s).is_empty());
-                let own = cn.is_some_and(|n| c.is_named(n) || c.belongs_columns.contains(&label(n)));
+                let own =
+                    cn.is_some_and(|n| c.is_named(n) || c.belongs_columns.contains(&label(n)));
                 if let Some(d) = cn.and_then(|n| other(n)) {
-                    why.push(format!(
-                        "its article page's ColumnName is 「{}」, the column 「{}」",
-                        cn.unwrap_or(""),
-                        d.name
-                    ));
+                    let n = cn.unwrap_or("");
+                    why.push(if label(n) == label(&d.name) {
+                        format!("its article page's ColumnName is 「{n}」, another required column")
+                    } else {
+                        format!(
+                            "its article page's ColumnName is 「{n}」, i.e. the column 「{}」",
+                            d.name
+                        )
+                    });
                 } else if !own {
-                    let crumb_own = a.crumbs.iter().any(|s| c.is_named(s) || c.belongs_columns.contains(&label(s)));
+                    let crumb_own = a
+                        .crumbs
+                        .iter()
+                        .any(|s| c.is_named(s) || c.belongs_columns.contains(&label(s)));
                     if !crumb_own {
                         if let Some(d) = a.crumbs.iter().rev().find_map(|s| other(s)) {
                             let path: Vec<&str> = a.crumbs.iter().map(|s| &**s).collect();
@@ -574,21 +662,38 @@ fn missing_detail(c: &Column) -> String {
     if !c.link_texts.is_empty() {
         parts.push(format!(
             "no portal link reads {}",
-            c.link_texts.iter().map(|t| format!("「{t}」")).collect::<Vec<_>>().join(" / ")
+            c.link_texts
+                .iter()
+                .map(|t| format!("「{t}」"))
+                .collect::<Vec<_>>()
+                .join(" / ")
         ));
     }
     if !c.url_patterns.is_empty() {
         parts.push(format!(
             "no portal link or crawled page matches {}",
-            c.url_patterns.iter().map(|r| format!("`{}`", r.as_str())).collect::<Vec<_>>().join(" / ")
+            c.url_patterns
+                .iter()
+                .map(|r| format!("`{}`", r.as_str()))
+                .collect::<Vec<_>>()
+                .join(" / ")
         ));
     }
-    format!("required column not reachable from the portal: {}", parts.join("; "))
+    format!(
+        "required column not reachable from the portal: {}",
+        parts.join("; ")
+    )
 }
 
 /// A `column_stale` finding when the newest item is older than `window` days,
 /// or no item is dated (undated counts as not updated).
-fn stale(page_url: &str, column: &str, t: &Tally, window: u32, today: NaiveDate) -> Option<Finding> {
+fn stale(
+    page_url: &str,
+    column: &str,
+    t: &Tally,
+    window: u32,
+    today: NaiveDate,
+) -> Option<Finding> {
     match t.newest {
         Some(newest) => {
             let age = (today - newest).num_days();

@@ -5,13 +5,15 @@ use regex::Regex;
 use std::sync::LazyLock;
 use url::Url;
 
-static INDEX_FILE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(index|default)\.(s?html?|jsp|php|aspx?)$").expect("constant regex"));
+static INDEX_FILE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(index|default)\.(s?html?|jsp|php|aspx?)$").expect("constant regex")
+});
 static PAGED_INDEX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(index|default)(_\d+)?\.(s?html?|jsp|php|aspx?)$").expect("constant regex")
 });
 static LIST_FILE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(index|default|list|more)(_\d+)?\.(s?html?|jsp|php|aspx?)$").expect("constant regex")
+    Regex::new(r"(?i)^(index|default|list|more)(_\d+)?\.(s?html?|jsp|php|aspx?)$")
+        .expect("constant regex")
 });
 static ARTICLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -59,7 +61,10 @@ pub fn key_of(u: &Url) -> String {
     let mut u = u.clone();
     u.set_fragment(None);
     if u.query().is_none() {
-        let last = u.path_segments().and_then(|mut s| s.next_back()).unwrap_or("");
+        let last = u
+            .path_segments()
+            .and_then(|mut s| s.next_back())
+            .unwrap_or("");
         if INDEX_FILE.is_match(last) {
             let path = u.path();
             let cut = path.len().saturating_sub(last.len());
@@ -71,7 +76,9 @@ pub fn key_of(u: &Url) -> String {
 }
 
 fn last_segment(u: &Url) -> &str {
-    u.path_segments().and_then(|mut s| s.next_back()).unwrap_or("")
+    u.path_segments()
+        .and_then(|mut s| s.next_back())
+        .unwrap_or("")
 }
 
 fn dir_of(u: &Url) -> &str {
@@ -151,49 +158,112 @@ mod tests {
 
     #[test]
     fn keys() {
-        assert_eq!(key("https://X.gov.cn/a/index.html#top"), "https://x.gov.cn/a/");
+        assert_eq!(
+            key("https://X.gov.cn/a/index.html#top"),
+            "https://x.gov.cn/a/"
+        );
         assert_eq!(key("https://x.gov.cn:443/a/"), "https://x.gov.cn/a/");
-        assert_eq!(key("https://x.gov.cn/a/index.html?page=2"), "https://x.gov.cn/a/index.html?page=2");
-        assert_eq!(key("https://x.gov.cn/a/index_1.html"), "https://x.gov.cn/a/index_1.html");
-        assert_eq!(key("https://x.gov.cn/政策/"), "https://x.gov.cn/%E6%94%BF%E7%AD%96/");
+        assert_eq!(
+            key("https://x.gov.cn/a/index.html?page=2"),
+            "https://x.gov.cn/a/index.html?page=2"
+        );
+        assert_eq!(
+            key("https://x.gov.cn/a/index_1.html"),
+            "https://x.gov.cn/a/index_1.html"
+        );
+        assert_eq!(
+            key("https://x.gov.cn/政策/"),
+            "https://x.gov.cn/%E6%94%BF%E7%AD%96/"
+        );
         assert_eq!(key("not a url#x"), "not a url");
     }
 
     #[test]
     fn siblings() {
         let col = u("https://x.gov.cn/tzgg/index.html");
-        assert!(is_list_sibling(&col, &u("https://x.gov.cn/tzgg/index_1.html")));
-        assert!(is_list_sibling(&col, &u("https://x.gov.cn/tzgg/index_12.shtml")));
+        assert!(is_list_sibling(
+            &col,
+            &u("https://x.gov.cn/tzgg/index_1.html")
+        ));
+        assert!(is_list_sibling(
+            &col,
+            &u("https://x.gov.cn/tzgg/index_12.shtml")
+        ));
         assert!(is_list_sibling(&col, &u("https://x.gov.cn/tzgg/")));
-        assert!(is_list_sibling(&u("https://x.gov.cn/tzgg/"), &u("https://x.gov.cn/tzgg/index_2.html")));
-        assert!(!is_list_sibling(&col, &u("https://x.gov.cn/tzgg/202605/t20260520_1.html")));
-        assert!(!is_list_sibling(&col, &u("https://x.gov.cn/zcwj/index_1.html")));
-        assert!(!is_list_sibling(&col, &u("http://y.gov.cn/tzgg/index_1.html")));
+        assert!(is_list_sibling(
+            &u("https://x.gov.cn/tzgg/"),
+            &u("https://x.gov.cn/tzgg/index_2.html")
+        ));
+        assert!(!is_list_sibling(
+            &col,
+            &u("https://x.gov.cn/tzgg/202605/t20260520_1.html")
+        ));
+        assert!(!is_list_sibling(
+            &col,
+            &u("https://x.gov.cn/zcwj/index_1.html")
+        ));
+        assert!(!is_list_sibling(
+            &col,
+            &u("http://y.gov.cn/tzgg/index_1.html")
+        ));
         let jsp = u("https://x.gov.cn/list.jsp?wbtreeid=1002");
-        assert!(is_list_sibling(&jsp, &u("https://x.gov.cn/list.jsp?wbtreeid=1002&PAGENUM=2")));
-        assert!(!is_list_sibling(&jsp, &u("https://x.gov.cn/list.jsp?wbtreeid=1003")));
+        assert!(is_list_sibling(
+            &jsp,
+            &u("https://x.gov.cn/list.jsp?wbtreeid=1002&PAGENUM=2")
+        ));
+        assert!(!is_list_sibling(
+            &jsp,
+            &u("https://x.gov.cn/list.jsp?wbtreeid=1003")
+        ));
         // An article as column: only itself.
         let art = u("https://x.gov.cn/zn/20230101/abcdef0123456789abcdef.html");
-        assert!(!is_list_sibling(&art, &u("https://x.gov.cn/zn/index_1.html")));
+        assert!(!is_list_sibling(
+            &art,
+            &u("https://x.gov.cn/zn/index_1.html")
+        ));
     }
 
     #[test]
     fn articles_and_targets() {
-        assert!(looks_like_article(&u("https://x.gov.cn/c/202605/t20260520_123.html")));
-        assert!(looks_like_article(&u("https://x.gov.cn/art/2023/8/24/art_1229_41.html")));
+        assert!(looks_like_article(&u(
+            "https://x.gov.cn/c/202605/t20260520_123.html"
+        )));
+        assert!(looks_like_article(&u(
+            "https://x.gov.cn/art/2023/8/24/art_1229_41.html"
+        )));
         assert!(looks_like_article(&u(
             "https://sipa.sh.gov.cn/zfxxgknb/20230131/7a652ec2302c4417818aa01fc7b3f226.html"
         )));
-        assert!(!looks_like_article(&u("https://x.gov.cn/col/col123/index.html")));
+        assert!(!looks_like_article(&u(
+            "https://x.gov.cn/col/col123/index.html"
+        )));
         let page = u("https://x.gov.cn/tzgg/index.html");
-        assert!(is_item_target(&u("https://x.gov.cn/tzgg/202605/t20260520_1.html"), &page));
-        assert!(is_item_target(&u("https://x.gov.cn/tzgg/P020260520.pdf"), &page));
+        assert!(is_item_target(
+            &u("https://x.gov.cn/tzgg/202605/t20260520_1.html"),
+            &page
+        ));
+        assert!(is_item_target(
+            &u("https://x.gov.cn/tzgg/P020260520.pdf"),
+            &page
+        ));
         assert!(!is_item_target(&u("https://x.gov.cn/tzgg/"), &page));
-        assert!(!is_item_target(&u("https://x.gov.cn/zcwj/index.html"), &page));
-        assert!(!is_item_target(&u("https://x.gov.cn/tzgg/index_3.html"), &page));
-        assert!(!is_item_target(&u("https://x.gov.cn/tzgg/index.html#a"), &page));
+        assert!(!is_item_target(
+            &u("https://x.gov.cn/zcwj/index.html"),
+            &page
+        ));
+        assert!(!is_item_target(
+            &u("https://x.gov.cn/tzgg/index_3.html"),
+            &page
+        ));
+        assert!(!is_item_target(
+            &u("https://x.gov.cn/tzgg/index.html#a"),
+            &page
+        ));
         assert!(!is_item_target(&u("mailto:a@b.c"), &page));
         assert!(!is_item_target(&u("https://x.gov.cn/"), &page));
-        assert_eq!(folder(&u("https://x.gov.cn/zcwj/gfxwj/index.html")), "https://x.gov.cn/zcwj/gfxwj/");
+        assert_eq!(
+            folder(&u("https://x.gov.cn/zcwj/gfxwj/index.html")),
+            "https://x.gov.cn/zcwj/gfxwj/"
+        );
     }
 }

@@ -359,10 +359,10 @@ impl<'a> Locator<'a> {
                     blocks.push((s, i));
                 }
                 open = Some(i);
-            } else if !(t.starts_with("[columns.") || t.starts_with("[[columns.")) {
-                if let Some(s) = open.take() {
-                    blocks.push((s, i));
-                }
+            } else if !(t.starts_with("[columns.") || t.starts_with("[[columns."))
+                && let Some(s) = open.take()
+            {
+                blocks.push((s, i));
             }
         }
         if let Some(s) = open {

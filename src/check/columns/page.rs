@@ -146,10 +146,10 @@ impl Layout {
                         if below {
                             l.has_row_below.insert(n.id());
                         }
-                        if below || is_row_name(e.name()) {
-                            if let Some(parent) = stack.last_mut() {
-                                parent.2 = true;
-                            }
+                        if (below || is_row_name(e.name()))
+                            && let Some(parent) = stack.last_mut()
+                        {
+                            parent.2 = true;
                         }
                     }
                 }
@@ -250,19 +250,19 @@ fn crumb_element(doc: &Html) -> Option<ElementRef<'_>> {
             if marked && e.select(&LINK).next().is_some() {
                 return Some(e);
             }
-        } else if let Node::Text(t) = n.value() {
-            if CRUMB_LABELS.iter().any(|l| t.contains(l)) {
-                // Climb to the first ancestor that holds links (at most 3 levels).
-                let mut cur = n.parent();
-                for _ in 0..3 {
-                    let Some(p) = cur else { break };
-                    if let Some(e) = ElementRef::wrap(p) {
-                        if e.select(&LINK).next().is_some() {
-                            return Some(e);
-                        }
-                    }
-                    cur = p.parent();
+        } else if let Node::Text(t) = n.value()
+            && CRUMB_LABELS.iter().any(|l| t.contains(l))
+        {
+            // Climb to the first ancestor that holds links (at most 3 levels).
+            let mut cur = n.parent();
+            for _ in 0..3 {
+                let Some(p) = cur else { break };
+                if let Some(e) = ElementRef::wrap(p)
+                    && e.select(&LINK).next().is_some()
+                {
+                    return Some(e);
                 }
+                cur = p.parent();
             }
         }
     }
@@ -274,10 +274,10 @@ fn under_link(n: NodeRef<'_, Node>, stop: NodeId) -> bool {
         if a.id() == stop {
             return false;
         }
-        if let Node::Element(e) = a.value() {
-            if e.name() == "a" {
-                return true;
-            }
+        if let Node::Element(e) = a.value()
+            && e.name() == "a"
+        {
+            return true;
         }
     }
     false

@@ -88,10 +88,10 @@ impl ColumnTracker {
     }
 
     fn portal_index(&mut self, page: &str) -> Option<usize> {
-        if let Some((p, r)) = &self.last_page {
-            if p == page {
-                return *r;
-            }
+        if let Some((p, r)) = &self.last_page
+            && p == page
+        {
+            return *r;
         }
         let k = urls::key(page);
         let r = self.portal_keys.iter().position(|p| *p == k);
@@ -419,15 +419,15 @@ impl ColumnTracker {
             }
 
             if t.count > 0 {
-                if let Some(window) = c.window_days {
-                    if let Some(f) = stale(&page_url, &c.name, &t, window, today) {
-                        veto.long_unupdated += 1;
-                        if c.dynamic_notice_policy {
-                            veto.stale_dynamic_notice_policy += 1;
-                        }
-                        status = status.or(Some("stale"));
-                        findings.push(f);
+                if let Some(window) = c.window_days
+                    && let Some(f) = stale(&page_url, &c.name, &t, window, today)
+                {
+                    veto.long_unupdated += 1;
+                    if c.dynamic_notice_policy {
+                        veto.stale_dynamic_notice_policy += 1;
                     }
+                    status = status.or(Some("stale"));
+                    findings.push(f);
                 }
                 let mixed = self.mixed(ci, c, &t.items, &resolved, rules, &page_url);
                 if !mixed.is_empty() {
@@ -616,7 +616,7 @@ impl ColumnTracker {
                 let cn = a.column_name.as_deref().filter(|s| !label(s).is_empty());
                 let own =
                     cn.is_some_and(|n| c.is_named(n) || c.belongs_columns.contains(&label(n)));
-                if let Some(d) = cn.and_then(|n| other(n)) {
+                if let Some(d) = cn.and_then(&other) {
                     let n = cn.unwrap_or("");
                     why.push(if label(n) == label(&d.name) {
                         format!("its article page's ColumnName is 「{n}」, another required column")
@@ -631,15 +631,13 @@ impl ColumnTracker {
                         .crumbs
                         .iter()
                         .any(|s| c.is_named(s) || c.belongs_columns.contains(&label(s)));
-                    if !crumb_own {
-                        if let Some(d) = a.crumbs.iter().rev().find_map(|s| other(s)) {
-                            let path: Vec<&str> = a.crumbs.iter().map(|s| &**s).collect();
-                            why.push(format!(
-                                "its article page's breadcrumb 「{}」 names the column 「{}」",
-                                path.join(" > "),
-                                d.name
-                            ));
-                        }
+                    if !crumb_own && let Some(d) = a.crumbs.iter().rev().find_map(|s| other(s)) {
+                        let path: Vec<&str> = a.crumbs.iter().map(|s| &**s).collect();
+                        why.push(format!(
+                            "its article page's breadcrumb 「{}」 names the column 「{}」",
+                            path.join(" > "),
+                            d.name
+                        ));
                     }
                 }
             }

@@ -541,6 +541,15 @@ fn compile_column(
     if name.is_empty() {
         return Err(loc.err(i, "", &["name"], 0, "every column needs a name"));
     }
+    if name == crate::check::columns::HOMEPAGE_COLUMN {
+        return Err(loc.err(
+            i,
+            &name,
+            &["name"],
+            0,
+            "the homepage is checked as a column of its own; choose another name",
+        ));
+    }
     if c.link_text.0.iter().any(|t| label(t).is_empty()) {
         return Err(loc.err(i, &name, &["link_text"], 0, "entries must not be empty"));
     }
@@ -884,6 +893,7 @@ url_pattern = ['/xwdt/', '/gzdt/']
     #[test]
     fn empty_name_and_empty_entries() {
         err("[[columns]]\nlink_text = \"a\"\n", 3, "columns[0].name");
+        err("[[columns]]\nname = \"首页\"\n", 4, "columns[0].name");
         err(
             "[[columns]]\nname = \"a\"\nlink_text = [\"a\", \" \"]\n",
             5,

@@ -461,3 +461,220 @@ fn redirected_page_is_known_by_both_urls() {
     let (findings, _) = tracker.finish(&r, today());
     assert_eq!(of(&findings, "规划计划").len(), 1);
 }
+
+// ---- Look-alikes that must not be reported, on synthetic observations ----
+
+fn synthetic_rules(columns: &str) -> Rules {
+    let text = format!(
+        "[site]\nstart_urls = [\"{BASE}/\"]\n[portal]\nurls = [\"{BASE}/zwgk/\"]\n{columns}"
+    );
+    Rules::from_toml(&text, Path::new("x.toml")).unwrap()
+}
+
+fn item(title: &str, url: &str, date: Option<&str>) -> ListItem {
+    ListItem {
+        title: title.into(),
+        url: format!("{BASE}{url}"),
+        date: date.and_then(crate::check::dates::find),
+    }
+}
+
+fn list_page(url: &str, items: Vec<ListItem>) -> (String, PageObservation) {
+    let u = format!("{BASE}{url}");
+    (
+        u.clone(),
+        PageObservation {
+            final_url: u,
+            items,
+            ..Default::default()
+        },
+    )
+}
+
+fn article_page(
+    url: &str,
+    column_name: Option<&str>,
+    crumbs: &[&str],
+    pubdate: Option<&str>,
+) -> (String, PageObservation) {
+    let u = format!("{BASE}{url}");
+    (
+        u.clone(),
+        PageObservation {
+            final_url: u,
+            column_name: column_name.map(Into::into),
+            breadcrumb: crumbs.iter().map(|s| s.to_string()).collect(),
+            pubdate: pubdate.and_then(crate::check::dates::find_full),
+            article_like: true,
+            ..Default::default()
+        },
+    )
+}
+
+fn judge(
+    rules: &Rules,
+    portal_links: &[(&str, &str)],
+    pages: Vec<(String, PageObservation)>,
+    today: NaiveDate,
+) -> (Vec<Finding>, Vec<ColumnRow>) {
+    let mut t = ColumnTracker::new(rules);
+    for (target, text) in portal_links {
+        t.link(&format!("{BASE}/zwgk/"), &format!("{BASE}{target}"), text);
+    }
+    for (u, o) in pages {
+        t.record(&u, o);
+    }
+    t.finish(rules, today)
+}
+
+#[test]
+fn sub_column_items_in_parent_are_not_mixed() {
+    let r = synthetic_rules(
+        "[[columns]]\nname = \"政策文件\"\ntype = \"policy\"\n[[columns]]\nname = \"规范性文件\"\ntype = \"policy\"\n",
+    );
+    let (f, _) = judge(
+        &r,
+        &[
+            ("/zwgk/zcwj/", "政策文件"),
+            ("/zwgk/zcwj/gfxwj/", "规范性文件"),
+        ],
+        vec![
+            list_page(
+                "/zwgk/zcwj/",
+                vec![item(
+                    "某办法",
+                    "/zwgk/zcwj/gfxwj/202605/t20260520_1.html",
+                    Some("2026-05-20"),
+                )],
+            ),
+            list_page(
+                "/zwgk/zcwj/gfxwj/",
+                vec![item(
+                    "某办法",
+                    "/zwgk/zcwj/gfxwj/202605/t20260520_1.html",
+                    Some("2026-05-20"),
+                )],
+            ),
+            article_page(
+                "/zwgk/zcwj/gfxwj/202605/t20260520_1.html",
+                Some("规范性文件"),
+                &["首页", "规范性文件"],
+                None,
+            ),
+        ],
+        today(),
+    );
+    assert!(f.is_empty(), "{f:#?}");
+}
+
+#[test]
+fn unknown_or_absent_column_names_are_not_mixed() {
+    let r = synthetic_rules(
+        "[[columns]]\nname = \"通知公告\"\ntype = \"notice\"\n[[columns]]\nname = \"新闻动态\"\ntype = \"dynamic\"\n",
+    );
+    let (f, _) = judge(
+        &r,
+        &[("/tzgg/", "通知公告"), ("/xwdt/", "新闻动态")],
+        vec![
+            list_page(
+                "/tzgg/",
+                vec![
+                    item("甲", "/tzgg/202605/t20260520_1.html", Some("2026-05-20")),
+                    item("乙", "/tzgg/202605/t20260519_2.html", Some("2026-05-19")),
+                    item("丙", "/tzgg/202605/t20260518_3.html", Some("2026-05-18")),
+                    item("丁", "/tzgg/202605/t20260517_4.html", Some("2026-05-17")),
+                ],
+            ),
+            list_page(
+                "/xwdt/",
+                vec![item(
+                    "新闻",
+                    "/xwdt/202605/t20260524_9.html",
+                    Some("2026-05-24"),
+                )],
+            ),
+            // ColumnName of a column that is not required.
+            article_page("/tzgg/202605/t20260520_1.html", Some("公示公告"), &[], None),
+            // No ColumnName, no breadcrumb.
+            article_page("/tzgg/202605/t20260519_2.html", None, &[], None),
+            // ColumnName is this column although the breadcrumb names another one.
+            article_page(
+                "/tzgg/202605/t20260518_3.html",
+                Some("通知公告"),
+                &["首页", "新闻动态"],
+                None,
+            ),
+            // Breadcrumb names this column and another one.
+            article_page(
+                "/tzgg/202605/t20260517_4.html",
+                None,
+                &["首页", "新闻动态", "通知公告"],
+                None,
+            ),
+        ],
+        today(),
+    );
+    assert!(f.is_empty(), "{f:#?}");
+}
+
+#[test]
+fn window_boundary_future_dates_and_month_days() {
+    let r = synthetic_rules("[[columns]]\nname = \"新闻动态\"\ntype = \"dynamic\"\n");
+    let run1 = |items: Vec<ListItem>| {
+        judge(
+            &r,
+            &[("/xwdt/", "新闻动态")],
+            vec![list_page("/xwdt/", items)],
+            today(),
+        )
+        .0
+    };
+    // 14 days old with a 14-day window: current.
+    assert!(run1(vec![item("a", "/xwdt/a.html", Some("2026-05-11"))]).is_empty());
+    // 15 days: stale.
+    let f = run1(vec![item("a", "/xwdt/a.html", Some("2026-05-10"))]);
+    assert_eq!(
+        f[0].detail,
+        "newest item 2026-05-10, 15 days old, window 14"
+    );
+    // A far-future date does not make a column current.
+    let f = run1(vec![
+        item("a", "/xwdt/a.html", Some("2030-01-01")),
+        item("b", "/xwdt/b.html", Some("2026-01-01")),
+    ]);
+    assert_eq!(
+        f[0].detail,
+        "newest item 2026-01-01, 144 days old, window 14"
+    );
+    // [05-20] takes its year from the URL folder, else from today.
+    let f = run1(vec![item(
+        "a",
+        "/xwdt/202505/t20250520_1.html",
+        Some("[05-20]"),
+    )]);
+    assert!(
+        f[0].detail.starts_with("newest item 2025-05-20"),
+        "{}",
+        f[0].detail
+    );
+    assert!(run1(vec![item("a", "/xwdt/a.html", Some("[05-20]"))]).is_empty());
+    // An undated row takes the date in its URL.
+    assert!(run1(vec![item("a", "/xwdt/202605/t20260520_1.html", None)]).is_empty());
+}
+
+#[test]
+fn nothing_is_reported_for_links_from_non_portal_pages() {
+    let r = synthetic_rules("[[columns]]\nname = \"通知公告\"\n");
+    let mut t = ColumnTracker::new(&r);
+    t.link(
+        &format!("{BASE}/other/"),
+        &format!("{BASE}/tzgg/"),
+        "通知公告",
+    );
+    let (f, rows) = t.finish(&r, today());
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].kind, FindingKind::ColumnMissing);
+    assert_eq!(rows[1].status, "missing");
+    // The homepage was never seen: its row is unchecked, with no finding.
+    assert_eq!(rows[0].status, "unchecked");
+}

@@ -678,3 +678,62 @@ fn nothing_is_reported_for_links_from_non_portal_pages() {
     // The homepage was never seen: its row is unchecked, with no finding.
     assert_eq!(rows[0].status, "unchecked");
 }
+
+#[test]
+fn belongs_and_not_belongs_patterns() {
+    let r = synthetic_rules(
+        "[[columns]]\nname = \"政府信息公开年报\"\nbelongs = { titles = [\"年度报告\"], urls = ['/ndbg/'] }\nnot_belongs = { urls = ['/xwdt/'] }\n",
+    );
+    let (f, rows) = judge(
+        &r,
+        &[("/ndbg/", "政府信息公开年报")],
+        vec![list_page(
+            "/ndbg/",
+            vec![
+                item(
+                    "2025年政府信息公开工作年度报告",
+                    "/ndbg/a.html",
+                    Some("2026-01-19"),
+                ),
+                item(
+                    "2025年政府信息公开工作年度报告（图解）",
+                    "/xwdt/b.html",
+                    Some("2026-01-20"),
+                ),
+                item("局长信箱", "/ndbg/c.html", Some("2026-01-21")),
+            ],
+        )],
+        today(),
+    );
+    let d: Vec<&str> = f.iter().map(|f| f.detail.as_str()).collect();
+    assert_eq!(
+        d,
+        [
+            "item URL matches not_belongs pattern `/xwdt/`; item URL matches none of the column's belongs.urls patterns",
+            "「局长信箱」 contains none of the belongs words (年度报告)",
+        ]
+    );
+    assert_eq!(rows[1].status, "mixed");
+}
+
+#[test]
+fn single_page_column_needs_text() {
+    let r = synthetic_rules(
+        "[[columns]]\nname = \"依申请公开\"\ntype = \"static\"\nsingle_page = true\n",
+    );
+    let page = |chars: usize| {
+        let (u, mut o) = list_page("/ysqgk/", Vec::new());
+        o.content_chars = chars;
+        (u, o)
+    };
+    let (f, _) = judge(&r, &[("/ysqgk/", "依申请公开")], vec![page(500)], today());
+    assert!(f.is_empty(), "{f:#?}");
+    let (f, rows) = judge(&r, &[("/ysqgk/", "依申请公开")], vec![page(12)], today());
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].kind, FindingKind::ColumnEmpty);
+    assert_eq!(
+        f[0].detail,
+        "the column page has almost no text (12 characters outside navigation)"
+    );
+    assert_eq!(rows[1].status, "empty");
+}

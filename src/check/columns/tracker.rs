@@ -398,9 +398,15 @@ impl ColumnTracker {
                     1 => String::new(),
                     n => format!(" across {n} pages"),
                 };
-                let detail = match &t.empty_marker {
-                    Some(m) => format!("the column lists no items{pages_note} (it shows 「{m}」)"),
-                    None => format!("the column lists no items{pages_note}"),
+                let detail = match (&t.empty_marker, single) {
+                    (Some(m), _) => {
+                        format!("the column lists no items{pages_note} (it shows 「{m}」)")
+                    }
+                    (None, true) => format!(
+                        "the column page has almost no text ({} characters outside navigation)",
+                        col_page.map_or(0, |r| r.content_chars)
+                    ),
+                    (None, false) => format!("the column lists no items{pages_note}"),
                 };
                 findings.push(
                     Finding::new(FindingKind::ColumnEmpty, &page_url, detail).column(&c.name),
@@ -443,13 +449,21 @@ impl ColumnTracker {
                 let Some(re) = req.pattern(year) else {
                     continue;
                 };
-                let found = t.items.iter().any(|i| {
-                    re.is_match(&i.title)
-                        || self
-                            .article(&i.url)
+                let own_title = single
+                    .then(|| {
+                        self.article(col_url.as_str())
                             .and_then(|a| a.title.as_deref())
-                            .is_some_and(|x| re.is_match(x))
-                });
+                    })
+                    .flatten()
+                    .is_some_and(|x| re.is_match(x));
+                let found = own_title
+                    || t.items.iter().any(|i| {
+                        re.is_match(&i.title)
+                            || self
+                                .article(&i.url)
+                                .and_then(|a| a.title.as_deref())
+                                .is_some_and(|x| re.is_match(x))
+                    });
                 if !found {
                     let truncated = t.items.iter().any(|i| {
                         (i.title.ends_with("...") || i.title.ends_with('…'))

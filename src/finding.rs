@@ -291,12 +291,7 @@ impl Finding {
 
     /// A stable string key of the identity (for the history database).
     pub fn key(&self) -> String {
-        format!(
-            "{}\t{}\t{}",
-            self.kind.code(),
-            self.page_url,
-            self.target_url
-        )
+        format!("{}\t{}\t{}", self.kind.code(), self.page_url, self.target_url)
     }
 }
 

@@ -58,11 +58,11 @@ fn csv_to_io(e: csv::Error) -> std::io::Error {
 }
 
 /// Reads rows of a report written by [`CsvWriter`] (either header language).
-pub fn read_rows<R: serde::de::DeserializeOwned + Row>(bytes: &[u8]) -> Result<Vec<R>, csv::Error> {
+pub fn read_rows<R: serde::de::DeserializeOwned + Row>(
+    bytes: &[u8],
+) -> Result<Vec<R>, csv::Error> {
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(bytes);
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
     // Map headers to the English names serde expects, whatever the language.
     let headers = rdr.headers()?.clone();
     let en: csv::StringRecord = headers

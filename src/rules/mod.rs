@@ -237,7 +237,10 @@ impl Rules {
     /// anchors relative paths.
     pub fn from_toml(text: &str, path: &Path) -> Result<Rules, RulesError> {
         let file: RulesFile = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| line_of(text, s.start)).unwrap_or_default();
+            let line = e
+                .span()
+                .map(|s| line_of(text, s.start))
+                .unwrap_or_default();
             RulesError::Parse {
                 path: path.to_path_buf(),
                 line,
@@ -394,11 +397,7 @@ pub fn sanitize_id(s: &str) -> String {
 
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// Where a rules file is being compiled: names the file and finds key lines in errors.
@@ -440,10 +439,7 @@ impl Ctx<'_> {
         list.iter()
             .map(|p| {
                 Regex::new(p).map_err(|e| {
-                    self.invalid(
-                        key,
-                        &format!("bad regex `{p}`: {}", first_line(&e.to_string())),
-                    )
+                    self.invalid(key, &format!("bad regex `{p}`: {}", first_line(&e.to_string())))
                 })
             })
             .collect()

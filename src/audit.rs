@@ -15,8 +15,8 @@ use crate::crawl::{Crawl, Progress, journal};
 use crate::report::Lang;
 use crate::report::finish::FinishInput;
 use crate::report::history::History;
-use crate::report::summary::{RunMeta, VetoInput};
 use crate::report::rows::FindingRow;
+use crate::report::summary::{RunMeta, VetoInput};
 use crate::report::writer::RunWriter;
 use crate::rules::Rules;
 use chrono::NaiveDate;
@@ -294,9 +294,16 @@ impl Auditor {
         }
         let written = writer.finish().map_err(io_err(&dir))?;
         history.record_findings(&run_id, &rules.id, &written.findings)?;
-        veto.risky_external =
-            crate::report::summary::distinct_targets(&written.findings, crate::finding::FindingKind::RiskyExternal);
-        let mut homepage: Vec<String> = rules.start_urls.iter().take(1).map(|u| u.to_string()).collect();
+        veto.risky_external = crate::report::summary::distinct_targets(
+            &written.findings,
+            crate::finding::FindingKind::RiskyExternal,
+        );
+        let mut homepage: Vec<String> = rules
+            .start_urls
+            .iter()
+            .take(1)
+            .map(|u| u.to_string())
+            .collect();
         if let Some(f) = &stats.home_final_url {
             homepage.push(f.clone());
         }
@@ -309,7 +316,8 @@ impl Auditor {
                     site_id: rules.id.clone(),
                     run_id: run_id.clone(),
                     started: started_at,
-                    finished: started_at + chrono::Duration::from_std(started.elapsed()).unwrap_or_default(),
+                    finished: started_at
+                        + chrono::Duration::from_std(started.elapsed()).unwrap_or_default(),
                     homepage,
                     pages: stats.pages as usize,
                     links: written.links as usize,

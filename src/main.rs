@@ -60,7 +60,7 @@ fn setup_logger(verbose: u8) {
 async fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Crawl(args) => crawl(args).await,
-        Command::Demo(args) => zwgk_audit::demo::run_demo(args).await,
+        Command::Demo(args) => demo(args).await,
         Command::Rules {
             action: RulesAction::Check { file },
         } => match Rules::load(&file) {
@@ -79,8 +79,32 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                 Ok(2)
             }
         },
-        Command::Diff { run_a, run_b } => zwgk_audit::report::cmd_diff(&run_a, &run_b),
-        Command::Report { run, lang } => zwgk_audit::report::cmd_report(&run, lang),
+        Command::Diff { run_a, run_b } => {
+            let rows = zwgk_audit::report::diff::diff_runs(&run_a, &run_b)?;
+            let mut out =
+                zwgk_audit::report::csv::CsvWriter::<_, zwgk_audit::report::diff::DiffRow>::new(
+                    std::io::stdout().lock(),
+                    zwgk_audit::report::Lang::En,
+                    false,
+                )?;
+            for r in &rows {
+                out.write(r)?;
+            }
+            out.flush()?;
+            let c = zwgk_audit::report::diff::DiffCounts::of(&rows);
+            eprintln!("new {} · fixed {} · open {}", c.new, c.fixed, c.open);
+            Ok(0)
+        }
+        Command::Report { run, lang } => {
+            let history = zwgk_audit::report::history::History::open(
+                &zwgk_audit::report::history::path_for_run(&run),
+            )
+            .ok();
+            let path = zwgk_audit::report::html::write(&run, history.as_ref(), lang)
+                .with_context(|| format!("cannot render the report of {}", run.display()))?;
+            println!("{}", path.display());
+            Ok(0)
+        }
     }
 }
 
@@ -135,6 +159,34 @@ async fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
     Ok(finish(auditor.rules(), &result))
 }
 
+async fn demo(args: zwgk_audit::cli::DemoArgs) -> anyhow::Result<u8> {
+    let mut opts = options(&args.run);
+    opts.keep_runs = Some(10);
+    let (server, rules, result) = match zwgk_audit::demo::audit_demo(opts).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("zwgk-audit: {e}");
+            return Ok(3);
+        }
+    };
+    let code = finish(&rules, &result);
+    println!(
+        "  demo site: served on {} (hosts {} …); open {}/report.html",
+        server.url("/"),
+        zwgk_audit::demo::DEMO_HOST,
+        result.run_dir.display()
+    );
+    if args.serve {
+        println!(
+            "  serving the demo site at {} until Ctrl-C",
+            server.url("/")
+        );
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    server.shutdown().await;
+    Ok(code)
+}
+
 /// Run options from the shared flags.
 pub fn options(run: &RunArgs) -> AuditOptions {
     let today = run
@@ -168,15 +220,14 @@ fn finish(rules: &Rules, r: &RunResult) -> u8 {
         );
         return 1;
     }
-    let fail_on = rules.thresholds.fail_on.as_str();
-    let failing = r.findings.iter().filter(|f| {
-        let sev = Severity::from_code(&f.severity).unwrap_or(Severity::Error);
-        match fail_on {
-            "new" => f.first_seen == r.today_str() && sev >= Severity::Warning,
-            "info" => true,
-            "warning" => sev >= Severity::Warning,
-            _ => sev >= Severity::Error,
+    match &r.summary {
+        Some(s) => u8::from(s.failed),
+        None => {
+            let failing = r
+                .findings
+                .iter()
+                .filter(|f| Severity::from_code(&f.severity) >= Some(Severity::Error));
+            u8::from(failing.count() > 0)
         }
-    });
-    u8::from(failing.count() > 0)
+    }
 }

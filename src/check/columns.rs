@@ -1,22 +1,74 @@
-//! Required columns: observe list pages during the crawl, judge at the end.
-//! (Filled in by the columns work; see issue 4.)
+//! Required columns (栏目): observe pages during the crawl, judge at the end.
+//!
+//! Stage: check. During the crawl, [`observe`] runs on every fetched HTML page
+//! while its document is alive and returns a small [`PageObservation`] (list
+//! items with titles, URLs and dates; the article's `ColumnName`, `PubDate`,
+//! breadcrumb and title; the TRS page count; Hanweb totals; an empty-list
+//! marker; and, on portal pages, the navigation links). The crawler hands it to
+//! [`ColumnTracker::record`] and every link it sees to [`ColumnTracker::link`].
+//! Pages arrive in any order; [`ColumnTracker::finish`] resolves each required
+//! column (portal link text, else URL pattern), merges its pages (TRS
+//! `index_N.html`, `?page=N`, pattern matches), and reports `column_missing`,
+//! `column_empty`, `column_stale` (also the homepage as a column of its own),
+//! `column_mixed` and `item_missing`, with one [`ColumnRow`] per column for
+//! columns.csv and the [`VetoCounters`] for summary.json.
+
+pub mod list;
+pub mod page;
+#[cfg(test)]
+mod tests;
+mod tracker;
+pub mod urls;
+
+pub use list::ListItem;
+pub use tracker::ColumnTracker;
 
 use super::PageView;
-use crate::finding::Finding;
 use crate::rules::Rules;
+use crate::rules::columns::VetoThresholds;
+use chrono::NaiveDate;
+use scraper::Selector;
 use serde::Serialize;
+use std::sync::LazyLock;
+use url::Url;
+
+/// Name of the homepage in columns.csv and in findings' `column` field.
+pub const HOMEPAGE_COLUMN: &str = "首页";
 
 /// What one page tells about columns (small: kept after the page is dropped).
-#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
-pub struct PageObservation {}
-
-/// Looks at one page; runs on the page's task while the document is alive.
-pub fn observe(_view: &PageView, _rules: &Rules) -> Option<PageObservation> {
-    None
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct PageObservation {
+    /// The URL after redirects.
+    pub final_url: String,
+    /// List items: the main list (every list on the homepage; Hanweb records when
+    /// present); none on article pages.
+    pub items: Vec<ListItem>,
+    /// The page embeds a Hanweb `<datastore>`.
+    pub datastore: bool,
+    /// Hanweb `<totalrecord>`: items of the whole column.
+    pub total_records: Option<u32>,
+    /// Pages of the list (TRS `createPageHTML` count or Hanweb `<totalpage>`).
+    pub page_count: Option<u32>,
+    /// A visible 暂无信息-like phrase outside navigation.
+    pub empty_marker: Option<String>,
+    /// `<meta name="ColumnName">`.
+    pub column_name: Option<String>,
+    /// Breadcrumb segments.
+    pub breadcrumb: Vec<String>,
+    /// `<meta name="PubDate">`, else the visible 发布日期 block.
+    pub pubdate: Option<NaiveDate>,
+    /// `<meta name="ArticleTitle">`, else `<title>`.
+    pub title: Option<String>,
+    /// The page is an article (URL shape or `ArticleTitle` meta), not a list.
+    pub article_like: bool,
+    /// Characters of visible text outside navigation (capped).
+    pub content_chars: usize,
+    /// On portal pages: every link as (absolute target, text).
+    pub nav: Vec<(String, String)>,
 }
 
 /// One row of columns.csv.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ColumnRow {
     /// Column name.
     pub column: String,
@@ -28,35 +80,164 @@ pub struct ColumnRow {
     pub items: usize,
     /// Newest item date (YYYY-MM-DD), empty when none.
     pub newest_date: String,
-    /// Update window in days.
+    /// Update window in days (0: updated on change only).
     pub window_days: u32,
-    /// ok / missing / empty / stale / mixed.
+    /// ok / missing / empty / stale / mixed, or unchecked (linked, but the page was
+    /// not crawled: external host, robots, failed fetch).
     pub status: String,
 }
 
-/// Collects observations of a run and judges the columns at the end.
-#[derive(Debug, Default)]
-pub struct ColumnTracker {}
+/// The national veto counters of a run (summary.json), with their thresholds.
+/// Filled by [`ColumnTracker::finish`]; read with [`ColumnTracker::veto`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct VetoCounters {
+    /// Stale 动态/要闻 (2 weeks), 通知公告/政策文件 (6 months) columns.
+    pub stale_dynamic_notice_policy: usize,
+    /// Columns that should be updated and are stale (any type with a window).
+    pub long_unupdated: usize,
+    /// Columns listing no items.
+    pub blank: usize,
+    /// The homepage has no dated item within its window.
+    pub homepage_stale: bool,
+    /// The homepage window, days.
+    pub homepage_window_days: u32,
+    /// The thresholds that veto (from the national pack).
+    pub thresholds: VetoThresholds,
+}
 
-impl ColumnTracker {
-    /// A tracker for these rules.
-    pub fn new(_rules: &Rules) -> Self {
-        ColumnTracker {}
+impl VetoCounters {
+    /// The veto items reached, in words (empty: none).
+    pub fn reasons(&self) -> Vec<String> {
+        let t = &self.thresholds;
+        let mut v = Vec::new();
+        if self.homepage_stale {
+            v.push(format!(
+                "首页不更新: no update on the homepage in {} days",
+                self.homepage_window_days
+            ));
+        }
+        if t.stale_dynamic_notice_policy > 0
+            && self.stale_dynamic_notice_policy >= t.stale_dynamic_notice_policy
+        {
+            v.push(format!(
+                "栏目不更新: {} stale 动态/通知公告/政策文件 columns (veto at {})",
+                self.stale_dynamic_notice_policy, t.stale_dynamic_notice_policy
+            ));
+        }
+        if t.long_unupdated > 0 && self.long_unupdated >= t.long_unupdated {
+            v.push(format!(
+                "栏目不更新: {} long-unupdated columns (veto at {})",
+                self.long_unupdated, t.long_unupdated
+            ));
+        }
+        if t.blank > 0 && self.blank >= t.blank {
+            v.push(format!(
+                "空白栏目: {} blank columns (veto at {})",
+                self.blank, t.blank
+            ));
+        }
+        v
     }
-    /// Records what a page showed.
-    pub fn record(&mut self, _url: &str, _obs: PageObservation) {}
-    /// Records a link seen on a page (portal navigation is found this way).
-    pub fn link(&mut self, _page: &str, _target: &str, _text: &str) {}
-    /// Veto counters for summary.json (call after `finish`).
-    pub fn veto_input(&self) -> crate::report::summary::VetoInput {
-        crate::report::summary::VetoInput::default()
+    /// Whether any veto item is reached.
+    pub fn vetoed(&self) -> bool {
+        !self.reasons().is_empty()
     }
-    /// Judges every required column as of `today`.
-    pub fn finish(
-        &mut self,
-        _rules: &Rules,
-        _today: chrono::NaiveDate,
-    ) -> (Vec<Finding>, Vec<ColumnRow>) {
-        (Vec::new(), Vec::new())
+}
+
+static BASE: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("base[href]").expect("constant selector"));
+static ANCHORS: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("a[href], area[href]").expect("constant selector"));
+
+/// The portal pages of the rules (the start URLs when none are given), as keys.
+pub fn portal_keys(rules: &Rules) -> Vec<String> {
+    let list = if rules.columns.portal_urls.is_empty() {
+        &rules.start_urls
+    } else {
+        &rules.columns.portal_urls
+    };
+    list.iter().map(urls::key_of).collect()
+}
+
+/// Looks at one page; runs on the page's task while the document is alive.
+/// Returns None only when the page's URL is not http(s).
+pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
+    if !matches!(view.final_url.scheme(), "http" | "https") {
+        return None;
     }
+    let cols = &rules.columns;
+    let doc = view.doc;
+    let page = view.final_url;
+    let base: Url = doc
+        .select(&BASE)
+        .next()
+        .and_then(|b| page.join(b.value().attr("href").unwrap_or("").trim()).ok())
+        .unwrap_or_else(|| page.clone());
+    let keys = [urls::key_of(view.url), urls::key_of(view.final_url)];
+    let homepage = keys.contains(&urls::key_of(rules.homepage()));
+    let portal = portal_keys(rules).iter().any(|p| keys.contains(p));
+    let layout = page::Layout::of(doc);
+    let meta = page::meta(doc);
+    let article_like = urls::looks_like_article(view.url)
+        || urls::looks_like_article(page)
+        || meta.article_title.is_some();
+    let phrases = &cols.empty_phrases;
+    let ds = list::datastore(doc, &base, page, phrases);
+    let mut items = if article_like && !homepage {
+        Vec::new()
+    } else {
+        list::items(
+            doc,
+            &layout,
+            &base,
+            page,
+            cols.list_selector.as_ref(),
+            homepage,
+            phrases,
+        )
+    };
+    if let Some(ds) = &ds {
+        if homepage {
+            items.extend(ds.items.iter().cloned());
+            items.truncate(list::MAX_ITEMS);
+        } else if !article_like {
+            items = ds.items.clone();
+        }
+    }
+    let nav = if portal {
+        doc.select(&ANCHORS)
+            .filter_map(|a| {
+                let href = a.value().attr("href")?;
+                let target = base.join(href.trim()).ok()?;
+                let text = page::collapse(&a.text().collect::<String>());
+                let text = if text.is_empty() {
+                    page::collapse(a.value().attr("title").unwrap_or(""))
+                } else {
+                    text
+                };
+                (!text.is_empty()).then(|| (target.to_string(), page::cap_chars(&text, 60)))
+            })
+            .take(5_000)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Some(PageObservation {
+        final_url: page.to_string(),
+        items,
+        datastore: ds.is_some(),
+        total_records: ds.as_ref().and_then(|d| d.total_records),
+        page_count: ds
+            .as_ref()
+            .and_then(|d| d.total_pages)
+            .or_else(|| page::page_count(view.source)),
+        empty_marker: page::empty_marker(doc, &layout, phrases),
+        column_name: meta.column_name,
+        breadcrumb: page::breadcrumb(doc),
+        pubdate: meta.pubdate.or_else(|| page::published_block(view.source)),
+        title: meta.article_title.or_else(|| page::title(doc)),
+        article_like,
+        content_chars: page::content_chars(doc, &layout, cols.single_page_min_chars.max(1) * 10),
+        nav,
+    })
 }

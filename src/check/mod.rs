@@ -8,6 +8,7 @@
 
 pub mod columns;
 pub mod content;
+pub mod dates;
 pub mod links;
 pub mod mixed_content;
 pub mod risky;

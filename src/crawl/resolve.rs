@@ -108,7 +108,12 @@ impl GuardedResolver {
         GuardedResolver {
             map: entries
                 .iter()
-                .map(|e| (e.host.clone(), SocketAddr::new(e.addr, e.connect_port.unwrap_or(0))))
+                .map(|e| {
+                    (
+                        e.host.clone(),
+                        SocketAddr::new(e.addr, e.connect_port.unwrap_or(0)),
+                    )
+                })
                 .collect(),
             allow: allow.to_vec(),
             fallback,

@@ -43,7 +43,8 @@ pub async fn audit_demo(
     hosts.sort();
     hosts.dedup();
     for h in hosts {
-        opts.resolve.push(ResolveEntry::connect_to(&h, server.addr()));
+        opts.resolve
+            .push(ResolveEntry::connect_to(&h, server.addr()));
     }
     let auditor = Auditor::new(rules.clone(), opts);
     let run = auditor.run().await?;

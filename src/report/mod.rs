@@ -41,16 +41,9 @@ impl std::str::FromStr for Lang {
 use crate::audit::RunResult;
 use crate::finding::FindingKind;
 use crate::rules::Rules;
-use std::path::Path;
 
 /// Prints the end-of-run summary to stdout.
 pub fn print_summary(rules: &Rules, r: &RunResult) {
-    let mut counts: Vec<(FindingKind, usize)> = FindingKind::ALL
-        .iter()
-        .map(|k| (*k, r.findings.iter().filter(|f| f.kind == k.code()).count()))
-        .filter(|(_, n)| *n > 0)
-        .collect();
-    counts.sort_by_key(|(k, _)| *k);
     println!("{} ({}) — {}", rules.name, rules.homepage(), r.today_str());
     println!(
         "  页面 {} · 链接 {} · 检查地址 {} · 用时 {:.1}s",
@@ -59,21 +52,17 @@ pub fn print_summary(rules: &Rules, r: &RunResult) {
         r.checked_urls,
         r.duration.as_secs_f64()
     );
-    for (k, n) in counts {
-        println!("  {:<16} {:<10} {n}", k.code(), k.zh());
+    for k in FindingKind::ALL {
+        let n = r.findings.iter().filter(|f| f.kind == k.code()).count();
+        if n > 0 {
+            println!("  {:<16} {:<12} {n}", k.code(), k.zh());
+        }
     }
     for c in &r.caps {
         println!("  ! {c}");
     }
+    if let Some(s) = &r.summary {
+        println!("  {}", s.verdict_line);
+    }
     println!("  reports: {}", r.run_dir.display());
-}
-
-/// `zwgk-audit diff RUN_A RUN_B`.
-pub fn cmd_diff(_a: &Path, _b: &Path) -> anyhow::Result<u8> {
-    anyhow::bail!("diff is not available yet")
-}
-
-/// `zwgk-audit report RUN`.
-pub fn cmd_report(_run: &Path, _lang: Lang) -> anyhow::Result<u8> {
-    anyhow::bail!("report is not available yet")
 }

@@ -1,0 +1,493 @@
+//! List parsing: the items of a column page.
+//!
+//! An item is a `<li>`, `<tr>` or `<dd>` row (the innermost one) holding a link
+//! to an article-like target, outside navigation, headers, footers and pagers;
+//! its date is the date written in the row outside the link (a `<span>`, a
+//! `<td>`), or a date-only element inside the link. Pager links (首页, 下一页,
+//! 尾页, page numbers), folder and column-index targets and empty-list phrases
+//! (暂无信息) are not items. Hanweb `<datastore>` records are parsed as rows too.
+//!
+//! A column page also carries side lists; the *main* list is the group of rows
+//! under one parent with the most dated rows (plus sibling groups built the
+//! same way, for templates that split a list into several `<ul>`).
+
+use super::page::{Layout, cap_chars, collapse, is_empty_phrase};
+use super::urls;
+use crate::check::dates::{self, PartialDate};
+use ego_tree::NodeId;
+use regex::Regex;
+use scraper::{ElementRef, Html, Node, Selector};
+use std::sync::LazyLock;
+use url::Url;
+
+/// Most items kept from one page.
+pub const MAX_ITEMS: usize = 500;
+/// Most rows examined on one page.
+const MAX_ROWS: usize = 5_000;
+
+/// One item of a list.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ListItem {
+    /// Title (the link's `title` attribute, else its text), at most 200 characters.
+    pub title: String,
+    /// Absolute target URL.
+    pub url: String,
+    /// The date shown in the row, if any.
+    pub date: Option<PartialDate>,
+}
+
+static ROWS: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("li, tr, dd").expect("constant selector"));
+static LINKS: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("a[href]").expect("constant selector"));
+static SCRIPTS: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("script").expect("constant selector"));
+
+const PAGER: &[&str] = &[
+    "首页",
+    "上一页",
+    "下一页",
+    "尾页",
+    "末页",
+    "前一页",
+    "后一页",
+    "最后一页",
+    "第一页",
+    "上页",
+    "下页",
+    "前页",
+    "后页",
+    "更多",
+    "查看更多",
+    "more",
+    "go",
+    "跳转",
+    "确定",
+    "返回",
+    "返回首页",
+    "返回顶部",
+    "打印",
+    "关闭",
+    "关闭窗口",
+    "收藏",
+    "<<",
+    ">>",
+    "<",
+    ">",
+    "«",
+    "»",
+    "...",
+    "…",
+];
+
+/// Whether a link text is pager or tool chrome rather than an item title.
+pub fn is_pager_text(text: &str) -> bool {
+    let t: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    if t.is_empty() {
+        return false;
+    }
+    let bare = t.trim_matches(|c: char| "[]【】()（）".contains(c));
+    PAGER.contains(&bare)
+        || PAGER.contains(&t.as_str())
+        || bare.chars().all(|c| c.is_ascii_digit())
+        || bare.starts_with("更多")
+        || (bare.starts_with('第') && bare.ends_with('页'))
+}
+
+/// Text of the nodes below `row` that are not inside a link.
+fn text_outside_links(row: ElementRef<'_>) -> String {
+    let mut out = String::new();
+    for n in row.descendants() {
+        let Node::Text(t) = n.value() else { continue };
+        let mut in_link = false;
+        for a in n.ancestors() {
+            if a.id() == row.id() {
+                break;
+            }
+            if matches!(a.value(), Node::Element(e) if e.name() == "a") {
+                in_link = true;
+                break;
+            }
+        }
+        if !in_link {
+            out.push_str(t);
+            out.push(' ');
+            if out.len() > 2_000 {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The item of one row, if it has one.
+fn row_item(row: ElementRef<'_>, base: &Url, page: &Url, phrases: &[String]) -> Option<ListItem> {
+    let mut best: Option<(ElementRef<'_>, String, bool, Url)> = None;
+    for a in row.select(&LINKS) {
+        let href = a.value().attr("href").unwrap_or("").trim();
+        let lower = href.to_ascii_lowercase();
+        if href.is_empty()
+            || href.starts_with('#')
+            || ["javascript:", "mailto:", "tel:", "data:", "vbscript:"]
+                .iter()
+                .any(|p| lower.starts_with(p))
+        {
+            continue;
+        }
+        let text = collapse(&a.text().collect::<String>());
+        if is_pager_text(&text) {
+            continue;
+        }
+        let Ok(target) = base.join(href) else {
+            continue;
+        };
+        if !urls::is_item_target(&target, page) {
+            continue;
+        }
+        let attr_title = a
+            .value()
+            .attr("title")
+            .map(collapse)
+            .filter(|t| !t.is_empty());
+        let from_attr = attr_title.is_some();
+        let title = attr_title.unwrap_or(text);
+        if title.is_empty() || is_empty_phrase(&title, phrases) {
+            continue;
+        }
+        if best
+            .as_ref()
+            .is_none_or(|b| title.chars().count() > b.1.chars().count())
+        {
+            best = Some((a, title, from_attr, target));
+        }
+    }
+    let (link, mut title, from_attr, target) = best?;
+    let mut date = dates::find(&text_outside_links(row));
+    if date.is_none() {
+        // `<a><span>标题</span><span>2026-05-20</span></a>`: a date-only element inside the link.
+        for e in link.descendent_elements().skip(1) {
+            let t = collapse(&e.text().collect::<String>());
+            if let Some(d) = dates::parse_exact(&t) {
+                date = Some(d);
+                if !from_attr {
+                    title = collapse(&title.replace(&t, ""));
+                }
+                break;
+            }
+        }
+    }
+    Some(ListItem {
+        title: cap_chars(&title, 200),
+        url: target.to_string(),
+        date,
+    })
+}
+
+struct Row {
+    item: ListItem,
+    parent: Option<NodeId>,
+    grandparent: Option<NodeId>,
+    /// Tag and class of the parent, to merge split lists built the same way.
+    shape: String,
+}
+
+fn shape_of(e: Option<ElementRef<'_>>) -> String {
+    e.map(|e| {
+        format!(
+            "{}.{}",
+            e.value().name(),
+            e.value().attr("class").unwrap_or("")
+        )
+    })
+    .unwrap_or_default()
+}
+
+/// The items of a page. `all`: every row (the homepage); else the main list.
+/// `selector`: the site's own row selector (then every matched row counts).
+pub fn items(
+    doc: &Html,
+    layout: &Layout,
+    base: &Url,
+    page: &Url,
+    selector: Option<&Selector>,
+    all: bool,
+    phrases: &[String],
+) -> Vec<ListItem> {
+    let custom = selector.is_some();
+    let sel = selector.unwrap_or(&ROWS);
+    let mut rows: Vec<Row> = Vec::new();
+    for row in doc.select(sel).take(MAX_ROWS) {
+        if !custom && (layout.has_row_below(row.id()) || layout.in_chrome(row.id())) {
+            continue;
+        }
+        if layout.is_hidden(row.id()) {
+            continue;
+        }
+        let Some(item) = row_item(row, base, page, phrases) else {
+            continue;
+        };
+        let parent = row.parent().and_then(ElementRef::wrap);
+        let grand = parent.and_then(|p| p.parent()).and_then(ElementRef::wrap);
+        rows.push(Row {
+            item,
+            parent: parent.map(|p| p.id()),
+            grandparent: grand.map(|g| g.id()),
+            shape: shape_of(parent),
+        });
+    }
+    if custom || all {
+        return dedup(rows.into_iter().map(|r| r.item));
+    }
+    // Score each parent group: dated rows count double.
+    let mut groups: Vec<(Option<NodeId>, usize)> = Vec::new();
+    for r in &rows {
+        let s = if r.item.date.is_some() { 2 } else { 1 };
+        match groups.iter_mut().find(|g| g.0 == r.parent) {
+            Some(g) => g.1 += s,
+            None => groups.push((r.parent, s)),
+        }
+    }
+    let Some(best) = groups
+        .iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(std::cmp::Ordering::Greater))
+        .map(|g| g.0)
+    else {
+        return Vec::new();
+    };
+    let Some(lead) = rows.iter().find(|r| r.parent == best) else {
+        return Vec::new();
+    };
+    let (grand, shape) = (lead.grandparent, lead.shape.clone());
+    dedup(
+        rows.into_iter()
+            .filter(|r| {
+                r.parent == best
+                    || (r.grandparent.is_some() && r.grandparent == grand && r.shape == shape)
+            })
+            .map(|r| r.item),
+    )
+}
+
+fn dedup(it: impl Iterator<Item = ListItem>) -> Vec<ListItem> {
+    let mut out: Vec<ListItem> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for i in it {
+        if seen.insert(urls::key(&i.url)) {
+            out.push(i);
+            if out.len() >= MAX_ITEMS {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// A Hanweb `<datastore>` block: records of the first group and the totals.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Datastore {
+    /// Items of the embedded records.
+    pub items: Vec<ListItem>,
+    /// `<totalrecord>`.
+    pub total_records: Option<u32>,
+    /// `<totalpage>`.
+    pub total_pages: Option<u32>,
+}
+
+static RECORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?s)<record>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</record>")
+        .expect("constant regex")
+});
+static TOTAL_RECORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<totalrecord>\s*(\d{1,9})\s*</totalrecord>").expect("constant regex")
+});
+static TOTAL_PAGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<totalpage>\s*(\d{1,9})\s*</totalpage>").expect("constant regex")
+});
+
+/// Parses the Hanweb `<script type="text/xml"><datastore>…` blocks of a page.
+pub fn datastore(doc: &Html, base: &Url, page: &Url, phrases: &[String]) -> Option<Datastore> {
+    let mut found = false;
+    let mut ds = Datastore::default();
+    for s in doc.select(&SCRIPTS) {
+        let text: String = s.text().collect();
+        if !text.contains("<datastore") {
+            continue;
+        }
+        found = true;
+        let num = |re: &Regex| {
+            re.captures(&text)
+                .and_then(|c| c.get(1)?.as_str().parse::<u32>().ok())
+        };
+        ds.total_records = ds.total_records.or(num(&TOTAL_RECORD));
+        ds.total_pages = ds.total_pages.or(num(&TOTAL_PAGE));
+        for c in RECORD.captures_iter(&text).take(MAX_ITEMS) {
+            let Some(body) = c.get(1).or(c.get(2)) else {
+                continue;
+            };
+            let frag = Html::parse_fragment(body.as_str());
+            let row = frag
+                .select(&ROWS)
+                .next()
+                .unwrap_or_else(|| frag.root_element());
+            if let Some(item) = row_item(row, base, page, phrases) {
+                ds.items.push(item);
+            }
+        }
+    }
+    if !found {
+        return None;
+    }
+    let items = std::mem::take(&mut ds.items);
+    ds.items = dedup(items.into_iter());
+    Some(ds)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn full(y: i32, m: u32, d: u32) -> Option<PartialDate> {
+        Some(PartialDate::Full(NaiveDate::from_ymd_opt(y, m, d).unwrap()))
+    }
+    fn phrases() -> Vec<String> {
+        vec!["暂无信息".into(), "暂无数据".into()]
+    }
+    fn scan(html: &str, url: &str, all: bool) -> Vec<ListItem> {
+        let doc = Html::parse_document(html);
+        let u = Url::parse(url).unwrap();
+        items(&doc, &Layout::of(&doc), &u, &u, None, all, &phrases())
+    }
+
+    const TRS: &str = r#"<html><body>
+<div class="top"><ul class="nav"><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li>
+<li><a href="/xwdt/202605/t20260501_9.html">导航里的文章</a></li></ul></div>
+<div class="left"><ul class="leftlist"><li><a href="../tzgg/">通知公告</a></li><li><a href="../zcwj/index.html">政策文件</a></li></ul></div>
+<div class="list"><ul class="list-ul">
+<li><a href="./202605/t20260520_123.html" title="关于开展2026年度专利试点工作的通知">关于开展2026年度专利试...</a><span>2026-05-20</span></li>
+<li><a href="./202604/t20260410_122.html" title="关于2026年4月1日起施行新办法的公告">关于2026年4月1日起施行新办法的公告</a><span>[2026/04/10]</span></li>
+<li><span class="lm"><a href="/tzgg/">[通知公告]</a></span><a href="./202603/t20260302_121.html">一则没有title属性的公告</a><em>2026年3月2日</em></li>
+<li><a href="./202602/t20260201_120.html">未注明日期的公告</a></li>
+</ul></div>
+<div class="page"><li><a href="index_1.html">下一页</a></li><li><a href="index_2.html">3</a></li></div>
+<div class="footer"><ul><li><a href="http://www.gov.cn/">中国政府网</a></li></ul></div>
+</body></html>"#;
+
+    #[test]
+    fn trs_list() {
+        let items = scan(TRS, "https://x.gov.cn/tzgg/index.html", false);
+        assert_eq!(items.len(), 4, "{items:#?}");
+        assert_eq!(items[0].title, "关于开展2026年度专利试点工作的通知");
+        assert_eq!(
+            items[0].url,
+            "https://x.gov.cn/tzgg/202605/t20260520_123.html"
+        );
+        assert_eq!(items[0].date, full(2026, 5, 20));
+        // The title's own date is not the item date.
+        assert_eq!(items[1].date, full(2026, 4, 10));
+        // The category link is not the item; the longest title is.
+        assert_eq!(items[2].title, "一则没有title属性的公告");
+        assert_eq!(items[2].date, full(2026, 3, 2));
+        assert_eq!(items[3].date, None);
+    }
+
+    #[test]
+    fn table_rows_and_dates_in_cells() {
+        let html = r#"<table class="zwgk"><tr><th>序号</th><th>标题</th><th>发布日期</th></tr>
+<tr><td>1</td><td><a href="/zcwj/20260520/0123456789abcdef0123.html">上海市知识产权局关于印发某办法的通知</a></td><td>二〇二六年五月二十日</td></tr>
+<tr><td>2</td><td><a href="/zcwj/20260110/0123456789abcdef0124.html">另一份文件</a></td><td>26-01-10</td></tr></table>"#;
+        let items = scan(html, "https://x.gov.cn/zcwj/", false);
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].date, full(2026, 5, 20));
+        assert_eq!(items[1].date, full(2026, 1, 10));
+    }
+
+    #[test]
+    fn month_day_and_date_inside_link() {
+        let html = r#"<ul><li><a href="/a/t20260520_1.html"><span class="t">标题一</span><span class="d">[05-20]</span></a></li>
+<li><a href="/a/t20260519_2.html">标题二</a> 05-19</li></ul>"#;
+        let items = scan(html, "https://x.gov.cn/a/", false);
+        assert_eq!(items[0].title, "标题一");
+        assert_eq!(
+            items[0].date,
+            Some(PartialDate::MonthDay { month: 5, day: 20 })
+        );
+        assert_eq!(
+            items[1].date,
+            Some(PartialDate::MonthDay { month: 5, day: 19 })
+        );
+    }
+
+    #[test]
+    fn empty_lists() {
+        let html = r##"<div class="nav"><ul><li><a href="/a/t20260520_1.html">导航</a></li></ul></div>
+<ul class="list"><li>暂无信息</li><li><a href="javascript:;">暂无数据</a></li><li><a href="#">暂无数据</a></li></ul>"##;
+        assert!(scan(html, "https://x.gov.cn/a/", false).is_empty());
+        assert!(scan("<html></html>", "https://x.gov.cn/a/", false).is_empty());
+    }
+
+    #[test]
+    fn main_list_beats_side_list_and_split_lists_merge() {
+        let html = r#"<div class="side"><ul class="hot"><li><a href="/x/t20250101_1.html">热点一</a></li><li><a href="/x/t20250101_2.html">热点二</a></li><li><a href="/x/t20250101_3.html">热点三</a></li></ul></div>
+<div class="list"><ul class="l"><li><a href="/a/t20260520_1.html">一</a><span>2026-05-20</span></li><li><a href="/a/t20260519_2.html">二</a><span>2026-05-19</span></li></ul>
+<ul class="l"><li><a href="/a/t20260518_3.html">三</a><span>2026-05-18</span></li></ul></div>"#;
+        let items = scan(html, "https://x.gov.cn/a/", false);
+        let titles: Vec<&str> = items.iter().map(|i| i.title.as_str()).collect();
+        assert_eq!(titles, ["一", "二", "三"]);
+        // The homepage takes every list.
+        assert_eq!(scan(html, "https://x.gov.cn/a/", true).len(), 6);
+    }
+
+    #[test]
+    fn pager_texts() {
+        for t in [
+            "首页",
+            "下一页",
+            "[尾页]",
+            "3",
+            "第2页",
+            "更多>>",
+            "More",
+            "»",
+        ] {
+            assert!(is_pager_text(t), "{t}");
+        }
+        for t in ["2026年政府信息公开工作年度报告", "首页改版公告", ""] {
+            assert!(!is_pager_text(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn hanweb_datastore() {
+        let html = r#"<div id="7341"><script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1&path=/&columnid=1229214366&unitid=1&webname=x&permissiontype=0"></a>]]></nextgroup>
+<recordset>
+<record><![CDATA[<li><a href="/art/2026/5/20/art_1229214366_1.html" title="汉云记录一">汉云记录一</a><span>2026-05-20</span></li>]]></record>
+<record><![CDATA[<li><a href="/art/2026/5/1/art_1229214366_2.html" title="汉云记录二">汉云记录二</a><span>2026-05-01</span></li>]]></record>
+</recordset></datastore></script><totalrecord>45</totalrecord></div>
+<script type="text/xml"><datastore><totalrecord>45</totalrecord><totalpage>3</totalpage></datastore></script>"#;
+        let doc = Html::parse_document(html);
+        let u = Url::parse("https://x.gov.cn/col/col1229214366/index.html").unwrap();
+        let ds = datastore(&doc, &u, &u, &phrases()).unwrap();
+        assert_eq!(ds.items.len(), 2);
+        assert_eq!(
+            ds.items[0].url,
+            "https://x.gov.cn/art/2026/5/20/art_1229214366_1.html"
+        );
+        assert_eq!(ds.items[1].date, full(2026, 5, 1));
+        assert_eq!(ds.total_records, Some(45));
+        assert_eq!(ds.total_pages, Some(3));
+        assert!(
+            datastore(
+                &Html::parse_document("<script>var a=1</script>"),
+                &u,
+                &u,
+                &phrases()
+            )
+            .is_none()
+        );
+    }
+}

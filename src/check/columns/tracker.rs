@@ -1,0 +1,746 @@
+//! The column tracker: collects page observations and portal links in any
+//! order, and judges every required column (and the homepage) at the end.
+//!
+//! Invariants: nothing is judged before [`ColumnTracker::finish`]; what is
+//! kept per page is small (items of list pages, a date / ColumnName /
+//! breadcrumb / title per article); findings name the column, the column page
+//! (or the portal for a missing column) and evidence a webmaster can check.
+
+use super::list::ListItem;
+use super::{ColumnRow, HOMEPAGE_COLUMN, PageObservation, VetoCounters, portal_keys, urls};
+use crate::check::dates;
+use crate::finding::{Certainty, Finding, FindingKind, Severity};
+use crate::rules::Rules;
+use crate::rules::columns::{Column, label};
+use chrono::NaiveDate;
+use std::collections::{HashMap, HashSet};
+use url::Url;
+
+/// Most portal links kept.
+const MAX_NAV: usize = 20_000;
+
+#[derive(Debug)]
+struct NavLink {
+    portal: usize,
+    seq: usize,
+    target: String,
+    text: String,
+}
+
+#[derive(Debug)]
+struct PageRec {
+    url: Url,
+    final_url: Url,
+    items: Vec<ListItem>,
+    article_like: bool,
+    total_records: Option<u32>,
+    page_count: Option<u32>,
+    empty_marker: Option<String>,
+    content_chars: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ArticleRec {
+    date: Option<NaiveDate>,
+    column_name: Option<Box<str>>,
+    crumbs: Box<[Box<str>]>,
+    title: Option<Box<str>>,
+}
+
+/// Collects observations of a run and judges the columns at the end.
+#[derive(Debug, Default)]
+pub struct ColumnTracker {
+    portal_keys: Vec<String>,
+    homepage_key: String,
+    last_page: Option<(String, Option<usize>)>,
+    nav: Vec<NavLink>,
+    nav_seen: HashSet<(usize, String, String)>,
+    pages: Vec<PageRec>,
+    by_key: HashMap<String, usize>,
+    articles: HashMap<String, ArticleRec>,
+    veto: VetoCounters,
+}
+
+/// A column's URL and pages as resolved at the end.
+struct Resolved {
+    url: Option<Url>,
+    pages: Vec<usize>,
+}
+
+/// What the items of a column amount to.
+struct Tally {
+    items: Vec<ListItem>,
+    count: usize,
+    newest: Option<NaiveDate>,
+    /// Pages the list announces (TRS / Hanweb), when more than were crawled.
+    unseen_pages: Option<u32>,
+    empty_marker: Option<String>,
+}
+
+impl ColumnTracker {
+    /// A tracker for these rules.
+    pub fn new(rules: &Rules) -> Self {
+        ColumnTracker {
+            portal_keys: portal_keys(rules),
+            homepage_key: urls::key_of(rules.homepage()),
+            ..Default::default()
+        }
+    }
+
+    fn portal_index(&mut self, page: &str) -> Option<usize> {
+        if let Some((p, r)) = &self.last_page
+            && p == page
+        {
+            return *r;
+        }
+        let k = urls::key(page);
+        let r = self.portal_keys.iter().position(|p| *p == k);
+        self.last_page = Some((page.to_string(), r));
+        r
+    }
+
+    fn push_nav(&mut self, portal: usize, target: &str, text: &str) {
+        if self.nav.len() >= MAX_NAV {
+            return;
+        }
+        let text = label(text);
+        if text.is_empty() {
+            return;
+        }
+        if self
+            .nav_seen
+            .insert((portal, urls::key(target), text.clone()))
+        {
+            let seq = self.nav.len();
+            self.nav.push(NavLink {
+                portal,
+                seq,
+                target: target.to_string(),
+                text,
+            });
+        }
+    }
+
+    /// Records what a page showed. `url` is the URL requested.
+    pub fn record(&mut self, url: &str, obs: PageObservation) {
+        let final_url = Url::parse(&obs.final_url).ok();
+        let Some(url_p) = Url::parse(url).ok().or_else(|| final_url.clone()) else {
+            return;
+        };
+        let final_url = final_url.unwrap_or_else(|| url_p.clone());
+        let keys = [urls::key_of(&url_p), urls::key_of(&final_url)];
+        if let Some(p) = keys
+            .iter()
+            .find_map(|k| self.portal_keys.iter().position(|p| p == k))
+        {
+            for (target, text) in &obs.nav {
+                self.push_nav(p, target, text);
+            }
+        }
+        if obs.pubdate.is_some()
+            || obs.column_name.is_some()
+            || !obs.breadcrumb.is_empty()
+            || obs.article_like
+        {
+            let rec = ArticleRec {
+                date: obs.pubdate,
+                column_name: obs.column_name.map(Into::into),
+                crumbs: obs.breadcrumb.into_iter().map(Into::into).collect(),
+                title: obs.title.map(Into::into),
+            };
+            for k in &keys {
+                self.articles.insert(k.clone(), rec.clone());
+            }
+        }
+        let rec = PageRec {
+            url: url_p,
+            final_url,
+            items: obs.items,
+            article_like: obs.article_like,
+            total_records: obs.total_records,
+            page_count: obs.page_count,
+            empty_marker: obs.empty_marker,
+            content_chars: obs.content_chars,
+        };
+        let idx = match keys.iter().find_map(|k| self.by_key.get(k)) {
+            Some(&i) => {
+                if let Some(slot) = self.pages.get_mut(i) {
+                    *slot = rec;
+                }
+                i
+            }
+            None => {
+                self.pages.push(rec);
+                self.pages.len() - 1
+            }
+        };
+        for k in keys {
+            self.by_key.insert(k, idx);
+        }
+    }
+
+    /// Records a link seen on a page (`target` resolved); portal navigation is found this way.
+    pub fn link(&mut self, page: &str, target: &str, text: &str) {
+        if let Some(p) = self.portal_index(page) {
+            self.push_nav(p, target, text);
+        }
+    }
+
+    /// The veto counters computed by the last [`finish`](Self::finish).
+    pub fn veto(&self) -> VetoCounters {
+        self.veto.clone()
+    }
+
+    /// The veto counters in the form summary.json takes (risky_external is
+    /// filled from the findings by the caller).
+    pub fn veto_input(&self) -> crate::report::summary::VetoInput {
+        crate::report::summary::VetoInput {
+            homepage_stale: self.veto.homepage_stale,
+            stale_dynamic_notice_policy: self.veto.stale_dynamic_notice_policy,
+            long_unupdated: self.veto.long_unupdated,
+            blank_columns: self.veto.blank,
+            risky_external: 0,
+        }
+    }
+
+    fn matches_patterns(c: &Column, rec: &PageRec) -> bool {
+        c.url_patterns
+            .iter()
+            .any(|re| re.is_match(rec.url.as_str()) || re.is_match(rec.final_url.as_str()))
+    }
+
+    fn resolve(&self, c: &Column) -> Resolved {
+        let mut nav: Vec<&NavLink> = self.nav.iter().collect();
+        nav.sort_by_key(|n| (n.portal, n.seq));
+        let http =
+            |n: &&NavLink| n.target.starts_with("http://") || n.target.starts_with("https://");
+        let pat = |s: &str| c.url_patterns.iter().any(|re| re.is_match(s));
+        let by_text: Vec<&NavLink> = nav
+            .iter()
+            .copied()
+            .filter(http)
+            .filter(|n| c.link_texts.contains(&n.text))
+            .collect();
+        let chosen = by_text
+            .iter()
+            .find(|n| pat(&n.target))
+            .or(by_text.first())
+            .map(|n| n.target.clone())
+            .or_else(|| {
+                nav.iter()
+                    .copied()
+                    .filter(http)
+                    .find(|n| pat(&n.target))
+                    .map(|n| n.target.clone())
+            })
+            .and_then(|t| Url::parse(&t).ok())
+            .or_else(|| {
+                let mut hits: Vec<&PageRec> = self
+                    .pages
+                    .iter()
+                    .filter(|r| !r.article_like && Self::matches_patterns(c, r))
+                    .collect();
+                hits.sort_by(|a, b| {
+                    (a.url.as_str().len(), a.url.as_str())
+                        .cmp(&(b.url.as_str().len(), b.url.as_str()))
+                });
+                hits.first().map(|r| r.url.clone())
+            });
+        let Some(url) = chosen else {
+            return Resolved {
+                url: None,
+                pages: Vec::new(),
+            };
+        };
+        let key = urls::key_of(&url);
+        let mut pages: Vec<usize> = self
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                urls::key_of(&r.url) == key
+                    || urls::key_of(&r.final_url) == key
+                    || urls::is_list_sibling(&url, &r.url)
+                    || urls::is_list_sibling(&url, &r.final_url)
+                    || (!r.article_like && Self::matches_patterns(c, r))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        pages.sort_by(|&a, &b| self.pages[a].url.as_str().cmp(self.pages[b].url.as_str()));
+        Resolved {
+            url: Some(url),
+            pages,
+        }
+    }
+
+    fn article(&self, item_url: &str) -> Option<&ArticleRec> {
+        self.articles.get(&urls::key(item_url))
+    }
+
+    /// An item's date: the list's, else the article page's, else the URL's.
+    fn item_date(&self, item: &ListItem, today: NaiveDate) -> Option<NaiveDate> {
+        if let Some(d) = item
+            .date
+            .and_then(|d| d.resolve(dates::year_from_url(&item.url), today))
+        {
+            return Some(d);
+        }
+        if let Some(d) = self
+            .article(&item.url)
+            .and_then(|a| a.date)
+            .filter(|d| dates::plausible(*d, today))
+        {
+            return Some(d);
+        }
+        dates::from_url(&item.url).filter(|d| dates::plausible(*d, today))
+    }
+
+    fn tally(&self, pages: &[usize], today: NaiveDate) -> Tally {
+        let mut seen = HashSet::new();
+        let mut items = Vec::new();
+        let mut total = 0usize;
+        let mut empty_marker = None;
+        let mut announced = 0u32;
+        for &i in pages {
+            let Some(r) = self.pages.get(i) else { continue };
+            total = total.max(r.total_records.unwrap_or(0) as usize);
+            announced = announced.max(r.page_count.unwrap_or(0));
+            if empty_marker.is_none() {
+                empty_marker = r.empty_marker.clone();
+            }
+            for it in &r.items {
+                if seen.insert(urls::key(&it.url)) {
+                    items.push(it.clone());
+                }
+            }
+        }
+        let dates: Vec<NaiveDate> = items
+            .iter()
+            .filter_map(|i| self.item_date(i, today))
+            .collect();
+        Tally {
+            count: items.len().max(total),
+            newest: dates.iter().max().copied(),
+            unseen_pages: (announced as usize > pages.len()).then_some(announced),
+            items,
+            empty_marker,
+        }
+    }
+
+    /// Judges every required column (and the homepage) as of `today`.
+    /// Also computes the veto counters, read afterwards with [`veto`](Self::veto).
+    pub fn finish(&mut self, rules: &Rules, today: NaiveDate) -> (Vec<Finding>, Vec<ColumnRow>) {
+        let cols = &rules.columns;
+        let mut findings = Vec::new();
+        let mut rows = Vec::new();
+        let mut veto = VetoCounters {
+            homepage_window_days: cols.homepage_window_days,
+            thresholds: cols.veto,
+            ..Default::default()
+        };
+        self.judge_homepage(rules, today, &mut findings, &mut rows, &mut veto);
+
+        let resolved: Vec<Resolved> = cols.columns.iter().map(|c| self.resolve(c)).collect();
+        let portal_url = rules
+            .columns
+            .portal_urls
+            .first()
+            .unwrap_or_else(|| rules.homepage())
+            .to_string();
+        for (ci, c) in cols.columns.iter().enumerate() {
+            let Some(res) = resolved.get(ci) else {
+                continue;
+            };
+            let mut row = ColumnRow {
+                column: c.name.clone(),
+                window_days: c.window_days.unwrap_or(0),
+                ..Default::default()
+            };
+            let Some(col_url) = &res.url else {
+                row.status = "missing".into();
+                rows.push(row);
+                findings.push(
+                    Finding::new(FindingKind::ColumnMissing, &portal_url, missing_detail(c))
+                        .column(&c.name)
+                        .text(c.link_texts.first().cloned().unwrap_or_default()),
+                );
+                continue;
+            };
+            row.found = true;
+            row.url = col_url.to_string();
+            if res.pages.is_empty() {
+                row.status = "unchecked".into();
+                rows.push(row);
+                continue;
+            }
+            let col_page = res
+                .pages
+                .iter()
+                .filter_map(|&i| self.pages.get(i))
+                .find(|r| {
+                    urls::key_of(&r.url) == urls::key_of(col_url)
+                        || urls::key_of(&r.final_url) == urls::key_of(col_url)
+                });
+            let single = c.single_page || col_page.is_some_and(|r| r.article_like);
+            let mut t = self.tally(&res.pages, today);
+            if single {
+                let has_text =
+                    col_page.is_some_and(|r| r.content_chars >= cols.single_page_min_chars);
+                if has_text && t.count == 0 {
+                    t.count = 1;
+                }
+                let own = self
+                    .article(col_url.as_str())
+                    .and_then(|a| a.date)
+                    .or_else(|| dates::from_url(col_url.as_str()))
+                    .filter(|d| dates::plausible(*d, today));
+                if let Some(d) = own {
+                    t.newest = t.newest.max(Some(d));
+                }
+            }
+            let page_url = col_url.to_string();
+            row.items = t.count;
+            row.newest_date = t.newest.map(|d| d.to_string()).unwrap_or_default();
+            let mut status: Option<&str> = None;
+
+            if t.count == 0 {
+                veto.blank += 1;
+                status = Some("empty");
+                let pages_note = match res.pages.len() {
+                    1 => String::new(),
+                    n => format!(" across {n} pages"),
+                };
+                let detail = match (&t.empty_marker, single) {
+                    (Some(m), _) => {
+                        format!("the column lists no items{pages_note} (it shows 「{m}」)")
+                    }
+                    (None, true) => format!(
+                        "the column page has almost no text ({} characters outside navigation)",
+                        col_page.map_or(0, |r| r.content_chars)
+                    ),
+                    (None, false) => format!("the column lists no items{pages_note}"),
+                };
+                findings.push(
+                    Finding::new(FindingKind::ColumnEmpty, &page_url, detail).column(&c.name),
+                );
+            } else if t.count < c.min_items {
+                status = Some("empty");
+                findings.push(
+                    Finding::new(
+                        FindingKind::ColumnEmpty,
+                        &page_url,
+                        format!("{} items, fewer than the {} required", t.count, c.min_items),
+                    )
+                    .severity(Severity::Warning)
+                    .column(&c.name),
+                );
+            }
+
+            if t.count > 0 {
+                if let Some(window) = c.window_days
+                    && let Some(f) = stale(&page_url, &c.name, &t, window, today)
+                {
+                    veto.long_unupdated += 1;
+                    if c.dynamic_notice_policy {
+                        veto.stale_dynamic_notice_policy += 1;
+                    }
+                    status = status.or(Some("stale"));
+                    findings.push(f);
+                }
+                let mixed = self.mixed(ci, c, &t.items, &resolved, rules, &page_url);
+                if !mixed.is_empty() {
+                    status = status.or(Some("mixed"));
+                    findings.extend(mixed);
+                }
+            }
+
+            for req in &c.required_items {
+                let Some((due, year)) = req.cycle(today) else {
+                    continue;
+                };
+                let Some(re) = req.pattern(year) else {
+                    continue;
+                };
+                let own_title = single
+                    .then(|| {
+                        self.article(col_url.as_str())
+                            .and_then(|a| a.title.as_deref())
+                    })
+                    .flatten()
+                    .is_some_and(|x| re.is_match(x));
+                let found = own_title
+                    || t.items.iter().any(|i| {
+                        re.is_match(&i.title)
+                            || self
+                                .article(&i.url)
+                                .and_then(|a| a.title.as_deref())
+                                .is_some_and(|x| re.is_match(x))
+                    });
+                if !found {
+                    let truncated = t.items.iter().any(|i| {
+                        (i.title.ends_with("...") || i.title.ends_with('…'))
+                            && self.article(&i.url).is_none()
+                    });
+                    let expected = req.expected_title(year);
+                    let mut f = Finding::new(
+                        FindingKind::ItemMissing,
+                        &page_url,
+                        format!(
+                            "「{expected}」 was due {due} and is not among the column's {} items",
+                            t.items.len()
+                        ),
+                    )
+                    .column(&c.name)
+                    .text(expected);
+                    if truncated {
+                        f = f.certainty(Certainty::Suspected);
+                        f.detail
+                            .push_str(" (some titles are cut short; check by hand)");
+                    }
+                    if let Some(n) = t.unseen_pages {
+                        f = f.certainty(Certainty::Suspected);
+                        f.detail.push_str(&format!(
+                            " (the list has {n} pages, {} crawled)",
+                            res.pages.len()
+                        ));
+                    }
+                    findings.push(f);
+                }
+            }
+            row.status = status.unwrap_or("ok").into();
+            rows.push(row);
+        }
+        self.veto = veto;
+        (findings, rows)
+    }
+
+    fn judge_homepage(
+        &self,
+        rules: &Rules,
+        today: NaiveDate,
+        findings: &mut Vec<Finding>,
+        rows: &mut Vec<ColumnRow>,
+        veto: &mut VetoCounters,
+    ) {
+        let window = rules.columns.homepage_window_days;
+        let home = rules.homepage().to_string();
+        let mut row = ColumnRow {
+            column: HOMEPAGE_COLUMN.into(),
+            found: true,
+            url: home.clone(),
+            window_days: window,
+            status: "unchecked".into(),
+            ..Default::default()
+        };
+        if let Some(&i) = self.by_key.get(&self.homepage_key) {
+            let t = self.tally(&[i], today);
+            row.items = t.count;
+            row.newest_date = t.newest.map(|d| d.to_string()).unwrap_or_default();
+            row.status = "ok".into();
+            let f = if t.count == 0 {
+                Some(
+                    Finding::new(
+                        FindingKind::ColumnStale,
+                        &home,
+                        format!(
+                            "no dated item on the homepage (undated counts as not updated; window {window}); \
+                             if its lists are loaded by scripts, check by hand"
+                        ),
+                    )
+                    .certainty(Certainty::Suspected),
+                )
+            } else {
+                stale(&home, HOMEPAGE_COLUMN, &t, window, today)
+            };
+            if let Some(mut f) = f {
+                f.column = HOMEPAGE_COLUMN.into();
+                f.detail.push_str(" (national veto: 首页不更新)");
+                veto.homepage_stale = true;
+                row.status = "stale".into();
+                findings.push(f);
+            }
+        }
+        rows.push(row);
+    }
+
+    /// Items that do not belong in column `ci`, with the evidence.
+    fn mixed(
+        &self,
+        ci: usize,
+        c: &Column,
+        items: &[ListItem],
+        resolved: &[Resolved],
+        rules: &Rules,
+        page_url: &str,
+    ) -> Vec<Finding> {
+        let cols = &rules.columns.columns;
+        let own_folder = resolved
+            .get(ci)
+            .and_then(|r| r.url.as_ref())
+            .map(urls::folder);
+        // Another required column this label names, unless it is this one, accepted
+        // here, or nested with this one (a sub-column's items listed in its parent).
+        let other = |text: &str| -> Option<&Column> {
+            if c.is_named(text) || c.belongs_columns.contains(&label(text)) {
+                return None;
+            }
+            cols.iter().enumerate().find_map(|(di, d)| {
+                if di == ci || !d.is_named(text) {
+                    return None;
+                }
+                let df = resolved
+                    .get(di)
+                    .and_then(|r| r.url.as_ref())
+                    .map(urls::folder);
+                let nested = match (&own_folder, &df) {
+                    (Some(a), Some(b)) => {
+                        let root = |f: &str| Url::parse(f).is_ok_and(|u| u.path() == "/");
+                        !root(a)
+                            && !root(b)
+                            && (a.starts_with(b.as_str()) || b.starts_with(a.as_str()))
+                    }
+                    _ => false,
+                };
+                (!nested).then_some(d)
+            })
+        };
+        let mut out = Vec::new();
+        for it in items {
+            let mut why: Vec<String> = Vec::new();
+            if let Some(w) = c
+                .not_belongs_titles
+                .iter()
+                .find(|w| it.title.contains(w.as_str()))
+            {
+                why.push(format!(
+                    "「{}」 contains 「{w}」 (not_belongs); 专栏姓专",
+                    it.title
+                ));
+            }
+            if let Some(re) = c.not_belongs_urls.iter().find(|re| re.is_match(&it.url)) {
+                why.push(format!(
+                    "item URL matches not_belongs pattern `{}`",
+                    re.as_str()
+                ));
+            }
+            if !c.belongs_urls.is_empty() && !c.belongs_urls.iter().any(|re| re.is_match(&it.url)) {
+                why.push("item URL matches none of the column's belongs.urls patterns".into());
+            }
+            if !c.belongs_titles.is_empty()
+                && !c
+                    .belongs_titles
+                    .iter()
+                    .any(|w| it.title.contains(w.as_str()))
+            {
+                why.push(format!(
+                    "「{}」 contains none of the belongs words ({})",
+                    it.title,
+                    c.belongs_titles.join("、")
+                ));
+            }
+            if let Some(a) = self.article(&it.url) {
+                let cn = a.column_name.as_deref().filter(|s| !label(s).is_empty());
+                let own =
+                    cn.is_some_and(|n| c.is_named(n) || c.belongs_columns.contains(&label(n)));
+                if let Some(d) = cn.and_then(&other) {
+                    let n = cn.unwrap_or("");
+                    why.push(if label(n) == label(&d.name) {
+                        format!("its article page's ColumnName is 「{n}」, another required column")
+                    } else {
+                        format!(
+                            "its article page's ColumnName is 「{n}」, i.e. the column 「{}」",
+                            d.name
+                        )
+                    });
+                } else if !own {
+                    let crumb_own = a
+                        .crumbs
+                        .iter()
+                        .any(|s| c.is_named(s) || c.belongs_columns.contains(&label(s)));
+                    if !crumb_own && let Some(d) = a.crumbs.iter().rev().find_map(|s| other(s)) {
+                        let path: Vec<&str> = a.crumbs.iter().map(|s| &**s).collect();
+                        why.push(format!(
+                            "its article page's breadcrumb 「{}」 names the column 「{}」",
+                            path.join(" > "),
+                            d.name
+                        ));
+                    }
+                }
+            }
+            if !why.is_empty() {
+                out.push(
+                    Finding::new(FindingKind::ColumnMixed, page_url, why.join("; "))
+                        .severity(Severity::Warning)
+                        .target(&it.url)
+                        .text(&it.title)
+                        .column(&c.name),
+                );
+            }
+        }
+        out
+    }
+}
+
+fn missing_detail(c: &Column) -> String {
+    let mut parts = Vec::new();
+    if !c.link_texts.is_empty() {
+        parts.push(format!(
+            "no portal link reads {}",
+            c.link_texts
+                .iter()
+                .map(|t| format!("「{t}」"))
+                .collect::<Vec<_>>()
+                .join(" / ")
+        ));
+    }
+    if !c.url_patterns.is_empty() {
+        parts.push(format!(
+            "no portal link or crawled page matches {}",
+            c.url_patterns
+                .iter()
+                .map(|r| format!("`{}`", r.as_str()))
+                .collect::<Vec<_>>()
+                .join(" / ")
+        ));
+    }
+    format!(
+        "required column not reachable from the portal: {}",
+        parts.join("; ")
+    )
+}
+
+/// A `column_stale` finding when the newest item is older than `window` days,
+/// or no item is dated (undated counts as not updated).
+fn stale(
+    page_url: &str,
+    column: &str,
+    t: &Tally,
+    window: u32,
+    today: NaiveDate,
+) -> Option<Finding> {
+    match t.newest {
+        Some(newest) => {
+            let age = (today - newest).num_days();
+            (age > i64::from(window)).then(|| {
+                Finding::new(
+                    FindingKind::ColumnStale,
+                    page_url,
+                    format!("newest item {newest}, {age} days old, window {window}"),
+                )
+                .column(column)
+            })
+        }
+        None => Some(
+            Finding::new(
+                FindingKind::ColumnStale,
+                page_url,
+                format!(
+                    "{} items, none dated (undated items count as not updated); window {window}",
+                    t.count
+                ),
+            )
+            .certainty(Certainty::Suspected)
+            .column(column),
+        ),
+    }
+}

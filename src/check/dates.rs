@@ -1,0 +1,530 @@
+//! Dates as Chinese government pages write them, for the column update checks.
+//!
+//! Pure functions, no I/O, never panic. Recognised forms (full-width digits and
+//! separators are folded first):
+//! `2026-05-20`, `2026/05/20`, `2026.05.20`, `2026年5月20日`, a trailing time
+//! (`2026-05-20 10:30:00`), Chinese numerals (`二〇二六年五月二十日`,
+//! `二零二六年十二月三十一日`), two-digit years (`26-05-20`, `26/5/20`,
+//! `26年5月20日`), and month-day without a year (`[05-20]`, `05-20`, `5月20日`),
+//! which [`PartialDate::resolve`] completes from context. Impossible dates
+//! (2026-02-30) are rejected; [`plausible`] rejects dates in the future or before
+//! 1980. Dates in page URLs (`t20260520_123.html`, `/20260520/…`, Hanweb
+//! `/art/2026/5/20/…`) come from [`from_url`].
+
+use chrono::{Datelike, NaiveDate};
+use regex::{Captures, Regex};
+use std::sync::LazyLock;
+
+/// Earliest year accepted as a publication date.
+const MIN_YEAR: i32 = 1980;
+/// Latest year accepted by the parser (the future is rejected later, against `today`).
+const MAX_YEAR: i32 = 2099;
+
+/// A date as found: complete, or only month and day (the year comes from context).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum PartialDate {
+    /// A full calendar date.
+    Full(NaiveDate),
+    /// Month and day without a year, e.g. `[05-20]`.
+    MonthDay {
+        /// 1–12.
+        month: u32,
+        /// 1–31 (checked against the month when the year is known).
+        day: u32,
+    },
+}
+
+impl PartialDate {
+    /// The full date, with the year of a month-day taken from `context_year` when
+    /// known, else from `today` (the latest such date not after `today`).
+    /// Returns None for impossible or implausible dates (see [`plausible`]).
+    pub fn resolve(self, context_year: Option<i32>, today: NaiveDate) -> Option<NaiveDate> {
+        let date = match self {
+            PartialDate::Full(d) => d,
+            PartialDate::MonthDay { month, day } => match context_year {
+                Some(y) => NaiveDate::from_ymd_opt(y, month, day)?,
+                None => {
+                    let this = NaiveDate::from_ymd_opt(today.year(), month, day);
+                    match this {
+                        Some(d) if d <= today => d,
+                        _ => NaiveDate::from_ymd_opt(today.year() - 1, month, day)?,
+                    }
+                }
+            },
+        };
+        plausible(date, today).then_some(date)
+    }
+
+    /// The full date, if this is one.
+    pub fn full(self) -> Option<NaiveDate> {
+        match self {
+            PartialDate::Full(d) => Some(d),
+            PartialDate::MonthDay { .. } => None,
+        }
+    }
+}
+
+/// Whether `date` can be a publication date seen on `today`: from 1980 to
+/// `today` plus one day (time zones and late-night publishing).
+pub fn plausible(date: NaiveDate, today: NaiveDate) -> bool {
+    date.year() >= MIN_YEAR && date <= today + chrono::Days::new(1)
+}
+
+/// Replaces full-width digits and separators by their ASCII forms, and the
+/// various zeros used in Chinese-numeral years by `〇`.
+fn fold(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '－' | '—' | '–' | '‐' => '-',
+            '／' => '/',
+            '．' => '.',
+            '\u{a0}' | '\u{3000}' => ' ',
+            '○' | '零' | 'Ｏ' | 'ｏ' => '〇',
+            _ => c,
+        })
+        .collect()
+}
+
+struct Pattern {
+    re: Regex,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    /// (year4, month, day)
+    Year4,
+    /// (chinese year, chinese month, chinese day)
+    Chinese,
+    /// (year2, month, day)
+    Year2,
+    /// (month, day)
+    MonthDay,
+}
+
+fn pat(re: &str, kind: Kind) -> Pattern {
+    // The patterns are constants, exercised by every test below.
+    Pattern {
+        re: Regex::new(re).expect("constant date pattern"),
+        kind,
+    }
+}
+
+/// Patterns in order of preference. Boundaries (no digit or separator glued
+/// to either side) are checked in code because the regex crate has no lookaround.
+static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
+    vec![
+        pat(r"(\d{4})-(\d{1,2})-(\d{1,2})", Kind::Year4),
+        pat(r"(\d{4})/(\d{1,2})/(\d{1,2})", Kind::Year4),
+        pat(r"(\d{4})\.(\d{1,2})\.(\d{1,2})", Kind::Year4),
+        pat(
+            r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?",
+            Kind::Year4,
+        ),
+        pat(
+            r"([〇一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*[日号]",
+            Kind::Chinese,
+        ),
+        pat(r"(\d{2})-(\d{1,2})-(\d{1,2})", Kind::Year2),
+        pat(r"(\d{2})/(\d{1,2})/(\d{1,2})", Kind::Year2),
+        pat(
+            r"(\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]",
+            Kind::Year2,
+        ),
+        pat(r"(\d{2})-(\d{2})", Kind::MonthDay),
+        pat(
+            r"[\[【(（]\s*(\d{1,2})[-/.](\d{1,2})\s*[\]】)）]",
+            Kind::MonthDay,
+        ),
+        pat(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]", Kind::MonthDay),
+    ]
+});
+
+/// Characters that must not touch a date on either side (else it is part of
+/// a longer number, a version, an IP address, a phone number …).
+fn glued(c: Option<char>) -> bool {
+    matches!(c, Some(c) if c.is_ascii_digit() || matches!(c, '-' | '/' | '.' | ':'))
+}
+
+/// Finds the first match of `p` in `s` whose neighbours are not glued digits.
+fn find_with<'s>(p: &Pattern, s: &'s str) -> Option<(Captures<'s>, usize, usize)> {
+    let mut pos = 0;
+    while pos <= s.len() {
+        let caps = p.re.captures_at(s, pos)?;
+        let m = caps.get(0)?;
+        let before = s.get(..m.start()).and_then(|t| t.chars().next_back());
+        let after = s.get(m.end()..).and_then(|t| t.chars().next());
+        // A bracketed month-day carries its own boundary.
+        let bracketed =
+            matches!(p.kind, Kind::MonthDay) && m.as_str().starts_with(['[', '【', '(', '（']);
+        // "年…日" forms end in a CJK char; only the leading side matters for them.
+        let ends_cjk = m.as_str().ends_with(['日', '号']);
+        let after_bad = if ends_cjk || bracketed {
+            false
+        } else {
+            glued(after)
+        };
+        if bracketed || (!glued(before) && !after_bad) {
+            return Some((caps, m.start(), m.end()));
+        }
+        // Retry one character further on.
+        let step = s
+            .get(m.start()..)
+            .and_then(|t| t.chars().next())
+            .map_or(1, char::len_utf8);
+        pos = m.start() + step;
+    }
+    None
+}
+
+fn num(c: &Captures, i: usize) -> Option<u32> {
+    c.get(i)?.as_str().parse().ok()
+}
+
+/// A Chinese numeral 1–31 (`一`, `十`, `十一`, `二十`, `二十一`, `三十一`).
+fn cn_small(s: &str) -> Option<u32> {
+    let digit = |c: char| {
+        "〇一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|p| p as u32)
+    };
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        [d] if *d != '十' => digit(*d).filter(|&v| v > 0),
+        ['十'] => Some(10),
+        ['十', u] => Some(10 + digit(*u)?),
+        [t, '十'] => Some(10 * digit(*t)?),
+        [t, '十', u] => Some(10 * digit(*t)? + digit(*u)?),
+        _ => None,
+    }
+}
+
+/// A Chinese-numeral year written digit by digit (`二〇二六`).
+fn cn_year(s: &str) -> Option<i32> {
+    let mut y = 0i32;
+    for c in s.chars() {
+        let d = "〇一二三四五六七八九".chars().position(|d| d == c)?;
+        y = y * 10 + d as i32;
+    }
+    Some(y)
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Two-digit years: 00–69 are 20xx, 70–99 are 19xx.
+fn century(y2: u32) -> i32 {
+    if y2 < 70 {
+        2000 + y2 as i32
+    } else {
+        1900 + y2 as i32
+    }
+}
+
+fn convert(kind: Kind, c: &Captures) -> Option<PartialDate> {
+    match kind {
+        Kind::Year4 => {
+            let y = num(c, 1)? as i32;
+            ymd(y, num(c, 2)?, num(c, 3)?).map(PartialDate::Full)
+        }
+        Kind::Chinese => {
+            let y = cn_year(c.get(1)?.as_str())?;
+            let m = cn_small(c.get(2)?.as_str())?;
+            let d = cn_small(c.get(3)?.as_str())?;
+            ymd(y, m, d).map(PartialDate::Full)
+        }
+        Kind::Year2 => ymd(century(num(c, 1)?), num(c, 2)?, num(c, 3)?).map(PartialDate::Full),
+        Kind::MonthDay => {
+            let (month, day) = (num(c, 1)?, num(c, 2)?);
+            // 2024 is a leap year: accepts 02-29, rejects 02-30 and 13-01.
+            NaiveDate::from_ymd_opt(2024, month, day)?;
+            Some(PartialDate::MonthDay { month, day })
+        }
+    }
+}
+
+/// The first date in `text` (by preference: four-digit years, Chinese numerals,
+/// two-digit years, then month-day), with its byte span in the folded text.
+fn find_span(text: &str) -> Option<(PartialDate, usize, usize, String)> {
+    let folded = fold(text);
+    for p in PATTERNS.iter() {
+        let mut rest_from = 0;
+        // A match that is not a valid date (2026-02-30) does not hide a later valid one.
+        while let Some((caps, start, end)) = folded.get(rest_from..).and_then(|s| find_with(p, s)) {
+            if let Some(d) = convert(p.kind, &caps) {
+                return Some((d, rest_from + start, rest_from + end, folded));
+            }
+            rest_from += end.max(start + 1);
+            while rest_from < folded.len() && !folded.is_char_boundary(rest_from) {
+                rest_from += 1;
+            }
+        }
+    }
+    None
+}
+
+/// The first date found anywhere in `text`.
+pub fn find(text: &str) -> Option<PartialDate> {
+    find_span(text).map(|(d, ..)| d)
+}
+
+/// The first complete date (with a year) in `text`.
+pub fn find_full(text: &str) -> Option<NaiveDate> {
+    let folded = fold(text);
+    for p in PATTERNS
+        .iter()
+        .filter(|p| !matches!(p.kind, Kind::MonthDay))
+    {
+        let mut from = 0;
+        while let Some((caps, start, end)) = folded.get(from..).and_then(|s| find_with(p, s)) {
+            if let Some(PartialDate::Full(d)) = convert(p.kind, &caps) {
+                return Some(d);
+            }
+            from += end.max(start + 1);
+            while from < folded.len() && !folded.is_char_boundary(from) {
+                from += 1;
+            }
+        }
+    }
+    None
+}
+
+static TIME_TAIL: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^\s*(\d{1,2}:\d{2}(:\d{2})?)?\s*$").ok());
+
+/// `text` is a date and nothing else: surrounding brackets, whitespace and a
+/// trailing time are allowed (`[2026-05-20]`, `(05-20)`, `2026-05-20 10:30`).
+pub fn parse_exact(text: &str) -> Option<PartialDate> {
+    let t = text
+        .trim()
+        .trim_matches(|c: char| c.is_whitespace() || "[]【】()（）".contains(c));
+    if t.is_empty() || t.chars().count() > 40 {
+        return None;
+    }
+    let (d, start, end, folded) = find_span(t)?;
+    if start != 0 && !folded.get(..start).is_some_and(|p| p.trim().is_empty()) {
+        return None;
+    }
+    let tail = folded.get(end..)?;
+    let tail = tail.trim_matches(|c: char| c.is_whitespace() || "[]【】()（）".contains(c));
+    match TIME_TAIL.as_ref() {
+        Some(re) if re.is_match(tail) => Some(d),
+        _ => None,
+    }
+}
+
+static URL_DATES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    [
+        r"/t(\d{4})(\d{2})(\d{2})_\d+",
+        r"/(\d{4})(\d{2})(\d{2})/",
+        r"/art/(\d{4})/(\d{1,2})/(\d{1,2})/",
+        r"/(\d{4})-(\d{2})/(\d{2})/",
+    ]
+    .iter()
+    .filter_map(|p| Regex::new(p).ok())
+    .collect()
+});
+
+/// The publication date a CMS wrote into an article URL: TRS
+/// `…/202605/t20260520_123.html`, Shanghai `…/20260520/<hex>.html`, Hanweb
+/// `/art/2026/5/20/art_…`, or `/2026-05/20/…`.
+pub fn from_url(url: &str) -> Option<NaiveDate> {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    URL_DATES.iter().find_map(|re| {
+        let c = re.captures(path)?;
+        ymd(num(&c, 1)? as i32, num(&c, 2)?, num(&c, 3)?)
+    })
+}
+
+/// The year written in a URL (from a full date, a TRS `/202605/` month folder
+/// or a Hanweb `/art/2026/`): the context year for month-day list dates.
+pub fn year_from_url(url: &str) -> Option<i32> {
+    static MONTH: LazyLock<Option<Regex>> =
+        LazyLock::new(|| Regex::new(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])/").ok());
+    if let Some(d) = from_url(url) {
+        return Some(d.year());
+    }
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let c = MONTH.as_ref()?.captures(path)?;
+    c.get(1)?.as_str().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+    fn full(y: i32, m: u32, day: u32) -> Option<PartialDate> {
+        Some(PartialDate::Full(d(y, m, day)))
+    }
+    fn md(month: u32, day: u32) -> Option<PartialDate> {
+        Some(PartialDate::MonthDay { month, day })
+    }
+
+    #[test]
+    fn four_digit_forms() {
+        assert_eq!(find("2026-05-20"), full(2026, 5, 20));
+        assert_eq!(find("2026/05/20"), full(2026, 5, 20));
+        assert_eq!(find("2026.05.20"), full(2026, 5, 20));
+        assert_eq!(find("2026-5-2"), full(2026, 5, 2));
+        assert_eq!(find("2026年5月20日"), full(2026, 5, 20));
+        assert_eq!(find("2026 年 05 月 20 日"), full(2026, 5, 20));
+        assert_eq!(find("发布时间：2026-05-20 10:30:00"), full(2026, 5, 20));
+        assert_eq!(find("２０２６－０５－２０"), full(2026, 5, 20));
+    }
+
+    #[test]
+    fn chinese_numerals() {
+        assert_eq!(find("二〇二六年五月二十日"), full(2026, 5, 20));
+        assert_eq!(find("二零二六年十二月三十一日"), full(2026, 12, 31));
+        assert_eq!(find("二○二四年一月十日"), full(2024, 1, 10));
+        assert_eq!(find("二〇二六年十月一日印发"), full(2026, 10, 1));
+        assert_eq!(find("二〇二六年二月三十日"), None);
+        assert_eq!(cn_small("十一"), Some(11));
+        assert_eq!(cn_small("二十"), Some(20));
+        assert_eq!(cn_small("三十一"), Some(31));
+        assert_eq!(cn_small("十十"), None);
+        assert_eq!(cn_small(""), None);
+    }
+
+    #[test]
+    fn two_digit_years() {
+        assert_eq!(find("26-05-20"), full(2026, 5, 20));
+        assert_eq!(find("26/5/20"), full(2026, 5, 20));
+        assert_eq!(find("26年5月20日"), full(2026, 5, 20));
+        assert_eq!(find("99-12-31"), full(1999, 12, 31));
+    }
+
+    #[test]
+    fn month_day_needs_context() {
+        assert_eq!(find("[05-20]"), md(5, 20));
+        assert_eq!(find("05-20"), md(5, 20));
+        assert_eq!(find("5月20日"), md(5, 20));
+        assert_eq!(find("【5-20】"), md(5, 20));
+        let today = d(2026, 6, 1);
+        assert_eq!(
+            md(5, 20).unwrap().resolve(None, today),
+            Some(d(2026, 5, 20))
+        );
+        // A month-day after today is last year's.
+        assert_eq!(
+            md(12, 30).unwrap().resolve(None, today),
+            Some(d(2025, 12, 30))
+        );
+        assert_eq!(
+            md(12, 30).unwrap().resolve(Some(2024), today),
+            Some(d(2024, 12, 30))
+        );
+        // 02-29 without a leap context year is rejected, not panicking.
+        assert_eq!(md(2, 29).unwrap().resolve(Some(2025), today), None);
+        assert_eq!(md(2, 29).unwrap().resolve(None, d(2026, 3, 1)), None);
+    }
+
+    #[test]
+    fn impossible_and_future_dates() {
+        assert_eq!(find("2026-02-30"), None);
+        assert_eq!(find("2026-13-01"), None);
+        assert_eq!(find("2026年2月30日"), None);
+        assert_eq!(find("13-45"), None);
+        // An impossible date does not hide a later valid one.
+        assert_eq!(find("2026-02-30 改为 2026-03-02"), full(2026, 3, 2));
+        let today = d(2026, 5, 20);
+        let far = PartialDate::Full(d(2031, 1, 1));
+        assert_eq!(far.resolve(None, today), None);
+        assert_eq!(
+            PartialDate::Full(d(2026, 5, 21)).resolve(None, today),
+            Some(d(2026, 5, 21))
+        );
+        assert_eq!(PartialDate::Full(d(2026, 5, 23)).resolve(None, today), None);
+        assert_eq!(find("1900-01-01"), None);
+        assert!(plausible(d(2026, 5, 20), today));
+        assert!(!plausible(d(1979, 12, 31), today));
+    }
+
+    #[test]
+    fn not_dates() {
+        assert_eq!(find(""), None);
+        assert_eq!(find("电话：021-62345678"), None);
+        assert_eq!(find("192.168.1.1"), None);
+        assert_eq!(find("版本 10.1.1"), None);
+        assert_eq!(find("12026-05-201"), None);
+        assert_eq!(find("第2026号"), None);
+        assert_eq!(find("2025年政府信息公开工作年度报告"), None);
+        assert_eq!(find("10:30"), None);
+        assert_eq!(find("3-5个工作日"), None);
+    }
+
+    #[test]
+    fn exact() {
+        assert_eq!(parse_exact(" 2026-05-20 "), full(2026, 5, 20));
+        assert_eq!(parse_exact("[2026-05-20]"), full(2026, 5, 20));
+        assert_eq!(parse_exact("(05-20)"), md(5, 20));
+        assert_eq!(parse_exact("2026-05-20 10:30"), full(2026, 5, 20));
+        assert_eq!(parse_exact("2026年5月20日"), full(2026, 5, 20));
+        assert_eq!(parse_exact("关于2026-05-20会议的通知"), None);
+        assert_eq!(parse_exact("2026-05-20 通知"), None);
+        assert_eq!(parse_exact(""), None);
+    }
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            from_url("https://x.gov.cn/col/202605/t20260520_123.html"),
+            Some(d(2026, 5, 20))
+        );
+        assert_eq!(
+            from_url("https://sipa.sh.gov.cn/zfxxgknb/20230131/7a65.html"),
+            Some(d(2023, 1, 31))
+        );
+        assert_eq!(
+            from_url("https://x.gov.cn/art/2023/8/24/art_1_2.html"),
+            Some(d(2023, 8, 24))
+        );
+        assert_eq!(
+            from_url("https://x.gov.cn/kyqq/2025-04/08/article_1.html"),
+            Some(d(2025, 4, 8))
+        );
+        assert_eq!(from_url("https://x.gov.cn/col/t20260230_1.html"), None);
+        assert_eq!(from_url("https://x.gov.cn/col/index.html"), None);
+        assert_eq!(from_url("https://x.gov.cn/a?d=/20260520/"), None);
+        assert_eq!(
+            year_from_url("https://x.gov.cn/col/202605/t20260520_1.html"),
+            Some(2026)
+        );
+        assert_eq!(
+            year_from_url("https://x.gov.cn/col/202512/x.pdf"),
+            Some(2025)
+        );
+        assert_eq!(year_from_url("https://x.gov.cn/col/index_1.html"), None);
+    }
+
+    #[test]
+    fn hostile_input_does_not_panic() {
+        for s in [
+            "年月日",
+            "二〇二六年",
+            "二〇二六年五月",
+            "9999-99-99",
+            "0000-00-00",
+            "[",
+            "【】",
+            "日日日日日日",
+            "\u{0}\u{ffff}",
+            "2026-05-2\u{301}0",
+        ] {
+            let _ = find(s);
+            let _ = parse_exact(s);
+            let _ = from_url(s);
+        }
+        let long = "2026-".repeat(10_000);
+        assert_eq!(find(&long), None);
+    }
+}

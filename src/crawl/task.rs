@@ -62,7 +62,13 @@ pub async fn run(ctx: Arc<TaskCtx>, job: Job) -> JobResult {
             if (200..300).contains(&resp.status) {
                 if check::soft404::redirected_home(&job.url, &resp.final_url, resp.redirects.len())
                 {
+                    // The homepage is audited on its own: nothing more to read here.
                     o.soft404 = Some(format!("redirected to the homepage {}", resp.final_url));
+                    return result;
+                }
+                if job.mode == Mode::Resource {
+                    // Checked, not parsed: no body was read.
+                    return result;
                 }
                 if job.mode == Mode::External
                     && let Some(d) = check::risky::cross_domain(&job.url, &resp.final_url)

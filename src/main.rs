@@ -12,6 +12,11 @@ use zwgk_audit::crawl::Progress;
 use zwgk_audit::finding::Severity;
 use zwgk_audit::rules::Rules;
 
+/// mimalloc: the crawl allocates many small strings across threads; the
+/// system allocator spent a fifth of the benchmark's CPU time (see scripts/bench.sh).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,

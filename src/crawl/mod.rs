@@ -91,6 +91,7 @@ pub struct Crawl {
     rules: Arc<Rules>,
     policy: HostPolicy,
     tx: ReportSender,
+    events: Vec<ReportEvent>,
     targets: HashMap<String, Target>,
     frontier: Frontier,
     tracker: ColumnTracker,
@@ -126,6 +127,7 @@ impl Crawl {
             rules,
             policy,
             tx,
+            events: Vec::new(),
             targets: HashMap::new(),
             frontier: Frontier::default(),
             tracker,
@@ -255,8 +257,20 @@ impl Crawl {
         self.stats
     }
 
-    fn send_finding(&self, f: Finding) {
-        self.tx.send(ReportEvent::Finding(Box::new(f)));
+    fn send_finding(&mut self, f: Finding) {
+        self.events.push(ReportEvent::Finding(Box::new(f)));
+    }
+
+    fn emit_event(&mut self, ev: ReportEvent) {
+        self.events.push(ev);
+    }
+
+    /// Sends the events of one processed result as one batch.
+    fn flush_events(&mut self) {
+        if !self.events.is_empty() {
+            let batch = std::mem::take(&mut self.events);
+            self.tx.send(ReportEvent::Batch(batch));
+        }
     }
 
     fn process(&mut self, res: JobResult, journal: bool) {
@@ -287,7 +301,7 @@ impl Crawl {
             let p = res.page.as_ref().filter(|p| p.html);
             if p.is_some() || outcome.error.is_some() || outcome.status.is_some() {
                 self.stats.pages += u64::from(p.is_some());
-                self.tx.send(ReportEvent::Page(PageRow {
+                self.emit_event(ReportEvent::Page(PageRow {
                     url: res.url.clone(),
                     http_status: outcome.status,
                     content_type: outcome.content_type.clone().unwrap_or_default(),
@@ -321,6 +335,7 @@ impl Crawl {
         for occ in waiting {
             self.emit(&occ, &outcome);
         }
+        self.flush_events();
     }
 
     fn wrong(&mut self, page: &str, target: &str, link: &FoundLink, reason: String) {
@@ -347,7 +362,7 @@ impl Crawl {
         elapsed: Option<u64>,
     ) {
         self.stats.links += 1;
-        self.tx.send(ReportEvent::Link(LinkRow {
+        self.emit_event(ReportEvent::Link(LinkRow {
             page_url: page.to_string(),
             target_url: target.to_string(),
             link_text: link.text.clone(),
@@ -526,7 +541,7 @@ impl Crawl {
     fn emit(&mut self, occ: &Occ, o: &Outcome) {
         let status = link_status(o);
         self.stats.links += 1;
-        self.tx.send(ReportEvent::Link(LinkRow {
+        self.emit_event(ReportEvent::Link(LinkRow {
             page_url: occ.page.to_string(),
             target_url: occ.target.to_string(),
             link_text: occ.text.to_string(),

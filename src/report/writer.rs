@@ -23,6 +23,8 @@ pub enum ReportEvent {
     Link(LinkRow),
     /// A finding (deduplicated here by kind, page and target).
     Finding(Box<Finding>),
+    /// Several events at once (one channel message per crawled page).
+    Batch(Vec<ReportEvent>),
 }
 
 /// What the writer hands back at the end.
@@ -57,6 +59,54 @@ pub struct RunWriter {
 
 type Csv<R> = CsvWriter<BufWriter<File>, R>;
 
+/// The open report files of a run, owned by the writer thread.
+struct Sinks {
+    findings: Csv<FindingRow>,
+    links: Csv<LinkRow>,
+    pages: Csv<PageRow>,
+    first_seen: HashMap<String, String>,
+    today: String,
+    seen: HashSet<String>,
+    out: Written,
+}
+
+impl Sinks {
+    /// Writes one event (a batch in order); returns whether a new finding was written.
+    fn take(&mut self, ev: Option<ReportEvent>) -> std::io::Result<bool> {
+        let Some(ev) = ev else { return Ok(false) };
+        match ev {
+            ReportEvent::Page(p) => {
+                self.pages.write(&p)?;
+                self.out.pages += 1;
+                Ok(false)
+            }
+            ReportEvent::Link(l) => {
+                self.links.write(&l)?;
+                self.out.links += 1;
+                Ok(false)
+            }
+            ReportEvent::Finding(f) => {
+                let key = f.key();
+                if !self.seen.insert(key.clone()) {
+                    return Ok(false);
+                }
+                let first = self.first_seen.get(&key).unwrap_or(&self.today);
+                let row = FindingRow::from_finding(&f, first);
+                self.findings.write(&row)?;
+                self.out.findings.push(row);
+                Ok(true)
+            }
+            ReportEvent::Batch(v) => {
+                let mut new = false;
+                for ev in v {
+                    new |= self.take(Some(ev))?;
+                }
+                Ok(new)
+            }
+        }
+    }
+}
+
 fn create<R: super::rows::Row>(dir: &Path, name: &str, lang: Lang) -> std::io::Result<Csv<R>> {
     let path = dir.join(name);
     let f = File::create(&path)
@@ -81,11 +131,18 @@ impl RunWriter {
         links.flush()?;
         pages.flush()?;
         let (tx, rx) = mpsc::channel::<ReportEvent>();
+        let mut sinks = Sinks {
+            findings,
+            links,
+            pages,
+            first_seen,
+            today,
+            seen: HashSet::new(),
+            out: Written::default(),
+        };
         let join = std::thread::Builder::new()
             .name("report-writer".into())
             .spawn(move || {
-                let mut out = Written::default();
-                let mut seen: HashSet<String> = HashSet::new();
                 let mut last_flush = Instant::now();
                 let mut error: Option<std::io::Error> = None;
                 loop {
@@ -97,35 +154,17 @@ impl RunWriter {
                     if error.is_some() {
                         continue; // keep draining; what was written stays valid
                     }
-                    let r: std::io::Result<()> = (|| {
-                        match ev {
-                            Some(ReportEvent::Page(p)) => {
-                                pages.write(&p)?;
-                                out.pages += 1;
-                            }
-                            Some(ReportEvent::Link(l)) => {
-                                links.write(&l)?;
-                                out.links += 1;
-                            }
-                            Some(ReportEvent::Finding(f)) => {
-                                let key = f.key();
-                                if seen.insert(key.clone()) {
-                                    let first = first_seen.get(&key).cloned().unwrap_or_else(|| today.clone());
-                                    let row = FindingRow::from_finding(&f, &first);
-                                    findings.write(&row)?;
-                                    findings.flush()?;
-                                    out.findings.push(row);
-                                }
-                            }
-                            None => {}
+                    let r = sinks.take(ev).and_then(|new_finding| {
+                        if new_finding {
+                            sinks.findings.flush()?;
                         }
                         if last_flush.elapsed() >= Duration::from_secs(1) {
-                            links.flush()?;
-                            pages.flush()?;
+                            sinks.links.flush()?;
+                            sinks.pages.flush()?;
                             last_flush = Instant::now();
                         }
                         Ok(())
-                    })();
+                    });
                     if let Err(e) = r {
                         tracing::error!(error = %e, "cannot write report files; findings so far are kept");
                         error = Some(e);
@@ -134,10 +173,10 @@ impl RunWriter {
                 if let Some(e) = error {
                     return Err(e);
                 }
-                findings.flush()?;
-                links.flush()?;
-                pages.flush()?;
-                Ok(out)
+                sinks.findings.flush()?;
+                sinks.links.flush()?;
+                sinks.pages.flush()?;
+                Ok(sinks.out)
             })?;
         Ok(RunWriter {
             tx: Some(ReportSender(tx)),

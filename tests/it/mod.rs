@@ -2,3 +2,4 @@
 
 mod smoke;
 mod demo;
+mod columns;

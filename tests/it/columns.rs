@@ -29,7 +29,10 @@ fn layout(home: &str) -> tempfile::TempDir {
     let tsv = std::fs::read_to_string(src.join("site.tsv")).unwrap();
     let mut routes = String::new();
     let mut n = 0;
-    for line in tsv.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in tsv
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let f: Vec<&str> = line.split('\t').collect();
         let (url, file, charset) = (f[0], f[1], f[2]);
         let path = url::Url::parse(url).unwrap().path().to_string();
@@ -106,7 +109,8 @@ async fn audit_columns(home: &str) -> ColumnsRun {
     let run = audit(&server, rules(), |_| {}).await;
     let dir = &run.result.run_dir;
     let rows = read_rows(&std::fs::read(dir.join("columns.csv")).unwrap()).unwrap();
-    let summary = serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    let summary =
+        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
     server.shutdown().await;
     ColumnsRun {
         run,
@@ -194,7 +198,9 @@ async fn column_findings_where_planted_and_none_on_healthy_columns() {
     );
     let crumb = by("202604/t20260401_480.html");
     assert!(
-        crumb.detail.contains("breadcrumb 「首页 > 通知公告 > 正文」"),
+        crumb
+            .detail
+            .contains("breadcrumb 「首页 > 通知公告 > 正文」"),
         "{}",
         crumb.detail
     );
@@ -215,7 +221,11 @@ async fn column_findings_where_planted_and_none_on_healthy_columns() {
         "政府信息公开年报",
         "政府信息公开指南",
     ] {
-        assert!(r.column(healthy).is_empty(), "{healthy}: {:#?}", r.column(healthy));
+        assert!(
+            r.column(healthy).is_empty(),
+            "{healthy}: {:#?}",
+            r.column(healthy)
+        );
         assert_eq!(r.row(healthy).status, "ok", "{healthy}");
     }
     assert_eq!(r.column_findings().len(), 7, "{:#?}", r.column_findings());
@@ -277,7 +287,10 @@ async fn column_findings_where_planted_and_none_on_healthy_columns() {
     assert_eq!(veto("long_unupdated")["threshold"], 10);
     assert_eq!(veto("stale_columns")["threshold"], 5);
     assert_eq!(veto("homepage_stale")["triggered"], false);
-    assert!(vetoes.iter().all(|x| x["triggered"] == false), "{vetoes:#?}");
+    assert!(
+        vetoes.iter().all(|x| x["triggered"] == false),
+        "{vetoes:#?}"
+    );
     assert_eq!(r.summary["by_kind"]["column_mixed"], 3);
     assert_eq!(r.summary["by_kind"]["column_stale"], 2);
 }
@@ -298,7 +311,11 @@ async fn trs_pagination_and_gbk_column_pages() {
             "{p} crawled (derived from createPageHTML)"
         );
     }
-    assert!(r.column("通知公告").is_empty(), "{:#?}", r.column("通知公告"));
+    assert!(
+        r.column("通知公告").is_empty(),
+        "{:#?}",
+        r.column("通知公告")
+    );
     // The template may count from 0 or 1, so index_3.html is tried too; a URL
     // only derived from a script that fails is not a finding.
     assert!(
@@ -335,7 +352,9 @@ async fn stale_homepage_is_a_national_veto() {
     assert_eq!(home[0].severity, "error");
     assert_eq!(home[0].page_url, format!("{BASE}/"));
     assert!(
-        home[0].detail.starts_with("newest item 2026-04-02, 53 days old, window 14")
+        home[0]
+            .detail
+            .starts_with("newest item 2026-04-02, 53 days old, window 14")
             && home[0].detail.contains("首页不更新"),
         "{}",
         home[0].detail

@@ -314,7 +314,11 @@ fn demo_binary_exits_1_and_prints_the_summary() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
     assert!(stdout.contains("示范市知识产权局"), "{stdout}");
     assert!(stdout.contains("2026-11-27"), "{stdout}");
     for kind in [

@@ -1,5 +1,6 @@
 //! Integration test modules, one per area.
 
-mod smoke;
-mod demo;
 mod columns;
+mod content;
+mod demo;
+mod smoke;

@@ -34,7 +34,11 @@ const FULL_NUMBERS: &[&str] = &[
 const CONTENT_KINDS: &[&str] = &["privacy_leak", "forbidden_text", "missing_alt", "slow_page"];
 
 fn rules(server: &SiteServer, content: &str) -> Rules {
-    let starts: Vec<String> = PAGES
+    rules_for_pages(server, PAGES, content)
+}
+
+fn rules_for_pages(server: &SiteServer, pages: &[&str], content: &str) -> Rules {
+    let starts: Vec<String> = pages
         .iter()
         .map(|p| format!("\"{}\"", server.url(p)))
         .collect();
@@ -307,4 +311,27 @@ async fn privacy_switches_and_the_allow_list_through_a_crawl() {
             assert!(!text.contains(n), "{n} in {}", path.display());
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn birth_dates_are_judged_as_of_the_audit_date() {
+    let server = serve("content").await;
+    let leaks = |run: &Run| -> Vec<String> {
+        run.findings
+            .iter()
+            .filter(|f| f.kind == "privacy_leak")
+            .map(|f| f.link_text.clone())
+            .collect()
+    };
+    // Born 2023-03-15: a child's ID number, published.
+    let rules = rules_for_pages(&server, &["/child.html"], "");
+    let run = audit(&server, rules.clone(), |_| {}).await;
+    assert_eq!(leaks(&run), ["1101**********0013"]);
+    // As of 2022 (`--today`), no one can have been born in 2023: 18 digits that
+    // only look like an ID number.
+    let run = audit(&server, rules, |o| {
+        o.today = chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap();
+    })
+    .await;
+    assert!(leaks(&run).is_empty(), "{:#?}", run.findings);
 }

@@ -262,6 +262,7 @@ impl Auditor {
         let ctx = Arc::new(TaskCtx {
             fetcher,
             rules: rules.clone(),
+            today: self.opts.today,
         });
         let stop = match &self.opts.stop {
             Some(s) => s.clone(),

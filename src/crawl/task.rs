@@ -23,6 +23,8 @@ pub struct TaskCtx {
     pub fetcher: Fetcher,
     /// Rules.
     pub rules: Arc<Rules>,
+    /// The audit date (`--today`): content checks judge birth dates as of it.
+    pub today: chrono::NaiveDate,
 }
 
 /// Runs one job.
@@ -81,7 +83,7 @@ pub async fn run(ctx: Arc<TaskCtx>, job: Job) -> JobResult {
                 let url = job.url.clone();
                 // Parsing is CPU work: keep it off the I/O threads.
                 let analysed = tokio::task::spawn_blocking(move || {
-                    analyse(&ctx2.rules, mode, &url, depth, resp)
+                    analyse(&ctx2.rules, ctx2.today, mode, &url, depth, resp)
                 })
                 .await;
                 if let Ok(Some(a)) = analysed {
@@ -129,7 +131,14 @@ fn is_css(content_type: Option<&str>, url: &Url) -> bool {
 
 static H1: LazyLock<Selector> = LazyLock::new(|| Selector::parse("h1").expect("static selector"));
 
-fn analyse(rules: &Rules, mode: Mode, url: &Url, depth: u32, resp: Response) -> Option<Analysis> {
+fn analyse(
+    rules: &Rules,
+    today: chrono::NaiveDate,
+    mode: Mode,
+    url: &Url,
+    depth: u32,
+    resp: Response,
+) -> Option<Analysis> {
     let ct = resp.content_type.as_deref();
     if mode == Mode::Stylesheet
         || (mode == Mode::Page && is_css(ct, &resp.final_url) && !is_html(ct, &resp.body))
@@ -193,7 +202,7 @@ fn analyse(rules: &Rules, mode: Mode, url: &Url, depth: u32, resp: Response) -> 
         depth,
     };
     let findings = if soft404.is_none() {
-        check::content::check(&view, rules)
+        check::content::check_on(&view, rules, today)
     } else {
         Vec::new()
     };

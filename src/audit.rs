@@ -260,6 +260,7 @@ impl Auditor {
             },
         );
         let ctx = Arc::new(TaskCtx {
+            policy: crate::crawl::host_policy(rules, &allowed),
             fetcher,
             rules: rules.clone(),
             today: self.opts.today,
@@ -271,7 +272,6 @@ impl Auditor {
         let crawl = Crawl::new(
             rules.clone(),
             writer.sender(),
-            allowed,
             Some(journal),
             replay,
             self.opts.max_depth.unwrap_or(c.max_depth),

@@ -8,7 +8,7 @@
 
 use super::fetch::FetchError;
 use crate::check::columns::PageObservation;
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::link::{Element, Origin};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -64,7 +64,29 @@ pub struct Outcome {
     pub anchors: Option<Vec<u64>>,
 }
 
-/// A link found in a page, resolved.
+/// What the page task decided about a link (everything that needs no other page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkClass {
+    /// A web URL to check.
+    Check {
+        /// The dedup key (normalised URL, no fragment).
+        key: String,
+        /// Whether its host is one of the site's own.
+        own: bool,
+        /// A fragment to look for on the target page (own pages, `a`/`area` only).
+        fragment: Option<String>,
+        /// Mixed content on this page: severity and detail.
+        mixed: Option<(Severity, String)>,
+    },
+    /// Not a web link (`mailto:`, `tel:`, `javascript:` …): recorded, not checked.
+    NotChecked,
+    /// Ignored by the rules' `ignore` patterns.
+    Ignored,
+    /// A wrong link, with the reason: never fetched.
+    Wrong(String),
+}
+
+/// A link found in a page, resolved and classified.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FoundLink {
     /// As written.
@@ -77,6 +99,15 @@ pub struct FoundLink {
     pub element: Element,
     /// Markup or derived.
     pub origin: Origin,
+    /// What to do with it.
+    pub class: LinkClass,
+}
+
+impl FoundLink {
+    /// The target as shown in reports: the resolved URL, else the raw text.
+    pub fn target(&self) -> &str {
+        self.url.as_deref().unwrap_or_else(|| self.raw.trim())
+    }
 }
 
 /// What a fetched page yielded.

@@ -19,8 +19,7 @@ pub mod task;
 
 use crate::check::columns::{ColumnRow, ColumnTracker};
 use crate::check::links::{broken, link_status};
-use crate::check::mixed_content;
-use crate::check::wrong_link::{self, HostPolicy, RawClass};
+use crate::check::wrong_link::HostPolicy;
 use crate::extract::resolve::normalize;
 use crate::finding::{Certainty, Finding, FindingKind, Severity};
 use crate::link::{Element, Origin};
@@ -28,7 +27,7 @@ use crate::report::rows::{LinkRow, PageRow};
 use crate::report::writer::{ReportEvent, ReportSender};
 use crate::rules::Rules;
 use frontier::Frontier;
-use job::{FoundLink, Job, JobResult, Mode, Outcome, anchor_hash};
+use job::{FoundLink, Job, JobResult, LinkClass, Mode, Outcome, anchor_hash};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -89,7 +88,6 @@ struct Target {
 /// The coordinator state of one run.
 pub struct Crawl {
     rules: Arc<Rules>,
-    policy: HostPolicy,
     tx: ReportSender,
     events: Vec<ReportEvent>,
     targets: HashMap<String, Target>,
@@ -104,28 +102,18 @@ pub struct Crawl {
 }
 
 impl Crawl {
-    /// A crawl of `rules` writing to `tx`. `allowed_hosts` are hosts that may be
-    /// private (own hosts, `--resolve` names); `replay` holds results of an
+    /// A crawl of `rules` writing to `tx`; `replay` holds results of an
     /// interrupted run being resumed.
     pub fn new(
         rules: Arc<Rules>,
         tx: ReportSender,
-        allowed_hosts: Vec<String>,
         journal: Option<journal::Journal>,
         replay: HashMap<String, JobResult>,
         max_depth: u32,
     ) -> Crawl {
-        let mut allowed = allowed_hosts;
-        allowed.extend(rules.own_hosts.iter().map(|h| host_only(h)));
-        allowed.extend(rules.allow_private.iter().cloned());
-        let policy = HostPolicy {
-            allowed,
-            forbidden: rules.forbidden_hosts.clone(),
-        };
         let tracker = ColumnTracker::new(&rules);
         Crawl {
             rules,
-            policy,
             tx,
             events: Vec::new(),
             targets: HashMap::new(),
@@ -138,15 +126,6 @@ impl Crawl {
             stats: CrawlStats::default(),
             max_depth,
         }
-    }
-
-    fn is_own(&self, url: &Url) -> bool {
-        let host = url.host_str().unwrap_or("").to_ascii_lowercase();
-        let with_port = format!("{host}:{}", url.port_or_known_default().unwrap_or(0));
-        self.rules
-            .own_hosts
-            .iter()
-            .any(|h| *h == host || *h == with_port)
     }
 
     /// Runs the crawl to the end (or until `stop` is set), with at most
@@ -320,16 +299,8 @@ impl Crawl {
             if let Some(obs) = page.observation {
                 self.tracker.record(&res.url, obs);
             }
-            let base = outcome
-                .final_url
-                .as_deref()
-                .unwrap_or(&res.url)
-                .parse::<Url>()
-                .ok();
-            if let Some(base) = base {
-                for link in page.links {
-                    self.on_link(&page_url, &base, depth + 1, link);
-                }
+            for link in page.links {
+                self.on_link(&page_url, depth + 1, link);
             }
         }
         for occ in waiting {
@@ -374,45 +345,37 @@ impl Crawl {
         }));
     }
 
-    fn on_link(&mut self, page: &Arc<str>, page_url: &Url, depth: u32, link: FoundLink) {
-        match wrong_link::classify_raw(&link.raw) {
-            RawClass::Skip(_) => {
-                let raw = link.raw.clone();
-                self.link_row(page, &raw, &link, "not_checked", None, "", None);
+    fn on_link(&mut self, page: &Arc<str>, depth: u32, link: FoundLink) {
+        let (key, own, fragment, mixed) = match &link.class {
+            LinkClass::NotChecked => {
+                let t = link.target().to_string();
+                self.link_row(page, &t, &link, "not_checked", None, "", None);
                 return;
             }
-            RawClass::Wrong(reason) => {
-                let raw = link.raw.trim().to_string();
-                self.wrong(page, &raw, &link, reason);
+            LinkClass::Ignored => {
+                let t = link.target().to_string();
+                self.link_row(page, &t, &link, "ignored", None, "", None);
                 return;
             }
-            RawClass::Web => {}
-        }
-        let Some(url) = link.url.as_deref().and_then(|u| Url::parse(u).ok()) else {
-            let raw = link.raw.trim().to_string();
-            self.wrong(
-                page,
-                &raw,
-                &link,
-                "malformed URL: cannot be resolved".into(),
-            );
-            return;
+            LinkClass::Wrong(reason) => {
+                let (t, r) = (link.target().to_string(), reason.clone());
+                self.wrong(page, &t, &link, r);
+                return;
+            }
+            LinkClass::Check {
+                key,
+                own,
+                fragment,
+                mixed,
+            } => (key.clone(), *own, fragment.clone(), mixed.clone()),
         };
-        if !matches!(url.scheme(), "http" | "https") {
-            self.link_row(page, url.as_str(), &link, "not_checked", None, "", None);
-            return;
-        }
-        if let Some(reason) = wrong_link::classify_host(&url, &self.policy) {
-            self.wrong(page, url.as_str(), &link, reason);
-            return;
-        }
-        let own = self.is_own(&url);
+        let target = link.url.clone().unwrap_or_default();
         if link.origin == Origin::Markup {
-            if let Some((sev, detail)) = mixed_content::check(page_url, &url, link.element, own) {
+            if let Some((sev, detail)) = mixed {
                 self.send_finding(
                     Finding::new(FindingKind::MixedContent, &**page, detail)
                         .severity(sev)
-                        .target(url.as_str())
+                        .target(target.as_str())
                         .text(link.text.clone())
                         .element(link.element.label()),
                 );
@@ -421,31 +384,16 @@ impl Crawl {
                 link.element,
                 Element::A | Element::Area | Element::Datastore
             ) {
-                self.tracker.link(page, url.as_str(), &link.text);
+                self.tracker.link(page, &target, &link.text);
             }
         }
-        if self.rules.ignore.iter().any(|r| r.is_match(url.as_str())) {
-            self.link_row(page, url.as_str(), &link, "ignored", None, "", None);
-            return;
-        }
-        let fragment = url
-            .fragment()
-            .filter(|f| {
-                !f.is_empty()
-                    && !f.eq_ignore_ascii_case("top")
-                    && !f.starts_with('!')
-                    && !f.starts_with('/')
-            })
-            .filter(|_| own && matches!(link.element, Element::A | Element::Area))
-            .map(Box::from);
-        let key = normalize(&url).to_string();
         let occ = Occ {
             page: page.clone(),
-            target: url.as_str().into(),
+            target: target.as_str().into(),
             text: link.text.into(),
             element: link.element,
             origin: link.origin,
-            fragment,
+            fragment: fragment.map(Box::from),
         };
         if let Some(t) = self.targets.get_mut(&key) {
             match t.done.clone() {
@@ -454,6 +402,9 @@ impl Crawl {
             }
             return;
         }
+        let Ok(url) = Url::parse(&target) else {
+            return;
+        };
         // A new target: decide how to check it.
         let mode = match self.mode_for(&url, link.element, link.origin, own, depth) {
             Ok(m) => m,
@@ -610,6 +561,18 @@ fn element_label(e: Element, o: Origin) -> String {
     match o {
         Origin::Markup => e.label().to_string(),
         Origin::Derived => format!("{} (derived)", e.label()),
+    }
+}
+
+/// The host policy of a run: hosts allowed though private (own hosts,
+/// `--resolve` names, the rules' allow list) and the rules' forbidden hosts.
+pub fn host_policy(rules: &Rules, mapped: &[String]) -> HostPolicy {
+    let mut allowed: Vec<String> = mapped.to_vec();
+    allowed.extend(rules.own_hosts.iter().map(|h| host_only(h)));
+    allowed.extend(rules.allow_private.iter().cloned());
+    HostPolicy {
+        allowed,
+        forbidden: rules.forbidden_hosts.clone(),
     }
 }
 

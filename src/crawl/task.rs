@@ -4,9 +4,11 @@
 
 use super::fetch::{Fetcher, Method, Response};
 use super::hosts::Robots;
-use super::job::{FoundLink, Job, JobResult, Mode, Outcome, PageData, anchor_hash};
+use super::job::{FoundLink, Job, JobResult, LinkClass, Mode, Outcome, PageData, anchor_hash};
+use crate::check::wrong_link::{self, HostPolicy, RawClass};
 use crate::check::{self, PageView};
 use crate::extract;
+use crate::link::{Element, Origin, RawLink};
 use crate::rules::Rules;
 use scraper::{Html, Selector};
 use std::sync::{Arc, LazyLock};
@@ -19,6 +21,8 @@ pub const CSS_BODY_CAP: usize = 2 * 1024 * 1024;
 
 /// What every task shares.
 pub struct TaskCtx {
+    /// Hosts allowed though private, and forbidden hosts.
+    pub policy: HostPolicy,
     /// HTTP.
     pub fetcher: Fetcher,
     /// Rules.
@@ -83,7 +87,15 @@ pub async fn run(ctx: Arc<TaskCtx>, job: Job) -> JobResult {
                 let url = job.url.clone();
                 // Parsing is CPU work: keep it off the I/O threads.
                 let analysed = tokio::task::spawn_blocking(move || {
-                    analyse(&ctx2.rules, ctx2.today, mode, &url, depth, resp)
+                    analyse(
+                        &ctx2.rules,
+                        &ctx2.policy,
+                        ctx2.today,
+                        mode,
+                        &url,
+                        depth,
+                        resp,
+                    )
                 })
                 .await;
                 if let Ok(Some(a)) = analysed {
@@ -131,8 +143,10 @@ fn is_css(content_type: Option<&str>, url: &Url) -> bool {
 
 static H1: LazyLock<Selector> = LazyLock::new(|| Selector::parse("h1").expect("static selector"));
 
+#[allow(clippy::too_many_arguments)]
 fn analyse(
     rules: &Rules,
+    policy: &HostPolicy,
     today: chrono::NaiveDate,
     mode: Mode,
     url: &Url,
@@ -146,7 +160,16 @@ fn analyse(
         let decoded = extract::decode(&resp.body, ct);
         let links = extract::css::urls(&decoded.text)
             .into_iter()
-            .map(|l| found(l, &resp.final_url, decoded.encoding))
+            .map(|l| {
+                classify(
+                    l,
+                    &resp.final_url,
+                    &resp.final_url,
+                    decoded.encoding,
+                    rules,
+                    policy,
+                )
+            })
             .collect();
         return Some(Analysis {
             soft404: None,
@@ -212,7 +235,7 @@ fn analyse(
         .iter()
         .take(rules.crawl.max_links_per_page)
         .cloned()
-        .map(|l| found(l, &base, decoded.encoding))
+        .map(|l| classify(l, &base, &resp.final_url, decoded.encoding, rules, policy))
         .collect();
     Some(Analysis {
         soft404,
@@ -230,20 +253,96 @@ fn analyse(
     })
 }
 
-fn found(l: crate::link::RawLink, base: &Url, enc: &'static encoding_rs::Encoding) -> FoundLink {
-    let url = match check::wrong_link::classify_raw(&l.url) {
-        check::wrong_link::RawClass::Web => {
-            extract::resolve(&l.url, base, enc).map(|u| u.to_string())
-        }
-        _ => None,
-    };
-    FoundLink {
+/// Resolves and classifies one raw link of a page (the stage boundary:
+/// raw links become checked-or-not links here, on the page's task).
+pub fn classify(
+    l: RawLink,
+    base: &Url,
+    page_url: &Url,
+    enc: &'static encoding_rs::Encoding,
+    rules: &Rules,
+    policy: &HostPolicy,
+) -> FoundLink {
+    let mut out = FoundLink {
         raw: l.url,
-        url,
+        url: None,
         text: l.text,
         element: l.element,
         origin: l.origin,
+        class: LinkClass::NotChecked,
+    };
+    match wrong_link::classify_raw(&out.raw) {
+        RawClass::Skip(_) => return out,
+        RawClass::Wrong(reason) => {
+            out.class = LinkClass::Wrong(reason);
+            return out;
+        }
+        RawClass::Web => {}
     }
+    let Some(url) = extract::resolve(&out.raw, base, enc) else {
+        out.class = LinkClass::Wrong("malformed URL: cannot be resolved".into());
+        return out;
+    };
+    out.url = Some(url.to_string());
+    if !matches!(url.scheme(), "http" | "https") {
+        return out;
+    }
+    if let Some(reason) = wrong_link::classify_host(&url, policy) {
+        out.class = LinkClass::Wrong(reason);
+        return out;
+    }
+    if rules.ignore.iter().any(|r| r.is_match(url.as_str())) {
+        out.class = LinkClass::Ignored;
+        return out;
+    }
+    let own = is_own(rules, &url);
+    let mixed = (out.origin == Origin::Markup)
+        .then(|| check::mixed_content::check(page_url, &url, out.element, own))
+        .flatten();
+    let fragment = url
+        .fragment()
+        .filter(|f| {
+            !f.is_empty()
+                && !f.eq_ignore_ascii_case("top")
+                && !f.starts_with('!')
+                && !f.starts_with('/')
+        })
+        .filter(|_| own && matches!(out.element, Element::A | Element::Area))
+        .map(str::to_string);
+    let key = if url.fragment().is_some() {
+        extract::resolve::normalize(&url).to_string()
+    } else {
+        let n = extract::resolve::normalize(&url);
+        if n == url {
+            url.to_string()
+        } else {
+            n.to_string()
+        }
+    };
+    out.class = LinkClass::Check {
+        key,
+        own,
+        fragment,
+        mixed,
+    };
+    out
+}
+
+/// Whether a URL's host is one of the site's own hosts (`host` or `host:port`).
+pub fn is_own(rules: &Rules, url: &Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    rules.own_hosts.iter().any(|h| {
+        if h.len() == host.len() {
+            h.eq_ignore_ascii_case(host)
+        } else {
+            h.strip_prefix(host)
+                .and_then(|rest| rest.strip_prefix(':'))
+                .is_some_and(|p| p.parse::<u16>().ok() == url.port_or_known_default())
+                && h[..host.len()].eq_ignore_ascii_case(host)
+        }
+    })
 }
 
 /// Extensions of files that are checked, never parsed (attachments, media, images).

@@ -273,12 +273,14 @@ impl Walker {
                 self.page.title = (!title.is_empty()).then_some(title);
             }
             "select" => {
-                if let Some(onchange) = a.onchange
-                    && (onchange.contains("location")
-                        || onchange.contains("open")
-                        || onchange.contains("navigate"))
-                {
-                    self.select_options(node);
+                if let Some(onchange) = a.onchange {
+                    // `location…(this.value)` pages through a list; `window.open`
+                    // is the usual 友情链接 drop-down.
+                    if onchange.contains("location") {
+                        self.select_options(node, Element::Pagination);
+                    } else if onchange.contains("open") || onchange.contains("navigate") {
+                        self.select_options(node, Element::JsLocation);
+                    }
                 }
             }
             "body" | "table" | "td" | "th" | "tr" => self.link(a.background, "", Element::Img),
@@ -333,7 +335,7 @@ impl Walker {
     }
 
     /// `<select onchange="location…(this.value)">`: each option value is a page.
-    fn select_options(&mut self, select: ElementRef<'_>) {
+    fn select_options(&mut self, select: ElementRef<'_>, element: Element) {
         for node in select.descendants().take(MAX_LINKS) {
             let Some(option) = ElementRef::wrap(node) else {
                 continue;
@@ -349,7 +351,7 @@ impl Walker {
             if !is_link_value(value) || value == "#" {
                 continue;
             }
-            let mut link = RawLink::derived(value, Element::Pagination);
+            let mut link = RawLink::derived(value, element);
             push_collapsed(&mut link.text, &text_children(option), &mut false);
             truncate(&mut link.text, MAX_TEXT_BYTES);
             self.push(link);
@@ -377,11 +379,12 @@ fn is_javascript(kind: Option<&str>) -> bool {
     let Some(kind) = kind.map(str::trim) else {
         return true;
     };
+    let kind = kind.to_ascii_lowercase();
     kind.is_empty()
-        || kind.eq_ignore_ascii_case("module")
+        || kind == "module"
         || ["javascript", "ecmascript", "jscript", "livescript"]
             .iter()
-            .any(|m| kind.to_ascii_lowercase().contains(m))
+            .any(|m| kind.contains(m))
 }
 
 /// The element for a `<link rel>`; None for rels that fetch no document.
@@ -890,6 +893,22 @@ mod tests {
                 ext: "html".into()
             })
         );
+    }
+
+    #[test]
+    fn friend_link_select() {
+        let p = page(
+            r#"<select onchange="window.open(this.options[this.selectedIndex].value)"><option>友情链接</option><option value="https://www.cnipa.gov.cn/">国家知识产权局</option></select>"#,
+        );
+        assert_eq!(
+            triples(&p),
+            vec![(
+                "https://www.cnipa.gov.cn/",
+                "国家知识产权局",
+                Element::JsLocation
+            )]
+        );
+        assert_eq!(p.links[0].origin, Origin::Derived);
     }
 
     #[test]

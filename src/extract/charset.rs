@@ -199,9 +199,7 @@ pub fn prescan(bytes: &[u8]) -> Option<&'static Encoding> {
     let mut pos = 0;
     while pos < s.len() {
         let rest = s.get(pos..)?;
-        let Some(lt) = rest.iter().position(|b| *b == b'<') else {
-            return None;
-        };
+        let lt = rest.iter().position(|b| *b == b'<')?;
         pos += lt;
         let rest = s.get(pos..)?;
         if rest.starts_with(b"<!--") {

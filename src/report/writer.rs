@@ -40,10 +40,10 @@ pub struct Written {
 
 /// The sending side, cloneable.
 #[derive(Clone)]
-pub struct ReportSender(mpsc::Sender<ReportEvent>);
+pub struct ReportSender(mpsc::SyncSender<ReportEvent>);
 
 impl ReportSender {
-    /// Queues an event (never blocks; a stopped writer drops it).
+    /// Queues an event (waits while the writer is 256 batches behind; a stopped writer drops it).
     pub fn send(&self, ev: ReportEvent) {
         let _ = self.0.send(ev);
     }
@@ -58,6 +58,9 @@ pub struct RunWriter {
 }
 
 type Csv<R> = CsvWriter<BufWriter<File>, R>;
+
+/// Batches (about one crawled page each) queued for the writer before the crawl waits.
+const CHANNEL_BATCHES: usize = 256;
 
 /// The open report files of a run, owned by the writer thread.
 struct Sinks {
@@ -130,7 +133,9 @@ impl RunWriter {
         findings.flush()?;
         links.flush()?;
         pages.flush()?;
-        let (tx, rx) = mpsc::channel::<ReportEvent>();
+        // Bounded: when the disk is slower than the crawl, the crawl waits
+        // instead of queueing rows in memory.
+        let (tx, rx) = mpsc::sync_channel::<ReportEvent>(CHANNEL_BATCHES);
         let mut sinks = Sinks {
             findings,
             links,
@@ -190,7 +195,7 @@ impl RunWriter {
     pub fn sender(&self) -> ReportSender {
         self.tx
             .clone()
-            .unwrap_or_else(|| ReportSender(mpsc::channel().0))
+            .unwrap_or_else(|| ReportSender(mpsc::sync_channel(1).0))
     }
 
     /// Stops the thread after it wrote everything queued; returns what it wrote.

@@ -102,6 +102,26 @@ impl reqwest::dns::Resolve for FailingResolver {
     }
 }
 
+/// Runs `f` to completion on a fresh runtime in its own thread, e.g. to make
+/// one audit shared by several tests (it outlives the test that started it).
+pub fn block_on_thread<T, F, Fut>(f: F) -> T
+where
+    T: Send + 'static,
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = T>,
+{
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f())
+    })
+    .join()
+    .unwrap()
+}
+
 /// Options for a test run: reports in a temp folder, quiet, fixed date, every
 /// virtual host of the server mapped to it, and a [`FailingResolver`] for
 /// every other name (no test uses the system's DNS).

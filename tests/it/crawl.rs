@@ -21,26 +21,6 @@ use zwgk_audit::report::rows::{FindingRow, LinkRow, PageRow};
 const FAST: &str =
     "[crawl]\nhost_interval_ms = 0\ntimeout_secs = 1\nretries = 1\nbackoff_ms = 50\n";
 
-/// Runs `f` to completion on a fresh runtime in its own thread (so a shared
-/// run outlives the test that happened to start it).
-fn block_on_thread<T, F, Fut>(f: F) -> T
-where
-    T: Send + 'static,
-    F: FnOnce() -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = T>,
-{
-    std::thread::spawn(move || {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(f())
-    })
-    .join()
-    .unwrap()
-}
-
 /// One finished audit of the fixture site and what the server saw.
 struct SiteRun {
     run: Run,
@@ -1103,7 +1083,7 @@ fn gov_site() -> GovSite {
                 ));
                 s.links
                     .push((art.clone(), format!("/col{c}/index.html"), "a@href".into()));
-                if (c * 1000 + id as usize) % 389 == 0 && planted < 5 {
+                if (c * 1000 + id as usize).is_multiple_of(389) && planted < 5 {
                     planted += 1;
                     let gone = format!("/col{c}/202604/t20260401_{id}.html");
                     ab.push_str(&format!("<a href=\"{gone}\">相关文件</a>"));

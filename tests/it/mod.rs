@@ -1,4 +1,5 @@
 //! Integration test modules, one per area.
 
 mod crawl;
+mod links;
 mod smoke;

@@ -4,9 +4,11 @@
 //!
 //! Most tests share one audit of `tests/fixtures/site` (see its README.md),
 //! made once on its own runtime; the others start their own server: a TLS
-//! front with a CA made at test time, a two-host site of slow pages for the
-//! per-host limit, and a 2,000-page government-shaped site generated into a
-//! temporary folder.
+//! front with a CA made at test time (library and command line), a two-host
+//! site of slow pages for the per-host limit, a GBK page with Chinese query
+//! strings, and a 2,000-page government-shaped site generated into a
+//! temporary folder. No test resolves a name through the system's DNS: every
+//! name is mapped, and the rest fail in the injected `FailingResolver`.
 
 use crate::common::tls::TlsFront;
 use crate::common::*;
@@ -1201,4 +1203,121 @@ async fn a_two_thousand_page_site_is_crawled_completely() {
         run.pages.len(),
         run.links.len()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gbk_page_query_strings_are_encoded_as_a_browser_would() {
+    // WHATWG URL parsing: the path is always UTF-8, the query takes the
+    // document's encoding.
+    let dir = tempfile::tempdir().unwrap();
+    let html = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"gbk\"><title>站内搜索（GBK）</title></head><body>\
+        <a href=\"/search/result.html?q=通知公告&amp;col=政策\">搜索通知公告</a>\
+        <a href=\"/files/通知.pdf?v=1\">通知附件</a></body></html>";
+    let (bytes, _, bad) = encoding_rs::GBK.encode(html);
+    assert!(!bad);
+    std::fs::write(dir.path().join("index.html"), &bytes).unwrap();
+    std::fs::create_dir_all(dir.path().join("search")).unwrap();
+    std::fs::write(
+        dir.path().join("search/result.html"),
+        "<html lang=\"zh\"><head><title>结果</title></head><body></body></html>",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("files")).unwrap();
+    std::fs::write(dir.path().join("files/通知.pdf"), "%PDF-1.4\n%%EOF\n").unwrap();
+    let server = SiteServer::start_with_today(SiteSource::dir(dir.path()), today())
+        .await
+        .unwrap();
+    let run = audit(&server, rules_for(&server, FAST), |_| {}).await;
+    let home = &run.pages[0];
+    assert_eq!(
+        (home.charset.as_str(), home.title.as_str()),
+        ("GBK", "站内搜索（GBK）")
+    );
+    let mut got: Vec<(String, String, String)> = run
+        .links
+        .iter()
+        .map(|l| (l.target_url.clone(), l.link_text.clone(), l.status.clone()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            (
+                server.url("/files/%E9%80%9A%E7%9F%A5.pdf?v=1"),
+                "通知附件".to_string(),
+                "ok".to_string()
+            ),
+            (
+                server.url("/search/result.html?q=%CD%A8%D6%AA%B9%AB%B8%E6&col=%D5%FE%B2%DF"),
+                "搜索通知公告".to_string(),
+                "ok".to_string()
+            ),
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_takes_resolve_and_ca_cert() {
+    let server = serve("site").await;
+    let front = TlsFront::start(server.addr(), &["www.secure.test"]).await;
+    let port = front.addr().port();
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("site.toml");
+    std::fs::write(
+        &rules,
+        format!(
+            "[site]\nname = \"测试站\"\nid = \"cli\"\nstart_urls = [\"https://www.secure.test:{port}/\"]\nignore = [\"slow\", \"/loop/\", \"busy\"]\n{FAST}"
+        ),
+    )
+    .unwrap();
+    let run = |out: &str, ca: bool| {
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_zwgk-audit"));
+        cmd.arg("crawl")
+            .arg("--rules")
+            .arg(&rules)
+            .arg("--resolve")
+            .arg(format!("www.secure.test:{port}:127.0.0.1"))
+            .arg("--homepage-only")
+            .arg("--quiet")
+            .arg("--today")
+            .arg("2026-05-25")
+            .arg("--reports")
+            .arg(dir.path().join("reports"))
+            .arg("--out")
+            .arg(dir.path().join(out));
+        if ca {
+            cmd.arg("--ca-cert").arg(front.ca_pem());
+        }
+        cmd.output()
+    };
+    let no_ca = run("no-ca", false).await.unwrap();
+    let stderr = String::from_utf8_lossy(&no_ca.stderr);
+    assert_eq!(no_ca.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "the site could not be audited: https://www.secure.test:{port}/: TLS: certificate signed by an unknown issuer"
+        )),
+        "{stderr}"
+    );
+    let ok = run("ok", true).await.unwrap();
+    let stderr = String::from_utf8_lossy(&ok.stderr);
+    // The homepage links a 404 attachment: findings at the fail level, exit 1.
+    assert_eq!(ok.status.code(), Some(1), "{stderr}");
+    let out = dir.path().join("ok");
+    let pages: Vec<PageRow> =
+        zwgk_audit::report::csv::read_rows(&std::fs::read(out.join("pages.csv")).unwrap()).unwrap();
+    let home = format!("https://www.secure.test:{port}/");
+    assert!(
+        pages
+            .iter()
+            .any(|p| p.url == home && p.title == "测试市市场监督管理局"),
+        "{pages:#?}"
+    );
+    let findings: Vec<FindingRow> =
+        zwgk_audit::report::csv::read_rows(&std::fs::read(out.join("findings.csv")).unwrap())
+            .unwrap();
+    assert!(findings.iter().any(|f| f.kind == "broken_link"
+        && f.page_url == home
+        && f.target_url == format!("{home}files/missing.pdf")));
+    assert_eq!(server.hits_on("www.secure.test", "/files/missing.pdf"), 2);
 }

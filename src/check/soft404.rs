@@ -5,6 +5,8 @@
 //! or first `<h1>`, or anywhere in the text of a *short* page. A long article
 //! that merely mentions "404" is never a soft 404.
 
+use scraper::Html;
+use std::borrow::Cow;
 use url::Url;
 
 /// Longest visible text (in characters) of a page whose body text is searched.
@@ -41,6 +43,36 @@ pub fn detect(
         return Some(format!("short page text contains 「{p}」"));
     }
     None
+}
+
+/// The text [`detect`] searches for a page whose visible text is `text`: for
+/// a short page, its text without the text of its links. Link texts are the
+/// titles a list page shows (「关于开展404错误页面排查的通知」), not evidence
+/// of an error page. A long page's text is returned as it is (it is not
+/// searched).
+pub fn evidence_text<'a>(doc: &Html, text: &'a str) -> Cow<'a, str> {
+    if text.trim().chars().count() > SHORT_PAGE_CHARS {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::new();
+    for node in doc.tree.root().descendants() {
+        let Some(t) = node.value().as_text() else {
+            continue;
+        };
+        let hidden = node.ancestors().any(|a| {
+            a.value().as_element().is_some_and(|e| {
+                matches!(
+                    e.name(),
+                    "a" | "head" | "script" | "style" | "noscript" | "template"
+                )
+            })
+        });
+        if !hidden {
+            out.push_str(t);
+            out.push(' ');
+        }
+    }
+    Cow::Owned(out.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// Whether a document URL was redirected to the homepage of its site.
@@ -126,6 +158,26 @@ mod tests {
             .is_none()
         );
         assert!(detect(Some("2024年度报告"), None, "共处理 404 件", &p).is_none());
+    }
+
+    #[test]
+    fn link_texts_of_a_short_list_page_are_not_evidence() {
+        let p = phrases();
+        let list = Html::parse_document(
+            "<html><head><title>通知公告</title></head><body><ul>\
+             <li><a href=\"/a.html\">关于开展网站404错误页面排查的通知</a></li>\
+             <li><a href=\"/b.html\">页面不存在问题整改情况</a></li></ul></body></html>",
+        );
+        let text = crate::check::content::visible_text(&list);
+        assert!(detect(Some("通知公告"), None, &text, &p).is_some());
+        assert!(detect(Some("通知公告"), None, &evidence_text(&list, &text), &p).is_none());
+        let error = Html::parse_document(
+            "<html><head><title>提示</title><script>var t='404错误';</script></head>\
+             <body><p>对不起，该信息不存在。</p><a href=\"/\">返回首页</a></body></html>",
+        );
+        let text = crate::check::content::visible_text(&error);
+        assert_eq!(evidence_text(&error, &text), "对不起，该信息不存在。");
+        assert!(detect(Some("提示"), None, &evidence_text(&error, &text), &p).is_some());
     }
 
     #[test]

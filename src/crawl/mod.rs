@@ -276,7 +276,8 @@ impl Crawl {
             }
         }
         let page_url: Arc<str> = Arc::from(res.url.as_str());
-        if mode == Mode::Page && outcome.skipped.is_none() {
+        let redirected_to_known = mode == Mode::Page && self.claim_final_url(&res.key, &outcome);
+        if mode == Mode::Page && outcome.skipped.is_none() && !redirected_to_known {
             let p = res.page.as_ref().filter(|p| p.html);
             if p.is_some() || outcome.error.is_some() || outcome.status.is_some() {
                 self.stats.pages += u64::from(p.is_some());
@@ -293,20 +294,67 @@ impl Crawl {
             }
         }
         if let Some(page) = res.page {
-            for f in page.findings {
-                self.send_finding(f);
-            }
             if let Some(obs) = page.observation {
                 self.tracker.record(&res.url, obs);
             }
-            for link in page.links {
-                self.on_link(&page_url, depth + 1, link);
+            // A page redirected to a known page: its findings and links are
+            // reported under its final URL.
+            if !redirected_to_known {
+                for f in page.findings {
+                    self.send_finding(f);
+                }
+                for link in page.links {
+                    self.on_link(&page_url, depth + 1, link);
+                }
             }
         }
         for occ in waiting {
             self.emit(&occ, &outcome);
         }
         self.flush_events();
+    }
+
+    /// For a page redirected to another own URL: whether that URL is already
+    /// a page of the crawl (then its content is reported there, once, not
+    /// again under the redirecting URL). Otherwise the final URL is recorded
+    /// as checked with this outcome, so a later link to it is not fetched and
+    /// analysed a second time.
+    fn claim_final_url(&mut self, key: &str, outcome: &Outcome) -> bool {
+        let Some(final_url) = outcome
+            .final_url
+            .as_deref()
+            .and_then(|f| Url::parse(f).ok())
+        else {
+            return false;
+        };
+        if !task::is_own(&self.rules, &final_url) {
+            return false;
+        }
+        let final_key = normalize(&final_url).to_string();
+        if final_key == key {
+            return false;
+        }
+        match self.targets.get(&final_key) {
+            Some(t) => t.mode == Mode::Page,
+            None => {
+                let depth = self.targets.get(key).map_or(0, |t| t.depth);
+                let direct = Outcome {
+                    final_url: None,
+                    redirects: 0,
+                    ..outcome.clone()
+                };
+                self.targets.insert(
+                    final_key,
+                    Target {
+                        depth,
+                        mode: Mode::Page,
+                        done: Some(Arc::new(direct)),
+                        waiting: Vec::new(),
+                    },
+                );
+                false
+            }
+        }
     }
 
     fn wrong(&mut self, page: &str, target: &str, link: &FoundLink, reason: String) {

@@ -196,7 +196,7 @@ fn analyse(
     let soft404 = check::soft404::detect(
         extracted.title.as_deref(),
         h1.as_deref(),
-        &text,
+        &check::soft404::evidence_text(&doc, &text),
         &rules.words.soft404,
     );
     if mode == Mode::External {

@@ -2,8 +2,11 @@
 //! reports back as typed rows.
 #![allow(dead_code)]
 
+pub mod tls;
+
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use zwgk_audit::audit::{AuditOptions, Auditor, RunResult};
 use zwgk_audit::crawl::Progress;
 use zwgk_audit::crawl::resolve::ResolveEntry;
@@ -75,8 +78,53 @@ pub fn rules_for(server: &SiteServer, extra: &str) -> Rules {
     Rules::from_toml(&text, Path::new("fixture.toml")).expect("fixture rules are valid")
 }
 
+/// A resolver that answers every lookup with an error, without touching the
+/// network, and remembers the names it was asked (so a test can prove a name
+/// was never looked up). Injected into every test run: a name the test did not
+/// map fails like a DNS failure instead of reaching the system's DNS.
+#[derive(Debug, Default)]
+pub struct FailingResolver {
+    asked: Mutex<Vec<String>>,
+}
+
+impl FailingResolver {
+    /// The names asked so far, in order.
+    pub fn asked(&self) -> Vec<String> {
+        self.asked.lock().unwrap().clone()
+    }
+}
+
+impl reqwest::dns::Resolve for FailingResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let name = name.as_str().to_string();
+        self.asked.lock().unwrap().push(name.clone());
+        Box::pin(async move { Err(format!("{name}: no such host (test resolver)").into()) })
+    }
+}
+
+/// Runs `f` to completion on a fresh runtime in its own thread, e.g. to make
+/// one audit shared by several tests (it outlives the test that started it).
+pub fn block_on_thread<T, F, Fut>(f: F) -> T
+where
+    T: Send + 'static,
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = T>,
+{
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f())
+    })
+    .join()
+    .unwrap()
+}
+
 /// Options for a test run: reports in a temp folder, quiet, fixed date, every
-/// virtual host of the server mapped to it.
+/// virtual host of the server mapped to it, and a [`FailingResolver`] for
+/// every other name (no test uses the system's DNS).
 pub fn options(server: &SiteServer, dir: &Path) -> AuditOptions {
     let mut o = AuditOptions::new(today());
     o.reports_root = dir.to_path_buf();
@@ -88,6 +136,7 @@ pub fn options(server: &SiteServer, dir: &Path) -> AuditOptions {
     for h in server.hosts() {
         o.resolve.push(ResolveEntry::connect_to(&h, server.addr()));
     }
+    o.fallback_resolver = Some(Arc::new(FailingResolver::default()));
     o
 }
 

@@ -2,5 +2,7 @@
 
 mod columns;
 mod content;
+mod crawl;
 mod demo;
+mod links;
 mod smoke;

@@ -177,17 +177,18 @@ impl Auditor {
             }
             tracing::warn!("nothing to resume: starting a new run");
         }
-        let id = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
+        let mut id = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
         let dir = match &self.opts.out_dir {
             Some(d) => d.clone(),
             None => {
-                let mut d = site_dir.join(&id);
+                // Two runs in the same second: the folder name is the run id.
+                let base = id.clone();
                 let mut n = 1;
-                while d.exists() {
+                while site_dir.join(&id).exists() {
                     n += 1;
-                    d = site_dir.join(format!("{id}-{n}"));
+                    id = format!("{base}-{n}");
                 }
-                d
+                site_dir.join(&id)
             }
         };
         std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;

@@ -143,6 +143,7 @@ async fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
     }
     let mut opts = options(&args.run);
     opts.resolve = args.resolve.clone();
+    opts.resolve.extend(args.connect_to.iter().cloned());
     opts.ca_certs = args.ca_cert.clone();
     opts.resume = args.resume;
     let auditor = Auditor::new(rules, opts);
@@ -161,7 +162,7 @@ async fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
 
 async fn demo(args: zwgk_audit::cli::DemoArgs) -> anyhow::Result<u8> {
     let mut opts = options(&args.run);
-    opts.keep_runs = Some(10);
+    opts.keep_runs = opts.keep_runs.or(Some(10));
     let (server, rules, result) = match zwgk_audit::demo::audit_demo(opts).await {
         Ok(r) => r,
         Err(e) => {
@@ -196,6 +197,7 @@ pub fn options(run: &RunArgs) -> AuditOptions {
     o.reports_root = run.reports.clone();
     o.out_dir = run.out.clone();
     o.lang = run.lang;
+    o.keep_runs = run.keep_runs.and_then(|n| usize::try_from(n).ok());
     o.progress = if run.quiet {
         Progress::Quiet
     } else if std::io::stderr().is_terminal() {

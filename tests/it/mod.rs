@@ -1,3 +1,4 @@
 //! Integration test modules, one per area.
 
 mod smoke;
+mod nightly;

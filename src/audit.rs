@@ -219,9 +219,8 @@ impl Auditor {
             std::fs::create_dir_all(parent).map_err(io_err(parent))?;
         }
         let history = History::open(&history_path)?;
-        let started_at = self
-            .opts
-            .today
+        let today = self.opts.today;
+        let started_at = today
             .and_time(chrono::Local::now().time())
             .and_local_timezone(chrono::Local)
             .earliest()
@@ -239,7 +238,7 @@ impl Auditor {
             &dir,
             self.opts.lang,
             first_seen,
-            self.opts.today.format("%Y-%m-%d").to_string(),
+            today.format("%Y-%m-%d").to_string(),
         )
         .map_err(io_err(&dir))?;
         let hosts = Arc::new(HostPool::new(
@@ -282,7 +281,7 @@ impl Auditor {
         if !stats.interrupted
             && let Some(mut tracker) = stats.tracker.take()
         {
-            let (findings, rows) = tracker.finish(rules, self.opts.today);
+            let (findings, rows) = tracker.finish(rules, today);
             veto = tracker.veto_input();
             let tx = writer.sender();
             for f in findings {
@@ -345,20 +344,35 @@ impl Auditor {
             interrupted: stats.interrupted,
             caps: stats.caps,
             duration: started.elapsed(),
-            today: self.opts.today,
+            today,
             summary: Some(finished.summary),
         })
     }
 }
 
+/// The newest run folder of a site when that run did not finish: it has a
+/// journal, and no summary.json or one saying `"complete": false` (a run
+/// stopped by Ctrl-C or SIGTERM writes its summary so far). An older
+/// unfinished run behind a finished one is not resumed.
 fn latest_unfinished(site_dir: &Path) -> Option<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(site_dir)
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join(journal::FILE).is_file() && !p.join("summary.json").is_file())
+        .filter(|p| p.join(journal::FILE).is_file())
         .collect();
     dirs.sort();
-    dirs.pop()
+    dirs.pop().filter(|d| !finished(d))
+}
+
+/// Whether a run folder holds the summary of a complete run.
+fn finished(dir: &Path) -> bool {
+    let Ok(bytes) = std::fs::read(dir.join("summary.json")) else {
+        return false;
+    };
+    serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|v| v.get("complete").and_then(serde_json::Value::as_bool))
+        .unwrap_or(false)
 }
 
 /// Sets the returned flag on Ctrl-C or SIGTERM; a second Ctrl-C exits at once.

@@ -219,7 +219,15 @@ impl Auditor {
             std::fs::create_dir_all(parent).map_err(io_err(parent))?;
         }
         let history = History::open(&history_path)?;
-        let today = self.opts.today;
+        // A resumed run keeps the date it started on: first_seen, column
+        // windows and days open stay those of the rows found before the stop.
+        let today = if resuming {
+            history
+                .recorded_date(&rules.id, &run_id)?
+                .unwrap_or(self.opts.today)
+        } else {
+            self.opts.today
+        };
         let started_at = today
             .and_time(chrono::Local::now().time())
             .and_local_timezone(chrono::Local)

@@ -1,4 +1,4 @@
 //! Integration test modules, one per area.
 
-mod smoke;
 mod nightly;
+mod smoke;

@@ -106,7 +106,8 @@ async fn lib_run(server: &SiteServer, reports: &Path, today: NaiveDate) -> RunRe
     o.reports_root = reports.to_path_buf();
     o.progress = Progress::Quiet;
     o.stop = Some(Arc::new(AtomicBool::new(false)));
-    o.resolve.push(ResolveEntry::connect_to(HOST, server.addr()));
+    o.resolve
+        .push(ResolveEntry::connect_to(HOST, server.addr()));
     Auditor::new(rules, o).run().await.expect("audit runs")
 }
 
@@ -182,7 +183,10 @@ async fn two_nights_give_new_fixed_and_open_with_first_seen_dates() {
     ]);
     assert_eq!(diff_set(&diff), want, "{diff:#?}");
     let open = diff.iter().find(|r| r.status == DiffStatus::Open).unwrap();
-    assert_eq!((open.first_seen.as_str(), open.days_open), ("2026-05-01", 7));
+    assert_eq!(
+        (open.first_seen.as_str(), open.days_open),
+        ("2026-05-01", 7)
+    );
     let new = diff.iter().find(|r| r.status == DiffStatus::New).unwrap();
     assert_eq!((new.first_seen.as_str(), new.days_open), ("2026-05-08", 0));
 
@@ -217,4 +221,347 @@ fn stdout(o: &Output) -> String {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Slow pages for the resume tests: `/slow/` lists `n` pages answering after
+/// `delay_ms`; every third links a missing file, every page links back home.
+fn add_slow_section(site: &Site, n: usize, delay_ms: u64) {
+    let mut list = String::from(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>慢速栏目</title></head><body><ul>\n",
+    );
+    let mut routes = String::new();
+    for i in 1..=n {
+        list.push_str(&format!(
+            "<li><a href=\"/slow/p{i}.html\">第{i}篇</a></li>\n"
+        ));
+        let broken = if i % 3 == 0 {
+            format!("<a href=\"/slow/missing-{i}.pdf\">附件{i}</a>")
+        } else {
+            String::new()
+        };
+        site.write(
+            &format!("slow/p{i}.html"),
+            &format!(
+                "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>第{i}篇</title></head>\
+                 <body><p>正文{i}</p><p><a href=\"/\">首页</a> <a href=\"/slow/\">列表</a> {broken}</p></body></html>\n"
+            ),
+        );
+        routes.push_str(&format!("[\"/slow/p{i}.html\"]\ndelay_ms = {delay_ms}\n\n"));
+    }
+    list.push_str("</ul></body></html>\n");
+    site.write("slow/index.html", &list);
+    site.write("_routes.toml", &routes);
+    site.add_link("index.html", "/slow/", "慢速栏目");
+}
+
+/// `zwgk-audit crawl` of the nightly site on `server`, reports under `reports`.
+fn crawl_cmd(rules: &Path, server: &SiteServer, reports: &Path, today: &str) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("crawl")
+        .arg("--rules")
+        .arg(rules)
+        .arg("--connect-to")
+        .arg(format!("{HOST}:80:127.0.0.1:{}", server.port()))
+        .arg("--reports")
+        .arg(reports)
+        .arg("--today")
+        .arg(today)
+        .arg("--quiet")
+        .env("RUST_LOG", "zwgk_audit=warn")
+        .stdin(Stdio::null());
+    c
+}
+
+fn run_dirs(reports: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(reports.join("nightly"))
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    v.retain(|p| p.is_dir());
+    v.sort();
+    v
+}
+
+fn lines(path: &Path) -> usize {
+    std::fs::read(path)
+        .map(|b| b.iter().filter(|c| **c == b'\n').count())
+        .unwrap_or(0)
+}
+
+/// What a finished run folder holds, comparable between runs.
+#[derive(Debug, PartialEq)]
+struct Outcome {
+    findings: BTreeSet<(String, String, String, String, String, String)>,
+    links: Vec<(String, String, String, String)>,
+    pages: BTreeSet<(String, Option<u16>, u32)>,
+    summary_pages: u64,
+    summary_links: u64,
+    checked_urls: u64,
+    today: String,
+}
+
+fn outcome(run_dir: &Path) -> Outcome {
+    let findings: Vec<FindingRow> = read(&run_dir.join("findings.csv"));
+    let mut links: Vec<LinkRow> = read(&run_dir.join("links.csv"));
+    let pages: Vec<PageRow> = read(&run_dir.join("pages.csv"));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(run_dir.join("summary.json")).expect("summary.json"))
+            .expect("summary.json parses");
+    assert_eq!(summary["complete"], true, "{summary:#}");
+    links.sort_by(|a, b| (&a.page_url, &a.target_url).cmp(&(&b.page_url, &b.target_url)));
+    Outcome {
+        findings: findings
+            .into_iter()
+            .map(|f| {
+                (
+                    f.kind,
+                    f.page_url,
+                    f.target_url,
+                    f.severity,
+                    f.detail,
+                    f.first_seen,
+                )
+            })
+            .collect(),
+        links: links
+            .into_iter()
+            .map(|l| (l.page_url, l.target_url, l.status, l.element))
+            .collect(),
+        pages: pages
+            .into_iter()
+            .map(|p| (p.url, p.http_status, p.depth))
+            .collect(),
+        summary_pages: summary["pages"].as_u64().expect("pages"),
+        summary_links: summary["links"].as_u64().expect("links"),
+        checked_urls: summary["checked_urls"].as_u64().expect("checked_urls"),
+        today: summary["today"].as_str().expect("today").to_string(),
+    }
+}
+
+/// What is in `a` and not in `b`.
+fn only<T: Ord + Clone>(a: &BTreeSet<T>, b: &BTreeSet<T>) -> Vec<T> {
+    a.difference(b).cloned().collect()
+}
+
+/// Asserts two run outcomes are the same, naming only what differs.
+fn assert_same(got: &Outcome, want: &Outcome) {
+    let (missing, extra) = (
+        only(&want.findings, &got.findings),
+        only(&got.findings, &want.findings),
+    );
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "findings missing {missing:#?}\nextra {extra:#?}"
+    );
+    let (missing, extra) = (only(&want.pages, &got.pages), only(&got.pages, &want.pages));
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "pages missing {missing:#?}\nextra {extra:#?}"
+    );
+    assert_eq!(got.links.len(), want.links.len(), "link rows");
+    assert!(got.links == want.links, "links.csv differs");
+    assert_eq!(
+        (
+            got.summary_pages,
+            got.summary_links,
+            got.checked_urls,
+            &got.today
+        ),
+        (
+            want.summary_pages,
+            want.summary_links,
+            want.checked_urls,
+            &want.today
+        ),
+        "summary.json pages, links, checked URLs, date"
+    );
+}
+
+/// Starts `cmd`, waits until the run's journal has at least `min_lines`, and
+/// returns the child (still crawling) and its run folder.
+fn start_and_wait_for_journal(
+    mut cmd: Command,
+    reports: &Path,
+    min_lines: usize,
+) -> (std::process::Child, PathBuf) {
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn the binary");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(dir) = run_dirs(reports).pop()
+            && lines(&dir.join("journal.jsonl")) >= min_lines
+        {
+            return (child, dir);
+        }
+        if let Ok(Some(st)) = child.try_wait() {
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut e, &mut err);
+            }
+            panic!("the run ended before the journal had {min_lines} lines: {st}\n{err}");
+        }
+        assert!(Instant::now() < deadline, "no journal lines in 30 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+const SLOW_PAGES: usize = 36;
+
+/// The nightly site with its slow section, served.
+struct Slow {
+    _site: Site,
+    /// Its rules file (2 requests at a time).
+    rules: PathBuf,
+    server: SiteServer,
+    /// The result of a clean run.
+    clean: Outcome,
+    /// Requests the clean run made.
+    clean_hits: u64,
+}
+
+fn slow_site_and_clean_run(server_today: NaiveDate) -> Slow {
+    let site = Site::new();
+    add_slow_section(&site, SLOW_PAGES, 150);
+    let rules = site.path().join("nightly.toml");
+    std::fs::write(
+        &rules,
+        rules_text("max_concurrency = 2\nhost_concurrency = 2\n"),
+    )
+    .expect("write rules");
+    let server = site.serve(server_today);
+    let clean = tempfile::tempdir().expect("temp dir");
+    let out = crawl_cmd(&rules, &server, clean.path(), "2026-05-01")
+        .output()
+        .expect("run the binary");
+    assert_eq!(out.status.code(), Some(1), "errors found: {}", stderr(&out));
+    let dirs = run_dirs(clean.path());
+    assert_eq!(dirs.len(), 1);
+    let clean_outcome = outcome(&dirs[0]);
+    assert_eq!(clean_outcome.summary_pages, 5 + SLOW_PAGES as u64);
+    assert_eq!(
+        clean_outcome
+            .findings
+            .iter()
+            .filter(|f| f.0 == "broken_link")
+            .count(),
+        2 + SLOW_PAGES / 3
+    );
+    Slow {
+        _site: site,
+        rules,
+        clean_hits: server.total_hits(),
+        server,
+        clean: clean_outcome,
+    }
+}
+
+#[test]
+fn a_run_killed_with_sigkill_resumes_to_the_clean_result() {
+    let Slow {
+        _site: _kept,
+        rules,
+        server,
+        clean,
+        clean_hits,
+        ..
+    } = slow_site_and_clean_run(date("2026-05-01"));
+    let reports = tempfile::tempdir().expect("temp dir");
+    let (mut child, dir) = start_and_wait_for_journal(
+        crawl_cmd(&rules, &server, reports.path(), "2026-05-01"),
+        reports.path(),
+        3,
+    );
+    child.kill().expect("SIGKILL"); // std's kill() is SIGKILL on Unix
+    child.wait().expect("reap");
+    let journaled = lines(&dir.join("journal.jsonl"));
+    assert!(
+        (journaled as u64) < clean.checked_urls,
+        "the kill landed mid-crawl ({journaled} journal lines)"
+    );
+    assert!(!dir.join("summary.json").exists());
+    // What was found before the kill is on disk, as valid CSV.
+    let partial: Vec<FindingRow> = read(&dir.join("findings.csv"));
+    assert!(partial.len() <= clean.findings.len());
+    server.reset_counters();
+
+    // Resumed the next morning: the run keeps its date (first_seen 2026-05-01).
+    let out = crawl_cmd(&rules, &server, reports.path(), "2026-05-02")
+        .arg("--resume")
+        .output()
+        .expect("run the binary");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        run_dirs(reports.path()),
+        vec![dir.clone()],
+        "same run folder"
+    );
+    assert_same(&outcome(&dir), &clean);
+    assert!(
+        server.total_hits() + journaled as u64 / 2 <= clean_hits,
+        "--resume fetched {} URLs again ({journaled} were journaled, a clean run makes {clean_hits} requests)",
+        server.total_hits()
+    );
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_and_resume_completes_the_run() {
+    let Slow {
+        _site: _kept,
+        rules,
+        server,
+        clean,
+        ..
+    } = slow_site_and_clean_run(date("2026-05-01"));
+    let reports = tempfile::tempdir().expect("temp dir");
+    let (child, dir) = start_and_wait_for_journal(
+        crawl_cmd(&rules, &server, reports.path(), "2026-05-01"),
+        reports.path(),
+        3,
+    );
+    let sent = Command::new("kill")
+        .arg("-INT")
+        .arg(child.id().to_string())
+        .status()
+        .expect("run kill");
+    assert!(sent.success());
+    let started = Instant::now();
+    let out = child.wait_with_output().expect("wait for the run");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "Ctrl-C took {:?}",
+        started.elapsed()
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("interrupted; resume with"), "{err}");
+    // Every row written so far is whole, valid CSV; the summary says incomplete.
+    let partial: Vec<FindingRow> = read(&dir.join("findings.csv"));
+    let links: Vec<LinkRow> = read(&dir.join("links.csv"));
+    let pages: Vec<PageRow> = read(&dir.join("pages.csv"));
+    assert!(!pages.is_empty() && !links.is_empty());
+    assert!(pages.len() < clean.pages.len(), "stopped mid-crawl");
+    assert!(partial.iter().all(|f| {
+        clean
+            .findings
+            .iter()
+            .any(|c| c.1 == f.page_url && c.2 == f.target_url)
+    }));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).expect("summary.json"))
+            .expect("summary.json parses");
+    assert_eq!(summary["complete"], false);
+
+    let out = crawl_cmd(&rules, &server, reports.path(), "2026-05-01")
+        .arg("--resume")
+        .output()
+        .expect("run the binary");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        run_dirs(reports.path()),
+        vec![dir.clone()],
+        "same run folder"
+    );
+    assert_same(&outcome(&dir), &clean);
 }

@@ -565,3 +565,145 @@ fn ctrl_c_stops_cleanly_and_resume_completes_the_run() {
     );
     assert_same(&outcome(&dir), &clean);
 }
+
+/// Runs the binary on the nightly site as it is now and returns (exit code, stderr).
+fn exit_code(site: &Site, reports: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let rules = site.path().join("nightly.toml");
+    if !rules.exists() {
+        std::fs::write(&rules, rules_text("")).expect("write rules");
+    }
+    let server = site.serve(date("2026-05-01"));
+    let out = crawl_cmd(&rules, &server, reports, "2026-05-01")
+        .args(args)
+        .output()
+        .expect("run the binary");
+    (out.status.code(), stderr(&out))
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let site = Site::new();
+    let reports = tempfile::tempdir().expect("temp dir");
+    let r = reports.path();
+    // As shipped: two broken links (errors).
+    assert_eq!(
+        exit_code(&site, r, &[]).0,
+        Some(1),
+        "default: --fail-on error"
+    );
+    assert_eq!(exit_code(&site, r, &["--fail-on", "error"]).0, Some(1));
+
+    // Only a warning left: an image without alt text.
+    site.write("files/old.pdf", "%PDF-1.4\n");
+    site.write("news/gone.html", "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>相关阅读</title></head><body>正文</body></html>");
+    std::fs::copy(
+        fixture("site/img/map.png"),
+        site.path().join("files/banner.png"),
+    )
+    .expect("copy an image");
+    site.edit(
+        "about.html",
+        "<!-- extra -->",
+        "<p><img src=\"/files/banner.png\"></p>\n<!-- extra -->",
+    );
+    for (level, code) in [("error", 0), ("warning", 1), ("info", 1)] {
+        let (got, err) = exit_code(&site, r, &["--fail-on", level]);
+        assert_eq!(got, Some(code), "--fail-on {level}: {err}");
+    }
+
+    // Clean: nothing fails, not even at info.
+    site.edit("about.html", "<p><img src=\"/files/banner.png\"></p>\n", "");
+    assert_eq!(exit_code(&site, r, &["--fail-on", "info"]).0, Some(0));
+}
+
+#[test]
+fn fail_on_new_fails_only_for_findings_not_in_the_previous_run() {
+    let site = Site::new();
+    let reports = tempfile::tempdir().expect("temp dir");
+    let r = reports.path();
+    let new = ["--fail-on", "new"];
+    // First run: no previous run, so every error is new.
+    assert_eq!(exit_code(&site, r, &new).0, Some(1));
+    // Same two broken links the next night: findings exist, none is new.
+    let (code, err) = exit_code(&site, r, &new);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(exit_code(&site, r, &["--fail-on", "error"]).0, Some(1));
+    // One more broken link: it is new.
+    site.add_link("about.html", "/files/new-missing.pdf", "新附件");
+    assert_eq!(exit_code(&site, r, &new).0, Some(1));
+    // Fixing one of the old ones adds nothing new.
+    site.write("files/old.pdf", "%PDF-1.4\n");
+    assert_eq!(exit_code(&site, r, &new).0, Some(0));
+}
+
+#[test]
+fn exit_code_2_for_bad_usage_and_3_for_an_unreachable_site() {
+    let site = Site::new();
+    let reports = tempfile::tempdir().expect("temp dir");
+    let r = reports.path();
+    let bin = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .args(args)
+            .env("RUST_LOG", "zwgk_audit=warn")
+            .output()
+            .expect("run the binary");
+        (out.status.code(), stderr(&out))
+    };
+    let (code, err) = exit_code(&site, r, &["--fail-on", "sometimes"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--fail-on must be one of"), "{err}");
+    for args in [
+        &["crawl"][..],
+        &["crawl", "--no-such-flag", "http://www.nightly.gov.cn/"],
+        &[
+            "crawl",
+            "--connect-to",
+            "www.nightly.gov.cn:80:127.0.0.1",
+            "http://www.nightly.gov.cn/",
+        ],
+        &["crawl", "--keep-runs", "0", "http://www.nightly.gov.cn/"],
+        &["no-such-command"],
+    ] {
+        let (code, err) = bin(args);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(!err.trim().is_empty(), "{args:?}: a reason is printed");
+    }
+    // A rules file with a mistake: exit 2, naming the file and line.
+    let bad = site.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[site]\nname = \"x\"\nid = \"x\"\nstart_urls = [\"not a url\"]\n",
+    )
+    .expect("write rules");
+    let (code, err) = bin(&[
+        "crawl",
+        "--rules",
+        bad.to_str().expect("utf-8 path"),
+        "--reports",
+        r.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("bad.toml"), "{err}");
+
+    // Nothing listens on the start URL's port: the site could not be audited.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let rules = site.path().join("nightly.toml");
+    std::fs::write(&rules, rules_text("")).expect("write rules");
+    let out = Command::new(BIN)
+        .arg("crawl")
+        .arg("--rules")
+        .arg(&rules)
+        .arg("--connect-to")
+        .arg(format!("{HOST}:80:127.0.0.1:{closed}"))
+        .arg("--reports")
+        .arg(r)
+        .arg("--quiet")
+        .output()
+        .expect("run the binary");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("could not be audited"), "{err}");
+}

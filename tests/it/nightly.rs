@@ -707,3 +707,80 @@ fn exit_code_2_for_bad_usage_and_3_for_an_unreachable_site() {
     assert_eq!(out.status.code(), Some(3), "{err}");
     assert!(err.contains("could not be audited"), "{err}");
 }
+
+/// The text of the element with `id` in `html` (up to its first `<`).
+fn text_of<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no element with id {id}"))
+        + id.len()
+        + 6;
+    let rest = &html[start..];
+    &rest[..rest.find('<').unwrap_or(rest.len())]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_report_html_has_the_verdict_counts_and_findings_table() {
+    use zwgk_audit::report::html::url_html;
+    use zwgk_audit::report::summary::Verdict;
+    let reports = tempfile::tempdir().expect("temp dir");
+    let mut o = AuditOptions::new(date("2026-05-25"));
+    o.reports_root = reports.path().to_path_buf();
+    o.progress = Progress::Quiet;
+    o.stop = Some(Arc::new(AtomicBool::new(false)));
+    let (server, _rules, run) = zwgk_audit::demo::audit_demo(o).await.expect("demo runs");
+    server.shutdown().await;
+    let html = std::fs::read_to_string(run.run_dir.join("report.html")).expect("report.html");
+    let findings: Vec<FindingRow> = read(&run.run_dir.join("findings.csv"));
+    let s = run.summary.as_ref().expect("summary");
+    assert!(findings.len() >= 10, "the demo plants findings");
+
+    // The verdict at the top, with the estimated score.
+    let verdict = html.find("id=\"verdict\"").expect("verdict section");
+    assert!(verdict < html.find("id=\"counts\"").expect("counts section"));
+    let badge = match s.estimate.verdict {
+        Verdict::Pass => "合格",
+        Verdict::Fail => "不合格",
+    };
+    assert_eq!(text_of(&html, "verdict-badge"), badge);
+    assert!(html.contains(&format!(
+        "估算得分 {} / {}",
+        s.estimate.score, s.estimate.max_score
+    )));
+
+    // The counts are those of findings.csv.
+    let sev = |name: &str| findings.iter().filter(|f| f.severity == name).count();
+    assert_eq!(text_of(&html, "count-total"), findings.len().to_string());
+    for name in ["error", "warning", "info"] {
+        assert_eq!(
+            text_of(&html, &format!("count-{name}")),
+            sev(name).to_string(),
+            "{name}"
+        );
+    }
+    assert!(html.contains("id=\"kind-table\""));
+
+    // The findings table: header, one row per kind and target, every target shown.
+    let table_at = html.find("id=\"findings-table\"").expect("findings table");
+    let table = &html[table_at..];
+    let table = &table[..table.find("</table>").expect("table closes")];
+    assert!(table.contains("<thead><tr><th>问题类型</th>"));
+    let rows = table.matches("<tr data-kind=").count();
+    assert_eq!(text_of(&html, "filter-count"), rows.to_string());
+    for f in &findings {
+        assert!(
+            table.contains(&format!("data-kind=\"{}\"", f.kind)),
+            "{}",
+            f.kind
+        );
+        let shown = if f.target_url.is_empty() {
+            &f.page_url
+        } else {
+            &f.target_url
+        };
+        assert!(table.contains(&url_html(shown)), "{shown}");
+    }
+    // Self-contained: nothing loaded from the network.
+    assert_eq!(html.matches("<script").count(), 1);
+    assert!(!html.contains("<link") && !html.contains(" src=\"http"));
+}

@@ -505,8 +505,9 @@ fn a_run_killed_with_sigkill_resumes_to_the_clean_result() {
     );
 }
 
-#[test]
-fn ctrl_c_stops_cleanly_and_resume_completes_the_run() {
+/// Stops a run with `kill -SIGNAL` (Ctrl-C: INT; systemd stop: TERM): it exits
+/// 1 at once with every row so far valid, and `--resume` completes it.
+fn stop_cleanly_then_resume(signal: &str) {
     let Slow {
         _site: _kept,
         rules,
@@ -521,7 +522,7 @@ fn ctrl_c_stops_cleanly_and_resume_completes_the_run() {
         3,
     );
     let sent = Command::new("kill")
-        .arg("-INT")
+        .arg(format!("-{signal}"))
         .arg(child.id().to_string())
         .status()
         .expect("run kill");
@@ -530,7 +531,7 @@ fn ctrl_c_stops_cleanly_and_resume_completes_the_run() {
     let out = child.wait_with_output().expect("wait for the run");
     assert!(
         started.elapsed() < Duration::from_secs(10),
-        "Ctrl-C took {:?}",
+        "SIG{signal} took {:?} to stop the run",
         started.elapsed()
     );
     let err = stderr(&out);
@@ -564,6 +565,16 @@ fn ctrl_c_stops_cleanly_and_resume_completes_the_run() {
         "same run folder"
     );
     assert_same(&outcome(&dir), &clean);
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_and_resume_completes_the_run() {
+    stop_cleanly_then_resume("INT");
+}
+
+#[test]
+fn sigterm_stops_cleanly_and_resume_completes_the_run() {
+    stop_cleanly_then_resume("TERM");
 }
 
 /// Runs the binary on the nightly site as it is now and returns (exit code, stderr).

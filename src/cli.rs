@@ -123,14 +123,14 @@ pub struct CrawlArgs {
     /// Resolve HOST:PORT to ADDR (as curl), e.g. www.example.gov.cn:443:10.0.0.5. Repeatable.
     #[arg(long, value_name = "HOST:PORT:ADDR")]
     pub resolve: Vec<ResolveEntry>,
-    /// Connect to ADDR:PORT2 for requests to HOST:PORT (as curl), e.g. a staging
-    /// server or a test server on a random port: www.example.gov.cn:80:127.0.0.1:8080. Repeatable.
+    /// Send requests for HOST to ADDR:PORT2 (as curl), e.g. a staging server on another
+    /// port: www.example.gov.cn:80:10.0.0.5:8080. Applies to URLs without an explicit port. Repeatable.
     #[arg(long, value_name = "HOST:PORT:ADDR:PORT2", value_parser = parse_connect_to)]
     pub connect_to: Vec<ResolveEntry>,
     /// Trust this PEM CA certificate too (staging servers, internal CAs). Repeatable.
     #[arg(long, value_name = "FILE")]
     pub ca_cert: Vec<PathBuf>,
-    /// Resume the last interrupted run of this site.
+    /// Resume the newest run of this site if it did not complete (killed, Ctrl-C, SIGTERM); else start a new run.
     #[arg(long)]
     pub resume: bool,
     /// Shared run flags.

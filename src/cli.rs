@@ -23,7 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Crawl a site and write the audit reports (the main job).
-    Crawl(CrawlArgs),
+    Crawl(Box<CrawlArgs>),
     /// Serve the built-in sample bureau site on loopback, audit it, write reports.
     Demo(DemoArgs),
     /// Compare two runs: new, fixed and still-open findings.

@@ -59,7 +59,7 @@ fn setup_logger(verbose: u8) {
 
 async fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Crawl(args) => crawl(args).await,
+        Command::Crawl(args) => crawl(*args).await,
         Command::Demo(args) => demo(args).await,
         Command::Rules {
             action: RulesAction::Check { file },

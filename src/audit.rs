@@ -418,3 +418,35 @@ pub fn install_signal_handlers() -> Arc<AtomicBool> {
     });
     stop
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(site: &Path, id: &str, summary: Option<&str>) {
+        let d = site.join(id);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join(journal::FILE), "").unwrap();
+        if let Some(s) = summary {
+            std::fs::write(d.join("summary.json"), s).unwrap();
+        }
+    }
+
+    #[test]
+    fn resume_picks_the_newest_run_only_when_it_did_not_complete() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path();
+        assert_eq!(latest_unfinished(&site.join("none")), None);
+        run(site, "20260501-023000", Some(r#"{"complete": true}"#));
+        assert_eq!(latest_unfinished(site), None);
+        // Killed hard: no summary.
+        run(site, "20260502-023000", None);
+        assert_eq!(latest_unfinished(site), Some(site.join("20260502-023000")));
+        // Stopped by Ctrl-C: a summary saying incomplete.
+        run(site, "20260503-023000", Some(r#"{"complete": false}"#));
+        assert_eq!(latest_unfinished(site), Some(site.join("20260503-023000")));
+        // A complete run after them: nothing to resume.
+        run(site, "20260504-023000", Some(r#"{"complete": true}"#));
+        assert_eq!(latest_unfinished(site), None);
+    }
+}

@@ -177,17 +177,18 @@ impl Auditor {
             }
             tracing::warn!("nothing to resume: starting a new run");
         }
-        let id = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
+        let mut id = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
         let dir = match &self.opts.out_dir {
             Some(d) => d.clone(),
             None => {
-                let mut d = site_dir.join(&id);
+                // Two runs in the same second: the folder name is the run id.
+                let base = id.clone();
                 let mut n = 1;
-                while d.exists() {
+                while site_dir.join(&id).exists() {
                     n += 1;
-                    d = site_dir.join(format!("{id}-{n}"));
+                    id = format!("{base}-{n}");
                 }
-                d
+                site_dir.join(&id)
             }
         };
         std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
@@ -218,9 +219,16 @@ impl Auditor {
             std::fs::create_dir_all(parent).map_err(io_err(parent))?;
         }
         let history = History::open(&history_path)?;
-        let started_at = self
-            .opts
-            .today
+        // A resumed run keeps the date it started on: first_seen, column
+        // windows and days open stay those of the rows found before the stop.
+        let today = if resuming {
+            history
+                .recorded_date(&rules.id, &run_id)?
+                .unwrap_or(self.opts.today)
+        } else {
+            self.opts.today
+        };
+        let started_at = today
             .and_time(chrono::Local::now().time())
             .and_local_timezone(chrono::Local)
             .earliest()
@@ -238,7 +246,7 @@ impl Auditor {
             &dir,
             self.opts.lang,
             first_seen,
-            self.opts.today.format("%Y-%m-%d").to_string(),
+            today.format("%Y-%m-%d").to_string(),
         )
         .map_err(io_err(&dir))?;
         let hosts = Arc::new(HostPool::new(
@@ -282,7 +290,7 @@ impl Auditor {
         if !stats.interrupted
             && let Some(mut tracker) = stats.tracker.take()
         {
-            let (findings, rows) = tracker.finish(rules, self.opts.today);
+            let (findings, rows) = tracker.finish(rules, today);
             veto = tracker.veto_input();
             let tx = writer.sender();
             for f in findings {
@@ -345,20 +353,35 @@ impl Auditor {
             interrupted: stats.interrupted,
             caps: stats.caps,
             duration: started.elapsed(),
-            today: self.opts.today,
+            today,
             summary: Some(finished.summary),
         })
     }
 }
 
+/// The newest run folder of a site when that run did not finish: it has a
+/// journal, and no summary.json or one saying `"complete": false` (a run
+/// stopped by Ctrl-C or SIGTERM writes its summary so far). An older
+/// unfinished run behind a finished one is not resumed.
 fn latest_unfinished(site_dir: &Path) -> Option<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(site_dir)
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join(journal::FILE).is_file() && !p.join("summary.json").is_file())
+        .filter(|p| p.join(journal::FILE).is_file())
         .collect();
     dirs.sort();
-    dirs.pop()
+    dirs.pop().filter(|d| !finished(d))
+}
+
+/// Whether a run folder holds the summary of a complete run.
+fn finished(dir: &Path) -> bool {
+    let Ok(bytes) = std::fs::read(dir.join("summary.json")) else {
+        return false;
+    };
+    serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|v| v.get("complete").and_then(serde_json::Value::as_bool))
+        .unwrap_or(false)
 }
 
 /// Sets the returned flag on Ctrl-C or SIGTERM; a second Ctrl-C exits at once.
@@ -395,4 +418,36 @@ pub fn install_signal_handlers() -> Arc<AtomicBool> {
         }
     });
     stop
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(site: &Path, id: &str, summary: Option<&str>) {
+        let d = site.join(id);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join(journal::FILE), "").unwrap();
+        if let Some(s) = summary {
+            std::fs::write(d.join("summary.json"), s).unwrap();
+        }
+    }
+
+    #[test]
+    fn resume_picks_the_newest_run_only_when_it_did_not_complete() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path();
+        assert_eq!(latest_unfinished(&site.join("none")), None);
+        run(site, "20260501-023000", Some(r#"{"complete": true}"#));
+        assert_eq!(latest_unfinished(site), None);
+        // Killed hard: no summary.
+        run(site, "20260502-023000", None);
+        assert_eq!(latest_unfinished(site), Some(site.join("20260502-023000")));
+        // Stopped by Ctrl-C: a summary saying incomplete.
+        run(site, "20260503-023000", Some(r#"{"complete": false}"#));
+        assert_eq!(latest_unfinished(site), Some(site.join("20260503-023000")));
+        // A complete run after them: nothing to resume.
+        run(site, "20260504-023000", Some(r#"{"complete": true}"#));
+        assert_eq!(latest_unfinished(site), None);
+    }
 }

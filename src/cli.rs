@@ -23,7 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Crawl a site and write the audit reports (the main job).
-    Crawl(CrawlArgs),
+    Crawl(Box<CrawlArgs>),
     /// Serve the built-in sample bureau site on loopback, audit it, write reports.
     Demo(DemoArgs),
     /// Compare two runs: new, fixed and still-open findings.
@@ -80,6 +80,9 @@ pub struct RunArgs {
     /// No progress bar or periodic progress lines.
     #[arg(long)]
     pub quiet: bool,
+    /// Keep only the newest N runs of the site (older run folders and their history are deleted).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub keep_runs: Option<u64>,
 }
 
 /// `crawl` flags.
@@ -120,10 +123,14 @@ pub struct CrawlArgs {
     /// Resolve HOST:PORT to ADDR (as curl), e.g. www.example.gov.cn:443:10.0.0.5. Repeatable.
     #[arg(long, value_name = "HOST:PORT:ADDR")]
     pub resolve: Vec<ResolveEntry>,
+    /// Send requests for HOST to ADDR:PORT2 (as curl), e.g. a staging server on another
+    /// port: www.example.gov.cn:80:10.0.0.5:8080. Applies to URLs without an explicit port. Repeatable.
+    #[arg(long, value_name = "HOST:PORT:ADDR:PORT2", value_parser = parse_connect_to)]
+    pub connect_to: Vec<ResolveEntry>,
     /// Trust this PEM CA certificate too (staging servers, internal CAs). Repeatable.
     #[arg(long, value_name = "FILE")]
     pub ca_cert: Vec<PathBuf>,
-    /// Resume the last interrupted run of this site.
+    /// Resume the newest run of this site if it did not complete (killed, Ctrl-C, SIGTERM); else start a new run.
     #[arg(long)]
     pub resume: bool,
     /// Shared run flags.
@@ -140,6 +147,18 @@ pub struct DemoArgs {
     /// Keep serving the demo site after the audit (to browse it), until Ctrl-C.
     #[arg(long)]
     pub serve: bool,
+}
+
+/// Parses curl's `--connect-to HOST:PORT:ADDR:PORT2` (ADDR an IP address,
+/// IPv6 in brackets) into a mapping of HOST to ADDR:PORT2.
+pub fn parse_connect_to(s: &str) -> Result<ResolveEntry, String> {
+    let err = || {
+        format!("`{s}`: expected HOST:PORT:ADDR:PORT2, e.g. www.example.gov.cn:80:127.0.0.1:8080")
+    };
+    let (rest, port2) = s.rsplit_once(':').ok_or_else(err)?;
+    let mut entry: ResolveEntry = rest.parse().map_err(|_| err())?;
+    entry.connect_port = Some(port2.parse().map_err(|_| err())?);
+    Ok(entry)
 }
 
 impl CrawlArgs {
@@ -176,5 +195,55 @@ impl CrawlArgs {
         if let Some(f) = &self.run.fail_on {
             rules.thresholds.fail_on = f.clone();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connect_to_parses_as_curl() {
+        let e = parse_connect_to("www.Demo.gov.cn:80:127.0.0.1:8080").unwrap();
+        assert_eq!(e.host, "www.demo.gov.cn");
+        assert_eq!(e.port, 80);
+        assert_eq!(e.addr, "127.0.0.1".parse::<std::net::IpAddr>().unwrap());
+        assert_eq!(e.connect_port, Some(8080));
+        let v6 = parse_connect_to("h:443:[::1]:8443").unwrap();
+        assert!(v6.addr.is_loopback());
+        assert_eq!(v6.connect_port, Some(8443));
+        for bad in [
+            "h:80:127.0.0.1",
+            "h:80:127.0.0.1:x",
+            "h:80:localhost:8080",
+            ":80:127.0.0.1:8080",
+            "h:80:127.0.0.1:70000",
+        ] {
+            assert!(parse_connect_to(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn keep_runs_and_connect_to_reach_the_options() {
+        let cli = Cli::try_parse_from([
+            "zwgk-audit",
+            "crawl",
+            "--rules",
+            "r.toml",
+            "--connect-to",
+            "www.a.gov.cn:80:127.0.0.1:9000",
+            "--keep-runs",
+            "7",
+        ])
+        .unwrap();
+        let Command::Crawl(args) = cli.command else {
+            panic!("not crawl")
+        };
+        assert_eq!(args.connect_to.len(), 1);
+        assert_eq!(args.run.keep_runs, Some(7));
+        assert!(
+            Cli::try_parse_from(["zwgk-audit", "crawl", "x", "--keep-runs", "0"]).is_err(),
+            "keeping zero runs would delete the run just made"
+        );
     }
 }

@@ -80,7 +80,7 @@ fn setup_logger(verbose: u8) {
 
 async fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Crawl(args) => crawl(args).await,
+        Command::Crawl(args) => crawl(*args).await,
         Command::Demo(args) => demo(args).await,
         Command::Rules {
             action: RulesAction::Check { file },
@@ -164,6 +164,7 @@ async fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
     }
     let mut opts = options(&args.run);
     opts.resolve = args.resolve.clone();
+    opts.resolve.extend(args.connect_to.iter().cloned());
     opts.ca_certs = args.ca_cert.clone();
     opts.resume = args.resume;
     let auditor = Auditor::new(rules, opts);
@@ -182,7 +183,7 @@ async fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
 
 async fn demo(args: zwgk_audit::cli::DemoArgs) -> anyhow::Result<u8> {
     let mut opts = options(&args.run);
-    opts.keep_runs = Some(10);
+    opts.keep_runs = opts.keep_runs.or(Some(10));
     let (server, rules, result) = match zwgk_audit::demo::audit_demo(opts).await {
         Ok(r) => r,
         Err(e) => {
@@ -217,6 +218,7 @@ pub fn options(run: &RunArgs) -> AuditOptions {
     o.reports_root = run.reports.clone();
     o.out_dir = run.out.clone();
     o.lang = run.lang;
+    o.keep_runs = run.keep_runs.and_then(|n| usize::try_from(n).ok());
     o.progress = if run.quiet {
         Progress::Quiet
     } else if std::io::stderr().is_terminal() {

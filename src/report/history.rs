@@ -306,6 +306,24 @@ impl History {
         Ok(FirstSeen::new(self.first_seen_map(site_id)?, today))
     }
 
+    /// The date a recorded run started on, None when the history has no such run.
+    pub fn recorded_date(
+        &self,
+        site_id: &str,
+        run_id: &str,
+    ) -> Result<Option<chrono::NaiveDate>, ReportError> {
+        let date: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT date FROM runs WHERE site_id = ?1 AND run_id = ?2",
+                params![site_id, run_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(date.and_then(|d| d.parse().ok()))
+    }
+
     fn run_date(&self, site_id: &str, run_id: &str) -> Result<String, ReportError> {
         let date: Option<String> = self
             .conn

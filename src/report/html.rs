@@ -192,16 +192,28 @@ struct Group<'a> {
     rows: Vec<&'a FindingRow>,
 }
 
+/// What findings are grouped by: kind and target; for findings without a
+/// target (page text: privacy, forbidden words …), kind, page and matched text,
+/// so that two different problems on one page stay two rows.
+fn group_key<'a>(
+    kind: &'a str,
+    page: &'a str,
+    target: &'a str,
+    text: &'a str,
+) -> (&'a str, &'a str, &'a str) {
+    if target.is_empty() {
+        (kind, page, text)
+    } else {
+        (kind, target, "")
+    }
+}
+
 fn group(findings: &[FindingRow]) -> Vec<Group<'_>> {
-    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut index: HashMap<(&str, &str, &str), usize> = HashMap::new();
     let mut groups: Vec<Group> = Vec::new();
     for r in findings {
-        let target = if r.target_url.is_empty() {
-            &r.page_url
-        } else {
-            &r.target_url
-        };
-        let i = *index.entry((&r.kind, target)).or_insert_with(|| {
+        let key = group_key(&r.kind, &r.page_url, &r.target_url, &r.link_text);
+        let i = *index.entry(key).or_insert_with(|| {
             groups.push(Group {
                 first: r,
                 severity: &r.severity,
@@ -341,7 +353,7 @@ th{background:#eef1f4;position:sticky;top:0;white-space:nowrap}
 table.sortable th{cursor:pointer;user-select:none}
 table.sortable th:after{content:" ⇅";color:#8c959f;font-size:11px}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-td.n{white-space:nowrap}
+td.n,td.d{white-space:nowrap}
 tr.zero td{color:#8c959f}
 .sev-error{color:var(--err);font-weight:600}.sev-warning{color:var(--warn);font-weight:600}.sev-info{color:var(--info)}
 .st-ok{color:var(--ok)}.st-missing,.st-empty,.st-stale,.st-mixed{color:var(--err);font-weight:600}
@@ -839,15 +851,11 @@ fn diff_section(o: &mut String, d: &RunData, l: &L) {
     o.push_str("</div>\n");
     for st in [DiffStatus::New, DiffStatus::Fixed] {
         // Grouped by kind and target, like the findings table.
-        let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut index: HashMap<(&str, &str, &str), usize> = HashMap::new();
         let mut groups: Vec<(&DiffRow, Vec<PageItem>)> = Vec::new();
         for r in diff.iter().filter(|r| r.status == st) {
-            let target = if r.target_url.is_empty() {
-                &r.page_url
-            } else {
-                &r.target_url
-            };
-            let i = *index.entry((&r.kind, target)).or_insert_with(|| {
+            let key = group_key(&r.kind, &r.page_url, &r.target_url, &r.link_text);
+            let i = *index.entry(key).or_insert_with(|| {
                 groups.push((r, Vec::new()));
                 groups.len() - 1
             });
@@ -896,7 +904,7 @@ fn diff_section(o: &mut String, d: &RunData, l: &L) {
             page_items(o, l, pages);
             w!(
                 o,
-                "</td><td>{}</td><td class=\"n\">{}</td></tr>\n",
+                "</td><td class=\"d\">{}</td><td class=\"n\">{}</td></tr>\n",
                 esc(&r.first_seen),
                 r.days_open
             );
@@ -1088,7 +1096,7 @@ fn findings(o: &mut String, d: &RunData, l: &L) {
         }
         w!(
             o,
-            "<tr data-kind=\"{}\" data-sev=\"{}\"><td>{}</td><td class=\"sev-{}\" data-v=\"{}\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>",
+            "<tr data-kind=\"{}\" data-sev=\"{}\"><td>{}</td><td class=\"sev-{}\" data-v=\"{}\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"d\">{}</td><td>",
             esc(&f.kind),
             esc(g.severity),
             esc(&l.kind(&f.kind)),
@@ -1132,9 +1140,13 @@ fn findings(o: &mut String, d: &RunData, l: &L) {
 type PageItem<'a> = (&'a str, &'a str, &'a str);
 
 fn pages_list(o: &mut String, l: &L, g: &Group) {
-    if g.rows.len() == 1 && g.first.target_url.is_empty() {
+    if g.first.target_url.is_empty() {
         // The target column already is the page.
-        w!(o, "{}", esc(&g.first.link_text));
+        w!(
+            o,
+            "<span class=\"note\">{}</span>",
+            l.t("本页", "this page")
+        );
         return;
     }
     let items: Vec<PageItem> = g
@@ -1590,6 +1602,49 @@ pub(crate) mod tests {
             en.contains("Broken link")
                 && en.contains("Estimated score")
                 && en.contains("lang=\"en\"")
+        );
+    }
+
+    #[test]
+    fn two_problems_in_one_page_text_are_two_rows() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("reports/example/20261127-031500");
+        std::fs::create_dir_all(&dir).unwrap();
+        let page = "https://www.example.gov.cn/tzgg/t1.html";
+        let leak = |text: &str, detail: &str| {
+            let mut r = row("privacy_leak", page, "", "2026-11-27");
+            r.link_text = text.into();
+            r.element = "text".into();
+            r.detail = detail.into();
+            r
+        };
+        let rows = vec![
+            leak("3301**********1236", "身份证号 3301**********1236"),
+            leak("139****1234", "手机号码 139****1234"),
+            // The same broken target on two pages stays one row.
+            row(
+                "broken_link",
+                page,
+                "https://www.example.gov.cn/x.pdf",
+                "2026-11-27",
+            ),
+            row(
+                "broken_link",
+                "https://www.example.gov.cn/",
+                "https://www.example.gov.cn/x.pdf",
+                "2026-11-27",
+            ),
+        ];
+        write_csv(&dir.join(FINDINGS_CSV), &rows, Lang::Zh);
+        let html = render(&dir, None, Lang::Zh).unwrap();
+        assert!(
+            html.contains("身份证号 3301**********1236") && html.contains("手机号码 139****1234")
+        );
+        assert!(html.contains("id=\"filter-count\">3<"), "3 groups");
+        assert!(html.contains(">2 个页面</summary>"));
+        assert!(
+            !html.contains(">139****1234<"),
+            "the pages column lists pages, not the text"
         );
     }
 

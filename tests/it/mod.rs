@@ -5,4 +5,5 @@ mod content;
 mod crawl;
 mod demo;
 mod links;
+mod nightly;
 mod smoke;

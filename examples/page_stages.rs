@@ -8,7 +8,10 @@ use zwgk_audit::rules::Rules;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let root = std::path::PathBuf::from(args.next().unwrap_or_else(|| "/tmp/zwgk-bench/site-20000".into()));
+    let root = std::path::PathBuf::from(
+        args.next()
+            .unwrap_or_else(|| "/tmp/zwgk-bench/site-20000".into()),
+    );
     let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(1000);
     let mut files = Vec::new();
     let mut stack = vec![root.clone()];
@@ -27,11 +30,23 @@ fn main() {
     }
     let rules = Rules::for_url("http://127.0.0.1:8088/").expect("rules");
     let mut t = [Duration::ZERO; 7];
-    let names = ["decode", "parse", "extract", "visible_text", "content", "columns", "classify"];
+    let names = [
+        "decode",
+        "parse",
+        "extract",
+        "visible_text",
+        "content",
+        "columns",
+        "classify",
+    ];
     let policy = zwgk_audit::crawl::host_policy(&rules, &[]);
     for f in &files {
         let bytes = std::fs::read(f).expect("read");
-        let rel = f.strip_prefix(&root).expect("prefix").to_string_lossy().replace('\\', "/");
+        let rel = f
+            .strip_prefix(&root)
+            .expect("prefix")
+            .to_string_lossy()
+            .replace('\\', "/");
         let url = url::Url::parse(&format!("http://127.0.0.1:8088/{rel}")).expect("url");
         let s = Instant::now();
         let d = extract::decode(&bytes, Some("text/html"));
@@ -46,7 +61,15 @@ fn main() {
         let text = check::content::visible_text(&doc);
         t[3] += s.elapsed();
         std::hint::black_box(&text);
-        let view = PageView { url: &url, final_url: &url, doc: &doc, source: &d.text, extracted: &ex, elapsed_ms: 1, depth: 1 };
+        let view = PageView {
+            url: &url,
+            final_url: &url,
+            doc: &doc,
+            source: &d.text,
+            extracted: &ex,
+            elapsed_ms: 1,
+            depth: 1,
+        };
         let s = Instant::now();
         std::hint::black_box(check::content::check(&view, &rules));
         t[4] += s.elapsed();
@@ -54,12 +77,20 @@ fn main() {
         std::hint::black_box(check::columns::observe(&view, &rules));
         t[5] += s.elapsed();
         let s = Instant::now();
-        let links: Vec<_> = ex.links.iter().cloned().map(|l| zwgk_audit::crawl::task::classify(l, &url, &url, d.encoding, &rules, &policy)).collect();
+        let links: Vec<_> = ex
+            .links
+            .iter()
+            .cloned()
+            .map(|l| zwgk_audit::crawl::task::classify(l, &url, &url, d.encoding, &rules, &policy))
+            .collect();
         std::hint::black_box(links);
         t[6] += s.elapsed();
     }
     println!("{} pages", files.len());
     for (name, d) in names.iter().zip(t) {
-        println!("{name:>13}: {:>8.1} µs/page", d.as_secs_f64() * 1e6 / files.len() as f64);
+        println!(
+            "{name:>13}: {:>8.1} µs/page",
+            d.as_secs_f64() * 1e6 / files.len() as f64
+        );
     }
 }

@@ -16,6 +16,8 @@ use url::Url;
 
 /// Most bytes read of an external page (enough for its title and text).
 pub const EXTERNAL_BODY_CAP: usize = 512 * 1024;
+/// Largest body analysed on the I/O thread itself; bigger ones go to the blocking pool.
+const INLINE_PARSE_MAX: usize = 256 * 1024;
 /// Most bytes read of a stylesheet.
 pub const CSS_BODY_CAP: usize = 2 * 1024 * 1024;
 
@@ -85,8 +87,11 @@ pub async fn run(ctx: Arc<TaskCtx>, job: Job) -> JobResult {
                 let mode = job.mode;
                 let depth = job.depth;
                 let url = job.url.clone();
-                // Parsing is CPU work: keep it off the I/O threads.
-                let analysed = tokio::task::spawn_blocking(move || {
+                // Parsing is CPU work: ~0.3 ms for a typical page, done right
+                // here (fewer thread hops, less memory in flight); big bodies
+                // go to the blocking pool so they never stall the I/O threads.
+                let big = resp.body.len() > INLINE_PARSE_MAX;
+                let work = move || {
                     analyse(
                         &ctx2.rules,
                         &ctx2.policy,
@@ -96,8 +101,12 @@ pub async fn run(ctx: Arc<TaskCtx>, job: Job) -> JobResult {
                         depth,
                         resp,
                     )
-                })
-                .await;
+                };
+                let analysed = if big {
+                    tokio::task::spawn_blocking(work).await
+                } else {
+                    Ok(work())
+                };
                 if let Ok(Some(a)) = analysed {
                     let o = &mut result.outcome;
                     if o.soft404.is_none() {
@@ -189,20 +198,26 @@ fn analyse(
     }
     let decoded = extract::decode(&resp.body, ct);
     let doc = Html::parse_document(&decoded.text);
-    let extracted = extract::extract(&doc);
+    let mut extracted = extract::extract(&doc);
     let title = extracted.title.clone().unwrap_or_default();
     let h1 = doc.select(&H1).next().map(|e| e.text().collect::<String>());
-    let text = check::content::visible_text(&doc);
+    // One text walk serves the soft-404, risky-content and content checks.
+    let walk = if mode == Mode::External {
+        check::content::text::Walk::text_only(&doc)
+    } else {
+        check::content::text::Walk::full(&doc)
+    };
+    let text = &walk.text;
     let soft404 = check::soft404::detect(
         extracted.title.as_deref(),
         h1.as_deref(),
-        &check::soft404::evidence_text(&doc, &text),
+        &check::soft404::evidence_text(&doc, text),
         &rules.words.soft404,
     );
     if mode == Mode::External {
         return Some(Analysis {
             soft404,
-            risky: check::risky::content(&text, &rules.words),
+            risky: check::risky::content(text, &rules.words),
             anchors: None,
             page: None,
         });
@@ -225,16 +240,15 @@ fn analyse(
         depth,
     };
     let findings = if soft404.is_none() {
-        check::content::check_on(&view, rules, today)
+        check::content::check_walk(&view, rules, today, &walk)
     } else {
         Vec::new()
     };
     let observation = check::columns::observe(&view, rules);
-    let links = extracted
-        .links
-        .iter()
+    drop(view);
+    let links = std::mem::take(&mut extracted.links)
+        .into_iter()
         .take(rules.crawl.max_links_per_page)
-        .cloned()
         .map(|l| classify(l, &base, &resp.final_url, decoded.encoding, rules, policy))
         .collect();
     Some(Analysis {

@@ -34,9 +34,15 @@ pub fn check(view: &PageView, rules: &Rules) -> Vec<Finding> {
 
 /// [`check`] with a fixed "today" (birth dates after it are implausible).
 pub fn check_on(view: &PageView, rules: &Rules, today: NaiveDate) -> Vec<Finding> {
+    check_walk(view, rules, today, &Walk::full(view.doc))
+}
+
+/// [`check_on`] over a walk the caller already made with [`Walk::full`]
+/// (the crawl reuses its text for the soft-404 check).
+pub fn check_walk(view: &PageView, rules: &Rules, today: NaiveDate, walk: &Walk) -> Vec<Finding> {
+    let walk = walk;
     let c = &rules.content;
     let page = view.final_url.as_str();
-    let walk = Walk::full(view.doc);
     let mut out = Vec::new();
     out.extend(privacy_findings(page, &walk, c, today));
     if c.forbidden_text {

@@ -96,6 +96,12 @@ pub struct PageData {
     pub observation: Option<PageObservation>,
     /// Whether this is a page (HTML) rather than a stylesheet.
     pub html: bool,
+    /// Whether the body was cut at `crawl.max_page_bytes` (HTML pages).
+    #[serde(default)]
+    pub truncated: bool,
+    /// Whether the page had more links than were taken (`crawl.max_links_per_page`).
+    #[serde(default)]
+    pub links_cut: bool,
 }
 
 /// A finished job.

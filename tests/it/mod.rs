@@ -1,3 +1,4 @@
 //! Integration test modules, one per area.
 
+mod hostile;
 mod smoke;

@@ -21,6 +21,7 @@ pub struct Frontier {
     deep: Bite,
     cut_pages: Bite,
     cut_links: Bite,
+    flattened: Bite,
 }
 
 /// How often a cap bit, and the first URL it bit on.
@@ -132,6 +133,19 @@ impl Frontier {
         }
     }
 
+    /// Notes a page nested deeper than `extract::nesting::MAX_OPEN` elements,
+    /// whose deepest start tags (`dropped` of them) were ignored.
+    pub fn note_flattened(&mut self, url: &str, dropped: usize) {
+        if self.flattened.hit(url) {
+            tracing::warn!(
+                %url,
+                dropped,
+                "nesting cap reached: start tags deeper than {} open elements ignored",
+                crate::extract::nesting::MAX_OPEN
+            );
+        }
+    }
+
     /// Moves every cap line out: the ones that bit during the crawl, then one
     /// line per read cap (depth, page size, links per page) with its count.
     pub fn take_caps(&mut self, max_depth: u32, max_bytes: usize, max_links: usize) -> Vec<String> {
@@ -144,6 +158,10 @@ impl Frontier {
         )));
         caps.extend(self.cut_links.line(&format!(
             "link cap reached: only the first {max_links} links of a page are checked (crawl.max_links_per_page)"
+        )));
+        caps.extend(self.flattened.line(&format!(
+            "nesting cap reached: start tags deeper than {} open elements ignored, text and links kept",
+            crate::extract::nesting::MAX_OPEN
         )));
         caps
     }
@@ -217,6 +235,8 @@ mod tests {
         f.note_too_deep(&u, 3);
         f.note_page_cut("http://a.gov.cn/huge.html", 100);
         f.note_links_cut("http://a.gov.cn/many.html", 10);
+        f.note_flattened("http://a.gov.cn/deep.html", 5);
+        f.note_flattened("http://a.gov.cn/deeper.html", 9);
         let caps = f.take_caps(3, 100, 10);
         assert_eq!(
             caps,
@@ -224,6 +244,7 @@ mod tests {
                 "depth cap reached: pages more than 3 links from the start are checked, not crawled (crawl.max_depth): 2 URL(s), first http://a.gov.cn/a/b/c/d/",
                 "page size cap reached: bodies cut at 100 bytes, the rest not read (crawl.max_page_bytes): 1 URL(s), first http://a.gov.cn/huge.html",
                 "link cap reached: only the first 10 links of a page are checked (crawl.max_links_per_page): 1 URL(s), first http://a.gov.cn/many.html",
+                "nesting cap reached: start tags deeper than 1000 open elements ignored, text and links kept: 2 URL(s), first http://a.gov.cn/deep.html",
             ]
         );
     }

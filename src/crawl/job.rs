@@ -102,6 +102,9 @@ pub struct PageData {
     /// Whether the page had more links than were taken (`crawl.max_links_per_page`).
     #[serde(default)]
     pub links_cut: bool,
+    /// Start tags dropped to keep nesting under `extract::nesting::MAX_OPEN`.
+    #[serde(default)]
+    pub flattened: usize,
 }
 
 /// A finished job.

@@ -308,6 +308,9 @@ impl Crawl {
                 self.frontier
                     .note_page_cut(&res.url, self.rules.crawl.max_page_bytes);
             }
+            if page.flattened > 0 {
+                self.frontier.note_flattened(&res.url, page.flattened);
+            }
             if page.links_cut {
                 self.frontier
                     .note_links_cut(&res.url, self.rules.crawl.max_links_per_page);

@@ -171,7 +171,10 @@ fn analyse(rules: &Rules, mode: Mode, url: &Url, depth: u32, resp: Response) -> 
         return None;
     }
     let decoded = extract::decode(&resp.body, ct);
-    let doc = Html::parse_document(&decoded.text);
+    let flat = extract::nesting::flatten(&decoded.text);
+    let doc = Html::parse_document(&flat.text);
+    let flattened = flat.dropped;
+    drop(flat);
     let extracted = extract::extract(&doc);
     let title = extracted.title.clone().unwrap_or_default();
     let h1 = doc.select(&H1).next().map(|e| e.text().collect::<String>());
@@ -235,6 +238,7 @@ fn analyse(rules: &Rules, mode: Mode, url: &Url, depth: u32, resp: Response) -> 
             html: true,
             truncated: resp.truncated,
             links_cut,
+            flattened,
         }),
     })
 }

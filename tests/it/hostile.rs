@@ -242,8 +242,15 @@ async fn hostile_site_is_audited_in_bounded_time() {
         |l| l.page_url.ends_with("/bad-charset.html") && l.target_url.ends_with("/index.html")
     ));
 
-    // 20,000 nested elements: parsed, the link inside found.
+    // 20,000 nested elements: the nesting beyond 1,000 flattened (parsing
+    // stays linear), the link inside found.
     assert_eq!(page(&run, "/deep.html").title, "deep");
+    // 100,000 `<div>`s never closed: parsed in linear time, the link at the bottom checked.
+    assert_eq!(page(&run, "/unclosed.html").title, "unclosed");
+    assert!(run.has("broken_link", "/unclosed.html", "/unclosed-bottom.html"));
+    cap(
+        "nesting cap reached: start tags deeper than 1000 open elements ignored, text and links kept: 2 URL(s), first http://127.0.0.1:",
+    );
     assert!(
         run.links
             .iter()
@@ -313,7 +320,7 @@ async fn hostile_site_is_audited_in_bounded_time() {
     // `a/../a/../`: resolved away, the page fetched once.
     assert_eq!(traps.hits("/dots/"), vec!["/dots/".to_string()]);
     assert!(traps.hits.lock().unwrap().iter().all(|h| !h.contains("..")));
-    assert_eq!(caps.len(), 6, "{caps:#?}");
+    assert_eq!(caps.len(), 7, "{caps:#?}");
 
     // The rest of the crawl goes on: the normal page after the hostile ones is crawled.
     let normal = page(&run, "/normal.html");

@@ -1,4 +1,5 @@
 //! Integration test modules, one per area.
 
 mod hostile;
+mod props;
 mod smoke;

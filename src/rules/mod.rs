@@ -240,7 +240,7 @@ impl Rules {
             let line = e.span().map(|s| line_of(text, s.start)).unwrap_or_default();
             let message = e.message().trim().replace('\n', "; ");
             let message = match e.span().and_then(|s| key_at(text, s.start)) {
-                Some(key) if !message.contains(key.rsplit('.').next().unwrap_or(&key)) => {
+                Some(key) if !message.contains(&key) => {
                     format!("key `{key}`: {message}")
                 }
                 _ => message,
@@ -525,7 +525,7 @@ mod tests {
         let e = Rules::from_toml(text, Path::new("site.toml")).unwrap_err();
         let msg = e.to_string();
         assert!(
-            msg.starts_with("site.toml:5: unknown field `bogus`"),
+            msg.starts_with("site.toml:5: key `crawl.bogus`: unknown field `bogus`"),
             "{msg}"
         );
         assert_eq!(

@@ -1,5 +1,6 @@
 //! Integration test modules, one per area.
 
+mod cli;
 mod hostile;
 mod props;
 mod smoke;

@@ -4,6 +4,12 @@
 //! caps that bite while pages are read (page size, links per page). Each cap
 //! that bites is logged when it first bites and reported once in `caps`.
 
+// Site-controlled data passes through here: no panicking shortcuts (issue 8).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use super::job::Job;
 use std::collections::{HashMap, VecDeque};
 use url::Url;

@@ -6,6 +6,12 @@
 //! the run journal (for `--resume`) stores results exactly as the coordinator
 //! saw them.
 
+// Site-controlled data passes through here: no panicking shortcuts (issue 8).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use super::fetch::FetchError;
 use crate::check::columns::PageObservation;
 use crate::finding::Finding;

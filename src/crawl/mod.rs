@@ -253,7 +253,10 @@ impl Crawl {
         self.stats.caps = self.frontier.take_caps(
             self.max_depth,
             self.rules.crawl.max_page_bytes,
-            self.rules.crawl.max_links_per_page,
+            self.rules
+                .crawl
+                .max_links_per_page
+                .min(crate::extract::MAX_LINKS),
         );
         self.stats.tracker = Some(self.tracker);
         self.stats
@@ -312,8 +315,12 @@ impl Crawl {
                 self.frontier.note_flattened(&res.url, page.flattened);
             }
             if page.links_cut {
-                self.frontier
-                    .note_links_cut(&res.url, self.rules.crawl.max_links_per_page);
+                let max = self
+                    .rules
+                    .crawl
+                    .max_links_per_page
+                    .min(crate::extract::MAX_LINKS);
+                self.frontier.note_links_cut(&res.url, max);
             }
             for f in page.findings {
                 self.send_finding(f);

@@ -217,6 +217,29 @@ async fn hostile_site_is_audited_in_bounded_time() {
         );
     }
     assert_eq!(page(&run, "/bomb.html").title, "bomb");
+    // Bodies never leave the task: what the coordinator (and the resume
+    // journal) keeps of a 50 MB page is its outcome, a few hundred bytes.
+    let journal = std::fs::read_to_string(run.result.run_dir.join("journal.jsonl")).unwrap();
+    for path in [
+        "/huge.html",
+        "/endless.html",
+        "/bomb.html",
+        "/binary.html",
+        "/deep.html",
+    ] {
+        let line = journal
+            .lines()
+            .find(|l| {
+                serde_json::from_str::<serde_json::Value>(l)
+                    .is_ok_and(|v| v["key"].as_str().is_some_and(|k| k.ends_with(path)))
+            })
+            .unwrap_or_else(|| panic!("{path} in the journal"));
+        assert!(
+            line.len() < 2048,
+            "{path}: {} bytes kept: {line}",
+            line.len()
+        );
+    }
     assert_eq!(page(&run, "/endless.html").title, "无尽页面");
     cap(
         "page size cap reached: bodies cut at 1048576 bytes, the rest not read (crawl.max_page_bytes): 3 URL(s)",

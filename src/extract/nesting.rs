@@ -37,24 +37,34 @@ pub struct Flattened<'a> {
     pub dropped: usize,
 }
 
-/// Elements without content: never open.
-const VOID: &[&str] = &[
-    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img",
-    "input", "keygen", "link", "meta", "param", "source", "track", "wbr",
-];
+/// How a tag name counts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Elements without content (`<img>`, `<br>` …): never open.
+    Void,
+    /// Elements whose content is text up to their end tag (`<script>` …).
+    RawText,
+    /// Elements the parser closes by itself (the next sibling or the parent's
+    /// end closes them) and the document's own sections; `<a>` too, since a new
+    /// `<a>` closes the open one. Not counted, never dropped.
+    SelfClosing,
+    /// Everything else: counted while open, dropped beyond [`MAX_OPEN`].
+    Counted,
+}
 
-/// Elements whose content is text up to their end tag.
-const RAW_TEXT: &[&str] = &[
-    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
-];
-
-/// Elements the parser closes by itself (the next sibling, or the parent's end,
-/// closes them), and the document's own sections: not counted, never dropped.
-/// `<a>` is here too: a new `<a>` closes the open one.
-const SELF_CLOSING: &[&str] = &[
-    "p", "li", "dd", "dt", "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot",
-    "colgroup", "caption", "rb", "rp", "rt", "rtc", "html", "head", "body", "a", "nobr",
-];
+fn class(name: &str) -> Class {
+    match name {
+        "area" | "base" | "basefont" | "bgsound" | "br" | "col" | "embed" | "frame" | "hr"
+        | "image" | "img" | "input" | "keygen" | "link" | "meta" | "param" | "source" | "track"
+        | "wbr" => Class::Void,
+        "script" | "style" | "textarea" | "title" | "xmp" | "iframe" | "noembed" | "noframes"
+        | "noscript" => Class::RawText,
+        "p" | "li" | "dd" | "dt" | "option" | "optgroup" | "tr" | "td" | "th" | "tbody"
+        | "thead" | "tfoot" | "colgroup" | "caption" | "rb" | "rp" | "rt" | "rtc" | "html"
+        | "head" | "body" | "a" | "nobr" => Class::SelfClosing,
+        _ => Class::Counted,
+    }
+}
 
 /// Returns `html` with start tags beyond [`MAX_OPEN`] open elements removed
 /// (and the end tags that match them).
@@ -121,7 +131,7 @@ pub fn flatten(html: &str) -> Flattened<'_> {
             }
         } else if name == "plaintext" {
             break; // the rest of the document is text
-        } else if RAW_TEXT.contains(&name) {
+        } else if class(name) == Class::RawText {
             let close = format!("</{name}");
             i = find_ci(b, tag_end, close.as_bytes()).unwrap_or(b.len());
             continue;
@@ -155,7 +165,7 @@ pub fn flatten(html: &str) -> Flattened<'_> {
 }
 
 fn counted(name: &str) -> bool {
-    !VOID.contains(&name) && !SELF_CLOSING.contains(&name) && !RAW_TEXT.contains(&name)
+    class(name) == Class::Counted
 }
 
 /// The index after the `>` closing a tag whose name ends at `from`, skipping

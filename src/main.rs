@@ -170,12 +170,14 @@ async fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
     let auditor = Auditor::new(rules, opts);
     let result = match auditor.run().await {
         Ok(r) => r,
-        Err(e) => {
+        Err(e @ zwgk_audit::audit::AuditError::Client(_)) => {
             eprintln!("zwgk-audit: {e}");
-            return Ok(match e {
-                zwgk_audit::audit::AuditError::Client(_) => 2,
-                _ => 3,
-            });
+            return Ok(2);
+        }
+        Err(e) => {
+            // The reports folder cannot be written (not a folder, read-only, disk full).
+            eprintln!("zwgk-audit: cannot write the reports: {e}");
+            return Ok(2);
         }
     };
     Ok(finish(auditor.rules(), &result))

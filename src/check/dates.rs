@@ -11,6 +11,12 @@
 //! 1980. Dates in page URLs (`t20260520_123.html`, `/20260520/…`, Hanweb
 //! `/art/2026/5/20/…`) come from [`from_url`].
 
+// Site-controlled data passes through here: no panicking shortcuts (issue 8).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use chrono::{Datelike, NaiveDate};
 use regex::{Captures, Regex};
 use std::sync::LazyLock;
@@ -103,6 +109,7 @@ enum Kind {
     MonthDay,
 }
 
+#[allow(clippy::expect_used)]
 fn pat(re: &str, kind: Kind) -> Pattern {
     // The patterns are constants, exercised by every test below.
     Pattern {

@@ -4,6 +4,12 @@
 //! loops are confirmed; timeouts, resets, 5xx, 401/403/412 (firewalls and bot
 //! walls) and a 429 that never cleared are suspected, for a person to check.
 
+// Site-controlled data passes through here: no panicking shortcuts (issue 8).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use crate::crawl::fetch::FetchError;
 use crate::crawl::job::Outcome;
 use crate::finding::Certainty;

@@ -5,6 +5,12 @@
 //! insecure form actions: warning. A plain http link from an https page to the
 //! own site: info.
 
+// Site-controlled data passes through here: no panicking shortcuts (issue 8).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use crate::finding::Severity;
 use crate::link::Element;
 use url::Url;

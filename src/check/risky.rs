@@ -2,6 +2,12 @@
 //! (the word lists of the rules), or whose redirects land on another
 //! registrable domain (a lapsed domain taken over, a hijacked link).
 
+// Site-controlled data passes through here: no panicking shortcuts (issue 8).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use crate::rules::words::Words;
 use url::Url;
 

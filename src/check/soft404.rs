@@ -5,6 +5,12 @@
 //! or first `<h1>`, or anywhere in the text of a *short* page. A long article
 //! that merely mentions "404" is never a soft 404.
 
+// Site-controlled data passes through here: no panicking shortcuts (issue 8).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use scraper::Html;
 use std::borrow::Cow;
 use url::Url;

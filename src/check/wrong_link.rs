@@ -6,6 +6,12 @@
 //! `localhost`, dotless intranet names, hosts the rules forbid). A wrong link is
 //! reported from the HTML alone and never fetched.
 
+// Site-controlled data passes through here: no panicking shortcuts (issue 8).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use crate::crawl::resolve::is_private_ip;
 use std::net::IpAddr;
 use url::{Host, Url};

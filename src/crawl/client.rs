@@ -101,5 +101,27 @@ pub fn build(opts: &ClientOptions) -> Result<reqwest::Client, ClientError> {
             b = b.add_root_certificate(c);
         }
     }
-    b.build().map_err(|e| ClientError::Build(e.to_string()))
+    b.build().map_err(|e| {
+        // reqwest says only "builder error": name the cause, and the CA
+        // files when there are any (a malformed certificate ends up here).
+        let mut msg = e.to_string();
+        let mut src = std::error::Error::source(&e);
+        while let Some(s) = src {
+            msg.push_str(": ");
+            msg.push_str(&s.to_string());
+            src = s.source();
+        }
+        match opts.ca_certs.as_slice() {
+            [] => ClientError::Build(msg),
+            files => ClientError::CaParse {
+                path: files
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    .into(),
+                reason: msg,
+            },
+        }
+    })
 }

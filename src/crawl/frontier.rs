@@ -1,6 +1,14 @@
 //! The frontier: the queue of URLs still to fetch, in breadth-first order,
 //! with the trap guards — a per-pattern URL cap (calendars, endless `?page=`,
-//! session ids) and the page cap. Each cap that bites is reported once.
+//! session ids), the page cap and the depth cap — and the notes of the other
+//! caps that bite while pages are read (page size, links per page). Each cap
+//! that bites is logged when it first bites and reported once in `caps`.
+
+// Site-controlled data passes through here: no panicking shortcuts (issue 8).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 
 use super::job::Job;
 use std::collections::{HashMap, VecDeque};
@@ -16,6 +24,34 @@ pub struct Frontier {
     capped_patterns: std::collections::HashSet<String>,
     pages: usize,
     page_cap_reported: bool,
+    deep: Bite,
+    cut_pages: Bite,
+    cut_links: Bite,
+    flattened: Bite,
+}
+
+/// How often a cap bit, and the first URL it bit on.
+#[derive(Default)]
+struct Bite {
+    count: usize,
+    first: Option<String>,
+}
+
+impl Bite {
+    /// Counts one more; true the first time.
+    fn hit(&mut self, url: &str) -> bool {
+        self.count += 1;
+        if self.first.is_none() {
+            self.first = Some(url.to_string());
+            return true;
+        }
+        false
+    }
+
+    fn line(&self, what: &str) -> Option<String> {
+        let first = self.first.as_deref()?;
+        Some(format!("{what}: {} URL(s), first {first}", self.count))
+    }
 }
 
 impl Frontier {
@@ -69,6 +105,71 @@ impl Frontier {
             self.caps.push(line);
         }
         false
+    }
+}
+
+impl Frontier {
+    /// Notes an internal page deeper than `crawl.max_depth` (checked, not crawled).
+    pub fn note_too_deep(&mut self, url: &Url, max_depth: u32) {
+        if self.deep.hit(url.as_str()) {
+            tracing::warn!(
+                %url,
+                "depth cap reached: pages more than {max_depth} links from the start are checked, not crawled (crawl.max_depth)"
+            );
+        }
+    }
+
+    /// Notes a page whose body was cut at `crawl.max_page_bytes`.
+    pub fn note_page_cut(&mut self, url: &str, max_bytes: usize) {
+        if self.cut_pages.hit(url) {
+            tracing::warn!(
+                %url,
+                "page size cap reached: body cut at {max_bytes} bytes, the rest not read (crawl.max_page_bytes)"
+            );
+        }
+    }
+
+    /// Notes a page with more links than `crawl.max_links_per_page`.
+    pub fn note_links_cut(&mut self, url: &str, max_links: usize) {
+        if self.cut_links.hit(url) {
+            tracing::warn!(
+                %url,
+                "link cap reached: only the first {max_links} links of the page are checked (crawl.max_links_per_page)"
+            );
+        }
+    }
+
+    /// Notes a page nested deeper than `extract::nesting::MAX_OPEN` elements,
+    /// whose deepest start tags (`dropped` of them) were ignored.
+    pub fn note_flattened(&mut self, url: &str, dropped: usize) {
+        if self.flattened.hit(url) {
+            tracing::warn!(
+                %url,
+                dropped,
+                "nesting cap reached: start tags deeper than {} open elements ignored",
+                crate::extract::nesting::MAX_OPEN
+            );
+        }
+    }
+
+    /// Moves every cap line out: the ones that bit during the crawl, then one
+    /// line per read cap (depth, page size, links per page) with its count.
+    pub fn take_caps(&mut self, max_depth: u32, max_bytes: usize, max_links: usize) -> Vec<String> {
+        let mut caps = std::mem::take(&mut self.caps);
+        caps.extend(self.deep.line(&format!(
+            "depth cap reached: pages more than {max_depth} links from the start are checked, not crawled (crawl.max_depth)"
+        )));
+        caps.extend(self.cut_pages.line(&format!(
+            "page size cap reached: bodies cut at {max_bytes} bytes, the rest not read (crawl.max_page_bytes)"
+        )));
+        caps.extend(self.cut_links.line(&format!(
+            "link cap reached: only the first {max_links} links of a page are checked (crawl.max_links_per_page)"
+        )));
+        caps.extend(self.flattened.line(&format!(
+            "nesting cap reached: start tags deeper than {} open elements ignored, text and links kept",
+            crate::extract::nesting::MAX_OPEN
+        )));
+        caps
     }
 }
 
@@ -129,5 +230,28 @@ mod tests {
         assert!(!f.admit_pattern(&u(3), 2));
         assert!(!f.admit_pattern(&u(4), 2));
         assert_eq!(f.caps.len(), 1);
+    }
+
+    #[test]
+    fn read_caps_are_counted_and_reported_once() {
+        let mut f = Frontier::default();
+        assert!(f.take_caps(3, 100, 10).is_empty());
+        let u = Url::parse("http://a.gov.cn/a/b/c/d/").unwrap();
+        f.note_too_deep(&u, 3);
+        f.note_too_deep(&u, 3);
+        f.note_page_cut("http://a.gov.cn/huge.html", 100);
+        f.note_links_cut("http://a.gov.cn/many.html", 10);
+        f.note_flattened("http://a.gov.cn/deep.html", 5);
+        f.note_flattened("http://a.gov.cn/deeper.html", 9);
+        let caps = f.take_caps(3, 100, 10);
+        assert_eq!(
+            caps,
+            vec![
+                "depth cap reached: pages more than 3 links from the start are checked, not crawled (crawl.max_depth): 2 URL(s), first http://a.gov.cn/a/b/c/d/",
+                "page size cap reached: bodies cut at 100 bytes, the rest not read (crawl.max_page_bytes): 1 URL(s), first http://a.gov.cn/huge.html",
+                "link cap reached: only the first 10 links of a page are checked (crawl.max_links_per_page): 1 URL(s), first http://a.gov.cn/many.html",
+                "nesting cap reached: start tags deeper than 1000 open elements ignored, text and links kept: 2 URL(s), first http://a.gov.cn/deep.html",
+            ]
+        );
     }
 }

@@ -6,6 +6,12 @@
 //! the run journal (for `--resume`) stores results exactly as the coordinator
 //! saw them.
 
+// Site-controlled data passes through here: no panicking shortcuts (issue 8).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use super::fetch::FetchError;
 use crate::check::columns::PageObservation;
 use crate::finding::{Finding, Severity};
@@ -127,6 +133,15 @@ pub struct PageData {
     pub observation: Option<PageObservation>,
     /// Whether this is a page (HTML) rather than a stylesheet.
     pub html: bool,
+    /// Whether the body was cut at `crawl.max_page_bytes` (HTML pages).
+    #[serde(default)]
+    pub truncated: bool,
+    /// Whether the page had more links than were taken (`crawl.max_links_per_page`).
+    #[serde(default)]
+    pub links_cut: bool,
+    /// Start tags dropped to keep nesting under `extract::nesting::MAX_OPEN`.
+    #[serde(default)]
+    pub flattened: usize,
 }
 
 /// A finished job.

@@ -231,7 +231,14 @@ impl Crawl {
         if !self.start_keys.is_empty() && self.start_errors.len() == self.start_keys.len() {
             self.stats.start_unreachable = Some(self.start_errors.join("; "));
         }
-        self.stats.caps = std::mem::take(&mut self.frontier.caps);
+        self.stats.caps = self.frontier.take_caps(
+            self.max_depth,
+            self.rules.crawl.max_page_bytes,
+            self.rules
+                .crawl
+                .max_links_per_page
+                .min(crate::extract::MAX_LINKS),
+        );
         self.stats.tracker = Some(self.tracker);
         self.stats
     }
@@ -294,6 +301,21 @@ impl Crawl {
             }
         }
         if let Some(page) = res.page {
+            if page.truncated {
+                self.frontier
+                    .note_page_cut(&res.url, self.rules.crawl.max_page_bytes);
+            }
+            if page.flattened > 0 {
+                self.frontier.note_flattened(&res.url, page.flattened);
+            }
+            if page.links_cut {
+                let max = self
+                    .rules
+                    .crawl
+                    .max_links_per_page
+                    .min(crate::extract::MAX_LINKS);
+                self.frontier.note_links_cut(&res.url, max);
+            }
             if let Some(obs) = page.observation {
                 self.tracker.record(&res.url, obs);
             }
@@ -525,7 +547,11 @@ impl Crawl {
         let included =
             self.rules.include.is_empty() || self.rules.include.iter().any(|r| r.is_match(s));
         let excluded = self.rules.exclude.iter().any(|r| r.is_match(s));
-        if !included || excluded || depth > self.max_depth {
+        if !included || excluded {
+            return Ok(Mode::Resource);
+        }
+        if depth > self.max_depth {
+            self.frontier.note_too_deep(url, self.max_depth);
             return Ok(Mode::Resource);
         }
         if !self.frontier.admit_pattern(url, c.max_urls_per_pattern) {

@@ -6,6 +6,12 @@
 //! URLs never reach a resolver, so [`is_private_ip`] is also checked before any
 //! request (see `crawl::fetch`).
 
+// Site-controlled data passes through here: no panicking shortcuts (issue 8).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};

@@ -135,7 +135,8 @@ fn is_html(content_type: Option<&str>, body: &[u8]) -> bool {
     match content_type {
         Some(ct) => {
             let ct = ct.to_ascii_lowercase();
-            ct.contains("text/html") || ct.contains("application/xhtml")
+            (ct.contains("text/html") || ct.contains("application/xhtml"))
+                && (ct.contains("utf-16") || !looks_binary(body))
         }
         None => {
             let head = &body[..body.len().min(512)];
@@ -143,6 +144,17 @@ fn is_html(content_type: Option<&str>, body: &[u8]) -> bool {
             s.contains("<html") || s.contains("<!doctype html")
         }
     }
+}
+
+/// Whether a body labelled as text is binary data (WHATWG MIME sniffing:
+/// a binary data byte in the first 512 bytes, no UTF-16 byte order mark).
+fn looks_binary(body: &[u8]) -> bool {
+    if body.starts_with(&[0xFE, 0xFF]) || body.starts_with(&[0xFF, 0xFE]) {
+        return false;
+    }
+    body.iter()
+        .take(512)
+        .any(|&b| matches!(b, 0x00..=0x08 | 0x0B | 0x0E..=0x1A | 0x1C..=0x1F))
 }
 
 fn is_css(content_type: Option<&str>, url: &Url) -> bool {
@@ -194,10 +206,16 @@ fn analyse(
         });
     }
     if !is_html(ct, &resp.body) {
+        if mode == Mode::Page && ct.is_some_and(|c| c.to_ascii_lowercase().contains("html")) {
+            tracing::warn!(url = %resp.final_url, "binary data served as {}: not parsed", ct.unwrap_or_default());
+        }
         return None;
     }
     let decoded = extract::decode(&resp.body, ct);
-    let doc = Html::parse_document(&decoded.text);
+    let flat = extract::nesting::flatten(&decoded.text);
+    let doc = Html::parse_document(&flat.text);
+    let flattened = flat.dropped;
+    drop(flat);
     let mut extracted = extract::extract(&doc);
     let title = extracted.title.clone().unwrap_or_default();
     let h1 = doc.select(&H1).next().map(|e| e.text().collect::<String>());
@@ -245,6 +263,7 @@ fn analyse(
         Vec::new()
     };
     let observation = check::columns::observe(&view, rules);
+    let links_cut = extracted.truncated || extracted.links.len() > rules.crawl.max_links_per_page;
     drop(view);
     let links = std::mem::take(&mut extracted.links)
         .into_iter()
@@ -263,6 +282,9 @@ fn analyse(
             findings,
             observation,
             html: true,
+            truncated: resp.truncated,
+            links_cut,
+            flattened,
         }),
     })
 }
@@ -404,4 +426,23 @@ async fn robots_for(ctx: &TaskCtx, url: &Url) -> Arc<Robots> {
             }
         })
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_served_as_html_is_not_parsed_but_utf16_is() {
+        let ct = Some("text/html; charset=utf-8");
+        assert!(is_html(ct, b"<!DOCTYPE html><html><p>\xff\xfe ok</p>"));
+        assert!(!is_html(ct, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"));
+        assert!(!is_html(ct, b"<html>\x00\x01\x02"));
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("<html>".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert!(is_html(ct, &utf16));
+        assert!(is_html(Some("text/html; charset=UTF-16LE"), &utf16[2..]));
+    }
 }

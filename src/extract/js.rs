@@ -113,7 +113,8 @@ impl Datastore {
         if self.records.is_empty() {
             return Vec::new();
         }
-        let fragment = Html::parse_fragment(&self.records.join("\n"));
+        let joined = self.records.join("\n");
+        let fragment = Html::parse_fragment(&super::nesting::flatten(&joined).text);
         let mut links = super::html::extract_nested(&fragment).links;
         for l in &mut links {
             if matches!(l.element, Element::A | Element::Area) {

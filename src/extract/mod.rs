@@ -11,6 +11,7 @@ pub mod charset;
 pub mod css;
 pub mod html;
 pub mod js;
+pub mod nesting;
 pub mod resolve;
 
 pub use charset::{Decoded, decode, encoding_name};

@@ -238,10 +238,17 @@ impl Rules {
     pub fn from_toml(text: &str, path: &Path) -> Result<Rules, RulesError> {
         let file: RulesFile = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| line_of(text, s.start)).unwrap_or_default();
+            let message = e.message().trim().replace('\n', "; ");
+            let message = match e.span().and_then(|s| key_at(text, s.start)) {
+                Some(key) if !message.contains(&key) => {
+                    format!("key `{key}`: {message}")
+                }
+                _ => message,
+            };
             RulesError::Parse {
                 path: path.to_path_buf(),
                 line,
-                message: e.message().trim().to_string(),
+                message,
             }
         })?;
         let ctx = Ctx { path, text };
@@ -401,6 +408,40 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// The dotted key assigned on the line holding `offset` (`crawl.timeout_secs`
+/// for `timeout_secs = "ten"` under `[crawl]`), when that line is a plain
+/// `key = value`.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    let line_no = line_of(text, offset);
+    let mut table = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if i + 1 == line_no {
+            let (key, _) = t.split_once('=')?;
+            let key = key.trim().trim_matches(['"', '\'']);
+            let plain = !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            if !plain {
+                return None;
+            }
+            return Some(if table.is_empty() {
+                key.to_string()
+            } else {
+                format!("{table}.{key}")
+            });
+        }
+        if let Some(h) = t.strip_prefix('[') {
+            let h = h.trim_start_matches('[');
+            if let Some((name, _)) = h.split_once(']') {
+                table = name.trim().to_string();
+            }
+        }
+    }
+    None
+}
+
 /// Where a rules file is being compiled: names the file and finds key lines in errors.
 pub struct Ctx<'a> {
     /// The file.
@@ -462,4 +503,39 @@ impl Ctx<'_> {
 
 fn first_line(s: &str) -> String {
     s.lines().last().unwrap_or(s).trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (found by tests/it/props.rs): a wrong type said
+    /// `invalid type: string "ten", expected u64` without naming the key.
+    #[test]
+    fn wrong_type_error_names_the_key() {
+        let text =
+            "[site]\nstart_urls = [\"http://www.a.gov.cn/\"]\n\n[crawl]\ntimeout_secs = \"ten\"\n";
+        let e = Rules::from_toml(text, Path::new("site.toml")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "site.toml:5: key `crawl.timeout_secs`: invalid type: string \"ten\", expected u64"
+        );
+        let text =
+            "[site]\nstart_urls = [\"http://www.a.gov.cn/\"]\n[crawl]\nretries = 1\nbogus = 2\n";
+        let e = Rules::from_toml(text, Path::new("site.toml")).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("site.toml:5: key `crawl.bogus`: unknown field `bogus`"),
+            "{msg}"
+        );
+        assert_eq!(
+            key_at("a = 1\n[x]\n  b.c = [", 16).as_deref(),
+            Some("x.b.c")
+        );
+        assert_eq!(key_at("[x]\n\"quoted key\" = 1", 6), None);
+        assert_eq!(
+            key_at("[[columns]]\nname = 1", 13).as_deref(),
+            Some("columns.name")
+        );
+    }
 }

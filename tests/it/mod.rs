@@ -1,9 +1,12 @@
 //! Integration test modules, one per area.
 
+mod cli;
 mod columns;
 mod content;
 mod crawl;
 mod demo;
+mod hostile;
 mod links;
 mod nightly;
+mod props;
 mod smoke;

@@ -328,7 +328,7 @@ pub fn datastore(doc: &Html, base: &Url, page: &Url, phrases: &[String]) -> Opti
             let Some(body) = c.get(1).or(c.get(2)) else {
                 continue;
             };
-            let frag = Html::parse_fragment(body.as_str());
+            let frag = Html::parse_fragment(&crate::extract::nesting::flatten(body.as_str()).text);
             let row = frag
                 .select(&ROWS)
                 .next()

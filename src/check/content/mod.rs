@@ -40,11 +40,10 @@ pub fn check_on(view: &PageView, rules: &Rules, today: NaiveDate) -> Vec<Finding
 /// [`check_on`] over a walk the caller already made with [`Walk::full`]
 /// (the crawl reuses its text for the soft-404 check).
 pub fn check_walk(view: &PageView, rules: &Rules, today: NaiveDate, walk: &Walk) -> Vec<Finding> {
-    let walk = walk;
     let c = &rules.content;
     let page = view.final_url.as_str();
     let mut out = Vec::new();
-    out.extend(privacy_findings(page, &walk, c, today));
+    out.extend(privacy_findings(page, walk, c, today));
     if c.forbidden_text {
         out.extend(words::check(
             page,
@@ -57,7 +56,7 @@ pub fn check_walk(view: &PageView, rules: &Rules, today: NaiveDate, walk: &Walk)
         out.extend(a11y::check(
             page,
             view.final_url,
-            &walk,
+            walk,
             c.max_images_per_page,
         ));
     }

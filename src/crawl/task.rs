@@ -264,7 +264,6 @@ fn analyse(
     };
     let observation = check::columns::observe(&view, rules);
     let links_cut = extracted.truncated || extracted.links.len() > rules.crawl.max_links_per_page;
-    drop(view);
     let links = std::mem::take(&mut extracted.links)
         .into_iter()
         .take(rules.crawl.max_links_per_page)

@@ -23,8 +23,8 @@ use crate::check::wrong_link::HostPolicy;
 use crate::extract::resolve::normalize;
 use crate::finding::{Certainty, Finding, FindingKind, Severity};
 use crate::link::{Element, Origin};
-use crate::report::rows::{LinkRow, PageRow};
-use crate::report::writer::{ReportEvent, ReportSender};
+use crate::report::rows::PageRow;
+use crate::report::writer::{LinkEvent, ReportEvent, ReportSender};
 use crate::rules::Rules;
 use frontier::Frontier;
 use job::{FoundLink, Job, JobResult, LinkClass, Mode, Outcome, anchor_hash};
@@ -331,7 +331,7 @@ impl Crawl {
             }
         }
         for occ in waiting {
-            self.emit(&occ, &outcome);
+            self.emit(occ, &outcome);
         }
         self.flush_events();
     }
@@ -379,11 +379,11 @@ impl Crawl {
         }
     }
 
-    fn wrong(&mut self, page: &str, target: &str, link: &FoundLink, reason: String) {
+    fn wrong(&mut self, page: &Arc<str>, target: &str, link: &FoundLink, reason: String) {
         self.link_row(page, target, link, "wrong", None, "", None);
         if link.origin == Origin::Markup {
             self.send_finding(
-                Finding::new(FindingKind::WrongLink, page, reason)
+                Finding::new(FindingKind::WrongLink, &**page, reason)
                     .target(target)
                     .text(link.text.clone())
                     .element(link.element.label()),
@@ -394,23 +394,24 @@ impl Crawl {
     #[allow(clippy::too_many_arguments)]
     fn link_row(
         &mut self,
-        page: &str,
+        page: &Arc<str>,
         target: &str,
         link: &FoundLink,
-        status: &str,
+        status: &'static str,
         http: Option<u16>,
         final_url: &str,
         elapsed: Option<u64>,
     ) {
         self.stats.links += 1;
-        self.emit_event(ReportEvent::Link(LinkRow {
-            page_url: page.to_string(),
-            target_url: target.to_string(),
-            link_text: link.text.clone(),
-            element: element_label(link.element, link.origin),
-            status: status.to_string(),
+        self.emit_event(ReportEvent::Link(LinkEvent {
+            page: page.clone(),
+            target: target.into(),
+            text: link.text.as_str().into(),
+            element: link.element,
+            origin: link.origin,
+            status,
             http_status: http,
-            final_url: final_url.to_string(),
+            final_url: (!final_url.is_empty()).then(|| final_url.to_string()),
             elapsed_ms: elapsed,
         }));
     }
@@ -467,7 +468,7 @@ impl Crawl {
         };
         if let Some(t) = self.targets.get_mut(&key) {
             match t.done.clone() {
-                Some(done) => self.emit(&occ, &done),
+                Some(done) => self.emit(occ, &done),
                 None => t.waiting.push(occ),
             }
             return;
@@ -492,7 +493,7 @@ impl Crawl {
                         waiting: Vec::new(),
                     },
                 );
-                self.emit(&occ, &outcome);
+                self.emit(occ, &outcome);
                 return;
             }
         };
@@ -563,22 +564,26 @@ impl Crawl {
         Ok(Mode::Page)
     }
 
-    fn emit(&mut self, occ: &Occ, o: &Outcome) {
-        let status = link_status(o);
+    fn emit(&mut self, occ: Occ, o: &Outcome) {
+        if occ.origin == Origin::Markup && o.skipped.is_none() {
+            self.link_findings(&occ, o);
+        }
         self.stats.links += 1;
-        self.emit_event(ReportEvent::Link(LinkRow {
-            page_url: occ.page.to_string(),
-            target_url: occ.target.to_string(),
-            link_text: occ.text.to_string(),
-            element: element_label(occ.element, occ.origin),
-            status: status.to_string(),
+        self.emit_event(ReportEvent::Link(LinkEvent {
+            page: occ.page,
+            target: occ.target,
+            text: occ.text,
+            element: occ.element,
+            origin: occ.origin,
+            status: link_status(o),
             http_status: o.status,
-            final_url: o.final_url.clone().unwrap_or_default(),
+            final_url: o.final_url.clone(),
             elapsed_ms: (o.skipped.is_none()).then_some(o.elapsed_ms),
         }));
-        if occ.origin == Origin::Derived || o.skipped.is_some() {
-            return;
-        }
+    }
+
+    /// The findings one link occurrence earns from its target's outcome.
+    fn link_findings(&mut self, occ: &Occ, o: &Outcome) {
         let base = |kind: FindingKind, detail: String| {
             Finding::new(kind, &*occ.page, detail)
                 .target(&*occ.target)
@@ -629,13 +634,6 @@ fn percent_decode(s: &str) -> String {
         .next()
         .map(|(_, v)| v.into_owned())
         .unwrap_or_else(|| s.to_string())
-}
-
-fn element_label(e: Element, o: Origin) -> String {
-    match o {
-        Origin::Markup => e.label().to_string(),
-        Origin::Derived => format!("{} (derived)", e.label()),
-    }
 }
 
 /// The host policy of a run: hosts allowed though private (own hosts,

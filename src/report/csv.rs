@@ -37,6 +37,11 @@ impl<W: Write, R: Row> CsvWriter<W, R> {
         self.inner.serialize(row).map_err(csv_to_io)
     }
 
+    /// Writes one row of another type with the same columns (a borrowed view of `R`).
+    pub fn write_as<T: serde::Serialize>(&mut self, row: &T) -> std::io::Result<()> {
+        self.inner.serialize(row).map_err(csv_to_io)
+    }
+
     /// Flushes buffered rows to the underlying writer.
     pub fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()

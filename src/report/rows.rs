@@ -138,6 +138,27 @@ impl Row for LinkRow {
     ];
 }
 
+/// A links.csv row borrowed from the crawl's own data (written without copying).
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkRowRef<'a> {
+    /// Page the link is on.
+    pub page_url: &'a str,
+    /// Resolved target.
+    pub target_url: &'a str,
+    /// Link text.
+    pub link_text: &'a str,
+    /// Element.
+    pub element: &'a str,
+    /// Link status.
+    pub status: &'a str,
+    /// HTTP status.
+    pub http_status: Option<u16>,
+    /// URL after redirects.
+    pub final_url: &'a str,
+    /// Time to check the target, milliseconds.
+    pub elapsed_ms: Option<u64>,
+}
+
 /// pages.csv: one row per fetched page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageRow {

@@ -4,13 +4,15 @@
 
 use super::Lang;
 use super::csv::CsvWriter;
-use super::rows::{FindingRow, LinkRow, PageRow};
+use super::rows::{FindingRow, LinkRow, LinkRowRef, PageRow};
 use crate::check::columns::ColumnRow;
 use crate::finding::Finding;
+use crate::link::{Element, Origin};
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -20,11 +22,58 @@ pub enum ReportEvent {
     /// A pages.csv row.
     Page(PageRow),
     /// A links.csv row.
-    Link(LinkRow),
+    Link(LinkEvent),
     /// A finding (deduplicated here by kind, page and target).
     Finding(Box<Finding>),
     /// Several events at once (one channel message per crawled page).
     Batch(Vec<ReportEvent>),
+}
+
+/// A links.csv row as the crawl holds it: the page URL shared by all its
+/// links, labels static, nothing copied for the writer.
+#[derive(Debug, Clone)]
+pub struct LinkEvent {
+    /// Page the link is on.
+    pub page: Arc<str>,
+    /// Resolved target (or the raw text).
+    pub target: Box<str>,
+    /// Link text.
+    pub text: Box<str>,
+    /// Element.
+    pub element: Element,
+    /// Markup or derived.
+    pub origin: Origin,
+    /// Link status (`ok`, `broken`, `not_checked` …).
+    pub status: &'static str,
+    /// HTTP status.
+    pub http_status: Option<u16>,
+    /// URL after redirects, when different.
+    pub final_url: Option<String>,
+    /// Time to check the target, milliseconds.
+    pub elapsed_ms: Option<u64>,
+}
+
+impl LinkEvent {
+    fn write_to(&self, w: &mut Csv<LinkRow>) -> std::io::Result<()> {
+        let derived;
+        let element = match self.origin {
+            Origin::Markup => self.element.label(),
+            Origin::Derived => {
+                derived = format!("{} (derived)", self.element.label());
+                derived.as_str()
+            }
+        };
+        w.write_as(&LinkRowRef {
+            page_url: &self.page,
+            target_url: &self.target,
+            link_text: &self.text,
+            element,
+            status: self.status,
+            http_status: self.http_status,
+            final_url: self.final_url.as_deref().unwrap_or(""),
+            elapsed_ms: self.elapsed_ms,
+        })
+    }
 }
 
 /// What the writer hands back at the end.
@@ -84,7 +133,7 @@ impl Sinks {
                 Ok(false)
             }
             ReportEvent::Link(l) => {
-                self.links.write(&l)?;
+                l.write_to(&mut self.links)?;
                 self.out.links += 1;
                 Ok(false)
             }

@@ -172,7 +172,7 @@ fn analyse(
     mode: Mode,
     url: &Url,
     depth: u32,
-    resp: Response,
+    mut resp: Response,
 ) -> Option<Analysis> {
     let ct = resp.content_type.as_deref();
     if mode == Mode::Stylesheet
@@ -211,7 +211,8 @@ fn analyse(
         }
         return None;
     }
-    let decoded = extract::decode(&resp.body, ct);
+    let body_len = resp.body.len() as u64;
+    let decoded = extract::charset::decode_owned(std::mem::take(&mut resp.body), ct);
     let flat = extract::nesting::flatten(&decoded.text);
     let doc = Html::parse_document(&flat.text);
     let flattened = flat.dropped;
@@ -276,7 +277,7 @@ fn analyse(
         page: Some(PageData {
             title,
             charset: decoded.encoding.name().to_string(),
-            bytes: resp.body.len() as u64,
+            bytes: body_len,
             links,
             findings,
             observation,

@@ -43,9 +43,37 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
 /// hint for the sniffer. A TLD that is not lower-case ASCII without dots is
 /// ignored.
 pub fn decode_with_tld(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) -> Decoded {
+    let (enc, source, bom) = detect(bytes, content_type, tld);
+    finish(enc, source, bytes.get(bom..).unwrap_or_default())
+}
+
+/// [`decode`] of an owned body: a UTF-8 page (the common case) becomes the
+/// text without a copy.
+pub fn decode_owned(bytes: Vec<u8>, content_type: Option<&str>) -> Decoded {
+    let (enc, source, bom) = detect(&bytes, content_type, None);
+    if enc == encoding_rs::UTF_8 && bom == 0 {
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                return Decoded {
+                    text,
+                    encoding: enc,
+                    source,
+                };
+            }
+            Err(e) => return finish(enc, source, e.as_bytes()),
+        }
+    }
+    finish(enc, source, bytes.get(bom..).unwrap_or_default())
+}
+
+/// The encoding of a body, how it was found, and the BOM length to skip.
+fn detect(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    tld: Option<&str>,
+) -> (&'static Encoding, &'static str, usize) {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
-        let body = bytes.get(bom_len..).unwrap_or_default();
-        return finish(enc, "bom", body);
+        return (enc, "bom", bom_len);
     }
     let tld = tld.filter(|t| {
         !t.is_empty()
@@ -57,11 +85,11 @@ pub fn decode_with_tld(bytes: &[u8], content_type: Option<&str>, tld: Option<&st
         if http_enc == encoding_rs::UTF_8 {
             if !is_utf8_allowing_truncation(bytes) {
                 if let Some(meta) = prescan(bytes).filter(|e| *e != encoding_rs::UTF_8) {
-                    return finish(meta, "meta", bytes);
+                    return (meta, "meta", 0);
                 }
                 let sniffed = sniff(bytes, tld);
                 if sniffed != encoding_rs::UTF_8 {
-                    return finish(sniffed, "sniff", bytes);
+                    return (sniffed, "sniff", 0);
                 }
             }
         } else if let Some(meta) = prescan(bytes).filter(|e| *e == encoding_rs::UTF_8)
@@ -70,23 +98,23 @@ pub fn decode_with_tld(bytes: &[u8], content_type: Option<&str>, tld: Option<&st
         {
             // The mirror image: the header names a legacy encoding, the page says
             // UTF-8 and is valid UTF-8 with non-ASCII text. That cannot be GBK text.
-            return finish(meta, "meta", bytes);
+            return (meta, "meta", 0);
         }
-        return finish(http_enc, "http", bytes);
+        return (http_enc, "http", 0);
     }
     if let Some(meta) = prescan(bytes) {
         if meta == encoding_rs::UTF_8 && !is_utf8_allowing_truncation(bytes) {
             let sniffed = sniff(bytes, tld);
             if sniffed != encoding_rs::UTF_8 {
-                return finish(sniffed, "sniff", bytes);
+                return (sniffed, "sniff", 0);
             }
         }
-        return finish(meta, "meta", bytes);
+        return (meta, "meta", 0);
     }
     if !has_non_ascii(bytes) {
-        return finish(encoding_rs::UTF_8, "default", bytes);
+        return (encoding_rs::UTF_8, "default", 0);
     }
-    finish(sniff(bytes, tld), "sniff", bytes)
+    (sniff(bytes, tld), "sniff", 0)
 }
 
 fn finish(encoding: &'static Encoding, source: &'static str, body: &[u8]) -> Decoded {

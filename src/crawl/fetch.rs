@@ -304,7 +304,13 @@ impl Fetcher {
             let content_type = header(reqwest::header::CONTENT_TYPE);
             let retry_after =
                 header(reqwest::header::RETRY_AFTER).and_then(|v| parse_retry_after(&v));
-            let mut body = Vec::new();
+            // Sized from Content-Length (capped), so a page is read without regrowing.
+            let hint = resp
+                .content_length()
+                .unwrap_or(0)
+                .min(max_body as u64)
+                .min(4 << 20);
+            let mut body = Vec::with_capacity(if max_body > 0 { hint as usize } else { 0 });
             let mut truncated = false;
             if max_body > 0 && !(300..400).contains(&status) {
                 let mut resp = resp;

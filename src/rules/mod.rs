@@ -539,3 +539,17 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod example_tests {
+    use super::*;
+
+    #[test]
+    fn shipped_rules_files_load() {
+        for f in ["rules/example.toml", "rules/sipa.toml", "rules/demo.toml"] {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(f);
+            let r = Rules::load(&path).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!r.start_urls.is_empty(), "{f}");
+        }
+    }
+}

@@ -93,7 +93,7 @@ PY
 
 if [ "${LYCHEE:-0}" = 1 ] && command -v lychee >/dev/null; then
   sed 's#^#http://127.0.0.1:8088#' "$SITE.meta/urls.txt" > "$WORK/urls-$PAGES.txt"
-  /usr/bin/time -v lychee --no-progress --max-concurrency 32 --host-concurrency 32 \
+  /usr/bin/time -v lychee --no-progress --max-concurrency 32 --host-concurrency 32 --host-request-interval 0ms \
     --files-from "$WORK/urls-$PAGES.txt" >/dev/null 2>"$WORK/lychee-$PAGES.txt" || true
   echo "lychee: $(grep -E 'Elapsed|Maximum resident' "$WORK/lychee-$PAGES.txt" | tr -s ' ' | tr '\n' ' ')"
 fi

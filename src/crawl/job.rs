@@ -75,8 +75,8 @@ pub struct Outcome {
 pub enum LinkClass {
     /// A web URL to check.
     Check {
-        /// The dedup key (normalised URL, no fragment).
-        key: String,
+        /// The dedup key (normalised URL, no fragment) when it differs from the URL.
+        key: Option<String>,
         /// Whether its host is one of the site's own.
         own: bool,
         /// A fragment to look for on the target page (own pages, `a`/`area` only).

@@ -416,8 +416,9 @@ impl Crawl {
         }));
     }
 
-    fn on_link(&mut self, page: &Arc<str>, depth: u32, link: FoundLink) {
-        let (key, own, fragment, mixed) = match &link.class {
+    fn on_link(&mut self, page: &Arc<str>, depth: u32, mut link: FoundLink) {
+        let class = std::mem::replace(&mut link.class, LinkClass::NotChecked);
+        let (key, own, fragment, mixed) = match class {
             LinkClass::NotChecked => {
                 let t = link.target().to_string();
                 self.link_row(page, &t, &link, "not_checked", None, "", None);
@@ -429,8 +430,8 @@ impl Crawl {
                 return;
             }
             LinkClass::Wrong(reason) => {
-                let (t, r) = (link.target().to_string(), reason.clone());
-                self.wrong(page, &t, &link, r);
+                let t = link.target().to_string();
+                self.wrong(page, &t, &link, reason);
                 return;
             }
             LinkClass::Check {
@@ -438,15 +439,15 @@ impl Crawl {
                 own,
                 fragment,
                 mixed,
-            } => (key.clone(), *own, fragment.clone(), mixed.clone()),
+            } => (key, own, fragment, mixed),
         };
-        let target = link.url.clone().unwrap_or_default();
+        let target: Box<str> = link.url.take().unwrap_or_default().into_boxed_str();
         if link.origin == Origin::Markup {
             if let Some((sev, detail)) = mixed {
                 self.send_finding(
                     Finding::new(FindingKind::MixedContent, &**page, detail)
                         .severity(sev)
-                        .target(target.as_str())
+                        .target(&*target)
                         .text(link.text.clone())
                         .element(link.element.label()),
                 );
@@ -458,26 +459,30 @@ impl Crawl {
                 self.tracker.link(page, &target, &link.text);
             }
         }
+        let (element, origin) = (link.element, link.origin);
         let occ = Occ {
             page: page.clone(),
-            target: target.as_str().into(),
-            text: link.text.into(),
-            element: link.element,
-            origin: link.origin,
+            target,
+            text: std::mem::take(&mut link.text).into_boxed_str(),
+            element,
+            origin,
             fragment: fragment.map(Box::from),
         };
-        if let Some(t) = self.targets.get_mut(&key) {
+        let lookup: &str = key.as_deref().unwrap_or(&occ.target);
+        if let Some(t) = self.targets.get_mut(lookup) {
             match t.done.clone() {
                 Some(done) => self.emit(occ, &done),
                 None => t.waiting.push(occ),
             }
             return;
         }
+        let key = key.unwrap_or_else(|| occ.target.to_string());
+        let target = occ.target.to_string();
         let Ok(url) = Url::parse(&target) else {
             return;
         };
         // A new target: decide how to check it.
-        let mode = match self.mode_for(&url, link.element, link.origin, own, depth) {
+        let mode = match self.mode_for(&url, element, origin, own, depth) {
             Ok(m) => m,
             Err(skip) => {
                 let outcome = Arc::new(Outcome {

@@ -345,16 +345,10 @@ pub fn classify(
         })
         .filter(|_| own && matches!(out.element, Element::A | Element::Area))
         .map(str::to_string);
-    let key = if url.fragment().is_some() {
-        extract::resolve::normalize(&url).to_string()
-    } else {
-        let n = extract::resolve::normalize(&url);
-        if n == url {
-            url.to_string()
-        } else {
-            n.to_string()
-        }
-    };
+    // The key is stored only when it differs from the URL (most links have
+    // no fragment and nothing to normalise).
+    let normalized = extract::resolve::normalize(&url);
+    let key = (normalized != url).then(|| normalized.to_string());
     out.class = LinkClass::Check {
         key,
         own,

@@ -144,8 +144,6 @@ impl VetoCounters {
     }
 }
 
-static BASE: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("base[href]").expect("constant selector"));
 static ANCHORS: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("a[href], area[href]").expect("constant selector"));
 
@@ -168,24 +166,34 @@ pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
     let cols = &rules.columns;
     let doc = view.doc;
     let page = view.final_url;
-    let base: Url = doc
-        .select(&BASE)
-        .next()
-        .and_then(|b| page.join(b.value().attr("href").unwrap_or("").trim()).ok())
-        .unwrap_or_else(|| page.clone());
     let keys = [urls::key_of(view.url), urls::key_of(view.final_url)];
     let homepage = keys.contains(&urls::key_of(rules.homepage()));
     let portal = portal_keys(rules).iter().any(|p| keys.contains(p));
-    let layout = page::Layout::of(doc);
-    let meta = page::meta(doc);
-    let article_like = urls::looks_like_article(view.url)
-        || urls::looks_like_article(page)
-        || meta.article_title.is_some();
-    let phrases = &cols.empty_phrases;
-    let ds = list::datastore(doc, &base, page, phrases);
-    let mut items = if article_like && !homepage {
-        Vec::new()
+    let url_article = urls::looks_like_article(view.url) || urls::looks_like_article(page);
+    let phrases = page::Phrases::cached(&cols.empty_phrases);
+    // One walk; the layout only where a list can be (not on article URLs).
+    let scan = page::walk(
+        doc,
+        &phrases,
+        cols.single_page_min_chars.max(1) * 10,
+        homepage || !url_article,
+    );
+    let (layout, text, head) = (scan.layout, scan.text, scan.head);
+    let base: Url = head
+        .base_href
+        .and_then(|h| page.join(h.trim()).ok())
+        .unwrap_or_else(|| page.clone());
+    let meta = head.meta;
+    let article_like = url_article || meta.article_title.is_some();
+    // Article pages list nothing of their own: no list parsing.
+    let lists = homepage || !article_like;
+    let hints = page::Hints::of(view.source);
+    let ds = if hints.datastore {
+        list::datastore(doc, &base, page, &phrases)
     } else {
+        None
+    };
+    let mut items = if lists {
         list::items(
             doc,
             &layout,
@@ -193,8 +201,10 @@ pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
             page,
             cols.list_selector.as_ref(),
             homepage,
-            phrases,
+            &phrases,
         )
+    } else {
+        Vec::new()
     };
     if let Some(ds) = &ds {
         if homepage {
@@ -230,14 +240,16 @@ pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
         page_count: ds
             .as_ref()
             .and_then(|d| d.total_pages)
-            .or_else(|| page::page_count(view.source)),
-        empty_marker: page::empty_marker(doc, &layout, phrases),
+            .or_else(|| page::page_count_in(view.source, &hints)),
+        empty_marker: text.empty_marker,
         column_name: meta.column_name,
-        breadcrumb: page::breadcrumb(doc),
-        pubdate: meta.pubdate.or_else(|| page::published_block(view.source)),
-        title: meta.article_title.or_else(|| page::title(doc)),
+        breadcrumb: text.crumb.map(page::crumb_segments).unwrap_or_default(),
+        pubdate: meta
+            .pubdate
+            .or_else(|| page::published_block_in(view.source, &hints)),
+        title: meta.article_title.or(head.title),
         article_like,
-        content_chars: page::content_chars(doc, &layout, cols.single_page_min_chars.max(1) * 10),
+        content_chars: text.content_chars,
         nav,
     })
 }

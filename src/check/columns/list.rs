@@ -11,7 +11,7 @@
 //! under one parent with the most dated rows (plus sibling groups built the
 //! same way, for templates that split a list into several `<ul>`).
 
-use super::page::{Layout, cap_chars, collapse, is_empty_phrase};
+use super::page::{Layout, Phrases, cap_chars, collapse};
 use super::urls;
 use crate::check::dates::{self, PartialDate};
 use ego_tree::NodeId;
@@ -80,8 +80,23 @@ const PAGER: &[&str] = &[
     "…",
 ];
 
+/// Brackets around a pager word (`[尾页]`, `【更多】`).
+const PAGER_BRACKETS: &str = "[]【】()（）";
+
 /// Whether a link text is pager or tool chrome rather than an item title.
 pub fn is_pager_text(text: &str) -> bool {
+    // Most texts are titles: more than 4 characters inside any brackets
+    // (longer than every pager word), not starting with a digit, 更 or 第.
+    let mut core = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && !PAGER_BRACKETS.contains(*c));
+    if core
+        .next()
+        .is_some_and(|f| !(f.is_ascii_digit() || f == '更' || f == '第'))
+        && core.nth(3).is_some()
+    {
+        return false;
+    }
     let t: String = text
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -90,7 +105,7 @@ pub fn is_pager_text(text: &str) -> bool {
     if t.is_empty() {
         return false;
     }
-    let bare = t.trim_matches(|c: char| "[]【】()（）".contains(c));
+    let bare = t.trim_matches(|c: char| PAGER_BRACKETS.contains(c));
     PAGER.contains(&bare)
         || PAGER.contains(&t.as_str())
         || bare.chars().all(|c| c.is_ascii_digit())
@@ -125,16 +140,25 @@ fn text_outside_links(row: ElementRef<'_>) -> String {
 }
 
 /// The item of one row, if it has one.
-fn row_item(row: ElementRef<'_>, base: &Url, page: &Url, phrases: &[String]) -> Option<ListItem> {
-    let mut best: Option<(ElementRef<'_>, String, bool, Url)> = None;
+/// The item of one row, if it has one, with the [`urls::key_of`] of its URL.
+fn row_item(
+    row: ElementRef<'_>,
+    base: &Url,
+    page: &Page,
+    phrases: &Phrases,
+) -> Option<(ListItem, String)> {
+    let mut best: Option<(ElementRef<'_>, String, bool, Url, String)> = None;
     for a in row.select(&LINKS) {
         let href = a.value().attr("href").unwrap_or("").trim();
-        let lower = href.to_ascii_lowercase();
         if href.is_empty()
             || href.starts_with('#')
             || ["javascript:", "mailto:", "tel:", "data:", "vbscript:"]
                 .iter()
-                .any(|p| lower.starts_with(p))
+                .any(|p| {
+                    href.as_bytes()
+                        .get(..p.len())
+                        .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+                })
         {
             continue;
         }
@@ -145,7 +169,8 @@ fn row_item(row: ElementRef<'_>, base: &Url, page: &Url, phrases: &[String]) -> 
         let Ok(target) = base.join(href) else {
             continue;
         };
-        if !urls::is_item_target(&target, page) {
+        let key = urls::key_of(&target);
+        if !urls::is_item_target_keyed(&target, &key, page.url, &page.key) {
             continue;
         }
         let attr_title = a
@@ -155,17 +180,17 @@ fn row_item(row: ElementRef<'_>, base: &Url, page: &Url, phrases: &[String]) -> 
             .filter(|t| !t.is_empty());
         let from_attr = attr_title.is_some();
         let title = attr_title.unwrap_or(text);
-        if title.is_empty() || is_empty_phrase(&title, phrases) {
+        if title.is_empty() || phrases.matches(&title) {
             continue;
         }
         if best
             .as_ref()
             .is_none_or(|b| title.chars().count() > b.1.chars().count())
         {
-            best = Some((a, title, from_attr, target));
+            best = Some((a, title, from_attr, target, key));
         }
     }
-    let (link, mut title, from_attr, target) = best?;
+    let (link, mut title, from_attr, target, key) = best?;
     let mut date = dates::find(&text_outside_links(row));
     if date.is_none() {
         // `<a><span>标题</span><span>2026-05-20</span></a>`: a date-only element inside the link.
@@ -180,15 +205,33 @@ fn row_item(row: ElementRef<'_>, base: &Url, page: &Url, phrases: &[String]) -> 
             }
         }
     }
-    Some(ListItem {
+    let item = ListItem {
         title: cap_chars(&title, 200),
-        url: target.to_string(),
+        url: target.into(),
         date,
-    })
+    };
+    Some((item, key))
+}
+
+/// The page a list is on, with its comparison key.
+struct Page<'u> {
+    url: &'u Url,
+    key: String,
+}
+
+impl<'u> Page<'u> {
+    fn new(url: &'u Url) -> Page<'u> {
+        Page {
+            url,
+            key: urls::key_of(url),
+        }
+    }
 }
 
 struct Row {
     item: ListItem,
+    /// [`urls::key_of`] of the item's URL.
+    key: String,
     parent: Option<NodeId>,
     grandparent: Option<NodeId>,
     /// Tag and class of the parent, to merge split lists built the same way.
@@ -215,8 +258,9 @@ pub fn items(
     page: &Url,
     selector: Option<&Selector>,
     all: bool,
-    phrases: &[String],
+    phrases: &Phrases,
 ) -> Vec<ListItem> {
+    let page = &Page::new(page);
     let custom = selector.is_some();
     let sel = selector.unwrap_or(&ROWS);
     let mut rows: Vec<Row> = Vec::new();
@@ -227,20 +271,21 @@ pub fn items(
         if layout.is_hidden(row.id()) {
             continue;
         }
-        let Some(item) = row_item(row, base, page, phrases) else {
+        let Some((item, key)) = row_item(row, base, page, phrases) else {
             continue;
         };
         let parent = row.parent().and_then(ElementRef::wrap);
         let grand = parent.and_then(|p| p.parent()).and_then(ElementRef::wrap);
         rows.push(Row {
             item,
+            key,
             parent: parent.map(|p| p.id()),
             grandparent: grand.map(|g| g.id()),
             shape: shape_of(parent),
         });
     }
     if custom || all {
-        return dedup(rows.into_iter().map(|r| r.item));
+        return dedup(rows.into_iter().map(|r| (r.item, r.key)));
     }
     // Score each parent group: dated rows count double.
     let mut groups: Vec<(Option<NodeId>, usize)> = Vec::new();
@@ -268,15 +313,16 @@ pub fn items(
                 r.parent == best
                     || (r.grandparent.is_some() && r.grandparent == grand && r.shape == shape)
             })
-            .map(|r| r.item),
+            .map(|r| (r.item, r.key)),
     )
 }
 
-fn dedup(it: impl Iterator<Item = ListItem>) -> Vec<ListItem> {
+/// The items, first of each URL key kept, at most [`MAX_ITEMS`].
+fn dedup(it: impl Iterator<Item = (ListItem, String)>) -> Vec<ListItem> {
     let mut out: Vec<ListItem> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for i in it {
-        if seen.insert(urls::key(&i.url)) {
+    for (i, key) in it {
+        if seen.insert(key) {
             out.push(i);
             if out.len() >= MAX_ITEMS {
                 break;
@@ -309,9 +355,11 @@ static TOTAL_PAGE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Parses the Hanweb `<script type="text/xml"><datastore>…` blocks of a page.
-pub fn datastore(doc: &Html, base: &Url, page: &Url, phrases: &[String]) -> Option<Datastore> {
+pub fn datastore(doc: &Html, base: &Url, page: &Url, phrases: &Phrases) -> Option<Datastore> {
+    let page = &Page::new(page);
     let mut found = false;
     let mut ds = Datastore::default();
+    let mut items = Vec::new();
     for s in doc.select(&SCRIPTS) {
         let text: String = s.text().collect();
         if !text.contains("<datastore") {
@@ -333,15 +381,12 @@ pub fn datastore(doc: &Html, base: &Url, page: &Url, phrases: &[String]) -> Opti
                 .select(&ROWS)
                 .next()
                 .unwrap_or_else(|| frag.root_element());
-            if let Some(item) = row_item(row, base, page, phrases) {
-                ds.items.push(item);
-            }
+            items.extend(row_item(row, base, page, phrases));
         }
     }
     if !found {
         return None;
     }
-    let items = std::mem::take(&mut ds.items);
     ds.items = dedup(items.into_iter());
     Some(ds)
 }
@@ -360,7 +405,15 @@ mod tests {
     fn scan(html: &str, url: &str, all: bool) -> Vec<ListItem> {
         let doc = Html::parse_document(html);
         let u = Url::parse(url).unwrap();
-        items(&doc, &Layout::of(&doc), &u, &u, None, all, &phrases())
+        items(
+            &doc,
+            &Layout::of(&doc),
+            &u,
+            &u,
+            None,
+            all,
+            &Phrases::new(&phrases()),
+        )
     }
 
     const TRS: &str = r#"<html><body>
@@ -471,7 +524,7 @@ mod tests {
 <script type="text/xml"><datastore><totalrecord>45</totalrecord><totalpage>3</totalpage></datastore></script>"#;
         let doc = Html::parse_document(html);
         let u = Url::parse("https://x.gov.cn/col/col1229214366/index.html").unwrap();
-        let ds = datastore(&doc, &u, &u, &phrases()).unwrap();
+        let ds = datastore(&doc, &u, &u, &Phrases::new(&phrases())).unwrap();
         assert_eq!(ds.items.len(), 2);
         assert_eq!(
             ds.items[0].url,
@@ -485,7 +538,7 @@ mod tests {
                 &Html::parse_document("<script>var a=1</script>"),
                 &u,
                 &u,
-                &phrases()
+                &Phrases::new(&phrases())
             )
             .is_none()
         );

@@ -4,7 +4,11 @@
 //! marker (暂无信息) and the amount of text.
 //!
 //! Everything here walks the tree iteratively (no recursion on hostile nesting)
-//! and caps what it keeps.
+//! and caps what it keeps. A page is looked at in few passes: [`head`] runs once
+//! over the node arena (document order of `Html::select`: meta tags, title,
+//! base), [`walk`] once over the tree (navigation and hidden parts, breadcrumb,
+//! empty marker, text amount, and the [`Layout`] for list parsing), and
+//! [`Hints::of`] once over the source text.
 
 use crate::check::dates;
 use crate::rules::columns::label;
@@ -12,13 +16,22 @@ use chrono::NaiveDate;
 use ego_tree::iter::Edge;
 use ego_tree::{NodeId, NodeRef};
 use regex::Regex;
+use scraper::node::Element;
 use scraper::{ElementRef, Html, Node, Selector};
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 /// Collapses runs of whitespace to one space and trims.
 pub fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// Truncates to `n` characters.
@@ -27,6 +40,41 @@ pub fn cap_chars(s: &str, n: usize) -> String {
         Some((i, _)) => s.get(..i).unwrap_or(s).to_string(),
         None => s.to_string(),
     }
+}
+
+/// The value of an attribute in no namespace (what `[name]` selectors and
+/// `Element::attr` match), without building an atom for the name.
+pub(crate) fn attr<'e>(e: &'e Element, name: &str) -> Option<&'e str> {
+    e.attrs
+        .iter()
+        .find(|(k, _)| k.ns.is_empty() && &*k.local == name)
+        .map(|(_, v)| &**v)
+}
+
+/// `hay.contains(needle)`, without the searcher set-up on short texts.
+fn has(hay: &str, needle: &str) -> bool {
+    if hay.len() > 64 {
+        return hay.contains(needle);
+    }
+    let h = hay.as_bytes();
+    let Some((first, rest)) = needle.as_bytes().split_first() else {
+        return true;
+    };
+    h.iter().enumerate().any(|(i, b)| {
+        b == first
+            && h.get(i + 1..i + 1 + rest.len())
+                .is_some_and(|w| w.iter().zip(rest).all(|(x, y)| x == y))
+    })
+}
+
+/// Whether `hay`, ASCII-lowercased, contains `needle` (lowercase ASCII).
+fn contains_ascii_ci(hay: &str, needle: &str) -> bool {
+    let n = needle.len();
+    n == 0
+        || hay
+            .as_bytes()
+            .windows(n)
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Class or id tokens that mark navigation, headers, footers, breadcrumbs and
@@ -69,106 +117,318 @@ const CHROME_PART: &[&str] = &[
 ];
 
 fn chrome_attr(v: &str) -> bool {
-    v.split_whitespace().any(|tok| {
-        let t = tok.to_ascii_lowercase();
-        CHROME_WHOLE.contains(&t.as_str()) || t.split(['-', '_']).any(|p| CHROME_PART.contains(&p))
-    })
+    let is = |list: &[&str], t: &str| list.iter().any(|w| t.eq_ignore_ascii_case(w));
+    v.split_whitespace()
+        .any(|tok| is(CHROME_WHOLE, tok) || tok.split(['-', '_']).any(|p| is(CHROME_PART, p)))
 }
 
-fn is_chrome_element(e: &scraper::node::Element) -> bool {
-    matches!(e.name(), "nav" | "header" | "footer")
-        || e.attr("class").is_some_and(chrome_attr)
-        || e.id().is_some_and(chrome_attr)
+/// Layout flags (and tag kinds): inside navigation …
+const CHROME: u8 = 1;
+/// … inside an invisible element …
+const HIDDEN: u8 = 2;
+/// … with a row below.
+const ROW_BELOW: u8 = 4;
+/// Tag kinds only: a list row, …
+const ROW: u8 = 8;
+/// … `<meta>`, `<title>`, `<base>`.
+const META: u8 = 16;
+const TITLE: u8 = 32;
+const BASE: u8 = 64;
+
+/// What a tag name alone says: navigation (`nav`, `header`, `footer`),
+/// invisible (`script`, `style`, `template`, `noscript`, `select`, `option`,
+/// `head`), a list row (`li`, `tr`, `dd`), or a tag [`Head`] reads.
+fn tag_kind(name: &str) -> u8 {
+    match name {
+        "nav" | "header" | "footer" => CHROME,
+        "script" | "style" | "template" | "noscript" | "select" | "option" | "head" => HIDDEN,
+        "li" | "tr" | "dd" => ROW,
+        "meta" => META,
+        "title" => TITLE,
+        "base" => BASE,
+        _ => 0,
+    }
 }
 
-fn is_row_name(n: &str) -> bool {
-    matches!(n, "li" | "tr" | "dd")
-}
-
-/// What one pass over the tree found about its structure.
+/// What one pass over the tree found about its structure, for every element.
 #[derive(Debug, Default)]
 pub struct Layout {
-    /// Nodes inside navigation-like containers.
-    chrome: HashSet<NodeId>,
-    /// Nodes inside script, style, template, select …: not visible text.
-    hidden: HashSet<NodeId>,
-    /// Elements that contain a `li`/`tr`/`dd` below them.
-    has_row_below: HashSet<NodeId>,
+    /// Flags of the elements in the tree, sorted by node id.
+    elements: Vec<(NodeId, u8)>,
 }
 
 impl Layout {
     /// One iterative pass over the document.
     pub fn of(doc: &Html) -> Layout {
-        let mut l = Layout::default();
-        // (chrome, hidden, contains a row) per open element.
-        let mut stack: Vec<(bool, bool, bool)> = Vec::new();
-        for edge in doc.tree.root().traverse() {
-            match edge {
-                Edge::Open(n) => {
-                    let (pc, ph) = stack.last().map_or((false, false), |s| (s.0, s.1));
-                    match n.value() {
-                        Node::Element(e) => {
-                            let c = pc || is_chrome_element(e);
-                            let h = ph
-                                || matches!(
-                                    e.name(),
-                                    "script"
-                                        | "style"
-                                        | "template"
-                                        | "noscript"
-                                        | "select"
-                                        | "option"
-                                        | "head"
-                                );
-                            if c {
-                                l.chrome.insert(n.id());
-                            }
-                            if h {
-                                l.hidden.insert(n.id());
-                            }
-                            stack.push((c, h, false));
+        walk(doc, &Phrases::new(&[]), 0, true).layout
+    }
+
+    fn flags(&self, id: NodeId) -> u8 {
+        self.elements
+            .binary_search_by_key(&id, |e| e.0)
+            .ok()
+            .and_then(|i| self.elements.get(i))
+            .map_or(0, |e| e.1)
+    }
+    /// Whether the element is inside navigation, header, footer, breadcrumb or pager.
+    pub fn in_chrome(&self, id: NodeId) -> bool {
+        self.flags(id) & CHROME != 0
+    }
+    /// Whether the element is inside a script, style or other invisible element.
+    pub fn is_hidden(&self, id: NodeId) -> bool {
+        self.flags(id) & HIDDEN != 0
+    }
+    /// Whether a `li`/`tr`/`dd` is nested below this element.
+    pub fn has_row_below(&self, id: NodeId) -> bool {
+        self.flags(id) & ROW_BELOW != 0
+    }
+}
+
+/// Empty-list phrases (暂无信息 …) prepared for testing many texts.
+#[derive(Debug, Clone, Default)]
+pub struct Phrases {
+    /// The phrases, normalised by [`label`].
+    labels: Vec<String>,
+    /// The first character of each non-empty label: a text without any of them
+    /// cannot be a phrase.
+    firsts: Vec<String>,
+}
+
+impl Phrases {
+    /// Prepares the phrases of the rules.
+    pub fn new(phrases: &[String]) -> Phrases {
+        let labels: Vec<String> = phrases.iter().map(|p| label(p)).collect();
+        let mut firsts: Vec<String> = labels
+            .iter()
+            .filter_map(|l| l.chars().next())
+            .map(String::from)
+            .collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        Phrases { labels, firsts }
+    }
+
+    /// [`Phrases::new`], kept per thread for the last list asked for (the
+    /// rules' list: one preparation per crawl thread, not one per page).
+    pub fn cached(phrases: &[String]) -> Rc<Phrases> {
+        thread_local! {
+            static LAST: RefCell<Option<(Vec<String>, Rc<Phrases>)>> = const { RefCell::new(None) };
+        }
+        LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            match &*last {
+                Some((list, p)) if list.as_slice() == phrases => Rc::clone(p),
+                _ => {
+                    let p = Rc::new(Phrases::new(phrases));
+                    *last = Some((phrases.to_vec(), Rc::clone(&p)));
+                    p
+                }
+            }
+        })
+    }
+
+    /// Whether `text` is only an empty-list phrase (see [`is_empty_phrase`]).
+    pub fn matches(&self, text: &str) -> bool {
+        if !self.firsts.iter().any(|c| has(text, c)) {
+            return false;
+        }
+        let t = label(text);
+        let t = t.trim_matches(|c: char| "!！。.…~".contains(c));
+        !t.is_empty() && self.labels.iter().any(|p| p == t)
+    }
+}
+
+/// Whether `text` is only an empty-list phrase (暂无信息, 暂无数据 …).
+pub fn is_empty_phrase(text: &str, phrases: &[String]) -> bool {
+    Phrases::new(phrases).matches(text)
+}
+
+/// What the tree walk found in the visible text.
+#[derive(Debug, Default)]
+pub struct TextFacts<'a> {
+    /// The breadcrumb element (see [`breadcrumb`]).
+    pub crumb: Option<ElementRef<'a>>,
+    /// The first visible empty-list phrase outside navigation.
+    pub empty_marker: Option<String>,
+    /// Characters of visible text outside navigation (at most the cap).
+    pub content_chars: usize,
+}
+
+/// Non-whitespace characters of `t` (as `t.chars().filter(|c| !c.is_whitespace()).count()`),
+/// counted until at least `need` when `t` has whitespace beyond ASCII.
+fn visible_chars(t: &str, need: usize) -> usize {
+    // Bytes that start a character, less ASCII whitespace, in byte lanes
+    // (vectorises); and whether any byte can start other whitespace (U+0085,
+    // U+00A0, U+1680, U+2000–U+205F, U+3000).
+    let (mut n, mut other) = (0usize, false);
+    for chunk in t.as_bytes().chunks(255) {
+        let (mut count, mut lead) = (0u8, 0u8);
+        for &x in chunk {
+            let start = (x as i8) >= -0x40;
+            let ascii_ws = x == b' ' || x.wrapping_sub(b'\t') < 5;
+            count = count.wrapping_add(u8::from(start & !ascii_ws));
+            lead |= u8::from((x == 0xc2) | (x.wrapping_sub(0xe1) < 3));
+        }
+        n += usize::from(count);
+        other |= lead != 0;
+    }
+    if !other {
+        return n;
+    }
+    let mut n = 0;
+    for c in t.chars() {
+        if !c.is_whitespace() {
+            n += 1;
+            if n >= need {
+                break;
+            }
+        }
+    }
+    n
+}
+
+/// What [`walk`] found.
+#[derive(Debug, Default)]
+pub struct Scan<'a> {
+    /// The layout (empty unless asked for).
+    pub layout: Layout,
+    /// Facts of the visible text.
+    pub text: TextFacts<'a>,
+    /// Meta tags, title and base.
+    pub head: Head<'a>,
+}
+
+/// One iterative pass over the tree: the [`TextFacts`] (empty-list phrases
+/// from `phrases`, text counted up to `cap`), the [`Head`] and, when `layout`,
+/// the [`Layout`] of every element (else an empty one).
+pub fn walk<'a>(doc: &'a Html, phrases: &Phrases, cap: usize, layout: bool) -> Scan<'a> {
+    struct Open {
+        chrome: bool,
+        hidden: bool,
+        /// The element is a `li`/`tr`/`dd`.
+        row: bool,
+        /// A row is nested below.
+        below: bool,
+        /// Index in `elements`.
+        at: usize,
+    }
+    let mut elements: Vec<(NodeId, u8)> = Vec::new();
+    let mut facts = TextFacts::default();
+    let mut stack: Vec<Open> = Vec::with_capacity(64);
+    // Head tags, ordered later by node id (the order of `Html::select`).
+    let mut metas: Vec<(NodeId, &'a str, &'a Element)> = Vec::new();
+    let mut title: Option<NodeRef<'a, Node>> = None;
+    let mut base: Option<(NodeId, &'a str)> = None;
+    let mut visited = 0usize;
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(n) => {
+                visited += 1;
+                let (pc, ph) = stack
+                    .last()
+                    .map_or((false, false), |s| (s.chrome, s.hidden));
+                match n.value() {
+                    Node::Element(e) => {
+                        let kind = tag_kind(e.name());
+                        if kind & META != 0
+                            && let Some(name) = attr(e, "name")
+                        {
+                            metas.push((n.id(), name, e));
+                        } else if kind & TITLE != 0 && title.is_none_or(|t| n.id() < t.id()) {
+                            title = Some(n);
+                        } else if kind & BASE != 0
+                            && base.is_none_or(|b| n.id() < b.0)
+                            && let Some(href) = attr(e, "href")
+                        {
+                            base = Some((n.id(), href));
                         }
-                        _ => {
-                            if pc {
-                                l.chrome.insert(n.id());
-                            }
-                            if ph {
-                                l.hidden.insert(n.id());
-                            }
+                        let chrome_unknown = !pc && kind & CHROME == 0;
+                        let (class, id) = if chrome_unknown || facts.crumb.is_none() {
+                            (attr(e, "class"), e.id())
+                        } else {
+                            (None, None)
+                        };
+                        if facts.crumb.is_none() {
+                            facts.crumb = crumb_element(n, class, id);
+                        }
+                        let chrome = !chrome_unknown
+                            || class.is_some_and(chrome_attr)
+                            || id.is_some_and(chrome_attr);
+                        let hidden = ph || kind & HIDDEN != 0;
+                        let at = elements.len();
+                        if layout {
+                            let f =
+                                if chrome { CHROME } else { 0 } | if hidden { HIDDEN } else { 0 };
+                            elements.push((n.id(), f));
+                        }
+                        stack.push(Open {
+                            chrome,
+                            hidden,
+                            row: kind & ROW != 0,
+                            below: false,
+                            at,
+                        });
+                    }
+                    // Only whitespace: no label, no phrase, no characters.
+                    Node::Text(t) if t.bytes().all(|b| matches!(b, b' ' | b'\t'..=b'\r')) => {}
+                    Node::Text(t) => {
+                        if facts.crumb.is_none() {
+                            facts.crumb = crumb_label(n, t);
+                        }
+                        if pc || ph {
+                            continue;
+                        }
+                        if facts.empty_marker.is_none() && t.len() <= 60 && phrases.matches(t) {
+                            facts.empty_marker = Some(collapse(t));
+                        }
+                        if facts.content_chars < cap {
+                            let need = cap - facts.content_chars;
+                            facts.content_chars += visible_chars(t, need).min(need);
                         }
                     }
+                    _ => {}
                 }
-                Edge::Close(n) => {
-                    if let Node::Element(e) = n.value() {
-                        let Some((_, _, below)) = stack.pop() else {
-                            continue;
-                        };
-                        if below {
-                            l.has_row_below.insert(n.id());
-                        }
-                        if (below || is_row_name(e.name()))
-                            && let Some(parent) = stack.last_mut()
-                        {
-                            parent.2 = true;
-                        }
+            }
+            Edge::Close(n) => {
+                if n.value().is_element() {
+                    let Some(open) = stack.pop() else {
+                        continue;
+                    };
+                    if open.below
+                        && let Some(el) = elements.get_mut(open.at)
+                    {
+                        el.1 |= ROW_BELOW;
+                    }
+                    if (open.below || open.row)
+                        && let Some(parent) = stack.last_mut()
+                    {
+                        parent.below = true;
                     }
                 }
             }
         }
-        l
     }
-
-    /// Whether the node is inside navigation, header, footer, breadcrumb or pager.
-    pub fn in_chrome(&self, id: NodeId) -> bool {
-        self.chrome.contains(&id)
-    }
-    /// Whether the node is inside a script, style or other invisible element.
-    pub fn is_hidden(&self, id: NodeId) -> bool {
-        self.hidden.contains(&id)
-    }
-    /// Whether a `li`/`tr`/`dd` is nested below this element.
-    pub fn has_row_below(&self, id: NodeId) -> bool {
-        self.has_row_below.contains(&id)
+    elements.sort_unstable_by_key(|e| e.0);
+    // `Html::select` also matches in subtrees detached from the document
+    // (none in a parsed page, as a rule): then read them in arena order.
+    let head = if visited == doc.tree.nodes().len() {
+        metas.sort_by_key(|m| m.0);
+        let mut h = Head {
+            base_href: base.map(|b| b.1),
+            title: title.and_then(ElementRef::wrap).and_then(title_text),
+            ..Head::default()
+        };
+        for (_, name, e) in metas {
+            meta_tag(&mut h.meta, name, e);
+        }
+        h
+    } else {
+        head(doc)
+    };
+    Scan {
+        layout: Layout { elements },
+        text: facts,
+        head,
     }
 }
 
@@ -183,48 +443,75 @@ pub struct Meta {
     pub article_title: Option<String>,
 }
 
-static META: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("meta[name]").expect("constant selector"));
-static TITLE: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("title").expect("constant selector"));
-static LINK: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("a").expect("constant selector"));
+/// Meta tags, title and base of a page, as `Html::select` finds them.
+#[derive(Debug, Default)]
+pub struct Head<'a> {
+    /// The meta tags.
+    pub meta: Meta,
+    /// The first `<title>`'s text (see [`title`]).
+    pub title: Option<String>,
+    /// The `href` of the first `<base href>`, untrimmed.
+    pub base_href: Option<&'a str>,
+}
 
-/// Reads the meta tags (names compared case-insensitively).
-pub fn meta(doc: &Html) -> Meta {
-    let mut m = Meta::default();
-    for e in doc.select(&META) {
-        let name = e
-            .value()
-            .attr("name")
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        let content = collapse(e.value().attr("content").unwrap_or(""));
-        if content.is_empty() {
+/// Meta tags (names compared case-insensitively), the first `<title>` and the
+/// first `<base href>`, in one pass over the node arena (see [`walk`]).
+fn head(doc: &Html) -> Head<'_> {
+    let mut h = Head::default();
+    let mut title = None;
+    for n in doc.tree.nodes() {
+        let Node::Element(e) = n.value() else {
+            continue;
+        };
+        // As `Html::select`: detached nodes are not matched.
+        if n.parent().is_none() {
             continue;
         }
-        match name.as_str() {
-            "columnname" if m.column_name.is_none() => {
-                m.column_name = Some(cap_chars(&content, 60))
+        match e.name() {
+            "meta" => {
+                if let Some(name) = attr(e, "name") {
+                    meta_tag(&mut h.meta, name, e);
+                }
             }
-            "pubdate" | "publishdate" if m.pubdate.is_none() => {
-                m.pubdate = dates::find_full(&content)
-            }
-            "articletitle" if m.article_title.is_none() => {
-                m.article_title = Some(cap_chars(&content, 200))
-            }
+            "title" if title.is_none() => title = ElementRef::wrap(n),
+            "base" if h.base_href.is_none() => h.base_href = attr(e, "href"),
             _ => {}
         }
     }
-    m
+    h.title = title.and_then(title_text);
+    h
+}
+
+fn title_text(t: ElementRef<'_>) -> Option<String> {
+    let t = collapse(&t.text().collect::<String>());
+    (!t.is_empty()).then(|| cap_chars(&t, 200))
+}
+
+fn meta_tag(m: &mut Meta, name: &str, e: &Element) {
+    let name = name.trim();
+    let is = |n: &str| name.eq_ignore_ascii_case(n);
+    let content = || Some(collapse(attr(e, "content").unwrap_or(""))).filter(|c| !c.is_empty());
+    if is("columnname") && m.column_name.is_none() {
+        m.column_name = content().map(|c| cap_chars(&c, 60));
+    } else if (is("pubdate") || is("publishdate")) && m.pubdate.is_none() {
+        m.pubdate = content().and_then(|c| dates::find_full(&c));
+    } else if is("articletitle") && m.article_title.is_none() {
+        m.article_title = content().map(|c| cap_chars(&c, 200));
+    }
+}
+
+/// Reads the meta tags (names compared case-insensitively).
+pub fn meta(doc: &Html) -> Meta {
+    walk(doc, &Phrases::default(), 0, false).head.meta
 }
 
 /// The `<title>` text.
 pub fn title(doc: &Html) -> Option<String> {
-    let t = collapse(&doc.select(&TITLE).next()?.text().collect::<String>());
-    (!t.is_empty()).then(|| cap_chars(&t, 200))
+    walk(doc, &Phrases::default(), 0, false).head.title
 }
+
+static LINK: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("a").expect("constant selector"));
 
 const CRUMB_MARKS: &[&str] = &[
     "crumb", "position", "location", "dqwz", "weizhi", "curpos", "bread",
@@ -237,34 +524,50 @@ const CRUMB_LABELS: &[&str] = &[
     "所在位置",
     "现在位置",
 ];
+/// In every one of [`CRUMB_LABELS`].
+const CRUMB_LABEL_CORE: &str = "位置";
 const CRUMB_SEPS: &[char] = &['>', '»', '›', '＞', '→', '/', '|', '\\'];
 
-fn crumb_element(doc: &Html) -> Option<ElementRef<'_>> {
-    for n in doc.tree.root().descendants() {
-        if let Some(e) = ElementRef::wrap(n) {
-            let v = e.value();
-            let marked = [v.attr("class"), v.id()].into_iter().flatten().any(|a| {
-                let a = a.to_ascii_lowercase();
-                CRUMB_MARKS.iter().any(|m| a.contains(m))
-            });
-            if marked && e.select(&LINK).next().is_some() {
-                return Some(e);
-            }
-        } else if let Node::Text(t) = n.value()
-            && CRUMB_LABELS.iter().any(|l| t.contains(l))
+/// The breadcrumb element, if the node (in document order, the first such
+/// node) starts one: a crumb-marked element holding links, or a 当前位置
+/// label whose nearby ancestor holds links.
+fn crumb_at(n: NodeRef<'_, Node>) -> Option<ElementRef<'_>> {
+    match n.value() {
+        Node::Element(e) => crumb_element(n, attr(e, "class"), e.id()),
+        Node::Text(t) => crumb_label(n, t),
+        _ => None,
+    }
+}
+
+/// [`crumb_at`] of an element with this class and id.
+fn crumb_element<'a>(
+    n: NodeRef<'a, Node>,
+    class: Option<&str>,
+    id: Option<&str>,
+) -> Option<ElementRef<'a>> {
+    let marked = [class, id]
+        .into_iter()
+        .flatten()
+        .any(|a| CRUMB_MARKS.iter().any(|m| contains_ascii_ci(a, m)));
+    let e = ElementRef::wrap(n)?;
+    (marked && e.select(&LINK).next().is_some()).then_some(e)
+}
+
+/// [`crumb_at`] of a text node.
+fn crumb_label<'a>(n: NodeRef<'a, Node>, t: &str) -> Option<ElementRef<'a>> {
+    if !(has(t, CRUMB_LABEL_CORE) && CRUMB_LABELS.iter().any(|l| t.contains(l))) {
+        return None;
+    }
+    // Climb to the first ancestor that holds links (at most 3 levels).
+    let mut cur = n.parent();
+    for _ in 0..3 {
+        let p = cur?;
+        if let Some(e) = ElementRef::wrap(p)
+            && e.select(&LINK).next().is_some()
         {
-            // Climb to the first ancestor that holds links (at most 3 levels).
-            let mut cur = n.parent();
-            for _ in 0..3 {
-                let Some(p) = cur else { break };
-                if let Some(e) = ElementRef::wrap(p)
-                    && e.select(&LINK).next().is_some()
-                {
-                    return Some(e);
-                }
-                cur = p.parent();
-            }
+            return Some(e);
         }
+        cur = p.parent();
     }
     None
 }
@@ -285,9 +588,16 @@ fn under_link(n: NodeRef<'_, Node>, stop: NodeId) -> bool {
 
 /// The breadcrumb (当前位置：首页 > 政务公开 > 通知公告) as segments, labels dropped.
 pub fn breadcrumb(doc: &Html) -> Vec<String> {
-    let Some(el) = crumb_element(doc) else {
-        return Vec::new();
-    };
+    doc.tree
+        .root()
+        .descendants()
+        .find_map(crumb_at)
+        .map(crumb_segments)
+        .unwrap_or_default()
+}
+
+/// The segments of a breadcrumb element (see [`TextFacts::crumb`]).
+pub fn crumb_segments(el: ElementRef<'_>) -> Vec<String> {
     let mut segs: Vec<String> = Vec::new();
     let mut last_link: Option<NodeId> = None;
     for n in el.descendants() {
@@ -331,39 +641,104 @@ pub fn breadcrumb(doc: &Html) -> Vec<String> {
         .collect()
 }
 
-static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^>]*>").expect("constant regex"));
+/// Labels of a visible publication date, by preference.
+const PUBLISHED_LABELS: [&str; 3] = ["发布日期", "发布时间", "发文日期"];
+
+/// Every literal [`Hints::of`] looks for: the [`PUBLISHED_LABELS`] (in that
+/// order, matched first), then the page-count scripts and Hanweb's datastore.
+/// No two of them can overlap, so one leftmost scan finds every occurrence.
+static HINTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("发布日期|发布时间|发文日期|createPageHTML|countPage|_nPageCount|<datastore")
+        .expect("constant regex")
+});
+
+/// What one scan of the source text found.
+#[derive(Debug, Clone, Default)]
+pub struct Hints {
+    /// End offsets of each of [`PUBLISHED_LABELS`] (the first few).
+    published: [Vec<usize>; 3],
+    /// A page-count script may be present.
+    page_count: bool,
+    /// A Hanweb `<datastore` is present.
+    pub datastore: bool,
+}
+
+impl Hints {
+    /// One scan of the source.
+    pub fn of(source: &str) -> Hints {
+        let mut h = Hints::default();
+        for m in HINTS.find_iter(source) {
+            match PUBLISHED_LABELS.iter().position(|l| *l == m.as_str()) {
+                Some(i) => {
+                    if let Some(v) = h.published.get_mut(i)
+                        && v.len() < 6
+                    {
+                        v.push(m.end());
+                    }
+                }
+                None if m.as_str() == "<datastore" => h.datastore = true,
+                None => h.page_count = true,
+            }
+        }
+        h
+    }
+}
 
 /// The date of a visible 发布日期 / 发布时间 block (信息公开 metadata table or the
 /// line under an article title).
 pub fn published_block(source: &str) -> Option<NaiveDate> {
-    for labelword in ["发布日期", "发布时间", "发文日期"] {
-        let mut from = 0;
-        let mut tries = 0;
-        while let Some(i) = source.get(from..).and_then(|s| s.find(labelword)) {
-            let start = from + i + labelword.len();
-            let mut end = (start + 400).min(source.len());
-            while end > start && !source.is_char_boundary(end) {
-                end -= 1;
-            }
-            let window = source.get(start..end).unwrap_or("");
-            let text = TAG.replace_all(window, " ");
-            // The date must follow the label closely (not the next article's).
-            let head: String = text
-                .trim_start_matches(|c: char| c.is_whitespace() || c == ':' || c == '：')
-                .chars()
-                .take(30)
-                .collect();
-            if let Some(d) = dates::find_full(&head) {
-                return Some(d);
-            }
-            from = start;
-            tries += 1;
-            if tries > 5 {
-                break;
-            }
+    published_block_in(source, &Hints::of(source))
+}
+
+/// [`published_block`] with the source already scanned.
+pub fn published_block_in(source: &str, hints: &Hints) -> Option<NaiveDate> {
+    // The first six occurrences of each label, labels by preference.
+    for &start in hints.published.iter().flatten() {
+        let mut end = (start + 400).min(source.len());
+        while end > start && !source.is_char_boundary(end) {
+            end -= 1;
+        }
+        let window = source.get(start..end).unwrap_or("");
+        // The date must follow the label closely (not the next article's).
+        if let Some(d) = dates::find_full(&text_after_label(window, 30)) {
+            return Some(d);
         }
     }
     None
+}
+
+/// The first `n` characters of `window` with every tag (`<…>`) replaced by a
+/// space, leading whitespace and colons skipped.
+fn text_after_label(window: &str, n: usize) -> String {
+    let mut out = String::new();
+    let mut taken = 0;
+    let mut leading = true;
+    let mut rest = window;
+    loop {
+        // A tag runs from a `<` to the next `>`; a `<` without one is text.
+        let tag = rest
+            .find('<')
+            .and_then(|i| Some((i, i + rest.get(i..)?.find('>')? + 1)));
+        let text = match tag {
+            Some((i, _)) => rest.get(..i).unwrap_or(""),
+            None => rest,
+        };
+        for c in text.chars().chain(tag.map(|_| ' ')) {
+            if leading && (c.is_whitespace() || c == ':' || c == '：') {
+                continue;
+            }
+            leading = false;
+            out.push(c);
+            taken += 1;
+            if taken >= n {
+                return out;
+            }
+        }
+        match tag.and_then(|(_, end)| rest.get(end..)) {
+            Some(r) => rest = r,
+            None => return out,
+        }
+    }
 }
 
 static PAGE_COUNT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
@@ -381,48 +756,32 @@ static PAGE_COUNT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 /// The page count a TRS `createPageHTML(count, current, "index", "html")` call
 /// (or `var countPage = N`) announces.
 pub fn page_count(source: &str) -> Option<u32> {
+    page_count_in(source, &Hints::of(source))
+}
+
+/// [`page_count`] with the source already scanned.
+pub fn page_count_in(source: &str, hints: &Hints) -> Option<u32> {
+    if !hints.page_count {
+        return None;
+    }
     PAGE_COUNT.iter().find_map(|re| {
         re.captures(source)
             .and_then(|c| c.get(1)?.as_str().parse().ok())
     })
 }
 
-/// Whether `text` is only an empty-list phrase (暂无信息, 暂无数据 …).
-pub fn is_empty_phrase(text: &str, phrases: &[String]) -> bool {
-    let t = label(text);
-    let t = t.trim_matches(|c: char| "!！。.…~".contains(c));
-    !t.is_empty() && phrases.iter().any(|p| label(p) == t)
-}
-
 /// The first visible empty-list phrase outside navigation.
-pub fn empty_marker(doc: &Html, layout: &Layout, phrases: &[String]) -> Option<String> {
-    doc.tree.root().descendants().find_map(|n| {
-        let Node::Text(t) = n.value() else {
-            return None;
-        };
-        if layout.in_chrome(n.id()) || layout.is_hidden(n.id()) || t.len() > 60 {
-            return None;
-        }
-        is_empty_phrase(t, phrases).then(|| collapse(t))
-    })
+pub fn empty_marker(doc: &Html, phrases: &[String]) -> Option<String> {
+    walk(doc, &Phrases::new(phrases), 0, false)
+        .text
+        .empty_marker
 }
 
 /// Characters of visible text outside navigation (counting stops at `cap`).
-pub fn content_chars(doc: &Html, layout: &Layout, cap: usize) -> usize {
-    let mut n = 0;
-    for node in doc.tree.root().descendants() {
-        let Node::Text(t) = node.value() else {
-            continue;
-        };
-        if layout.in_chrome(node.id()) || layout.is_hidden(node.id()) {
-            continue;
-        }
-        n += t.chars().filter(|c| !c.is_whitespace()).count();
-        if n >= cap {
-            return cap;
-        }
-    }
-    n
+pub fn content_chars(doc: &Html, cap: usize) -> usize {
+    walk(doc, &Phrases::default(), cap, false)
+        .text
+        .content_chars
 }
 
 #[cfg(test)]
@@ -450,6 +809,25 @@ mod tests {
         let none =
             Html::parse_document("<html><head><meta name=PubDate content='不详'></head></html>");
         assert_eq!(meta(&none), Meta::default());
+    }
+
+    #[test]
+    fn head_tags_under_a_detached_node_count_as_select_finds_them() {
+        let src = Html::parse_document(
+            r#"<div><meta name="ColumnName" content="通知公告"><base href="/x/"></div>"#,
+        );
+        let value = |sel: &str| {
+            let sel = Selector::parse(sel).unwrap();
+            Node::Element(src.select(&sel).next().unwrap().value().clone())
+        };
+        let mut doc = Html::parse_document("<title>标题</title><p>正文</p>");
+        let mut div = doc.tree.orphan(value("div"));
+        div.append(value("meta"));
+        div.append(value("base"));
+        assert_eq!(meta(&doc).column_name.as_deref(), Some("通知公告"));
+        assert_eq!(title(&doc).as_deref(), Some("标题"));
+        let scan = walk(&doc, &Phrases::default(), 0, false);
+        assert_eq!(scan.head.base_href, Some("/x/"));
     }
 
     #[test]
@@ -516,15 +894,32 @@ mod tests {
             r#"<div class="main-nav"><ul><li><a href="/a/">暂无信息</a></li></ul></div>
             <div class="list"><ul><li>暂无数据！</li></ul></div><script>var x = "暂无信息";</script>"#,
         );
-        let l = Layout::of(&doc);
         let phrases = vec!["暂无信息".to_string(), "暂无数据".to_string()];
-        assert_eq!(
-            empty_marker(&doc, &l, &phrases).as_deref(),
-            Some("暂无数据！")
-        );
+        assert_eq!(empty_marker(&doc, &phrases).as_deref(), Some("暂无数据！"));
         let ok = Html::parse_document(r#"<div><p>本栏目暂无信息更新计划说明……</p></div>"#);
-        assert_eq!(empty_marker(&ok, &Layout::of(&ok), &phrases), None);
-        assert!(content_chars(&doc, &l, 1000) < 10);
+        assert_eq!(empty_marker(&ok, &phrases), None);
+        assert!(content_chars(&doc, 1000) < 10);
+    }
+
+    #[test]
+    fn visible_chars_count_like_chars_filter() {
+        let mut texts: Vec<String> = vec![
+            String::new(),
+            " \t\n\r\x0b\x0c".into(),
+            "中文，“引号”。\u{3000}全角空格\u{a0}nbsp".into(),
+            "ascii only text with spaces".into(),
+            "中".repeat(400) + "\u{2009}" + &"a ".repeat(300),
+        ];
+        for cp in (0..0x3100).chain(0xfe00..0xff10) {
+            if let Some(c) = char::from_u32(cp) {
+                texts.push(format!("a{c}b"));
+            }
+        }
+        for t in &texts {
+            let want = t.chars().filter(|c| !c.is_whitespace()).count();
+            assert_eq!(visible_chars(t, usize::MAX), want, "{t:?}");
+            assert_eq!(visible_chars(t, 3).min(3), want.min(3), "{t:?}");
+        }
     }
 
     #[test]
@@ -535,8 +930,8 @@ mod tests {
             "</div>".repeat(3_000)
         );
         let doc = Html::parse_document(&html);
-        let l = Layout::of(&doc);
+        let _ = Layout::of(&doc);
         let _ = breadcrumb(&doc);
-        let _ = content_chars(&doc, &l, 100);
+        let _ = content_chars(&doc, 100);
     }
 }

@@ -58,21 +58,21 @@ pub fn key(url: &str) -> String {
 
 /// [`key`] of a parsed URL.
 pub fn key_of(u: &Url) -> String {
+    let last = last_segment(u);
+    // `index.html` …: the regex only when the name can be one.
+    let index =
+        u.query().is_none() && last.starts_with(['i', 'I', 'd', 'D']) && INDEX_FILE.is_match(last);
+    if !index && u.fragment().is_none() {
+        return u.as_str().to_string();
+    }
+    let cut = u.path().len().saturating_sub(last.len());
+    let dir = index.then(|| u.path().get(..cut).unwrap_or("/").to_string());
     let mut u = u.clone();
     u.set_fragment(None);
-    if u.query().is_none() {
-        let last = u
-            .path_segments()
-            .and_then(|mut s| s.next_back())
-            .unwrap_or("");
-        if INDEX_FILE.is_match(last) {
-            let path = u.path();
-            let cut = path.len().saturating_sub(last.len());
-            let dir = path.get(..cut).unwrap_or("/").to_string();
-            u.set_path(&dir);
-        }
+    if let Some(dir) = dir {
+        u.set_path(&dir);
     }
-    u.to_string()
+    u.into()
 }
 
 fn last_segment(u: &Url) -> &str {
@@ -130,10 +130,15 @@ pub fn looks_like_article(u: &Url) -> bool {
 /// itself, not a folder or a column index (`index.html`, `list_2.html`), not the
 /// same list with another page number.
 pub fn is_item_target(target: &Url, page: &Url) -> bool {
+    is_item_target_keyed(target, &key_of(target), page, &key_of(page))
+}
+
+/// [`is_item_target`] with the [`key_of`] of both URLs already computed.
+pub fn is_item_target_keyed(target: &Url, target_key: &str, page: &Url, page_key: &str) -> bool {
     if !matches!(target.scheme(), "http" | "https") {
         return false;
     }
-    if key_of(target) == key_of(page) {
+    if target_key == page_key {
         return false;
     }
     let last = last_segment(target);

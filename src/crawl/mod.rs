@@ -264,7 +264,11 @@ impl Crawl {
             j.append(&res);
         }
         self.stats.checked_urls += 1;
-        let outcome = Arc::new(res.outcome);
+        // The outcome is kept for every later link to this URL: the content
+        // type is only needed for this page's row, so it is not kept.
+        let mut outcome = res.outcome;
+        let content_type = outcome.content_type.take().unwrap_or_default();
+        let outcome = Arc::new(outcome);
         let (depth, mode, waiting) = match self.targets.get_mut(&res.key) {
             Some(t) => {
                 t.done = Some(outcome.clone());
@@ -291,7 +295,7 @@ impl Crawl {
                 self.emit_event(ReportEvent::Page(PageRow {
                     url: res.url.clone(),
                     http_status: outcome.status,
-                    content_type: outcome.content_type.clone().unwrap_or_default(),
+                    content_type,
                     charset: p.map(|p| p.charset.clone()).unwrap_or_default(),
                     depth,
                     bytes: p.map(|p| p.bytes).unwrap_or(0),

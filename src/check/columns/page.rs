@@ -160,7 +160,7 @@ pub struct Layout {
 impl Layout {
     /// One iterative pass over the document.
     pub fn of(doc: &Html) -> Layout {
-        walk(doc, &Phrases::new(&[]), 0, true).layout
+        walk(doc, &Phrases::default(), 0, true).layout
     }
 
     fn flags(&self, id: NodeId) -> u8 {
@@ -185,13 +185,22 @@ impl Layout {
 }
 
 /// Empty-list phrases (暂无信息 …) prepared for testing many texts.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Phrases {
     /// The phrases, normalised by [`label`].
     labels: Vec<String>,
     /// The first character of each non-empty label: a text without any of them
     /// cannot be a phrase.
     firsts: Vec<String>,
+    /// The first bytes of `firsts`.
+    leads: [bool; 256],
+}
+
+impl Default for Phrases {
+    /// No phrases.
+    fn default() -> Phrases {
+        Phrases::new(&[])
+    }
 }
 
 impl Phrases {
@@ -205,7 +214,17 @@ impl Phrases {
             .collect();
         firsts.sort_unstable();
         firsts.dedup();
-        Phrases { labels, firsts }
+        let mut leads = [false; 256];
+        for f in &firsts {
+            if let Some(&b) = f.as_bytes().first() {
+                leads[usize::from(b)] = true;
+            }
+        }
+        Phrases {
+            labels,
+            firsts,
+            leads,
+        }
     }
 
     /// [`Phrases::new`], kept per thread for the last list asked for (the
@@ -229,7 +248,16 @@ impl Phrases {
 
     /// Whether `text` is only an empty-list phrase (see [`is_empty_phrase`]).
     pub fn matches(&self, text: &str) -> bool {
-        if !self.firsts.iter().any(|c| has(text, c)) {
+        let h = text.as_bytes();
+        let starts_first = |i: usize| {
+            let r = h.get(i..).unwrap_or_default();
+            self.firsts.iter().any(|f| r.starts_with(f.as_bytes()))
+        };
+        if !h
+            .iter()
+            .enumerate()
+            .any(|(i, &b)| self.leads[usize::from(b)] && starts_first(i))
+        {
             return false;
         }
         let t = label(text);
@@ -255,36 +283,29 @@ pub struct TextFacts<'a> {
 }
 
 /// Non-whitespace characters of `t` (as `t.chars().filter(|c| !c.is_whitespace()).count()`),
-/// counted until at least `need` when `t` has whitespace beyond ASCII.
-fn visible_chars(t: &str, need: usize) -> usize {
-    // Bytes that start a character, less ASCII whitespace, in byte lanes
-    // (vectorises); and whether any byte can start other whitespace (U+0085,
-    // U+00A0, U+1680, U+2000–U+205F, U+3000).
-    let (mut n, mut other) = (0usize, false);
+/// or a lower bound of them: `(count, exact)`.
+fn visible_chars(t: &str) -> (usize, bool) {
+    // Bytes that start a character less ASCII whitespace, and bytes that can
+    // start other whitespace (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000),
+    // counted in byte lanes (vectorises).
+    let (mut n, mut other) = (0usize, 0usize);
     for chunk in t.as_bytes().chunks(255) {
         let (mut count, mut lead) = (0u8, 0u8);
         for &x in chunk {
             let start = (x as i8) >= -0x40;
             let ascii_ws = x == b' ' || x.wrapping_sub(b'\t') < 5;
             count = count.wrapping_add(u8::from(start & !ascii_ws));
-            lead |= u8::from((x == 0xc2) | (x.wrapping_sub(0xe1) < 3));
+            lead = lead.wrapping_add(u8::from((x == 0xc2) | (x.wrapping_sub(0xe1) < 3)));
         }
         n += usize::from(count);
-        other |= lead != 0;
+        other += usize::from(lead);
     }
-    if !other {
-        return n;
-    }
-    let mut n = 0;
-    for c in t.chars() {
-        if !c.is_whitespace() {
-            n += 1;
-            if n >= need {
-                break;
-            }
-        }
-    }
-    n
+    (n.saturating_sub(other), other == 0)
+}
+
+/// The exact [`visible_chars`].
+fn visible_chars_exact(t: &str) -> usize {
+    t.chars().filter(|c| !c.is_whitespace()).count()
 }
 
 /// What [`walk`] found.
@@ -320,6 +341,9 @@ pub fn walk<'a>(doc: &'a Html, phrases: &Phrases, cap: usize, layout: bool) -> S
     let mut title: Option<NodeRef<'a, Node>> = None;
     let mut base: Option<(NodeId, &'a str)> = None;
     let mut visited = 0usize;
+    // Text counted by a lower bound; exact counts only when the total stays
+    // under the cap.
+    let mut inexact: Vec<&str> = Vec::new();
     for edge in doc.tree.root().traverse() {
         match edge {
             Edge::Open(n) => {
@@ -382,8 +406,11 @@ pub fn walk<'a>(doc: &'a Html, phrases: &Phrases, cap: usize, layout: bool) -> S
                             facts.empty_marker = Some(collapse(t));
                         }
                         if facts.content_chars < cap {
-                            let need = cap - facts.content_chars;
-                            facts.content_chars += visible_chars(t, need).min(need);
+                            let (n, exact) = visible_chars(t);
+                            facts.content_chars = (facts.content_chars + n).min(cap);
+                            if !exact {
+                                inexact.push(t);
+                            }
                         }
                     }
                     _ => {}
@@ -407,6 +434,12 @@ pub fn walk<'a>(doc: &'a Html, phrases: &Phrases, cap: usize, layout: bool) -> S
                 }
             }
         }
+    }
+    if facts.content_chars < cap {
+        for t in inexact {
+            facts.content_chars += visible_chars_exact(t).saturating_sub(visible_chars(t).0);
+        }
+        facts.content_chars = facts.content_chars.min(cap);
     }
     elements.sort_unstable_by_key(|e| e.0);
     // `Html::select` also matches in subtrees detached from the document
@@ -555,7 +588,7 @@ fn crumb_element<'a>(
 
 /// [`crumb_at`] of a text node.
 fn crumb_label<'a>(n: NodeRef<'a, Node>, t: &str) -> Option<ElementRef<'a>> {
-    if !(has(t, CRUMB_LABEL_CORE) && CRUMB_LABELS.iter().any(|l| t.contains(l))) {
+    if !(has(t, CRUMB_LABEL_CORE) && CRUMB_LABELS.iter().any(|l| has(t, l))) {
         return None;
     }
     // Climb to the first ancestor that holds links (at most 3 levels).
@@ -572,18 +605,19 @@ fn crumb_label<'a>(n: NodeRef<'a, Node>, t: &str) -> Option<ElementRef<'a>> {
     None
 }
 
-fn under_link(n: NodeRef<'_, Node>, stop: NodeId) -> bool {
+/// The nearest `<a>` above `n` and below `stop`.
+fn link_above(n: NodeRef<'_, Node>, stop: NodeId) -> Option<NodeId> {
     for a in n.ancestors() {
         if a.id() == stop {
-            return false;
+            return None;
         }
         if let Node::Element(e) = a.value()
             && e.name() == "a"
         {
-            return true;
+            return Some(a.id());
         }
     }
-    false
+    None
 }
 
 /// The breadcrumb (当前位置：首页 > 政务公开 > 通知公告) as segments, labels dropped.
@@ -602,12 +636,9 @@ pub fn crumb_segments(el: ElementRef<'_>) -> Vec<String> {
     let mut last_link: Option<NodeId> = None;
     for n in el.descendants() {
         let Node::Text(t) = n.value() else { continue };
-        if under_link(n, el.id()) {
+        if let Some(link) = link_above(n, el.id()) {
             // Text of a link: one segment per link.
-            let link = n
-                .ancestors()
-                .find(|a| matches!(a.value(), Node::Element(e) if e.name() == "a"));
-            let id = link.map(|l| l.id());
+            let id = Some(link);
             let s = collapse(t);
             if s.is_empty() {
                 continue;
@@ -625,7 +656,7 @@ pub fn crumb_segments(el: ElementRef<'_>) -> Vec<String> {
             for part in t.split(CRUMB_SEPS) {
                 let p = collapse(part);
                 let p = p.trim_end_matches([':', '：']).trim();
-                if p.is_empty() || CRUMB_LABELS.iter().any(|l| p.contains(l)) {
+                if p.is_empty() || CRUMB_LABELS.iter().any(|l| has(p, l)) {
                     continue;
                 }
                 segs.push(p.to_string());
@@ -872,6 +903,32 @@ mod tests {
     }
 
     #[test]
+    fn text_after_label_strips_tags_like_the_regex() {
+        let tag = Regex::new(r"<[^>]*>").unwrap();
+        let reference = |w: &str| -> String {
+            tag.replace_all(w, " ")
+                .trim_start_matches(|c: char| c.is_whitespace() || c == ':' || c == '：')
+                .chars()
+                .take(30)
+                .collect()
+        };
+        let alphabet = [
+            '<', '>', ':', '：', ' ', '\n', '2', '-', '日', 'a', '/', '\u{3000}',
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let mut w = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for k in 0..(seed % 40) {
+                w.push(alphabet[((seed >> (k % 50)) as usize ^ (k as usize * 7)) % alphabet.len()]);
+            }
+            assert_eq!(text_after_label(&w, 30), reference(&w), "{w:?}");
+        }
+    }
+
+    #[test]
     fn page_counts() {
         assert_eq!(
             page_count(r#"createPageHTML(17, 0, "index", "html");"#),
@@ -917,8 +974,19 @@ mod tests {
         }
         for t in &texts {
             let want = t.chars().filter(|c| !c.is_whitespace()).count();
-            assert_eq!(visible_chars(t, usize::MAX), want, "{t:?}");
-            assert_eq!(visible_chars(t, 3).min(3), want.min(3), "{t:?}");
+            let (n, exact) = visible_chars(t);
+            assert!(n <= want, "{t:?}");
+            assert!(!exact || n == want, "{t:?}");
+            assert_eq!(visible_chars_exact(t), want, "{t:?}");
+        }
+        // Exact only where the bound does not reach the cap.
+        let doc = Html::parse_document(&format!(
+            "<p>{}</p><p>{}</p>",
+            "中。".repeat(30),
+            "\u{3000}字".repeat(20)
+        ));
+        for cap in [1, 10, 59, 60, 61, 79, 80, 81, 1000] {
+            assert_eq!(content_chars(&doc, cap), cap.min(80), "{cap}");
         }
     }
 

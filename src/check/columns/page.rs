@@ -67,6 +67,22 @@ fn has(hay: &str, needle: &str) -> bool {
     })
 }
 
+/// The `class` and `id` attributes (as `attr(e, "class")` and `e.id()`: no
+/// attribute in a namespace is named `id`).
+fn class_and_id(e: &Element) -> (Option<&str>, Option<&str>) {
+    let (mut class, mut id) = (None, None);
+    for (k, v) in &e.attrs {
+        if k.ns.is_empty() {
+            match &*k.local {
+                "class" => class = Some(&**v),
+                "id" => id = Some(&**v),
+                _ => {}
+            }
+        }
+    }
+    (class, id)
+}
+
 /// Whether `hay`, ASCII-lowercased, contains `needle` (lowercase ASCII).
 fn contains_ascii_ci(hay: &str, needle: &str) -> bool {
     let n = needle.len();
@@ -155,6 +171,8 @@ fn tag_kind(name: &str) -> u8 {
 pub struct Layout {
     /// Flags of the elements in the tree, sorted by node id.
     elements: Vec<(NodeId, u8)>,
+    /// The tree holds every node of the document (none detached).
+    complete: bool,
 }
 
 impl Layout {
@@ -181,6 +199,16 @@ impl Layout {
     /// Whether a `li`/`tr`/`dd` is nested below this element.
     pub fn has_row_below(&self, id: NodeId) -> bool {
         self.flags(id) & ROW_BELOW != 0
+    }
+    /// The `li`/`tr`/`dd` elements in the order of `Html::select`, when the
+    /// layout knows them all (else None: select them).
+    pub fn rows<'a>(&self, doc: &'a Html) -> Option<impl Iterator<Item = ElementRef<'a>>> {
+        self.complete.then(|| {
+            self.elements
+                .iter()
+                .filter(|e| e.1 & ROW != 0)
+                .filter_map(|e| doc.tree.get(e.0).and_then(ElementRef::wrap))
+        })
     }
 }
 
@@ -368,7 +396,7 @@ pub fn walk<'a>(doc: &'a Html, phrases: &Phrases, cap: usize, layout: bool) -> S
                         }
                         let chrome_unknown = !pc && kind & CHROME == 0;
                         let (class, id) = if chrome_unknown || facts.crumb.is_none() {
-                            (attr(e, "class"), e.id())
+                            class_and_id(e)
                         } else {
                             (None, None)
                         };
@@ -381,8 +409,9 @@ pub fn walk<'a>(doc: &'a Html, phrases: &Phrases, cap: usize, layout: bool) -> S
                         let hidden = ph || kind & HIDDEN != 0;
                         let at = elements.len();
                         if layout {
-                            let f =
-                                if chrome { CHROME } else { 0 } | if hidden { HIDDEN } else { 0 };
+                            let f = if chrome { CHROME } else { 0 }
+                                | if hidden { HIDDEN } else { 0 }
+                                | (kind & ROW);
                             elements.push((n.id(), f));
                         }
                         stack.push(Open {
@@ -444,7 +473,8 @@ pub fn walk<'a>(doc: &'a Html, phrases: &Phrases, cap: usize, layout: bool) -> S
     elements.sort_unstable_by_key(|e| e.0);
     // `Html::select` also matches in subtrees detached from the document
     // (none in a parsed page, as a rule): then read them in arena order.
-    let head = if visited == doc.tree.nodes().len() {
+    let complete = visited == doc.tree.nodes().len();
+    let head = if complete {
         metas.sort_by_key(|m| m.0);
         let mut h = Head {
             base_href: base.map(|b| b.1),
@@ -459,7 +489,7 @@ pub fn walk<'a>(doc: &'a Html, phrases: &Phrases, cap: usize, layout: bool) -> S
         head(doc)
     };
     Scan {
-        layout: Layout { elements },
+        layout: Layout { elements, complete },
         text: facts,
         head,
     }
@@ -566,7 +596,10 @@ const CRUMB_SEPS: &[char] = &['>', '»', '›', '＞', '→', '/', '|', '\\'];
 /// label whose nearby ancestor holds links.
 fn crumb_at(n: NodeRef<'_, Node>) -> Option<ElementRef<'_>> {
     match n.value() {
-        Node::Element(e) => crumb_element(n, attr(e, "class"), e.id()),
+        Node::Element(e) => {
+            let (class, id) = class_and_id(e);
+            crumb_element(n, class, id)
+        }
         Node::Text(t) => crumb_label(n, t),
         _ => None,
     }

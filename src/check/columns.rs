@@ -166,10 +166,20 @@ pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
     let cols = &rules.columns;
     let doc = view.doc;
     let page = view.final_url;
-    let keys = [urls::key_of(view.url), urls::key_of(view.final_url)];
+    let redirected = view.url != view.final_url;
+    let final_key = urls::key_of(page);
+    let keys = [
+        if redirected {
+            urls::key_of(view.url)
+        } else {
+            final_key.clone()
+        },
+        final_key,
+    ];
     let homepage = keys.contains(&urls::key_of(rules.homepage()));
     let portal = portal_keys(rules).iter().any(|p| keys.contains(p));
-    let url_article = urls::looks_like_article(view.url) || urls::looks_like_article(page);
+    let url_article =
+        urls::looks_like_article(page) || (redirected && urls::looks_like_article(view.url));
     let phrases = page::Phrases::cached(&cols.empty_phrases);
     // One walk; the layout only where a list can be (not on article URLs).
     let scan = page::walk(

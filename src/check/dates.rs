@@ -278,11 +278,53 @@ fn find_span(text: &str) -> Option<(PartialDate, usize, usize, String)> {
 
 /// The first date found anywhere in `text`.
 pub fn find(text: &str) -> Option<PartialDate> {
+    if let Some(d) = leading_iso(text) {
+        return Some(PartialDate::Full(d));
+    }
     find_span(text).map(|(d, ..)| d)
 }
 
 /// The first complete date (with a year) in `text`.
 pub fn find_full(text: &str) -> Option<NaiveDate> {
+    leading_iso(text).or_else(|| find_full_by_patterns(text))
+}
+
+/// The commonest case without the patterns: `text` starts (after whitespace)
+/// with a valid `2026-05-20` in ASCII, followed by nothing or by an ASCII
+/// character that is neither a digit nor glued. The first pattern finds
+/// exactly this date first then, so [`find`] and [`find_full`] return it. In
+/// any other case None, and the patterns decide.
+fn leading_iso(text: &str) -> Option<NaiveDate> {
+    let t = text.trim_start();
+    let b = t.as_bytes();
+    let digits = |from: usize| {
+        b.get(from..).map_or(0, |r| {
+            r.iter().take(2).take_while(|c| c.is_ascii_digit()).count()
+        })
+    };
+    if !(b.get(..4)?.iter().all(u8::is_ascii_digit) && b.get(4)? == &b'-') {
+        return None;
+    }
+    let month = digits(5);
+    if month == 0 || b.get(5 + month)? != &b'-' {
+        return None;
+    }
+    let day_at = 6 + month;
+    let end = day_at + digits(day_at);
+    if end == day_at {
+        return None;
+    }
+    if let Some(&next) = b.get(end)
+        && (!next.is_ascii() || next.is_ascii_digit() || glued(Some(char::from(next))))
+    {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| t.get(r)?.parse::<u32>().ok();
+    ymd(n(0..4)? as i32, n(5..5 + month)?, n(day_at..end)?)
+}
+
+/// [`find_full`] by the patterns alone.
+fn find_full_by_patterns(text: &str) -> Option<NaiveDate> {
     let folded = fold(text);
     for p in PATTERNS
         .iter()
@@ -374,6 +416,36 @@ mod tests {
     }
     fn md(month: u32, day: u32) -> Option<PartialDate> {
         Some(PartialDate::MonthDay { month, day })
+    }
+
+    #[test]
+    fn leading_iso_dates_are_what_the_patterns_find() {
+        let alphabet = [
+            '0', '1', '2', '5', '9', '-', '-', '-', ' ', '/', '.', ':', '年', '月', '日', '٣',
+            '０', 'a', '\u{a0}', '\u{3000}', '—', '[',
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut fast = 0;
+        for _ in 0..40_000 {
+            let mut s: String = ["", " ", "2026-05-2", "1999-1-", "2026-12-31"][next(5)].into();
+            for _ in 0..next(12) {
+                s.push(alphabet[next(alphabet.len())]);
+            }
+            let by_patterns = find_span(&s).map(|(d, ..)| d);
+            assert_eq!(find(&s), by_patterns, "{s:?}");
+            assert_eq!(find_full(&s), find_full_by_patterns(&s), "{s:?}");
+            if let Some(d) = leading_iso(&s) {
+                fast += 1;
+                assert_eq!(by_patterns, Some(PartialDate::Full(d)), "{s:?}");
+            }
+        }
+        assert!(fast > 200, "{fast}");
     }
 
     #[test]

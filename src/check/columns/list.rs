@@ -264,7 +264,12 @@ pub fn items(
     let custom = selector.is_some();
     let sel = selector.unwrap_or(&ROWS);
     let mut rows: Vec<Row> = Vec::new();
-    for row in doc.select(sel).take(MAX_ROWS) {
+    let candidates: Box<dyn Iterator<Item = ElementRef<'_>>> =
+        match layout.rows(doc).filter(|_| !custom) {
+            Some(rows) => Box::new(rows),
+            None => Box::new(doc.select(sel)),
+        };
+    for row in candidates.take(MAX_ROWS) {
         if !custom && (layout.has_row_below(row.id()) || layout.in_chrome(row.id())) {
             continue;
         }
@@ -493,6 +498,35 @@ mod tests {
         assert_eq!(titles, ["一", "二", "三"]);
         // The homepage takes every list.
         assert_eq!(scan(html, "https://x.gov.cn/a/", true).len(), 6);
+    }
+
+    #[test]
+    fn rows_under_a_detached_node_count_as_select_finds_them() {
+        let src = Html::parse_document(
+            r#"<div><ul><li><a href="/a/t20260520_9.html">游离的条目</a></li></ul></div>"#,
+        );
+        let el = |sel: &str| src.select(&Selector::parse(sel).unwrap()).next().unwrap();
+        let mut doc = Html::parse_document(TRS);
+        let node = |sel: &str| Node::Element(el(sel).value().clone());
+        let mut ul = doc.tree.orphan(node("ul"));
+        let mut li = ul.append(node("li"));
+        let mut a = li.append(node("a"));
+        a.append(el("a").first_child().unwrap().value().clone());
+        let u = Url::parse("https://x.gov.cn/tzgg/index.html").unwrap();
+        let all = items(
+            &doc,
+            &Layout::of(&doc),
+            &u,
+            &u,
+            None,
+            true,
+            &Phrases::new(&phrases()),
+        );
+        assert!(
+            all.iter()
+                .any(|i| i.url == "https://x.gov.cn/a/t20260520_9.html"),
+            "{all:#?}"
+        );
     }
 
     #[test]

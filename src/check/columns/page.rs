@@ -67,6 +67,22 @@ fn has(hay: &str, needle: &str) -> bool {
     })
 }
 
+/// The `class` and `id` attributes (as `attr(e, "class")` and `e.id()`: no
+/// attribute in a namespace is named `id`).
+fn class_and_id(e: &Element) -> (Option<&str>, Option<&str>) {
+    let (mut class, mut id) = (None, None);
+    for (k, v) in &e.attrs {
+        if k.ns.is_empty() {
+            match &*k.local {
+                "class" => class = Some(&**v),
+                "id" => id = Some(&**v),
+                _ => {}
+            }
+        }
+    }
+    (class, id)
+}
+
 /// Whether `hay`, ASCII-lowercased, contains `needle` (lowercase ASCII).
 fn contains_ascii_ci(hay: &str, needle: &str) -> bool {
     let n = needle.len();
@@ -155,12 +171,14 @@ fn tag_kind(name: &str) -> u8 {
 pub struct Layout {
     /// Flags of the elements in the tree, sorted by node id.
     elements: Vec<(NodeId, u8)>,
+    /// The tree holds every node of the document (none detached).
+    complete: bool,
 }
 
 impl Layout {
     /// One iterative pass over the document.
     pub fn of(doc: &Html) -> Layout {
-        walk(doc, &Phrases::new(&[]), 0, true).layout
+        walk(doc, &Phrases::default(), 0, true).layout
     }
 
     fn flags(&self, id: NodeId) -> u8 {
@@ -182,16 +200,35 @@ impl Layout {
     pub fn has_row_below(&self, id: NodeId) -> bool {
         self.flags(id) & ROW_BELOW != 0
     }
+    /// The `li`/`tr`/`dd` elements in the order of `Html::select`, when the
+    /// layout knows them all (else None: select them).
+    pub fn rows<'a>(&self, doc: &'a Html) -> Option<impl Iterator<Item = ElementRef<'a>>> {
+        self.complete.then(|| {
+            self.elements
+                .iter()
+                .filter(|e| e.1 & ROW != 0)
+                .filter_map(|e| doc.tree.get(e.0).and_then(ElementRef::wrap))
+        })
+    }
 }
 
 /// Empty-list phrases (暂无信息 …) prepared for testing many texts.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Phrases {
     /// The phrases, normalised by [`label`].
     labels: Vec<String>,
     /// The first character of each non-empty label: a text without any of them
     /// cannot be a phrase.
     firsts: Vec<String>,
+    /// The first bytes of `firsts`.
+    leads: [bool; 256],
+}
+
+impl Default for Phrases {
+    /// No phrases.
+    fn default() -> Phrases {
+        Phrases::new(&[])
+    }
 }
 
 impl Phrases {
@@ -205,7 +242,17 @@ impl Phrases {
             .collect();
         firsts.sort_unstable();
         firsts.dedup();
-        Phrases { labels, firsts }
+        let mut leads = [false; 256];
+        for f in &firsts {
+            if let Some(&b) = f.as_bytes().first() {
+                leads[usize::from(b)] = true;
+            }
+        }
+        Phrases {
+            labels,
+            firsts,
+            leads,
+        }
     }
 
     /// [`Phrases::new`], kept per thread for the last list asked for (the
@@ -229,7 +276,16 @@ impl Phrases {
 
     /// Whether `text` is only an empty-list phrase (see [`is_empty_phrase`]).
     pub fn matches(&self, text: &str) -> bool {
-        if !self.firsts.iter().any(|c| has(text, c)) {
+        let h = text.as_bytes();
+        let starts_first = |i: usize| {
+            let r = h.get(i..).unwrap_or_default();
+            self.firsts.iter().any(|f| r.starts_with(f.as_bytes()))
+        };
+        if !h
+            .iter()
+            .enumerate()
+            .any(|(i, &b)| self.leads[usize::from(b)] && starts_first(i))
+        {
             return false;
         }
         let t = label(text);
@@ -255,36 +311,29 @@ pub struct TextFacts<'a> {
 }
 
 /// Non-whitespace characters of `t` (as `t.chars().filter(|c| !c.is_whitespace()).count()`),
-/// counted until at least `need` when `t` has whitespace beyond ASCII.
-fn visible_chars(t: &str, need: usize) -> usize {
-    // Bytes that start a character, less ASCII whitespace, in byte lanes
-    // (vectorises); and whether any byte can start other whitespace (U+0085,
-    // U+00A0, U+1680, U+2000–U+205F, U+3000).
-    let (mut n, mut other) = (0usize, false);
+/// or a lower bound of them: `(count, exact)`.
+fn visible_chars(t: &str) -> (usize, bool) {
+    // Bytes that start a character less ASCII whitespace, and bytes that can
+    // start other whitespace (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000),
+    // counted in byte lanes (vectorises).
+    let (mut n, mut other) = (0usize, 0usize);
     for chunk in t.as_bytes().chunks(255) {
         let (mut count, mut lead) = (0u8, 0u8);
         for &x in chunk {
             let start = (x as i8) >= -0x40;
             let ascii_ws = x == b' ' || x.wrapping_sub(b'\t') < 5;
             count = count.wrapping_add(u8::from(start & !ascii_ws));
-            lead |= u8::from((x == 0xc2) | (x.wrapping_sub(0xe1) < 3));
+            lead = lead.wrapping_add(u8::from((x == 0xc2) | (x.wrapping_sub(0xe1) < 3)));
         }
         n += usize::from(count);
-        other |= lead != 0;
+        other += usize::from(lead);
     }
-    if !other {
-        return n;
-    }
-    let mut n = 0;
-    for c in t.chars() {
-        if !c.is_whitespace() {
-            n += 1;
-            if n >= need {
-                break;
-            }
-        }
-    }
-    n
+    (n.saturating_sub(other), other == 0)
+}
+
+/// The exact [`visible_chars`].
+fn visible_chars_exact(t: &str) -> usize {
+    t.chars().filter(|c| !c.is_whitespace()).count()
 }
 
 /// What [`walk`] found.
@@ -320,6 +369,9 @@ pub fn walk<'a>(doc: &'a Html, phrases: &Phrases, cap: usize, layout: bool) -> S
     let mut title: Option<NodeRef<'a, Node>> = None;
     let mut base: Option<(NodeId, &'a str)> = None;
     let mut visited = 0usize;
+    // Text counted by a lower bound; exact counts only when the total stays
+    // under the cap.
+    let mut inexact: Vec<&str> = Vec::new();
     for edge in doc.tree.root().traverse() {
         match edge {
             Edge::Open(n) => {
@@ -344,7 +396,7 @@ pub fn walk<'a>(doc: &'a Html, phrases: &Phrases, cap: usize, layout: bool) -> S
                         }
                         let chrome_unknown = !pc && kind & CHROME == 0;
                         let (class, id) = if chrome_unknown || facts.crumb.is_none() {
-                            (attr(e, "class"), e.id())
+                            class_and_id(e)
                         } else {
                             (None, None)
                         };
@@ -357,8 +409,9 @@ pub fn walk<'a>(doc: &'a Html, phrases: &Phrases, cap: usize, layout: bool) -> S
                         let hidden = ph || kind & HIDDEN != 0;
                         let at = elements.len();
                         if layout {
-                            let f =
-                                if chrome { CHROME } else { 0 } | if hidden { HIDDEN } else { 0 };
+                            let f = if chrome { CHROME } else { 0 }
+                                | if hidden { HIDDEN } else { 0 }
+                                | (kind & ROW);
                             elements.push((n.id(), f));
                         }
                         stack.push(Open {
@@ -382,8 +435,11 @@ pub fn walk<'a>(doc: &'a Html, phrases: &Phrases, cap: usize, layout: bool) -> S
                             facts.empty_marker = Some(collapse(t));
                         }
                         if facts.content_chars < cap {
-                            let need = cap - facts.content_chars;
-                            facts.content_chars += visible_chars(t, need).min(need);
+                            let (n, exact) = visible_chars(t);
+                            facts.content_chars = (facts.content_chars + n).min(cap);
+                            if !exact {
+                                inexact.push(t);
+                            }
                         }
                     }
                     _ => {}
@@ -408,10 +464,17 @@ pub fn walk<'a>(doc: &'a Html, phrases: &Phrases, cap: usize, layout: bool) -> S
             }
         }
     }
+    if facts.content_chars < cap {
+        for t in inexact {
+            facts.content_chars += visible_chars_exact(t).saturating_sub(visible_chars(t).0);
+        }
+        facts.content_chars = facts.content_chars.min(cap);
+    }
     elements.sort_unstable_by_key(|e| e.0);
     // `Html::select` also matches in subtrees detached from the document
     // (none in a parsed page, as a rule): then read them in arena order.
-    let head = if visited == doc.tree.nodes().len() {
+    let complete = visited == doc.tree.nodes().len();
+    let head = if complete {
         metas.sort_by_key(|m| m.0);
         let mut h = Head {
             base_href: base.map(|b| b.1),
@@ -426,7 +489,7 @@ pub fn walk<'a>(doc: &'a Html, phrases: &Phrases, cap: usize, layout: bool) -> S
         head(doc)
     };
     Scan {
-        layout: Layout { elements },
+        layout: Layout { elements, complete },
         text: facts,
         head,
     }
@@ -533,7 +596,10 @@ const CRUMB_SEPS: &[char] = &['>', '»', '›', '＞', '→', '/', '|', '\\'];
 /// label whose nearby ancestor holds links.
 fn crumb_at(n: NodeRef<'_, Node>) -> Option<ElementRef<'_>> {
     match n.value() {
-        Node::Element(e) => crumb_element(n, attr(e, "class"), e.id()),
+        Node::Element(e) => {
+            let (class, id) = class_and_id(e);
+            crumb_element(n, class, id)
+        }
         Node::Text(t) => crumb_label(n, t),
         _ => None,
     }
@@ -555,7 +621,7 @@ fn crumb_element<'a>(
 
 /// [`crumb_at`] of a text node.
 fn crumb_label<'a>(n: NodeRef<'a, Node>, t: &str) -> Option<ElementRef<'a>> {
-    if !(has(t, CRUMB_LABEL_CORE) && CRUMB_LABELS.iter().any(|l| t.contains(l))) {
+    if !(has(t, CRUMB_LABEL_CORE) && CRUMB_LABELS.iter().any(|l| has(t, l))) {
         return None;
     }
     // Climb to the first ancestor that holds links (at most 3 levels).
@@ -572,18 +638,19 @@ fn crumb_label<'a>(n: NodeRef<'a, Node>, t: &str) -> Option<ElementRef<'a>> {
     None
 }
 
-fn under_link(n: NodeRef<'_, Node>, stop: NodeId) -> bool {
+/// The nearest `<a>` above `n` and below `stop`.
+fn link_above(n: NodeRef<'_, Node>, stop: NodeId) -> Option<NodeId> {
     for a in n.ancestors() {
         if a.id() == stop {
-            return false;
+            return None;
         }
         if let Node::Element(e) = a.value()
             && e.name() == "a"
         {
-            return true;
+            return Some(a.id());
         }
     }
-    false
+    None
 }
 
 /// The breadcrumb (当前位置：首页 > 政务公开 > 通知公告) as segments, labels dropped.
@@ -602,12 +669,9 @@ pub fn crumb_segments(el: ElementRef<'_>) -> Vec<String> {
     let mut last_link: Option<NodeId> = None;
     for n in el.descendants() {
         let Node::Text(t) = n.value() else { continue };
-        if under_link(n, el.id()) {
+        if let Some(link) = link_above(n, el.id()) {
             // Text of a link: one segment per link.
-            let link = n
-                .ancestors()
-                .find(|a| matches!(a.value(), Node::Element(e) if e.name() == "a"));
-            let id = link.map(|l| l.id());
+            let id = Some(link);
             let s = collapse(t);
             if s.is_empty() {
                 continue;
@@ -625,7 +689,7 @@ pub fn crumb_segments(el: ElementRef<'_>) -> Vec<String> {
             for part in t.split(CRUMB_SEPS) {
                 let p = collapse(part);
                 let p = p.trim_end_matches([':', '：']).trim();
-                if p.is_empty() || CRUMB_LABELS.iter().any(|l| p.contains(l)) {
+                if p.is_empty() || CRUMB_LABELS.iter().any(|l| has(p, l)) {
                     continue;
                 }
                 segs.push(p.to_string());
@@ -872,6 +936,32 @@ mod tests {
     }
 
     #[test]
+    fn text_after_label_strips_tags_like_the_regex() {
+        let tag = Regex::new(r"<[^>]*>").unwrap();
+        let reference = |w: &str| -> String {
+            tag.replace_all(w, " ")
+                .trim_start_matches(|c: char| c.is_whitespace() || c == ':' || c == '：')
+                .chars()
+                .take(30)
+                .collect()
+        };
+        let alphabet = [
+            '<', '>', ':', '：', ' ', '\n', '2', '-', '日', 'a', '/', '\u{3000}',
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let mut w = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for k in 0..(seed % 40) {
+                w.push(alphabet[((seed >> (k % 50)) as usize ^ (k as usize * 7)) % alphabet.len()]);
+            }
+            assert_eq!(text_after_label(&w, 30), reference(&w), "{w:?}");
+        }
+    }
+
+    #[test]
     fn page_counts() {
         assert_eq!(
             page_count(r#"createPageHTML(17, 0, "index", "html");"#),
@@ -917,8 +1007,19 @@ mod tests {
         }
         for t in &texts {
             let want = t.chars().filter(|c| !c.is_whitespace()).count();
-            assert_eq!(visible_chars(t, usize::MAX), want, "{t:?}");
-            assert_eq!(visible_chars(t, 3).min(3), want.min(3), "{t:?}");
+            let (n, exact) = visible_chars(t);
+            assert!(n <= want, "{t:?}");
+            assert!(!exact || n == want, "{t:?}");
+            assert_eq!(visible_chars_exact(t), want, "{t:?}");
+        }
+        // Exact only where the bound does not reach the cap.
+        let doc = Html::parse_document(&format!(
+            "<p>{}</p><p>{}</p>",
+            "中。".repeat(30),
+            "\u{3000}字".repeat(20)
+        ));
+        for cap in [1, 10, 59, 60, 61, 79, 80, 81, 1000] {
+            assert_eq!(content_chars(&doc, cap), cap.min(80), "{cap}");
         }
     }
 

@@ -123,7 +123,28 @@ pub fn is_list_sibling(column: &Url, page: &Url) -> bool {
 /// Whether the URL looks like a CMS article (TRS `t20260520_1.html`, Hanweb
 /// `/art/…/art_…`, Shanghai `/20260520/<hex>.html`, gkmlpt `post_N.html` …).
 pub fn looks_like_article(u: &Url) -> bool {
-    ARTICLE.is_match(u.path())
+    trs_article_name(last_segment(u)) || ARTICLE.is_match(u.path())
+}
+
+/// `t20260520_123.html` in ASCII: the first form of [`ARTICLE`], without the regex.
+fn trs_article_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix(['t', 'T']) else {
+        return false;
+    };
+    let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
+    let (date, rest) = rest.split_at_checked(8).unwrap_or(("", ""));
+    if date.len() != 8 || digits(date) != 8 {
+        return false;
+    }
+    let Some(rest) = rest.strip_prefix('_') else {
+        return false;
+    };
+    let n = digits(rest);
+    let ext = rest
+        .get(n..)
+        .and_then(|r| r.strip_prefix('.'))
+        .unwrap_or("");
+    n > 0 && !ext.is_empty() && ext.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// Whether a link from a list row to `target` can be an item: not the page
@@ -155,6 +176,36 @@ pub fn folder(u: &Url) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn trs_article_names_without_the_regex() {
+        for name in [
+            "t20260520_1.html",
+            "T20260520_123.SHTML",
+            "t20260520_0.x_1",
+            "t20260520_1.html5",
+        ] {
+            assert!(super::trs_article_name(name), "{name}");
+        }
+        for name in [
+            "t2026052_1.html",
+            "t202605201_1.html",
+            "t20260520_.html",
+            "t20260520_1.",
+            "t20260520_1",
+            "t20260520_1.ht-ml",
+            "t２0260520_1.html",
+            "x20260520_1.html",
+            "t20260520_1.html/",
+            "",
+        ] {
+            assert!(!super::trs_article_name(name), "{name}");
+        }
+        // Whenever it says yes, the regex does too.
+        for name in ["t20260520_1.html", "T20260520_123.SHTML", "t20260520_0.x_1"] {
+            assert!(super::ARTICLE.is_match(&format!("/a/{name}")), "{name}");
+        }
+    }
+
     use super::*;
 
     fn u(s: &str) -> Url {

@@ -14,16 +14,20 @@ use zwgk_audit::rules::Rules;
 
 /// mimalloc: the crawl allocates many small strings across threads; the
 /// system allocator spent a fifth of the benchmark's CPU time (see scripts/bench.sh).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[cfg(feature = "mimalloc")]
 /// mimalloc option numbers (`mi_option_e` in mimalloc.h, the same in v2 and v3).
 const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+#[cfg(feature = "mimalloc")]
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Returns freed memory to the OS at once and commits arenas lazily: the
 /// crawl's peak RSS drops from ~350 MB to ~130 MB on the 20,000-page benchmark
 /// at no cost in speed (the same as MIMALLOC_PURGE_DELAY=0 MIMALLOC_ARENA_EAGER_COMMIT=0).
+#[cfg(feature = "mimalloc")]
 fn tune_allocator() {
     // SAFETY: mi_option_set only stores an option value; both ids exist in the linked mimalloc.
     unsafe {
@@ -33,6 +37,7 @@ fn tune_allocator() {
 }
 
 fn main() -> ExitCode {
+    #[cfg(feature = "mimalloc")]
     tune_allocator();
     let cli = match Cli::try_parse() {
         Ok(c) => c,

@@ -76,12 +76,15 @@ pub enum LinkClass {
     /// A web URL to check.
     Check {
         /// The dedup key (normalised URL, no fragment) when it differs from the URL.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         key: Option<String>,
         /// Whether its host is one of the site's own.
         own: bool,
         /// A fragment to look for on the target page (own pages, `a`/`area` only).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         fragment: Option<String>,
         /// Mixed content on this page: severity and detail.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         mixed: Option<(Severity, String)>,
     },
     /// Not a web link (`mailto:`, `tel:`, `javascript:` …): recorded, not checked.
@@ -92,14 +95,18 @@ pub enum LinkClass {
     Wrong(String),
 }
 
-/// A link found in a page, resolved and classified.
+/// A link found in a page, resolved and classified. Serialised into the run
+/// journal once per link of every page, so empty fields are left out.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FoundLink {
-    /// As written.
+    /// As written; emptied once the link resolves (the reports show `url`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub raw: String,
     /// Resolved URL (with fragment), None when it does not resolve.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Text.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub text: String,
     /// Element.
     pub element: Element,

@@ -81,8 +81,75 @@ struct Occ {
 struct Target {
     depth: u32,
     mode: Mode,
-    done: Option<Arc<Outcome>>,
-    waiting: Vec<Occ>,
+    state: State,
+}
+
+enum State {
+    /// Being checked: the occurrences to report when it is done.
+    Waiting(Vec<Occ>),
+    /// Checked.
+    Done(Done),
+}
+
+impl State {
+    fn waiting() -> State {
+        State::Waiting(Vec::new())
+    }
+}
+
+/// A checked target's outcome, kept for every later link to it. Most outcomes
+/// are a status and a time (and an internal page's id hashes): kept inline,
+/// a few bytes per URL; the rest (errors, redirects, evidence) in full.
+#[derive(Clone)]
+enum Done {
+    Plain {
+        status: Option<u16>,
+        elapsed_ms: u32,
+        anchors: Option<Box<[u64]>>,
+    },
+    Full(Arc<Outcome>),
+}
+
+impl Done {
+    fn new(o: Outcome) -> Done {
+        let plain = o.final_url.is_none()
+            && o.redirects == 0
+            && o.error.is_none()
+            && o.content_type.is_none()
+            && o.soft404.is_none()
+            && o.risky.is_none()
+            && o.skipped.is_none();
+        match (plain, u32::try_from(o.elapsed_ms)) {
+            (true, Ok(elapsed_ms)) => Done::Plain {
+                status: o.status,
+                elapsed_ms,
+                anchors: o.anchors.map(Vec::into_boxed_slice),
+            },
+            _ => Done::Full(Arc::new(o)),
+        }
+    }
+
+    /// The outcome (without the anchors, see [`anchors`](Self::anchors)).
+    fn outcome(&self) -> std::borrow::Cow<'_, Outcome> {
+        match self {
+            Done::Plain {
+                status, elapsed_ms, ..
+            } => std::borrow::Cow::Owned(Outcome {
+                status: *status,
+                elapsed_ms: u64::from(*elapsed_ms),
+                ..Default::default()
+            }),
+            Done::Full(o) => std::borrow::Cow::Borrowed(o),
+        }
+    }
+
+    /// Hashes of the target page's ids and names, for fragment checks.
+    fn anchors(&self) -> Option<&[u64]> {
+        match self {
+            Done::Plain { anchors, .. } => anchors.as_deref(),
+            Done::Full(o) => o.anchors.as_deref(),
+        }
+    }
 }
 
 /// The coordinator state of one run.
@@ -90,7 +157,7 @@ pub struct Crawl {
     rules: Arc<Rules>,
     tx: ReportSender,
     events: Vec<ReportEvent>,
-    targets: HashMap<String, Target>,
+    targets: HashMap<Box<str>, Target>,
     frontier: Frontier,
     tracker: ColumnTracker,
     journal: Option<journal::Journal>,
@@ -138,18 +205,17 @@ impl Crawl {
     ) -> CrawlStats {
         for u in self.rules.start_urls.clone() {
             let key = normalize(&u).to_string();
-            if self.targets.contains_key(&key) {
+            if self.targets.contains_key(key.as_str()) {
                 continue;
             }
             self.frontier.admit_page(self.rules.crawl.max_pages);
             self.start_keys.push(key.clone());
             self.targets.insert(
-                key.clone(),
+                key.as_str().into(),
                 Target {
                     depth: 0,
                     mode: Mode::Page,
-                    done: None,
-                    waiting: Vec::new(),
+                    state: State::waiting(),
                 },
             );
             self.frontier.push(Job {
@@ -268,11 +334,16 @@ impl Crawl {
         // type is only needed for this page's row, so it is not kept.
         let mut outcome = res.outcome;
         let content_type = outcome.content_type.take().unwrap_or_default();
-        let outcome = Arc::new(outcome);
-        let (depth, mode, waiting) = match self.targets.get_mut(&res.key) {
+        let done = Done::new(outcome);
+        let outcome = done.outcome();
+        let (depth, mode, waiting) = match self.targets.get_mut(res.key.as_str()) {
             Some(t) => {
-                t.done = Some(outcome.clone());
-                (t.depth, t.mode, std::mem::take(&mut t.waiting))
+                let state = std::mem::replace(&mut t.state, State::Done(done.clone()));
+                let waiting = match state {
+                    State::Waiting(w) => w,
+                    State::Done(_) => Vec::new(),
+                };
+                (t.depth, t.mode, waiting)
             }
             None => (0, Mode::Page, Vec::new()),
         };
@@ -335,7 +406,7 @@ impl Crawl {
             }
         }
         for occ in waiting {
-            self.emit(occ, &outcome);
+            self.emit(occ, &outcome, done.anchors());
         }
         self.flush_events();
     }
@@ -360,7 +431,7 @@ impl Crawl {
         if final_key == key {
             return false;
         }
-        match self.targets.get(&final_key) {
+        match self.targets.get(final_key.as_str()) {
             Some(t) => t.mode == Mode::Page,
             None => {
                 let depth = self.targets.get(key).map_or(0, |t| t.depth);
@@ -370,12 +441,11 @@ impl Crawl {
                     ..outcome.clone()
                 };
                 self.targets.insert(
-                    final_key,
+                    final_key.into_boxed_str(),
                     Target {
                         depth,
                         mode: Mode::Page,
-                        done: Some(Arc::new(direct)),
-                        waiting: Vec::new(),
+                        state: State::Done(Done::new(direct)),
                     },
                 );
                 false
@@ -474,9 +544,12 @@ impl Crawl {
         };
         let lookup: &str = key.as_deref().unwrap_or(&occ.target);
         if let Some(t) = self.targets.get_mut(lookup) {
-            match t.done.clone() {
-                Some(done) => self.emit(occ, &done),
-                None => t.waiting.push(occ),
+            match &mut t.state {
+                State::Done(done) => {
+                    let done = done.clone();
+                    self.emit(occ, &done.outcome(), done.anchors());
+                }
+                State::Waiting(w) => w.push(occ),
             }
             return;
         }
@@ -489,30 +562,28 @@ impl Crawl {
         let mode = match self.mode_for(&url, element, origin, own, depth) {
             Ok(m) => m,
             Err(skip) => {
-                let outcome = Arc::new(Outcome {
+                let outcome = Outcome {
                     skipped: Some(skip),
                     ..Default::default()
-                });
+                };
+                self.emit(occ, &outcome, None);
                 self.targets.insert(
-                    key,
+                    key.into_boxed_str(),
                     Target {
                         depth,
                         mode: Mode::Resource,
-                        done: Some(outcome.clone()),
-                        waiting: Vec::new(),
+                        state: State::Done(Done::new(outcome)),
                     },
                 );
-                self.emit(occ, &outcome);
                 return;
             }
         };
         self.targets.insert(
-            key.clone(),
+            key.as_str().into(),
             Target {
                 depth,
                 mode,
-                done: None,
-                waiting: vec![occ],
+                state: State::Waiting(vec![occ]),
             },
         );
         self.frontier.push(Job {
@@ -573,9 +644,9 @@ impl Crawl {
         Ok(Mode::Page)
     }
 
-    fn emit(&mut self, occ: Occ, o: &Outcome) {
+    fn emit(&mut self, occ: Occ, o: &Outcome, anchors: Option<&[u64]>) {
         if occ.origin == Origin::Markup && o.skipped.is_none() {
-            self.link_findings(&occ, o);
+            self.link_findings(&occ, o, anchors);
         }
         self.stats.links += 1;
         self.emit_event(ReportEvent::Link(LinkEvent {
@@ -592,7 +663,7 @@ impl Crawl {
     }
 
     /// The findings one link occurrence earns from its target's outcome.
-    fn link_findings(&mut self, occ: &Occ, o: &Outcome) {
+    fn link_findings(&mut self, occ: &Occ, o: &Outcome, anchors: Option<&[u64]>) {
         let base = |kind: FindingKind, detail: String| {
             Finding::new(kind, &*occ.page, detail)
                 .target(&*occ.target)
@@ -621,7 +692,7 @@ impl Crawl {
                     .certainty(Certainty::Suspected)
             });
         }
-        if let (Some(frag), Some(anchors)) = (&occ.fragment, &o.anchors) {
+        if let (Some(frag), Some(anchors)) = (&occ.fragment, anchors) {
             let decoded = percent_decode(frag);
             if anchors.binary_search(&anchor_hash(frag)).is_err()
                 && anchors.binary_search(&anchor_hash(&decoded)).is_err()

@@ -320,6 +320,8 @@ pub fn classify(
         return out;
     };
     out.url = Some(url.to_string());
+    // Only `url` is reported from here on.
+    out.raw = String::new();
     if !matches!(url.scheme(), "http" | "https") {
         return out;
     }

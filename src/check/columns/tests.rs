@@ -737,3 +737,61 @@ fn single_page_column_needs_text() {
     );
     assert_eq!(rows[1].status, "empty");
 }
+
+#[test]
+fn one_page_column_that_is_an_article_page() {
+    // 机构职能 published as one article (ArticleTitle meta): judged by its text,
+    // though articles are kept only as a few bytes each until the end.
+    let r = synthetic_rules("[[columns]]\nname = \"机构职能\"\ntype = \"static\"\n");
+    let page = |chars: usize| {
+        let (u, mut o) = article_page("/jgzn/t20260301_1.html", None, &["首页", "机构职能"], None);
+        o.content_chars = chars;
+        (u, o)
+    };
+    let links = [("/jgzn/t20260301_1.html", "机构职能")];
+    let (f, rows) = judge(&r, &links, vec![page(800)], today());
+    assert!(f.is_empty(), "{f:#?}");
+    assert_eq!((rows[1].status.as_str(), rows[1].items), ("ok", 1));
+    let (f, rows) = judge(&r, &links, vec![page(12)], today());
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].kind, FindingKind::ColumnEmpty);
+    assert_eq!(
+        f[0].detail,
+        "the column page has almost no text (12 characters outside navigation)"
+    );
+    assert_eq!(rows[1].status, "empty");
+}
+
+#[test]
+fn required_item_found_by_its_article_title_when_the_list_cuts_it() {
+    let r = synthetic_rules(
+        "[[columns]]\nname = \"政府信息公开年报\"\nrequired_items = [{ title = \"{year}年.*年度报告\", due = \"01-31\", year = \"previous\" }]\n",
+    );
+    let list = list_page(
+        "/ndbg/",
+        vec![item(
+            "2025年政府信息公开工作…",
+            "/ndbg/t20260120_1.html",
+            Some("2026-01-20"),
+        )],
+    );
+    let article = |title: &str| {
+        let (u, mut o) = article_page("/ndbg/t20260120_1.html", None, &[], Some("2026-01-20"));
+        o.title = Some(title.into());
+        (u, o)
+    };
+    let links = [("/ndbg/", "政府信息公开年报")];
+    let day = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    let (f, _) = judge(
+        &r,
+        &links,
+        vec![list.clone(), article("2025年政府信息公开工作年度报告")],
+        day,
+    );
+    assert!(f.is_empty(), "{f:#?}");
+    // The article is another document: the report is missing (suspected: the list title is cut).
+    let (f, _) = judge(&r, &links, vec![list, article("2025年工作总结")], day);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].kind, FindingKind::ItemMissing);
+    assert_eq!(f[0].link_text, "2025年.*年度报告");
+}

@@ -27,11 +27,13 @@ struct NavLink {
     text: String,
 }
 
+/// A page with list data (items, a record or page count, an empty marker),
+/// or any page that is not an article: what the column pages are made of.
 #[derive(Debug)]
 struct PageRec {
     url: Url,
     final_url: Url,
-    items: Vec<ListItem>,
+    items: Box<[ListItem]>,
     article_like: bool,
     total_records: Option<u32>,
     page_count: Option<u32>,
@@ -39,12 +41,61 @@ struct PageRec {
     content_chars: usize,
 }
 
-#[derive(Debug, Clone, Default)]
-struct ArticleRec {
+/// What is kept of every crawled page, under its key (and its final URL's
+/// key when it was redirected): a few bytes, so a 100,000-page site stays
+/// small. Names and breadcrumb paths repeat across a site and are interned.
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    /// Index into `pages`, for pages with list data or that are not articles.
+    page: Option<u32>,
+    /// The page carried article metadata (a date, ColumnName, breadcrumb, or looked like one).
+    article: bool,
+    article_like: bool,
     date: Option<NaiveDate>,
-    column_name: Option<Box<str>>,
-    crumbs: Box<[Box<str>]>,
-    title: Option<Box<str>>,
+    column_name: Option<Label>,
+    /// Breadcrumb segments joined by [`CRUMB_SEP`].
+    crumbs: Option<Label>,
+    /// Only a title a required item's pattern could match (any year).
+    title: Option<Label>,
+    content_chars: u32,
+}
+
+/// An interned string.
+type Label = std::num::NonZeroU32;
+
+/// Joins breadcrumb segments in an interned path.
+const CRUMB_SEP: char = '\u{1f}';
+
+/// Interned strings: ColumnName values, breadcrumb paths, titles.
+#[derive(Debug, Default)]
+struct Interner {
+    ids: HashMap<Box<str>, Label>,
+    texts: Vec<Box<str>>,
+}
+
+impl Interner {
+    fn intern(&mut self, s: &str) -> Option<Label> {
+        if let Some(&id) = self.ids.get(s) {
+            return Some(id);
+        }
+        let id = Label::new(u32::try_from(self.texts.len() + 1).ok()?)?;
+        self.texts.push(s.into());
+        self.ids.insert(s.into(), id);
+        Some(id)
+    }
+
+    fn get(&self, id: Option<Label>) -> Option<&str> {
+        let i = usize::try_from(id?.get()).ok()?.checked_sub(1)?;
+        self.texts.get(i).map(|s| &**s)
+    }
+}
+
+/// An article page's metadata, as the checks read it.
+struct ArticleRec<'a> {
+    date: Option<NaiveDate>,
+    column_name: Option<&'a str>,
+    crumbs: Vec<&'a str>,
+    title: Option<&'a str>,
 }
 
 /// Collects observations of a run and judges the columns at the end.
@@ -56,8 +107,11 @@ pub struct ColumnTracker {
     nav: Vec<NavLink>,
     nav_seen: HashSet<(usize, String, String)>,
     pages: Vec<PageRec>,
-    by_key: HashMap<String, usize>,
-    articles: HashMap<String, ArticleRec>,
+    seen: HashMap<Box<str>, Seen>,
+    strings: Interner,
+    /// Required-item title patterns with `{year}` as any year: a page title
+    /// is kept only when one of these matches it.
+    item_titles: Option<regex::RegexSet>,
     veto: VetoCounters,
 }
 
@@ -83,6 +137,7 @@ impl ColumnTracker {
         ColumnTracker {
             portal_keys: portal_keys(rules),
             homepage_key: urls::key_of(rules.homepage()),
+            item_titles: item_title_patterns(rules),
             ..Default::default()
         }
     }
@@ -128,55 +183,80 @@ impl ColumnTracker {
             return;
         };
         let final_url = final_url.unwrap_or_else(|| url_p.clone());
-        let keys = [urls::key_of(&url_p), urls::key_of(&final_url)];
-        if let Some(p) = keys
+        let key = urls::key_of(&url_p);
+        let final_key = urls::key_of(&final_url);
+        if let Some(p) = [&key, &final_key]
             .iter()
-            .find_map(|k| self.portal_keys.iter().position(|p| p == k))
+            .find_map(|k| self.portal_keys.iter().position(|p| p == *k))
         {
             for (target, text) in &obs.nav {
                 self.push_nav(p, target, text);
             }
         }
-        if obs.pubdate.is_some()
+        let article = obs.pubdate.is_some()
             || obs.column_name.is_some()
             || !obs.breadcrumb.is_empty()
-            || obs.article_like
-        {
-            let rec = ArticleRec {
-                date: obs.pubdate,
-                column_name: obs.column_name.map(Into::into),
-                crumbs: obs.breadcrumb.into_iter().map(Into::into).collect(),
-                title: obs.title.map(Into::into),
-            };
-            for k in &keys {
-                self.articles.insert(k.clone(), rec.clone());
-            }
-        }
-        let rec = PageRec {
-            url: url_p,
-            final_url,
-            items: obs.items,
+            || obs.article_like;
+        let crumbs = obs.breadcrumb.join(&CRUMB_SEP.to_string());
+        let title = obs
+            .title
+            .as_deref()
+            .filter(|t| self.item_titles.as_ref().is_some_and(|set| set.is_match(t)));
+        let mut seen = Seen {
+            page: None,
+            article,
             article_like: obs.article_like,
-            total_records: obs.total_records,
-            page_count: obs.page_count,
-            empty_marker: obs.empty_marker,
-            content_chars: obs.content_chars,
+            date: obs.pubdate,
+            column_name: article
+                .then(|| {
+                    obs.column_name
+                        .as_deref()
+                        .and_then(|n| self.strings.intern(n))
+                })
+                .flatten(),
+            crumbs: (article && !obs.breadcrumb.is_empty())
+                .then(|| self.strings.intern(&crumbs))
+                .flatten(),
+            title: article
+                .then(|| title.and_then(|t| self.strings.intern(t)))
+                .flatten(),
+            content_chars: u32::try_from(obs.content_chars).unwrap_or(u32::MAX),
         };
-        let idx = match keys.iter().find_map(|k| self.by_key.get(k)) {
-            Some(&i) => {
-                if let Some(slot) = self.pages.get_mut(i) {
+        let has_list = !obs.items.is_empty()
+            || obs.total_records.is_some()
+            || obs.page_count.is_some()
+            || obs.empty_marker.is_some();
+        let old = [&key, &final_key]
+            .iter()
+            .find_map(|k| self.seen.get(k.as_str()))
+            .and_then(|s| s.page);
+        if has_list || !obs.article_like {
+            let rec = PageRec {
+                url: url_p,
+                final_url,
+                items: obs.items.into_boxed_slice(),
+                article_like: obs.article_like,
+                total_records: obs.total_records,
+                page_count: obs.page_count,
+                empty_marker: obs.empty_marker,
+                content_chars: obs.content_chars,
+            };
+            let slot = old.and_then(|i| self.pages.get_mut(i as usize));
+            seen.page = match slot {
+                Some(slot) => {
                     *slot = rec;
+                    old
                 }
-                i
-            }
-            None => {
-                self.pages.push(rec);
-                self.pages.len() - 1
-            }
-        };
-        for k in keys {
-            self.by_key.insert(k, idx);
+                None => {
+                    self.pages.push(rec);
+                    u32::try_from(self.pages.len() - 1).ok()
+                }
+            };
         }
+        if final_key != key {
+            self.seen.insert(final_key.into_boxed_str(), seen);
+        }
+        self.seen.insert(key.into_boxed_str(), seen);
     }
 
     /// Records a link seen on a page (`target` resolved); portal navigation is found this way.
@@ -273,8 +353,54 @@ impl ColumnTracker {
         }
     }
 
-    fn article(&self, item_url: &str) -> Option<&ArticleRec> {
-        self.articles.get(&urls::key(item_url))
+    /// A column page that is an article (a one-page column such as 机构职能)
+    /// is kept only as a [`Seen`]: give it a [`PageRec`] once it is known to be a column page.
+    fn add_article_page(&mut self, r: &mut Resolved) {
+        let Some(url) = &r.url else { return };
+        let key = urls::key_of(url);
+        let Some(seen) = self.seen.get_mut(key.as_str()) else {
+            return;
+        };
+        let idx = match seen.page {
+            Some(i) => i as usize,
+            None => {
+                self.pages.push(PageRec {
+                    url: url.clone(),
+                    final_url: url.clone(),
+                    items: Box::default(),
+                    article_like: seen.article_like,
+                    total_records: None,
+                    page_count: None,
+                    empty_marker: None,
+                    content_chars: seen.content_chars as usize,
+                });
+                let i = self.pages.len() - 1;
+                seen.page = u32::try_from(i).ok();
+                i
+            }
+        };
+        if !r.pages.contains(&idx) {
+            r.pages.push(idx);
+            let pages = &self.pages;
+            r.pages.sort_by(|&a, &b| {
+                let url = |i: usize| pages.get(i).map_or("", |p| p.url.as_str());
+                url(a).cmp(url(b))
+            });
+        }
+    }
+
+    fn article(&self, item_url: &str) -> Option<ArticleRec<'_>> {
+        let s = self.seen.get(urls::key(item_url).as_str())?;
+        s.article.then(|| ArticleRec {
+            date: s.date,
+            column_name: self.strings.get(s.column_name),
+            crumbs: self
+                .strings
+                .get(s.crumbs)
+                .map(|c| c.split(CRUMB_SEP).collect())
+                .unwrap_or_default(),
+            title: self.strings.get(s.title),
+        })
     }
 
     /// An item's date: the list's, else the article page's, else the URL's.
@@ -340,7 +466,10 @@ impl ColumnTracker {
         };
         self.judge_homepage(rules, today, &mut findings, &mut rows, &mut veto);
 
-        let resolved: Vec<Resolved> = cols.columns.iter().map(|c| self.resolve(c)).collect();
+        let mut resolved: Vec<Resolved> = cols.columns.iter().map(|c| self.resolve(c)).collect();
+        for r in &mut resolved {
+            self.add_article_page(r);
+        }
         let portal_url = rules
             .columns
             .portal_urls
@@ -462,10 +591,7 @@ impl ColumnTracker {
                     continue;
                 };
                 let own_title = single
-                    .then(|| {
-                        self.article(col_url.as_str())
-                            .and_then(|a| a.title.as_deref())
-                    })
+                    .then(|| self.article(col_url.as_str()).and_then(|a| a.title))
                     .flatten()
                     .is_some_and(|x| re.is_match(x));
                 let found = own_title
@@ -473,7 +599,7 @@ impl ColumnTracker {
                         re.is_match(&i.title)
                             || self
                                 .article(&i.url)
-                                .and_then(|a| a.title.as_deref())
+                                .and_then(|a| a.title)
                                 .is_some_and(|x| re.is_match(x))
                     });
                 if !found {
@@ -532,8 +658,9 @@ impl ColumnTracker {
             status: "unchecked".into(),
             ..Default::default()
         };
-        if let Some(&i) = self.by_key.get(&self.homepage_key) {
-            let t = self.tally(&[i], today);
+        if let Some(s) = self.seen.get(self.homepage_key.as_str()) {
+            let pages: Vec<usize> = s.page.map(|i| i as usize).into_iter().collect();
+            let t = self.tally(&pages, today);
             row.items = t.count;
             row.newest_date = t.newest.map(|d| d.to_string()).unwrap_or_default();
             row.status = "ok".into();
@@ -639,7 +766,7 @@ impl ColumnTracker {
                 ));
             }
             if let Some(a) = self.article(&it.url) {
-                let cn = a.column_name.as_deref().filter(|s| !label(s).is_empty());
+                let cn = a.column_name.filter(|s| !label(s).is_empty());
                 let own =
                     cn.is_some_and(|n| c.is_named(n) || c.belongs_columns.contains(&label(n)));
                 if let Some(d) = cn.and_then(&other) {
@@ -658,10 +785,9 @@ impl ColumnTracker {
                         .iter()
                         .any(|s| c.is_named(s) || c.belongs_columns.contains(&label(s)));
                     if !crumb_own && let Some(d) = a.crumbs.iter().rev().find_map(|s| other(s)) {
-                        let path: Vec<&str> = a.crumbs.iter().map(|s| &**s).collect();
                         why.push(format!(
                             "its article page's breadcrumb 「{}」 names the column 「{}」",
-                            path.join(" > "),
+                            a.crumbs.join(" > "),
                             d.name
                         ));
                     }
@@ -679,6 +805,25 @@ impl ColumnTracker {
         }
         out
     }
+}
+
+/// The required items' title patterns with `{year}` standing for any year:
+/// a title no one of these matches cannot match an item of a given year.
+fn item_title_patterns(rules: &Rules) -> Option<regex::RegexSet> {
+    let pats: Vec<String> = rules
+        .columns
+        .columns
+        .iter()
+        .flat_map(|c| &c.required_items)
+        .map(|r| r.title.replace("{year}", r"\d{4}"))
+        .collect();
+    if pats.is_empty() {
+        return None;
+    }
+    // The titles were validated at load; should the set still not build, keep every title.
+    regex::RegexSet::new(pats)
+        .or_else(|_| regex::RegexSet::new([""]))
+        .ok()
 }
 
 fn missing_detail(c: &Column) -> String {

@@ -14,6 +14,7 @@ pub mod crawl;
 pub mod demo;
 pub mod extract;
 pub mod finding;
+pub mod fingerprint;
 pub mod link;
 pub mod report;
 pub mod rules;

@@ -12,12 +12,17 @@
 
 use super::job::{Job, Mode};
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 use url::Url;
 
 /// The queue and its guards.
 #[derive(Default)]
 pub struct Frontier {
     queue: VecDeque<Queued>,
+    /// The site's own resources and stylesheets: taken before pages, so their
+    /// link occurrences (held until the check is done) do not pile up behind
+    /// the breadth-first queue of pages.
+    leaves: VecDeque<Queued>,
     patterns: HashMap<String, usize>,
     /// Human lines naming each cap that bit, once each.
     pub caps: Vec<String>,
@@ -34,7 +39,8 @@ pub struct Frontier {
 /// the key only when it differs — about a third of a [`Job`]'s size, for
 /// queues of tens of thousands of URLs.
 struct Queued {
-    url: Box<str>,
+    /// Shared with the link occurrence that discovered it.
+    url: Arc<str>,
     key: Option<Box<str>>,
     depth: u32,
     mode: Mode,
@@ -65,26 +71,35 @@ impl Bite {
 }
 
 impl Frontier {
-    /// Adds a job at the back.
-    pub fn push(&mut self, job: Job) {
-        let key = (job.key != job.url.as_str()).then(|| job.key.into_boxed_str());
-        self.queue.push_back(Queued {
-            url: String::from(job.url).into_boxed_str(),
+    /// Adds a job at the back: `url` as text, `key` when it differs. A page
+    /// or anything on another host goes in the breadth-first queue; the
+    /// site's own resources go ahead of it (see [`pop`](Self::pop)).
+    pub fn push(&mut self, url: Arc<str>, key: Option<String>, depth: u32, mode: Mode, own: bool) {
+        let key = key.filter(|k| **k != *url).map(String::into_boxed_str);
+        let q = Queued {
+            url,
             key,
-            depth: job.depth,
-            mode: job.mode,
-        });
+            depth,
+            mode,
+        };
+        if own && matches!(mode, Mode::Resource | Mode::Stylesheet) {
+            self.leaves.push_back(q);
+        } else {
+            self.queue.push_back(q);
+        }
     }
-    /// Takes the next job.
+    /// Takes the next job: the oldest own resource, else the oldest page or
+    /// external URL. Pages come out breadth-first, so each page's depth is
+    /// its shortest link distance from the start.
     pub fn pop(&mut self) -> Option<Job> {
-        while let Some(q) = self.queue.pop_front() {
+        while let Some(q) = self.leaves.pop_front().or_else(|| self.queue.pop_front()) {
             // The text is a parsed URL's serialisation, which parses again.
             let Ok(url) = Url::parse(&q.url) else {
                 tracing::error!(url = %q.url, "a queued URL no longer parses; skipped");
                 continue;
             };
             return Some(Job {
-                key: q.key.map_or_else(|| q.url.into_string(), String::from),
+                key: q.key.map_or_else(|| q.url.to_string(), String::from),
                 url,
                 depth: q.depth,
                 mode: q.mode,
@@ -94,11 +109,11 @@ impl Frontier {
     }
     /// Jobs waiting.
     pub fn len(&self) -> usize {
-        self.queue.len()
+        self.queue.len() + self.leaves.len()
     }
     /// Whether nothing waits.
     pub fn is_empty(&self) -> bool {
-        self.queue.is_empty()
+        self.queue.is_empty() && self.leaves.is_empty()
     }
 
     /// Whether one more page may be crawled under the page cap (counts it if so).
@@ -304,10 +319,17 @@ mod tests {
             "http://a.gov.cn/search?q=%D6%D0&b=2",
             "http://a.gov.cn/search?b=2&q=%D6%D0",
             2,
-            Mode::Resource,
+            Mode::Page,
         );
-        f.push(a.clone());
-        f.push(b.clone());
+        for j in [&a, &b] {
+            f.push(
+                j.url.as_str().into(),
+                Some(j.key.clone()),
+                j.depth,
+                j.mode,
+                true,
+            );
+        }
         assert_eq!(f.len(), 2);
         for want in [a, b] {
             let got = f.pop().unwrap();
@@ -317,5 +339,28 @@ mod tests {
             );
         }
         assert!(f.pop().is_none() && f.is_empty());
+    }
+
+    #[test]
+    fn own_resources_go_ahead_of_pages_and_external_urls() {
+        let mut f = Frontier::default();
+        let push =
+            |f: &mut Frontier, u: &str, mode: Mode, own: bool| f.push(u.into(), None, 1, mode, own);
+        push(&mut f, "http://a.gov.cn/p1.html", Mode::Page, true);
+        push(&mut f, "http://b.com/x.png", Mode::Resource, false);
+        push(&mut f, "http://a.gov.cn/a.png", Mode::Resource, true);
+        push(&mut f, "http://a.gov.cn/p2.html", Mode::Page, true);
+        push(&mut f, "http://a.gov.cn/s.css", Mode::Stylesheet, true);
+        let order: Vec<String> = std::iter::from_fn(|| f.pop()).map(|j| j.key).collect();
+        assert_eq!(
+            order,
+            [
+                "http://a.gov.cn/a.png",
+                "http://a.gov.cn/s.css",
+                "http://a.gov.cn/p1.html",
+                "http://b.com/x.png",
+                "http://a.gov.cn/p2.html",
+            ]
+        );
     }
 }

@@ -22,12 +22,13 @@ use crate::check::links::{broken, link_status};
 use crate::check::wrong_link::HostPolicy;
 use crate::extract::resolve::normalize;
 use crate::finding::{Certainty, Finding, FindingKind, Severity};
+use crate::fingerprint::{FingerprintMap, Fingerprinter};
 use crate::link::{Element, Origin};
 use crate::report::rows::PageRow;
 use crate::report::writer::{LinkEvent, ReportEvent, ReportSender};
 use crate::rules::Rules;
 use frontier::Frontier;
-use job::{FoundLink, Job, JobResult, LinkClass, Mode, Outcome, anchor_hash};
+use job::{FoundLink, JobResult, LinkClass, Mode, Outcome, anchor_hash};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -69,15 +70,18 @@ pub struct CrawlStats {
     pub home_final_url: Option<String>,
 }
 
+/// One occurrence of a link, kept until its target is checked.
 struct Occ {
     page: Arc<str>,
-    target: Box<str>,
+    /// Shared with the queued job when this occurrence discovered the target.
+    target: Arc<str>,
     text: Box<str>,
     element: Element,
     origin: Origin,
     fragment: Option<Box<str>>,
 }
 
+/// Everything known about one URL of the run (24 bytes, see the size test).
 struct Target {
     depth: u32,
     mode: Mode,
@@ -86,28 +90,63 @@ struct Target {
 
 enum State {
     /// Being checked: the occurrences to report when it is done.
-    Waiting(Vec<Occ>),
+    Waiting(Box<Pending>),
     /// Checked.
     Done(Done),
 }
 
 impl State {
-    fn waiting() -> State {
-        State::Waiting(Vec::new())
+    fn waiting(first: Option<Occ>) -> State {
+        State::Waiting(Box::new(Pending {
+            first,
+            more: Vec::new(),
+        }))
+    }
+}
+
+/// The occurrences of a target being checked: most have one (one allocation).
+struct Pending {
+    first: Option<Occ>,
+    more: Vec<Occ>,
+}
+
+impl Pending {
+    fn push(&mut self, occ: Occ) {
+        match self.first {
+            None => self.first = Some(occ),
+            Some(_) => self.more.push(occ),
+        }
+    }
+
+    fn into_vec(self) -> Vec<Occ> {
+        let mut v = self.more;
+        if let Some(f) = self.first {
+            v.insert(0, f);
+        }
+        v
     }
 }
 
 /// A checked target's outcome, kept for every later link to it. Most outcomes
-/// are a status and a time (and an internal page's id hashes): kept inline,
-/// a few bytes per URL; the rest (errors, redirects, evidence) in full.
+/// are a status and a time: kept inline; an internal page's id hashes and
+/// everything else (errors, redirects, evidence) are shared.
 #[derive(Clone)]
 enum Done {
     Plain {
         status: Option<u16>,
         elapsed_ms: u32,
-        anchors: Option<Box<[u64]>>,
+        /// An internal page without ids or names: every fragment is missing.
+        no_anchors: bool,
     },
+    Anchored(Arc<Anchored>),
     Full(Arc<Outcome>),
+}
+
+/// A plain outcome of a page with ids or names (for fragment checks).
+struct Anchored {
+    status: Option<u16>,
+    elapsed_ms: u32,
+    anchors: Box<[u64]>,
 }
 
 impl Done {
@@ -119,26 +158,40 @@ impl Done {
             && o.soft404.is_none()
             && o.risky.is_none()
             && o.skipped.is_none();
-        match (plain, u32::try_from(o.elapsed_ms)) {
-            (true, Ok(elapsed_ms)) => Done::Plain {
+        match (plain, u32::try_from(o.elapsed_ms), o.anchors) {
+            (true, Ok(elapsed_ms), None) => Done::Plain {
                 status: o.status,
                 elapsed_ms,
-                anchors: o.anchors.map(Vec::into_boxed_slice),
+                no_anchors: false,
             },
-            _ => Done::Full(Arc::new(o)),
+            (true, Ok(elapsed_ms), Some(anchors)) if anchors.is_empty() => Done::Plain {
+                status: o.status,
+                elapsed_ms,
+                no_anchors: true,
+            },
+            (true, Ok(elapsed_ms), Some(anchors)) => Done::Anchored(Arc::new(Anchored {
+                status: o.status,
+                elapsed_ms,
+                anchors: anchors.into_boxed_slice(),
+            })),
+            (_, _, anchors) => Done::Full(Arc::new(Outcome { anchors, ..o })),
         }
     }
 
     /// The outcome (without the anchors, see [`anchors`](Self::anchors)).
     fn outcome(&self) -> std::borrow::Cow<'_, Outcome> {
+        let plain = |status: Option<u16>, elapsed_ms: u32| {
+            std::borrow::Cow::Owned(Outcome {
+                status,
+                elapsed_ms: u64::from(elapsed_ms),
+                ..Default::default()
+            })
+        };
         match self {
             Done::Plain {
                 status, elapsed_ms, ..
-            } => std::borrow::Cow::Owned(Outcome {
-                status: *status,
-                elapsed_ms: u64::from(*elapsed_ms),
-                ..Default::default()
-            }),
+            } => plain(*status, *elapsed_ms),
+            Done::Anchored(a) => plain(a.status, a.elapsed_ms),
             Done::Full(o) => std::borrow::Cow::Borrowed(o),
         }
     }
@@ -146,7 +199,8 @@ impl Done {
     /// Hashes of the target page's ids and names, for fragment checks.
     fn anchors(&self) -> Option<&[u64]> {
         match self {
-            Done::Plain { anchors, .. } => anchors.as_deref(),
+            Done::Plain { no_anchors, .. } => no_anchors.then_some(&[]),
+            Done::Anchored(a) => Some(&a.anchors),
             Done::Full(o) => o.anchors.as_deref(),
         }
     }
@@ -157,7 +211,9 @@ pub struct Crawl {
     rules: Arc<Rules>,
     tx: ReportSender,
     events: Vec<ReportEvent>,
-    targets: HashMap<Box<str>, Target>,
+    /// Every URL seen, by the fingerprint of its key.
+    targets: FingerprintMap<Target>,
+    fp: Fingerprinter,
     frontier: Frontier,
     tracker: ColumnTracker,
     journal: Option<journal::Journal>,
@@ -183,7 +239,8 @@ impl Crawl {
             rules,
             tx,
             events: Vec::new(),
-            targets: HashMap::new(),
+            targets: FingerprintMap::default(),
+            fp: Fingerprinter::new(),
             frontier: Frontier::default(),
             tracker,
             journal,
@@ -205,25 +262,22 @@ impl Crawl {
     ) -> CrawlStats {
         for u in self.rules.start_urls.clone() {
             let key = normalize(&u).to_string();
-            if self.targets.contains_key(key.as_str()) {
+            let fp = self.fp.of(&key);
+            if self.targets.contains_key(&fp) {
                 continue;
             }
             self.frontier.admit_page(self.rules.crawl.max_pages);
             self.start_keys.push(key.clone());
             self.targets.insert(
-                key.as_str().into(),
+                fp,
                 Target {
                     depth: 0,
                     mode: Mode::Page,
-                    state: State::waiting(),
+                    state: State::waiting(None),
                 },
             );
-            self.frontier.push(Job {
-                key,
-                url: u,
-                depth: 0,
-                mode: Mode::Page,
-            });
+            let url: Arc<str> = u.as_str().into();
+            self.frontier.push(url, Some(key), 0, Mode::Page, true);
         }
         let max = self.rules.crawl.max_concurrency.max(1);
         let mut set: JoinSet<JobResult> = JoinSet::new();
@@ -336,11 +390,11 @@ impl Crawl {
         let content_type = outcome.content_type.take().unwrap_or_default();
         let done = Done::new(outcome);
         let outcome = done.outcome();
-        let (depth, mode, waiting) = match self.targets.get_mut(res.key.as_str()) {
+        let (depth, mode, waiting) = match self.targets.get_mut(&self.fp.of(&res.key)) {
             Some(t) => {
                 let state = std::mem::replace(&mut t.state, State::Done(done.clone()));
                 let waiting = match state {
-                    State::Waiting(w) => w,
+                    State::Waiting(w) => w.into_vec(),
                     State::Done(_) => Vec::new(),
                 };
                 (t.depth, t.mode, waiting)
@@ -431,17 +485,18 @@ impl Crawl {
         if final_key == key {
             return false;
         }
-        match self.targets.get(final_key.as_str()) {
+        let final_fp = self.fp.of(&final_key);
+        match self.targets.get(&final_fp) {
             Some(t) => t.mode == Mode::Page,
             None => {
-                let depth = self.targets.get(key).map_or(0, |t| t.depth);
+                let depth = self.targets.get(&self.fp.of(key)).map_or(0, |t| t.depth);
                 let direct = Outcome {
                     final_url: None,
                     redirects: 0,
                     ..outcome.clone()
                 };
                 self.targets.insert(
-                    final_key.into_boxed_str(),
+                    final_fp,
                     Target {
                         depth,
                         mode: Mode::Page,
@@ -515,7 +570,7 @@ impl Crawl {
                 mixed,
             } => (key, own, fragment, mixed),
         };
-        let target: Box<str> = link.url.take().unwrap_or_default().into_boxed_str();
+        let target: Arc<str> = link.url.take().unwrap_or_default().into();
         if link.origin == Origin::Markup {
             if let Some((sev, detail)) = mixed {
                 self.send_finding(
@@ -542,8 +597,8 @@ impl Crawl {
             origin,
             fragment: fragment.map(Box::from),
         };
-        let lookup: &str = key.as_deref().unwrap_or(&occ.target);
-        if let Some(t) = self.targets.get_mut(lookup) {
+        let fp = self.fp.of(key.as_deref().unwrap_or(&occ.target));
+        if let Some(t) = self.targets.get_mut(&fp) {
             match &mut t.state {
                 State::Done(done) => {
                     let done = done.clone();
@@ -553,9 +608,7 @@ impl Crawl {
             }
             return;
         }
-        let key = key.unwrap_or_else(|| occ.target.to_string());
-        let target = occ.target.to_string();
-        let Ok(url) = Url::parse(&target) else {
+        let Ok(url) = Url::parse(&occ.target) else {
             return;
         };
         // A new target: decide how to check it.
@@ -568,7 +621,7 @@ impl Crawl {
                 };
                 self.emit(occ, &outcome, None);
                 self.targets.insert(
-                    key.into_boxed_str(),
+                    fp,
                     Target {
                         depth,
                         mode: Mode::Resource,
@@ -578,20 +631,16 @@ impl Crawl {
                 return;
             }
         };
+        let shared = occ.target.clone();
         self.targets.insert(
-            key.as_str().into(),
+            fp,
             Target {
                 depth,
                 mode,
-                state: State::Waiting(vec![occ]),
+                state: State::waiting(Some(occ)),
             },
         );
-        self.frontier.push(Job {
-            key,
-            url,
-            depth,
-            mode,
-        });
+        self.frontier.push(shared, key, depth, mode, own);
     }
 
     fn mode_for(
@@ -749,4 +798,16 @@ fn progress_bar(p: Progress) -> Option<indicatif::ProgressBar> {
     bar.set_style(style);
     bar.enable_steady_tick(Duration::from_millis(200));
     Some(bar)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn per_url_state_stays_small() {
+        // A quarter of a million of these on a 100,000-page site (issue 7).
+        assert!(std::mem::size_of::<super::Target>() <= 24);
+        assert!(std::mem::size_of::<super::Done>() <= 16);
+        let entry = std::mem::size_of::<(crate::fingerprint::Fingerprint, super::Target)>();
+        assert!(entry <= 40, "{entry}");
+    }
 }

@@ -36,7 +36,7 @@ pub struct LinkEvent {
     /// Page the link is on.
     pub page: Arc<str>,
     /// Resolved target (or the raw text).
-    pub target: Box<str>,
+    pub target: Arc<str>,
     /// Link text.
     pub text: Box<str>,
     /// Element.

@@ -10,6 +10,7 @@ use super::list::ListItem;
 use super::{ColumnRow, HOMEPAGE_COLUMN, PageObservation, VetoCounters, portal_keys, urls};
 use crate::check::dates;
 use crate::finding::{Certainty, Finding, FindingKind, Severity};
+use crate::fingerprint::{FingerprintMap, Fingerprinter};
 use crate::rules::Rules;
 use crate::rules::columns::{Column, label};
 use chrono::NaiveDate;
@@ -107,7 +108,9 @@ pub struct ColumnTracker {
     nav: Vec<NavLink>,
     nav_seen: HashSet<(usize, String, String)>,
     pages: Vec<PageRec>,
-    seen: HashMap<Box<str>, Seen>,
+    /// Every page, by the fingerprint of its key.
+    seen: FingerprintMap<Seen>,
+    fp: Fingerprinter,
     strings: Interner,
     /// Required-item title patterns with `{year}` as any year: a page title
     /// is kept only when one of these matches it.
@@ -228,7 +231,7 @@ impl ColumnTracker {
             || obs.empty_marker.is_some();
         let old = [&key, &final_key]
             .iter()
-            .find_map(|k| self.seen.get(k.as_str()))
+            .find_map(|k| self.seen.get(&self.fp.of(k)))
             .and_then(|s| s.page);
         if has_list || !obs.article_like {
             let rec = PageRec {
@@ -254,9 +257,9 @@ impl ColumnTracker {
             };
         }
         if final_key != key {
-            self.seen.insert(final_key.into_boxed_str(), seen);
+            self.seen.insert(self.fp.of(&final_key), seen);
         }
-        self.seen.insert(key.into_boxed_str(), seen);
+        self.seen.insert(self.fp.of(&key), seen);
     }
 
     /// Records a link seen on a page (`target` resolved); portal navigation is found this way.
@@ -358,7 +361,7 @@ impl ColumnTracker {
     fn add_article_page(&mut self, r: &mut Resolved) {
         let Some(url) = &r.url else { return };
         let key = urls::key_of(url);
-        let Some(seen) = self.seen.get_mut(key.as_str()) else {
+        let Some(seen) = self.seen.get_mut(&self.fp.of(&key)) else {
             return;
         };
         let idx = match seen.page {
@@ -390,7 +393,7 @@ impl ColumnTracker {
     }
 
     fn article(&self, item_url: &str) -> Option<ArticleRec<'_>> {
-        let s = self.seen.get(urls::key(item_url).as_str())?;
+        let s = self.seen.get(&self.fp.of(&urls::key(item_url)))?;
         s.article.then(|| ArticleRec {
             date: s.date,
             column_name: self.strings.get(s.column_name),
@@ -658,7 +661,7 @@ impl ColumnTracker {
             status: "unchecked".into(),
             ..Default::default()
         };
-        if let Some(s) = self.seen.get(self.homepage_key.as_str()) {
+        if let Some(s) = self.seen.get(&self.fp.of(&self.homepage_key)) {
             let pages: Vec<usize> = s.page.map(|i| i as usize).into_iter().collect();
             let t = self.tally(&pages, today);
             row.items = t.count;

@@ -80,6 +80,9 @@ pub struct AuditOptions {
     pub stop: Option<Arc<AtomicBool>>,
     /// Keep this many runs of the site (older folders are deleted); None keeps all.
     pub keep_runs: Option<usize>,
+    /// Keep `journal.jsonl` after a complete run (it only serves `--resume`
+    /// of an unfinished run, and is the largest file of a run: ~12 KB a page).
+    pub keep_journal: bool,
 }
 
 impl AuditOptions {
@@ -98,6 +101,7 @@ impl AuditOptions {
             max_depth: None,
             stop: None,
             keep_runs: None,
+            keep_journal: false,
         }
     }
 }
@@ -341,6 +345,12 @@ impl Auditor {
                 keep_runs: self.opts.keep_runs,
             },
         )?;
+        if finished.summary.complete && !self.opts.keep_journal {
+            // Nothing left to resume. A failure only leaves a file behind.
+            if let Err(e) = std::fs::remove_file(dir.join(journal::FILE)) {
+                tracing::warn!(error = %e, "cannot remove the journal of a complete run");
+            }
+        }
         Ok(RunResult {
             run_dir: dir,
             run_id,

@@ -50,6 +50,29 @@ pub fn decode_with_tld(bytes: &[u8], content_type: Option<&str>, tld: Option<&st
 /// [`decode`] of an owned body: a UTF-8 page (the common case) becomes the
 /// text without a copy.
 pub fn decode_owned(bytes: Vec<u8>, content_type: Option<&str>) -> Decoded {
+    // Declared UTF-8 and valid: the answer `detect` would give, with the
+    // bytes validated once rather than twice (the whole body is read).
+    let declared = if Encoding::for_bom(&bytes).is_some() {
+        None
+    } else {
+        match content_type.and_then(charset_from_content_type) {
+            Some(http) => Some((http, "http")),
+            None => prescan(&bytes).map(|meta| (meta, "meta")),
+        }
+    };
+    let bytes = match declared {
+        Some((enc, source)) if enc == encoding_rs::UTF_8 => match String::from_utf8(bytes) {
+            Ok(text) => {
+                return Decoded {
+                    text,
+                    encoding: enc,
+                    source,
+                };
+            }
+            Err(e) => e.into_bytes(),
+        },
+        _ => bytes,
+    };
     let (enc, source, bom) = detect(&bytes, content_type, None);
     if enc == encoding_rs::UTF_8 && bom == 0 {
         match String::from_utf8(bytes) {

@@ -187,6 +187,7 @@ async fn hostile_site_is_audited_in_bounded_time() {
         Duration::from_secs(60),
         audit(&server, rules, |o| {
             o.resolve.push(ResolveEntry::connect_to(TRAPS, traps.addr));
+            o.keep_journal = true;
         }),
     )
     .await

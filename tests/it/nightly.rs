@@ -553,6 +553,7 @@ fn stop_cleanly_then_resume(signal: &str) {
         serde_json::from_slice(&std::fs::read(dir.join("summary.json")).expect("summary.json"))
             .expect("summary.json parses");
     assert_eq!(summary["complete"], false);
+    assert!(dir.join("journal.jsonl").is_file(), "kept for --resume");
 
     let out = crawl_cmd(&rules, &server, reports.path(), "2026-05-01")
         .arg("--resume")
@@ -565,6 +566,8 @@ fn stop_cleanly_then_resume(signal: &str) {
         "same run folder"
     );
     assert_same(&outcome(&dir), &clean);
+    // Complete now: nothing left to resume, so the journal is gone.
+    assert!(!dir.join("journal.jsonl").exists());
 }
 
 #[test]

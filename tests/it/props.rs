@@ -349,6 +349,33 @@ proptest! {
         prop_assert!(d.text.len() <= body.len() * 3 + 3);
     }
 
+    /// The crawl's zero-copy decode gives exactly what `decode` gives.
+    #[test]
+    fn owned_decode_is_decode(
+        prefix in prop::sample::select(vec![
+            "", "\u{feff}", "<meta charset=utf-8>", "<meta charset=gbk>",
+            "<meta http-equiv=Content-Type content=\"text/html; charset=utf-8\">",
+        ]),
+        text in "[a-z<>= ，。\u{4e00}-\u{9fa5}]{0,80}",
+        gbk in any::<bool>(),
+        cut in 0usize..3,
+        ct in prop::sample::select(vec![
+            None, Some("text/html"), Some("text/html; charset=utf-8"),
+            Some("text/html; charset=UTF8"), Some("text/html; charset=gbk"),
+        ]),
+    ) {
+        let mut body = prefix.as_bytes().to_vec();
+        if gbk {
+            body.extend_from_slice(&encoding_rs::GBK.encode(&text).0);
+        } else {
+            body.extend_from_slice(text.as_bytes());
+        }
+        body.truncate(body.len().saturating_sub(cut));
+        let a = extract::decode(&body, ct);
+        let b = extract::charset::decode_owned(body, ct);
+        prop_assert_eq!((a.text, a.encoding, a.source), (b.text, b.encoding, b.source));
+    }
+
     #[test]
     fn utf8_labelled_utf8_decodes_to_itself(s in "[^\u{feff}][^<]{0,200}") {
         let d = extract::decode(s.as_bytes(), Some("text/html; charset=utf-8"));

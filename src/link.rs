@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a link came from in the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[repr(u8)]
 pub enum Element {
     /// `<a href>`
     A,
@@ -51,6 +52,29 @@ pub enum Element {
 }
 
 impl Element {
+    /// Every element, in declaration order (`ALL[e as usize] == e`).
+    pub const ALL: [Element; 19] = [
+        Element::A,
+        Element::Area,
+        Element::Img,
+        Element::Script,
+        Element::Stylesheet,
+        Element::LinkOther,
+        Element::Iframe,
+        Element::Frame,
+        Element::Source,
+        Element::Media,
+        Element::Embed,
+        Element::Object,
+        Element::Form,
+        Element::MetaRefresh,
+        Element::CssUrl,
+        Element::CssImport,
+        Element::JsLocation,
+        Element::Pagination,
+        Element::Datastore,
+    ];
+
     /// A short description for reports, e.g. `img@src`.
     pub fn label(self) -> &'static str {
         match self {

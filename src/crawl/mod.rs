@@ -15,6 +15,7 @@ pub mod hosts;
 pub mod job;
 pub mod journal;
 pub mod resolve;
+pub mod spill;
 pub mod task;
 
 use crate::check::columns::{ColumnRow, ColumnTracker};
@@ -29,6 +30,7 @@ use crate::report::writer::{LinkEvent, ReportEvent, ReportSender};
 use crate::rules::Rules;
 use frontier::Frontier;
 use job::{FoundLink, JobResult, LinkClass, Mode, Outcome, anchor_hash};
+use spill::{Occ, Spill};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -70,17 +72,6 @@ pub struct CrawlStats {
     pub home_final_url: Option<String>,
 }
 
-/// One occurrence of a link, kept until its target is checked.
-struct Occ {
-    page: Arc<str>,
-    /// Shared with the queued job when this occurrence discovered the target.
-    target: Arc<str>,
-    text: Box<str>,
-    element: Element,
-    origin: Origin,
-    fragment: Option<Box<str>>,
-}
-
 /// Everything known about one URL of the run (24 bytes, see the size test).
 struct Target {
     depth: u32,
@@ -89,42 +80,10 @@ struct Target {
 }
 
 enum State {
-    /// Being checked: the occurrences to report when it is done.
-    Waiting(Box<Pending>),
+    /// Being checked: the newest of the occurrences waiting for it (see [`spill`]).
+    Waiting(spill::Head),
     /// Checked.
     Done(Done),
-}
-
-impl State {
-    fn waiting(first: Option<Occ>) -> State {
-        State::Waiting(Box::new(Pending {
-            first,
-            more: Vec::new(),
-        }))
-    }
-}
-
-/// The occurrences of a target being checked: most have one (one allocation).
-struct Pending {
-    first: Option<Occ>,
-    more: Vec<Occ>,
-}
-
-impl Pending {
-    fn push(&mut self, occ: Occ) {
-        match self.first {
-            None => self.first = Some(occ),
-            Some(_) => self.more.push(occ),
-        }
-    }
-
-    fn into_vec(self) -> Vec<Occ> {
-        let mut v = self.more;
-        if let Some(f) = self.first {
-            v.insert(0, f);
-        }
-        v
-    }
 }
 
 /// A checked target's outcome, kept for every later link to it. Most outcomes
@@ -213,6 +172,8 @@ pub struct Crawl {
     events: Vec<ReportEvent>,
     /// Every URL seen, by the fingerprint of its key.
     targets: FingerprintMap<Target>,
+    /// Link occurrences waiting for their targets.
+    spill: Spill,
     fp: Fingerprinter,
     frontier: Frontier,
     tracker: ColumnTracker,
@@ -233,6 +194,7 @@ impl Crawl {
         journal: Option<journal::Journal>,
         replay: HashMap<String, JobResult>,
         max_depth: u32,
+        spill: Spill,
     ) -> Crawl {
         let tracker = ColumnTracker::new(&rules);
         Crawl {
@@ -241,6 +203,7 @@ impl Crawl {
             events: Vec::new(),
             targets: FingerprintMap::default(),
             fp: Fingerprinter::new(),
+            spill,
             frontier: Frontier::default(),
             tracker,
             journal,
@@ -273,7 +236,7 @@ impl Crawl {
                 Target {
                     depth: 0,
                     mode: Mode::Page,
-                    state: State::waiting(None),
+                    state: State::Waiting(0),
                 },
             );
             let url: Arc<str> = u.as_str().into();
@@ -393,14 +356,15 @@ impl Crawl {
         let (depth, mode, waiting) = match self.targets.get_mut(&self.fp.of(&res.key)) {
             Some(t) => {
                 let state = std::mem::replace(&mut t.state, State::Done(done.clone()));
-                let waiting = match state {
-                    State::Waiting(w) => w.into_vec(),
-                    State::Done(_) => Vec::new(),
+                let head = match state {
+                    State::Waiting(head) => head,
+                    State::Done(_) => 0,
                 };
-                (t.depth, t.mode, waiting)
+                (t.depth, t.mode, head)
             }
-            None => (0, Mode::Page, Vec::new()),
+            None => (0, Mode::Page, 0),
         };
+        let waiting = self.spill.take(waiting);
         if self.start_keys.first() == Some(&res.key) {
             self.stats.home_final_url = outcome.final_url.clone();
         }
@@ -604,7 +568,7 @@ impl Crawl {
                     let done = done.clone();
                     self.emit(occ, &done.outcome(), done.anchors());
                 }
-                State::Waiting(w) => w.push(occ),
+                State::Waiting(head) => *head = self.spill.push(*head, &occ),
             }
             return;
         }
@@ -631,16 +595,16 @@ impl Crawl {
                 return;
             }
         };
-        let shared = occ.target.clone();
+        let head = self.spill.push(0, &occ);
         self.targets.insert(
             fp,
             Target {
                 depth,
                 mode,
-                state: State::waiting(Some(occ)),
+                state: State::Waiting(head),
             },
         );
-        self.frontier.push(shared, key, depth, mode, own);
+        self.frontier.push(occ.target, key, depth, mode, own);
     }
 
     fn mode_for(

@@ -247,12 +247,12 @@ mod tests {
             target: format!("http://a.gov.cn/zwgk/t2026_{}.html#p{i}", i % 7).into(),
             text: format!("关于第{i}号通知").into(),
             element: e,
-            origin: if i % 3 == 0 {
+            origin: if i.is_multiple_of(3) {
                 Origin::Derived
             } else {
                 Origin::Markup
             },
-            fragment: (i % 2 == 0).then(|| format!("p{i}").into()),
+            fragment: i.is_multiple_of(2).then(|| format!("p{i}").into()),
         }
     }
 

@@ -65,10 +65,41 @@ fn csv_to_io(e: csv::Error) -> std::io::Error {
 /// Reads rows of a report written by [`CsvWriter`] (either header language).
 pub fn read_rows<R: serde::de::DeserializeOwned + Row>(bytes: &[u8]) -> Result<Vec<R>, csv::Error> {
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(bytes);
-    // Map headers to the English names serde expects, whatever the language.
+    let (mut rdr, en) = reader::<R, _>(bytes)?;
+    rdr.records()
+        .map(|r| r.and_then(|rec| rec.deserialize(Some(&en))))
+        .collect()
+}
+
+/// Calls `f` with each row of a report file, one at a time: for files too big
+/// to hold (links.csv, pages.csv of a large site). Stops at the first row
+/// that does not parse, such as the torn last line of a killed run.
+pub fn for_each_row<R, F>(path: &std::path::Path, mut f: F) -> std::io::Result<()>
+where
+    R: serde::de::DeserializeOwned + Row,
+    F: FnMut(R),
+{
+    use std::io::BufRead;
+    let mut file = std::io::BufReader::new(std::fs::File::open(path)?);
+    if file.fill_buf()?.starts_with(BOM) {
+        file.consume(BOM.len());
+    }
+    let (rdr, en) = reader::<R, _>(file).map_err(std::io::Error::other)?;
+    for rec in rdr.into_records() {
+        match rec.and_then(|rec| rec.deserialize(Some(&en))) {
+            Ok(row) => f(row),
+            Err(_) => break,
+        }
+    }
+    Ok(())
+}
+
+/// A CSV reader whose headers are the English names serde expects, whatever
+/// the language of the file's header row.
+fn reader<R: Row, Rd: std::io::Read>(
+    rd: Rd,
+) -> Result<(csv::Reader<Rd>, csv::StringRecord), csv::Error> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(rd);
     let headers = rdr.headers()?.clone();
     let en: csv::StringRecord = headers
         .iter()
@@ -81,9 +112,7 @@ pub fn read_rows<R: serde::de::DeserializeOwned + Row>(bytes: &[u8]) -> Result<V
         })
         .collect();
     rdr.set_headers(en.clone());
-    rdr.records()
-        .map(|r| r.and_then(|rec| rec.deserialize(Some(&en))))
-        .collect()
+    Ok((rdr, en))
 }
 
 #[cfg(test)]
@@ -115,6 +144,25 @@ mod tests {
             assert!(text.contains("\"http://a/x, \"\"y\"\"\""));
             let back: Vec<LinkRow> = read_rows(&bytes).unwrap();
             assert_eq!(back, vec![row()]);
+        }
+    }
+
+    #[test]
+    fn rows_stream_from_a_file_up_to_a_torn_last_line() {
+        let dir = tempfile::tempdir().unwrap();
+        for lang in [Lang::Zh, Lang::En] {
+            let mut w = CsvWriter::<_, LinkRow>::new(Vec::new(), lang, true).unwrap();
+            for _ in 0..3 {
+                w.write(&row()).unwrap();
+            }
+            let mut bytes = w.into_inner().unwrap();
+            // A killed run: half a fourth row.
+            bytes.extend_from_slice(b"http://a/,\"http://a/z");
+            let path = dir.path().join("links.csv");
+            std::fs::write(&path, &bytes).unwrap();
+            let mut back = Vec::new();
+            for_each_row(&path, |r: LinkRow| back.push(r)).unwrap();
+            assert_eq!(back, vec![row(), row(), row()], "{lang:?}");
         }
     }
 }

@@ -22,7 +22,7 @@ use super::summary::{SUMMARY_JSON, Summary, Verdict};
 use crate::check::columns::ColumnRow;
 use crate::finding::{Certainty, FindingKind, Severity};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -270,15 +270,18 @@ fn load(run_dir: &Path, history: Option<&History>) -> Result<RunData, ReportErro
         None
     };
     let pages_path = run_dir.join("pages.csv");
-    let titles = if pages_path.is_file() {
-        read_csv::<PageRow>(&pages_path)?
-            .into_iter()
-            .filter(|p| !p.title.is_empty())
-            .map(|p| (p.url, p.title))
-            .collect()
-    } else {
-        HashMap::new()
-    };
+    // Titles of the pages the report names: pages.csv is streamed, not held
+    // (17 MB for 100,000 pages).
+    let mut titles = HashMap::new();
+    if pages_path.is_file() {
+        let named: HashSet<&str> = findings.iter().map(|f| f.page_url.as_str()).collect();
+        crate::report::csv::for_each_row(&pages_path, |p: PageRow| {
+            if !p.title.is_empty() && named.contains(p.url.as_str()) {
+                titles.insert(p.url, p.title);
+            }
+        })
+        .map_err(|e| ReportError::io(&pages_path, e))?;
+    }
     let diff = read_diff(run_dir)?;
     let site_id = summary.as_ref().map(|s| s.site_id.clone()).or_else(|| {
         run_dir

@@ -774,6 +774,27 @@ async fn the_demo_report_html_has_the_verdict_counts_and_findings_table() {
     }
     assert!(html.contains("id=\"kind-table\""));
 
+    // The worst pages carry their titles (read from pages.csv).
+    let pages: Vec<PageRow> = read(&run.run_dir.join("pages.csv"));
+    let worst_at = html.find("id=\"worst-pages\"").expect("worst pages table");
+    let worst = &html[worst_at..];
+    let worst = &worst[..worst.find("</table>").expect("table closes")];
+    let titled = pages
+        .iter()
+        .filter(|p| !p.title.is_empty() && worst.contains(&url_html(&p.url)))
+        .count();
+    assert!(titled > 0, "no titled page among the worst pages");
+    for p in pages
+        .iter()
+        .filter(|p| worst.contains(&format!("{}</td>", url_html(&p.url))))
+    {
+        assert!(
+            p.title.is_empty() || worst.contains(&format!("<td>{}</td>", p.title)),
+            "title of {} missing",
+            p.url
+        );
+    }
+
     // The findings table: header, one row per kind and target, every target shown.
     let table_at = html.find("id=\"findings-table\"").expect("findings table");
     let table = &html[table_at..];

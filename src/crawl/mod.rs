@@ -376,7 +376,8 @@ impl Crawl {
             }
         }
         let page_url: Arc<str> = Arc::from(res.url.as_str());
-        let redirected_to_known = mode == Mode::Page && self.claim_final_url(&res.key, &outcome);
+        let redirected_to_known =
+            mode == Mode::Page && self.claim_final_url(&res.key, depth, &outcome);
         if mode == Mode::Page && outcome.skipped.is_none() && !redirected_to_known {
             let p = res.page.as_ref().filter(|p| p.html);
             if p.is_some() || outcome.error.is_some() || outcome.status.is_some() {
@@ -432,9 +433,9 @@ impl Crawl {
     /// For a page redirected to another own URL: whether that URL is already
     /// a page of the crawl (then its content is reported there, once, not
     /// again under the redirecting URL). Otherwise the final URL is recorded
-    /// as checked with this outcome, so a later link to it is not fetched and
-    /// analysed a second time.
-    fn claim_final_url(&mut self, key: &str, outcome: &Outcome) -> bool {
+    /// as checked with this outcome (at `depth`, the redirecting page's), so a
+    /// later link to it is not fetched and analysed a second time.
+    fn claim_final_url(&mut self, key: &str, depth: u32, outcome: &Outcome) -> bool {
         let Some(final_url) = outcome
             .final_url
             .as_deref()
@@ -453,7 +454,6 @@ impl Crawl {
         match self.targets.get(&final_fp) {
             Some(t) => t.mode == Mode::Page,
             None => {
-                let depth = self.targets.get(&self.fp.of(key)).map_or(0, |t| t.depth);
                 let direct = Outcome {
                     final_url: None,
                     redirects: 0,

@@ -65,7 +65,7 @@ struct Seen {
 type Label = std::num::NonZeroU32;
 
 /// Joins breadcrumb segments in an interned path.
-const CRUMB_SEP: char = '\u{1f}';
+const CRUMB_SEP: &str = "\u{1f}";
 
 /// Interned strings: ColumnName values, breadcrumb paths, titles.
 #[derive(Debug, Default)]
@@ -200,38 +200,43 @@ impl ColumnTracker {
             || obs.column_name.is_some()
             || !obs.breadcrumb.is_empty()
             || obs.article_like;
-        let crumbs = obs.breadcrumb.join(&CRUMB_SEP.to_string());
-        let title = obs
-            .title
-            .as_deref()
-            .filter(|t| self.item_titles.as_ref().is_some_and(|set| set.is_match(t)));
+        // Only articles are looked up later (list items' dates, ColumnName,
+        // breadcrumbs; titles only when a required item could match them).
+        let (column_name, crumbs, title) = if article {
+            let title = obs
+                .title
+                .as_deref()
+                .filter(|t| self.item_titles.as_ref().is_some_and(|set| set.is_match(t)));
+            (
+                obs.column_name
+                    .as_deref()
+                    .and_then(|n| self.strings.intern(n)),
+                (!obs.breadcrumb.is_empty())
+                    .then(|| self.strings.intern(&obs.breadcrumb.join(CRUMB_SEP)))
+                    .flatten(),
+                title.and_then(|t| self.strings.intern(t)),
+            )
+        } else {
+            (None, None, None)
+        };
         let mut seen = Seen {
             page: None,
             article,
             article_like: obs.article_like,
             date: obs.pubdate,
-            column_name: article
-                .then(|| {
-                    obs.column_name
-                        .as_deref()
-                        .and_then(|n| self.strings.intern(n))
-                })
-                .flatten(),
-            crumbs: (article && !obs.breadcrumb.is_empty())
-                .then(|| self.strings.intern(&crumbs))
-                .flatten(),
-            title: article
-                .then(|| title.and_then(|t| self.strings.intern(t)))
-                .flatten(),
+            column_name,
+            crumbs,
+            title,
             content_chars: u32::try_from(obs.content_chars).unwrap_or(u32::MAX),
         };
         let has_list = !obs.items.is_empty()
             || obs.total_records.is_some()
             || obs.page_count.is_some()
             || obs.empty_marker.is_some();
-        let old = [&key, &final_key]
+        let fps = [self.fp.of(&key), self.fp.of(&final_key)];
+        let old = fps
             .iter()
-            .find_map(|k| self.seen.get(&self.fp.of(k)))
+            .find_map(|fp| self.seen.get(fp))
             .and_then(|s| s.page);
         if has_list || !obs.article_like {
             let rec = PageRec {
@@ -256,10 +261,11 @@ impl ColumnTracker {
                 }
             };
         }
-        if final_key != key {
-            self.seen.insert(self.fp.of(&final_key), seen);
+        let [fp, final_fp] = fps;
+        if final_fp != fp {
+            self.seen.insert(final_fp, seen);
         }
-        self.seen.insert(self.fp.of(&key), seen);
+        self.seen.insert(fp, seen);
     }
 
     /// Records a link seen on a page (`target` resolved); portal navigation is found this way.
@@ -349,7 +355,7 @@ impl ColumnTracker {
             })
             .map(|(i, _)| i)
             .collect();
-        pages.sort_by(|&a, &b| self.pages[a].url.as_str().cmp(self.pages[b].url.as_str()));
+        self.sort_by_url(&mut pages);
         Resolved {
             url: Some(url),
             pages,
@@ -384,12 +390,14 @@ impl ColumnTracker {
         };
         if !r.pages.contains(&idx) {
             r.pages.push(idx);
-            let pages = &self.pages;
-            r.pages.sort_by(|&a, &b| {
-                let url = |i: usize| pages.get(i).map_or("", |p| p.url.as_str());
-                url(a).cmp(url(b))
-            });
+            self.sort_by_url(&mut r.pages);
         }
+    }
+
+    /// Orders indices into `pages` by the pages' URLs.
+    fn sort_by_url(&self, idx: &mut [usize]) {
+        let url = |i: usize| self.pages.get(i).map_or("", |p| p.url.as_str());
+        idx.sort_by(|&a, &b| url(a).cmp(url(b)));
     }
 
     fn article(&self, item_url: &str) -> Option<ArticleRec<'_>> {

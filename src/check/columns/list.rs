@@ -408,11 +408,13 @@ mod tests {
         vec!["暂无信息".into(), "暂无数据".into()]
     }
     fn scan(html: &str, url: &str, all: bool) -> Vec<ListItem> {
-        let doc = Html::parse_document(html);
+        scan_doc(&Html::parse_document(html), url, all)
+    }
+    fn scan_doc(doc: &Html, url: &str, all: bool) -> Vec<ListItem> {
         let u = Url::parse(url).unwrap();
         items(
-            &doc,
-            &Layout::of(&doc),
+            doc,
+            &Layout::of(doc),
             &u,
             &u,
             None,
@@ -512,16 +514,7 @@ mod tests {
         let mut li = ul.append(node("li"));
         let mut a = li.append(node("a"));
         a.append(el("a").first_child().unwrap().value().clone());
-        let u = Url::parse("https://x.gov.cn/tzgg/index.html").unwrap();
-        let all = items(
-            &doc,
-            &Layout::of(&doc),
-            &u,
-            &u,
-            None,
-            true,
-            &Phrases::new(&phrases()),
-        );
+        let all = scan_doc(&doc, "https://x.gov.cn/tzgg/index.html", true);
         assert!(
             all.iter()
                 .any(|i| i.url == "https://x.gov.cn/a/t20260520_9.html"),

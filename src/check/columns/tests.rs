@@ -716,6 +716,17 @@ fn belongs_and_not_belongs_patterns() {
     assert_eq!(rows[1].status, "mixed");
 }
 
+/// The one finding of a one-page column whose page has 12 characters of text.
+fn assert_almost_no_text(f: &[Finding], rows: &[ColumnRow]) {
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].kind, FindingKind::ColumnEmpty);
+    assert_eq!(
+        f[0].detail,
+        "the column page has almost no text (12 characters outside navigation)"
+    );
+    assert_eq!(rows[1].status, "empty");
+}
+
 #[test]
 fn single_page_column_needs_text() {
     let r = synthetic_rules(
@@ -729,13 +740,7 @@ fn single_page_column_needs_text() {
     let (f, _) = judge(&r, &[("/ysqgk/", "依申请公开")], vec![page(500)], today());
     assert!(f.is_empty(), "{f:#?}");
     let (f, rows) = judge(&r, &[("/ysqgk/", "依申请公开")], vec![page(12)], today());
-    assert_eq!(f.len(), 1);
-    assert_eq!(f[0].kind, FindingKind::ColumnEmpty);
-    assert_eq!(
-        f[0].detail,
-        "the column page has almost no text (12 characters outside navigation)"
-    );
-    assert_eq!(rows[1].status, "empty");
+    assert_almost_no_text(&f, &rows);
 }
 
 #[test]
@@ -753,13 +758,7 @@ fn one_page_column_that_is_an_article_page() {
     assert!(f.is_empty(), "{f:#?}");
     assert_eq!((rows[1].status.as_str(), rows[1].items), ("ok", 1));
     let (f, rows) = judge(&r, &links, vec![page(12)], today());
-    assert_eq!(f.len(), 1, "{f:#?}");
-    assert_eq!(f[0].kind, FindingKind::ColumnEmpty);
-    assert_eq!(
-        f[0].detail,
-        "the column page has almost no text (12 characters outside navigation)"
-    );
-    assert_eq!(rows[1].status, "empty");
+    assert_almost_no_text(&f, &rows);
 }
 
 #[test]

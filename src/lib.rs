@@ -18,3 +18,4 @@ pub mod fingerprint;
 pub mod link;
 pub mod report;
 pub mod rules;
+pub mod spool;

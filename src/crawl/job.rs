@@ -46,7 +46,7 @@ pub struct Job {
 }
 
 /// What happened when a URL was checked.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     /// Final HTTP status.
     pub status: Option<u16>,

@@ -16,6 +16,7 @@ pub mod job;
 pub mod journal;
 pub mod resolve;
 pub mod spill;
+pub mod targets;
 pub mod task;
 
 use crate::check::columns::{ColumnRow, ColumnTracker};
@@ -23,7 +24,7 @@ use crate::check::links::{broken, link_status};
 use crate::check::wrong_link::HostPolicy;
 use crate::extract::resolve::normalize;
 use crate::finding::{Certainty, Finding, FindingKind, Severity};
-use crate::fingerprint::{FingerprintMap, Fingerprinter};
+use crate::fingerprint::Fingerprinter;
 use crate::link::{Element, Origin};
 use crate::report::rows::PageRow;
 use crate::report::writer::{LinkEvent, ReportEvent, ReportSender};
@@ -35,6 +36,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+use targets::{Done, State, Targets};
 use tokio::task::JoinSet;
 use url::Url;
 
@@ -72,106 +74,13 @@ pub struct CrawlStats {
     pub home_final_url: Option<String>,
 }
 
-/// Everything known about one URL of the run (24 bytes, see the size test).
-struct Target {
-    depth: u32,
-    mode: Mode,
-    state: State,
-}
-
-enum State {
-    /// Being checked: the newest of the occurrences waiting for it (see [`spill`]).
-    Waiting(spill::Head),
-    /// Checked.
-    Done(Done),
-}
-
-/// A checked target's outcome, kept for every later link to it. Most outcomes
-/// are a status and a time: kept inline; an internal page's id hashes and
-/// everything else (errors, redirects, evidence) are shared.
-#[derive(Clone)]
-enum Done {
-    Plain {
-        status: Option<u16>,
-        elapsed_ms: u32,
-        /// An internal page without ids or names: every fragment is missing.
-        no_anchors: bool,
-    },
-    Anchored(Arc<Anchored>),
-    Full(Arc<Outcome>),
-}
-
-/// A plain outcome of a page with ids or names (for fragment checks).
-struct Anchored {
-    status: Option<u16>,
-    elapsed_ms: u32,
-    anchors: Box<[u64]>,
-}
-
-impl Done {
-    fn new(o: Outcome) -> Done {
-        let plain = o.final_url.is_none()
-            && o.redirects == 0
-            && o.error.is_none()
-            && o.content_type.is_none()
-            && o.soft404.is_none()
-            && o.risky.is_none()
-            && o.skipped.is_none();
-        match (plain, u32::try_from(o.elapsed_ms), o.anchors) {
-            (true, Ok(elapsed_ms), None) => Done::Plain {
-                status: o.status,
-                elapsed_ms,
-                no_anchors: false,
-            },
-            (true, Ok(elapsed_ms), Some(anchors)) if anchors.is_empty() => Done::Plain {
-                status: o.status,
-                elapsed_ms,
-                no_anchors: true,
-            },
-            (true, Ok(elapsed_ms), Some(anchors)) => Done::Anchored(Arc::new(Anchored {
-                status: o.status,
-                elapsed_ms,
-                anchors: anchors.into_boxed_slice(),
-            })),
-            (_, _, anchors) => Done::Full(Arc::new(Outcome { anchors, ..o })),
-        }
-    }
-
-    /// The outcome (without the anchors, see [`anchors`](Self::anchors)).
-    fn outcome(&self) -> std::borrow::Cow<'_, Outcome> {
-        let plain = |status: Option<u16>, elapsed_ms: u32| {
-            std::borrow::Cow::Owned(Outcome {
-                status,
-                elapsed_ms: u64::from(elapsed_ms),
-                ..Default::default()
-            })
-        };
-        match self {
-            Done::Plain {
-                status, elapsed_ms, ..
-            } => plain(*status, *elapsed_ms),
-            Done::Anchored(a) => plain(a.status, a.elapsed_ms),
-            Done::Full(o) => std::borrow::Cow::Borrowed(o),
-        }
-    }
-
-    /// Hashes of the target page's ids and names, for fragment checks.
-    fn anchors(&self) -> Option<&[u64]> {
-        match self {
-            Done::Plain { no_anchors, .. } => no_anchors.then_some(&[]),
-            Done::Anchored(a) => Some(&a.anchors),
-            Done::Full(o) => o.anchors.as_deref(),
-        }
-    }
-}
-
 /// The coordinator state of one run.
 pub struct Crawl {
     rules: Arc<Rules>,
     tx: ReportSender,
     events: Vec<ReportEvent>,
     /// Every URL seen, by the fingerprint of its key.
-    targets: FingerprintMap<Target>,
+    targets: Targets,
     /// Link occurrences waiting for their targets.
     spill: Spill,
     fp: Fingerprinter,
@@ -201,7 +110,7 @@ impl Crawl {
             rules,
             tx,
             events: Vec::new(),
-            targets: FingerprintMap::default(),
+            targets: Targets::default(),
             fp: Fingerprinter::new(),
             spill,
             frontier: Frontier::default(),
@@ -226,24 +135,17 @@ impl Crawl {
         for u in self.rules.start_urls.clone() {
             let key = normalize(&u).to_string();
             let fp = self.fp.of(&key);
-            if self.targets.contains_key(&fp) {
+            if self.targets.get(&fp).is_some() {
                 continue;
             }
             self.frontier.admit_page(self.rules.crawl.max_pages);
             self.start_keys.push(key.clone());
-            self.targets.insert(
-                fp,
-                Target {
-                    depth: 0,
-                    mode: Mode::Page,
-                    state: State::Waiting(0),
-                },
-            );
+            self.targets.insert_waiting(fp, true, 0);
             let url: Arc<str> = u.as_str().into();
             self.frontier.push(url, Some(key), 0, Mode::Page, true);
         }
         let max = self.rules.crawl.max_concurrency.max(1);
-        let mut set: JoinSet<JobResult> = JoinSet::new();
+        let mut set: JoinSet<(u32, Mode, JobResult)> = JoinSet::new();
         let bar = progress_bar(progress);
         let mut last_log = Instant::now();
         let started = Instant::now();
@@ -259,10 +161,11 @@ impl Crawl {
                     break;
                 };
                 if let Some(res) = self.replay.remove(&job.key) {
-                    self.process(res, false);
+                    self.process(res, job.depth, job.mode, false);
                     continue;
                 }
-                set.spawn(task::run(ctx.clone(), job));
+                let (depth, mode, ctx) = (job.depth, job.mode, ctx.clone());
+                set.spawn(async move { (depth, mode, task::run(ctx, job).await) });
             }
             if set.is_empty() && self.frontier.is_empty() {
                 break;
@@ -273,7 +176,7 @@ impl Crawl {
             tokio::select! {
                 joined = set.join_next() => {
                     match joined {
-                        Some(Ok(res)) => self.process(res, true),
+                        Some(Ok((depth, mode, res))) => self.process(res, depth, mode, true),
                         Some(Err(e)) if e.is_panic() => tracing::error!("a crawl task panicked: {e}"),
                         _ => {}
                     }
@@ -342,7 +245,8 @@ impl Crawl {
         }
     }
 
-    fn process(&mut self, res: JobResult, journal: bool) {
+    /// Takes in the result of a job at `depth` checked as `mode`.
+    fn process(&mut self, res: JobResult, depth: u32, mode: Mode, journal: bool) {
         if journal && let Some(j) = self.journal.as_mut() {
             j.append(&res);
         }
@@ -353,17 +257,7 @@ impl Crawl {
         let content_type = outcome.content_type.take().unwrap_or_default();
         let done = Done::new(outcome);
         let outcome = done.outcome();
-        let (depth, mode, waiting) = match self.targets.get_mut(&self.fp.of(&res.key)) {
-            Some(t) => {
-                let state = std::mem::replace(&mut t.state, State::Done(done.clone()));
-                let head = match state {
-                    State::Waiting(head) => head,
-                    State::Done(_) => 0,
-                };
-                (t.depth, t.mode, head)
-            }
-            None => (0, Mode::Page, 0),
-        };
+        let waiting = self.targets.finish(self.fp.of(&res.key), done.clone());
         let waiting = self.spill.take(waiting);
         if self.start_keys.first() == Some(&res.key) {
             self.stats.home_final_url = outcome.final_url.clone();
@@ -376,8 +270,7 @@ impl Crawl {
             }
         }
         let page_url: Arc<str> = Arc::from(res.url.as_str());
-        let redirected_to_known =
-            mode == Mode::Page && self.claim_final_url(&res.key, depth, &outcome);
+        let redirected_to_known = mode == Mode::Page && self.claim_final_url(&res.key, &outcome);
         if mode == Mode::Page && outcome.skipped.is_none() && !redirected_to_known {
             let p = res.page.as_ref().filter(|p| p.html);
             if p.is_some() || outcome.error.is_some() || outcome.status.is_some() {
@@ -433,9 +326,9 @@ impl Crawl {
     /// For a page redirected to another own URL: whether that URL is already
     /// a page of the crawl (then its content is reported there, once, not
     /// again under the redirecting URL). Otherwise the final URL is recorded
-    /// as checked with this outcome (at `depth`, the redirecting page's), so a
-    /// later link to it is not fetched and analysed a second time.
-    fn claim_final_url(&mut self, key: &str, depth: u32, outcome: &Outcome) -> bool {
+    /// as checked with this outcome, so a later link to it is not fetched and
+    /// analysed a second time.
+    fn claim_final_url(&mut self, key: &str, outcome: &Outcome) -> bool {
         let Some(final_url) = outcome
             .final_url
             .as_deref()
@@ -451,22 +344,15 @@ impl Crawl {
             return false;
         }
         let final_fp = self.fp.of(&final_key);
-        match self.targets.get(&final_fp) {
-            Some(t) => t.mode == Mode::Page,
+        match self.targets.is_page(&final_fp) {
+            Some(page) => page,
             None => {
                 let direct = Outcome {
                     final_url: None,
                     redirects: 0,
                     ..outcome.clone()
                 };
-                self.targets.insert(
-                    final_fp,
-                    Target {
-                        depth,
-                        mode: Mode::Page,
-                        state: State::Done(Done::new(direct)),
-                    },
-                );
+                self.targets.insert_done(final_fp, true, Done::new(direct));
                 false
             }
         }
@@ -562,15 +448,17 @@ impl Crawl {
             fragment: fragment.map(Box::from),
         };
         let fp = self.fp.of(key.as_deref().unwrap_or(&occ.target));
-        if let Some(t) = self.targets.get_mut(&fp) {
-            match &mut t.state {
-                State::Done(done) => {
-                    let done = done.clone();
-                    self.emit(occ, &done.outcome(), done.anchors());
-                }
-                State::Waiting(head) => *head = self.spill.push(*head, &occ),
+        match self.targets.get(&fp) {
+            Some(State::Done(done)) => {
+                self.emit(occ, &done.outcome(), done.anchors());
+                return;
             }
-            return;
+            Some(State::Waiting(head)) => {
+                let head = self.spill.push(head, &occ);
+                self.targets.set_head(fp, head);
+                return;
+            }
+            None => {}
         }
         let Ok(url) = Url::parse(&occ.target) else {
             return;
@@ -584,26 +472,12 @@ impl Crawl {
                     ..Default::default()
                 };
                 self.emit(occ, &outcome, None);
-                self.targets.insert(
-                    fp,
-                    Target {
-                        depth,
-                        mode: Mode::Resource,
-                        state: State::Done(Done::new(outcome)),
-                    },
-                );
+                self.targets.insert_done(fp, false, Done::new(outcome));
                 return;
             }
         };
         let head = self.spill.push(0, &occ);
-        self.targets.insert(
-            fp,
-            Target {
-                depth,
-                mode,
-                state: State::Waiting(head),
-            },
-        );
+        self.targets.insert_waiting(fp, mode == Mode::Page, head);
         self.frontier.push(occ.target, key, depth, mode, own);
     }
 
@@ -762,16 +636,4 @@ fn progress_bar(p: Progress) -> Option<indicatif::ProgressBar> {
     bar.set_style(style);
     bar.enable_steady_tick(Duration::from_millis(200));
     Some(bar)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn per_url_state_stays_small() {
-        // A quarter of a million of these on a 100,000-page site (issue 7).
-        assert!(std::mem::size_of::<super::Target>() <= 24);
-        assert!(std::mem::size_of::<super::Done>() <= 16);
-        let entry = std::mem::size_of::<(crate::fingerprint::Fingerprint, super::Target)>();
-        assert!(entry <= 40, "{entry}");
-    }
 }

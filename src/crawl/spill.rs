@@ -4,15 +4,13 @@
 //! until the target is checked. Breadth-first, that is most of the next level
 //! of the site at once: on a 100,000-page site, hundreds of thousands of
 //! occurrences (page, target, text) — tens of megabytes that are written once
-//! and read once. They go to an unlinked temporary file instead (the page
-//! cache holds it while there is room), each target keeping only the offset
-//! of its newest occurrence: a chain of records, newest first.
+//! and read once. They go to a [`Spool`] (an unlinked temporary file) instead,
+//! each target keeping only the handle of its newest occurrence: a chain of
+//! records, newest first.
 //!
-//! A record is `[prev: u64][len: u32][payload: len bytes]`, little-endian;
-//! `prev` is the handle of the target's previous record (0: none). Records
-//! are appended to a buffer flushed 1 MiB at a time, so most reads of a
-//! target checked soon after it was found never touch the file. Without a
-//! usable temporary file everything stays in the buffer (in memory).
+//! A record's payload is `[prev: u64][element: u8][derived: u8][page][target]
+//! [text][fragment?]`; `prev` is the handle of the target's previous record
+//! (0: none).
 
 // Site-controlled data passes through here: no panicking shortcuts (issue 8).
 #![cfg_attr(
@@ -21,13 +19,9 @@
 )]
 
 use crate::link::{Element, Origin};
-use std::fs::File;
-use std::io::Write;
+use crate::spool::{Reader, Spool, put_str};
 use std::path::Path;
 use std::sync::Arc;
-
-/// Buffered bytes written to the file at once.
-const FLUSH_AT: usize = 1 << 20;
 
 /// One occurrence of a link, kept until its target is checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,85 +41,45 @@ pub struct Occ {
 }
 
 /// The handle of a target's newest waiting occurrence (0: none).
-pub type Head = u64;
+pub type Head = crate::spool::Handle;
 
 /// The store of waiting occurrences.
 pub struct Spill {
-    file: Option<File>,
-    /// Bytes in the file; the buffer continues from there.
-    flushed: u64,
-    buf: Vec<u8>,
+    spool: Spool,
 }
 
 impl Spill {
-    /// A store backed by an unlinked temporary file in `dir` (the system's
-    /// temporary directory when None or unusable); in memory when neither works.
+    /// A store backed by an unlinked temporary file in `dir` (see [`Spool::new`]).
     pub fn new(dir: Option<&Path>) -> Spill {
-        let file = dir
-            .and_then(|d| tempfile::tempfile_in(d).ok())
-            .or_else(|| tempfile::tempfile().ok());
-        if file.is_none() {
-            tracing::warn!("no temporary file for waiting links; they are kept in memory");
-        }
         Spill {
-            file,
-            flushed: 0,
-            buf: Vec::new(),
+            spool: Spool::new(dir),
         }
     }
 
     /// A store that never touches the disk.
     pub fn in_memory() -> Spill {
         Spill {
-            file: None,
-            flushed: 0,
-            buf: Vec::new(),
+            spool: Spool::in_memory(),
         }
     }
 
     /// Appends `occ` after the chain `prev`; returns the new head.
     pub fn push(&mut self, prev: Head, occ: &Occ) -> Head {
-        let at = self.flushed + self.buf.len() as u64;
-        let start = self.buf.len();
-        self.buf.extend_from_slice(&prev.to_le_bytes());
-        self.buf.extend_from_slice(&[0; 4]);
-        self.buf.push(element_code(occ.element));
-        self.buf.push(u8::from(occ.origin == Origin::Derived));
-        for s in [&*occ.page, &*occ.target, &*occ.text] {
-            put_str(&mut self.buf, s);
-        }
-        match &occ.fragment {
-            Some(f) => {
-                self.buf.push(1);
-                put_str(&mut self.buf, f);
+        self.spool.append(|buf| {
+            buf.extend_from_slice(&prev.to_le_bytes());
+            buf.push(element_code(occ.element));
+            buf.push(u8::from(occ.origin == Origin::Derived));
+            for s in [&*occ.page, &*occ.target, &*occ.text] {
+                put_str(buf, s);
             }
-            None => self.buf.push(0),
-        }
-        let len = u32::try_from(self.buf.len() - start - 12).unwrap_or(u32::MAX);
-        if let Some(slot) = self.buf.get_mut(start + 8..start + 12) {
-            slot.copy_from_slice(&len.to_le_bytes());
-        }
-        if self.buf.len() >= FLUSH_AT {
-            self.flush();
-        }
-        at + 1
-    }
-
-    fn flush(&mut self) {
-        let Some(f) = self.file.as_mut() else {
-            return;
-        };
-        match f.write_all(&self.buf) {
-            Ok(()) => {
-                self.flushed += self.buf.len() as u64;
-                self.buf.clear();
+            match &occ.fragment {
+                Some(f) => {
+                    buf.push(1);
+                    put_str(buf, f);
+                }
+                None => buf.push(0),
             }
-            Err(e) => {
-                // Keep the records in memory from here on; nothing is lost.
-                tracing::warn!(error = %e, "cannot write waiting links to disk; keeping them in memory");
-                self.file = None;
-            }
-        }
+        })
     }
 
     /// The occurrences of the chain `head`, oldest first. A record that
@@ -133,14 +87,13 @@ impl Spill {
     pub fn take(&mut self, mut head: Head) -> Vec<Occ> {
         let mut out = Vec::new();
         while head != 0 {
-            let at = head - 1;
-            match self.read(at) {
+            match self.spool.read(head).as_deref().and_then(decode) {
                 Some((prev, occ)) => {
                     out.push(occ);
                     head = prev;
                 }
                 None => {
-                    tracing::error!(offset = at, "a waiting link could not be read back");
+                    tracing::error!(handle = head, "a waiting link could not be read back");
                     break;
                 }
             }
@@ -148,48 +101,14 @@ impl Spill {
         out.reverse();
         out
     }
-
-    fn read(&mut self, at: u64) -> Option<(Head, Occ)> {
-        if at >= self.flushed {
-            let i = usize::try_from(at - self.flushed).ok()?;
-            return decode(self.buf.get(i..)?);
-        }
-        let file = self.file.as_ref()?;
-        let mut head = [0u8; 12];
-        read_at(file, &mut head, at)?;
-        let len = u32::from_le_bytes(head.get(8..12)?.try_into().ok()?) as usize;
-        let mut rec = vec![0u8; 12 + len];
-        rec.get_mut(..12)?.copy_from_slice(&head);
-        read_at(file, rec.get_mut(12..)?, at + 12)?;
-        decode(&rec)
-    }
 }
 
-#[cfg(unix)]
-fn read_at(f: &File, buf: &mut [u8], at: u64) -> Option<()> {
-    std::os::unix::fs::FileExt::read_exact_at(f, buf, at).ok()
-}
-
-#[cfg(not(unix))]
-fn read_at(mut f: &File, buf: &mut [u8], at: u64) -> Option<()> {
-    use std::io::{Read, Seek, SeekFrom};
-    f.seek(SeekFrom::Start(at)).ok()?;
-    f.read_exact(buf).ok()
-}
-
-fn put_str(buf: &mut Vec<u8>, s: &str) {
-    let len = u32::try_from(s.len()).unwrap_or(u32::MAX);
-    buf.extend_from_slice(&len.to_le_bytes());
-    buf.extend_from_slice(s.as_bytes().get(..len as usize).unwrap_or_default());
-}
-
-/// Reads one record from the start of `b`.
+/// Reads one record's payload.
 fn decode(b: &[u8]) -> Option<(Head, Occ)> {
     let mut r = Reader(b);
-    let prev = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
-    let _len = r.take(4)?;
-    let element = element_of(*r.take(1)?.first()?)?;
-    let origin = if *r.take(1)?.first()? == 1 {
+    let prev = r.u64()?;
+    let element = element_of(r.u8()?)?;
+    let origin = if r.u8()? == 1 {
         Origin::Derived
     } else {
         Origin::Markup
@@ -197,7 +116,7 @@ fn decode(b: &[u8]) -> Option<(Head, Occ)> {
     let page: Arc<str> = r.str()?.into();
     let target: Arc<str> = r.str()?.into();
     let text: Box<str> = r.str()?.into();
-    let fragment = match *r.take(1)?.first()? {
+    let fragment = match r.u8()? {
         1 => Some(r.str()?.into()),
         _ => None,
     };
@@ -212,21 +131,6 @@ fn decode(b: &[u8]) -> Option<(Head, Occ)> {
             fragment,
         },
     ))
-}
-
-struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (a, b) = self.0.split_at_checked(n)?;
-        self.0 = b;
-        Some(a)
-    }
-
-    fn str(&mut self) -> Option<&'a str> {
-        let len = u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize;
-        std::str::from_utf8(self.take(len)?).ok()
-    }
 }
 
 fn element_code(e: Element) -> u8 {
@@ -292,7 +196,7 @@ mod tests {
     fn occurrences_come_back_whole_in_order_from_disk() {
         let dir = tempfile::tempdir().unwrap();
         let s = Spill::new(Some(dir.path()));
-        assert!(s.file.is_some());
+        assert!(s.spool.on_disk());
         round_trip(s);
         // The file is unlinked: nothing is left in the run folder.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);

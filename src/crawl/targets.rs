@@ -1,0 +1,367 @@
+//! Every URL of a run, by fingerprint: whether it is being checked (and
+//! where its waiting link occurrences are), or its outcome.
+//!
+//! A 100,000-page site has a quarter of a million URLs, so one entry is 16
+//! bytes: an 8-byte fingerprint and an 8-byte [`Target`]. Most outcomes are a
+//! status and a time and fit in the target itself; the rest (redirects,
+//! errors, evidence, a page's anchors) live in a side table the target indexes.
+//! The depth and mode of a URL travel with its job, not here.
+
+// Site-controlled data passes through here: no panicking shortcuts (issue 8).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
+use super::job::Outcome;
+use super::spill::Head;
+use crate::fingerprint::{Fingerprint, FingerprintMap};
+use std::borrow::Cow;
+use std::sync::Arc;
+
+/// A checked target's outcome, as kept for every later link to it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Done {
+    /// A status and a time, nothing else.
+    Plain {
+        /// HTTP status.
+        status: Option<u16>,
+        /// Time taken.
+        elapsed_ms: u32,
+        /// An internal page without ids or names: every fragment is missing.
+        no_anchors: bool,
+    },
+    /// A plain outcome of a page with ids or names.
+    Anchored(Arc<Anchored>),
+    /// Anything else (errors, redirects, evidence, skips).
+    Full(Arc<Outcome>),
+}
+
+/// A plain outcome of a page with ids or names (for fragment checks).
+#[derive(Debug, PartialEq)]
+pub struct Anchored {
+    status: Option<u16>,
+    elapsed_ms: u32,
+    anchors: Box<[u64]>,
+}
+
+impl Done {
+    /// The compact form of `o` (its content type is dropped: only the page's own row needs it).
+    pub fn new(o: Outcome) -> Done {
+        let plain = o.final_url.is_none()
+            && o.redirects == 0
+            && o.error.is_none()
+            && o.soft404.is_none()
+            && o.risky.is_none()
+            && o.skipped.is_none();
+        match (plain, u32::try_from(o.elapsed_ms), o.anchors) {
+            (true, Ok(elapsed_ms), None) => Done::Plain {
+                status: o.status,
+                elapsed_ms,
+                no_anchors: false,
+            },
+            (true, Ok(elapsed_ms), Some(anchors)) if anchors.is_empty() => Done::Plain {
+                status: o.status,
+                elapsed_ms,
+                no_anchors: true,
+            },
+            (true, Ok(elapsed_ms), Some(anchors)) => Done::Anchored(Arc::new(Anchored {
+                status: o.status,
+                elapsed_ms,
+                anchors: anchors.into_boxed_slice(),
+            })),
+            (_, _, anchors) => Done::Full(Arc::new(Outcome {
+                anchors,
+                content_type: None,
+                ..o
+            })),
+        }
+    }
+
+    /// The outcome (without the anchors, see [`anchors`](Self::anchors)).
+    pub fn outcome(&self) -> Cow<'_, Outcome> {
+        let plain = |status: Option<u16>, elapsed_ms: u32| {
+            Cow::Owned(Outcome {
+                status,
+                elapsed_ms: u64::from(elapsed_ms),
+                ..Default::default()
+            })
+        };
+        match self {
+            Done::Plain {
+                status, elapsed_ms, ..
+            } => plain(*status, *elapsed_ms),
+            Done::Anchored(a) => plain(a.status, a.elapsed_ms),
+            Done::Full(o) => Cow::Borrowed(o),
+        }
+    }
+
+    /// Hashes of the target page's ids and names, for fragment checks.
+    pub fn anchors(&self) -> Option<&[u64]> {
+        match self {
+            Done::Plain { no_anchors, .. } => no_anchors.then_some(&[]),
+            Done::Anchored(a) => Some(&a.anchors),
+            Done::Full(o) => o.anchors.as_deref(),
+        }
+    }
+}
+
+/// What is known of a URL.
+#[derive(Debug, Clone, PartialEq)]
+pub enum State {
+    /// Being checked: the newest of the occurrences waiting for it (see [`super::spill`]).
+    Waiting(Head),
+    /// Checked.
+    Done(Done),
+}
+
+/// One URL's entry, packed in 8 bytes:
+///
+/// | bits | Waiting | Plain | Rich |
+/// | --- | --- | --- | --- |
+/// | 63–62 | 0 | 1 | 2 |
+/// | 61 | page | page | page |
+/// | 0–60 | spill head | 49: no anchors, 48: has status, 47–32: status, 31–0: ms | 31–0: index |
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Target(u64);
+
+const TAG_SHIFT: u32 = 62;
+const WAITING: u64 = 0;
+const PLAIN: u64 = 1;
+const RICH: u64 = 2;
+const PAGE: u64 = 1 << 61;
+const PAYLOAD: u64 = PAGE - 1;
+const HAS_STATUS: u64 = 1 << 48;
+const NO_ANCHORS: u64 = 1 << 49;
+
+impl Target {
+    fn new(tag: u64, page: bool, payload: u64) -> Target {
+        Target(tag << TAG_SHIFT | if page { PAGE } else { 0 } | (payload & PAYLOAD))
+    }
+
+    fn is_page(self) -> bool {
+        self.0 & PAGE != 0
+    }
+}
+
+/// Every URL of a run: the seen-set and the outcomes later links reuse.
+#[derive(Debug, Default)]
+pub struct Targets {
+    map: FingerprintMap<Target>,
+    /// Outcomes that do not fit in a [`Target`].
+    rich: Vec<Done>,
+}
+
+impl Targets {
+    /// Records `fp` as being checked (`page`: crawled as a page), with the
+    /// waiting occurrences at `head`.
+    pub fn insert_waiting(&mut self, fp: Fingerprint, page: bool, head: Head) {
+        // Heads are offsets into a file; 2⁶¹ bytes is out of reach.
+        debug_assert!(head <= PAYLOAD);
+        self.map.insert(fp, Target::new(WAITING, page, head));
+    }
+
+    /// Records `fp` as checked with `done`.
+    pub fn insert_done(&mut self, fp: Fingerprint, page: bool, done: Done) {
+        let t = self.pack(page, done);
+        self.map.insert(fp, t);
+    }
+
+    /// Marks `fp` checked with `done`; returns the head of the occurrences
+    /// that were waiting for it (0: none).
+    pub fn finish(&mut self, fp: Fingerprint, done: Done) -> Head {
+        let Some(old) = self.map.get(&fp).copied() else {
+            return 0;
+        };
+        let head = match old.0 >> TAG_SHIFT {
+            WAITING => old.0 & PAYLOAD,
+            _ => 0,
+        };
+        let t = self.pack(old.is_page(), done);
+        if let Some(slot) = self.map.get_mut(&fp) {
+            *slot = t;
+        }
+        head
+    }
+
+    /// Sets the head of `fp`'s waiting occurrences (when it is waiting).
+    pub fn set_head(&mut self, fp: Fingerprint, head: Head) {
+        debug_assert!(head <= PAYLOAD);
+        if let Some(t) = self.map.get_mut(&fp)
+            && t.0 >> TAG_SHIFT == WAITING
+        {
+            *t = Target::new(WAITING, t.is_page(), head);
+        }
+    }
+
+    /// What is known of `fp`, if it was seen.
+    pub fn get(&self, fp: &Fingerprint) -> Option<State> {
+        let t = *self.map.get(fp)?;
+        let p = t.0 & PAYLOAD;
+        Some(match t.0 >> TAG_SHIFT {
+            WAITING => State::Waiting(p),
+            PLAIN => State::Done(Done::Plain {
+                status: (p & HAS_STATUS != 0).then_some((p >> 32) as u16),
+                elapsed_ms: p as u32,
+                no_anchors: p & NO_ANCHORS != 0,
+            }),
+            _ => {
+                let i = usize::try_from(p as u32).ok()?;
+                State::Done(self.rich.get(i)?.clone())
+            }
+        })
+    }
+
+    /// Whether `fp` was seen and is crawled as a page.
+    pub fn is_page(&self, fp: &Fingerprint) -> Option<bool> {
+        self.map.get(fp).map(|t| t.is_page())
+    }
+
+    /// URLs seen.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Whether no URL was seen.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    fn pack(&mut self, page: bool, done: Done) -> Target {
+        if let Done::Plain {
+            status,
+            elapsed_ms,
+            no_anchors,
+        } = done
+        {
+            let mut p = u64::from(elapsed_ms);
+            if let Some(s) = status {
+                p |= u64::from(s) << 32 | HAS_STATUS;
+            }
+            if no_anchors {
+                p |= NO_ANCHORS;
+            }
+            return Target::new(PLAIN, page, p);
+        }
+        match u32::try_from(self.rich.len()) {
+            Ok(i) => {
+                self.rich.push(done);
+                Target::new(RICH, page, u64::from(i))
+            }
+            // Four billion rich outcomes in one run: keep the status and time.
+            Err(_) => {
+                let o = done.outcome();
+                let plain = Done::Plain {
+                    status: o.status,
+                    elapsed_ms: u32::try_from(o.elapsed_ms).unwrap_or(u32::MAX),
+                    no_anchors: false,
+                };
+                self.pack(page, plain)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crawl::fetch::FetchError;
+    use crate::fingerprint::Fingerprinter;
+    use proptest::prelude::*;
+
+    #[test]
+    fn an_entry_is_sixteen_bytes() {
+        // A quarter of a million of these on a 100,000-page site (issue 7).
+        assert_eq!(std::mem::size_of::<Target>(), 8);
+        assert_eq!(std::mem::size_of::<(Fingerprint, Target)>(), 16);
+    }
+
+    #[test]
+    fn waiting_then_done_hands_back_the_head_once() {
+        let f = Fingerprinter::new();
+        let mut t = Targets::default();
+        let (a, b) = (
+            f.of("http://x.gov.cn/a.html"),
+            f.of("http://x.gov.cn/b.pdf"),
+        );
+        t.insert_waiting(a, true, 17);
+        t.insert_waiting(b, false, 0);
+        t.set_head(a, 4242);
+        assert_eq!(t.get(&a), Some(State::Waiting(4242)));
+        assert_eq!(t.is_page(&a), Some(true));
+        assert_eq!(t.is_page(&b), Some(false));
+        let done = Done::Plain {
+            status: Some(200),
+            elapsed_ms: 12,
+            no_anchors: false,
+        };
+        assert_eq!(t.finish(a, done.clone()), 4242);
+        assert_eq!(t.get(&a), Some(State::Done(done.clone())));
+        // Finishing again (a replayed result) hands back nothing; a head set on a done target is ignored.
+        t.set_head(a, 99);
+        assert_eq!(t.finish(a, done.clone()), 0);
+        assert_eq!(t.get(&a), Some(State::Done(done)));
+        assert_eq!(t.is_page(&a), Some(true));
+        assert_eq!(t.get(&f.of("http://x.gov.cn/c.html")), None);
+        assert_eq!(t.len(), 2);
+    }
+
+    #[test]
+    fn rich_outcomes_keep_their_evidence() {
+        let f = Fingerprinter::new();
+        let mut t = Targets::default();
+        let redirected = Outcome {
+            status: Some(200),
+            final_url: Some("http://x.gov.cn/".into()),
+            redirects: 1,
+            soft404: Some("redirected to the homepage http://x.gov.cn/".into()),
+            ..Default::default()
+        };
+        let failed = Outcome {
+            error: Some(FetchError::Timeout(20)),
+            elapsed_ms: 20_000,
+            ..Default::default()
+        };
+        let anchored = Outcome {
+            status: Some(200),
+            anchors: Some(vec![1, 5, 9]),
+            ..Default::default()
+        };
+        for (i, o) in [redirected, failed, anchored].into_iter().enumerate() {
+            let fp = f.of(&format!("http://x.gov.cn/{i}"));
+            let done = Done::new(o.clone());
+            t.insert_done(fp, i == 2, done);
+            let Some(State::Done(back)) = t.get(&fp) else {
+                panic!("not done: {i}");
+            };
+            let back_o = back.outcome();
+            assert_eq!(back_o.status, o.status);
+            assert_eq!(back_o.final_url, o.final_url);
+            assert_eq!(back_o.soft404, o.soft404);
+            assert_eq!(back_o.error.is_some(), o.error.is_some());
+            assert_eq!(back_o.elapsed_ms, o.elapsed_ms);
+            assert_eq!(back.anchors(), o.anchors.as_deref());
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn plain_outcomes_round_trip(
+            status in proptest::option::of(any::<u16>()),
+            elapsed_ms in any::<u32>(),
+            no_anchors in any::<bool>(),
+            page in any::<bool>(),
+            head in 0u64..(1 << 61),
+        ) {
+            let f = Fingerprinter::new();
+            let fp = f.of("http://x.gov.cn/");
+            let mut t = Targets::default();
+            t.insert_waiting(fp, page, head);
+            prop_assert_eq!(t.get(&fp), Some(State::Waiting(head)));
+            let done = Done::Plain { status, elapsed_ms, no_anchors };
+            prop_assert_eq!(t.finish(fp, done.clone()), head);
+            prop_assert_eq!(t.get(&fp), Some(State::Done(done)));
+            prop_assert_eq!(t.is_page(&fp), Some(page));
+        }
+    }
+}

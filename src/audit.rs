@@ -287,7 +287,7 @@ impl Auditor {
             Some(journal),
             replay,
             self.opts.max_depth.unwrap_or(c.max_depth),
-            crate::crawl::spill::Spill::new(Some(&dir)),
+            Some(&dir),
         );
         let mut stats = crawl.run(ctx, self.opts.progress, stop).await;
         let mut columns = Vec::new();

@@ -28,11 +28,21 @@ const FLUSH_AT: usize = 1 << 20;
 pub type Handle = u64;
 
 /// The store.
+#[derive(Default)]
 pub struct Spool {
     file: Option<File>,
     /// Bytes in the file; the buffer continues from there.
     flushed: u64,
     buf: Vec<u8>,
+}
+
+impl std::fmt::Debug for Spool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Spool")
+            .field("on_disk", &self.on_disk())
+            .field("bytes", &(self.flushed + self.buf.len() as u64))
+            .finish()
+    }
 }
 
 impl Spool {
@@ -54,13 +64,9 @@ impl Spool {
         }
     }
 
-    /// A store that never touches the disk.
+    /// A store that never touches the disk (also the default).
     pub fn in_memory() -> Spool {
-        Spool {
-            file: None,
-            flushed: 0,
-            buf: Vec::new(),
-        }
+        Spool::default()
     }
 
     /// Whether records go to a file.

@@ -96,16 +96,18 @@ pub struct Crawl {
 
 impl Crawl {
     /// A crawl of `rules` writing to `tx`; `replay` holds results of an
-    /// interrupted run being resumed.
+    /// interrupted run being resumed. Waiting links and list items are
+    /// spooled to unlinked temporary files in `work_dir`.
     pub fn new(
         rules: Arc<Rules>,
         tx: ReportSender,
         journal: Option<journal::Journal>,
         replay: HashMap<String, JobResult>,
         max_depth: u32,
-        spill: Spill,
+        work_dir: Option<&std::path::Path>,
     ) -> Crawl {
-        let tracker = ColumnTracker::new(&rules);
+        let tracker = ColumnTracker::new(&rules).spooled_in(work_dir);
+        let spill = Spill::new(work_dir);
         Crawl {
             rules,
             tx,

@@ -14,6 +14,8 @@
 use super::page::{Layout, Phrases, cap_chars, collapse};
 use super::urls;
 use crate::check::dates::{self, PartialDate};
+use crate::spool::{Reader, put_str};
+use chrono::{Datelike, NaiveDate};
 use ego_tree::NodeId;
 use regex::Regex;
 use scraper::{ElementRef, Html, Node, Selector};
@@ -34,6 +36,47 @@ pub struct ListItem {
     pub url: String,
     /// The date shown in the row, if any.
     pub date: Option<PartialDate>,
+}
+
+impl ListItem {
+    /// Appends this item to a spooled record (see [`crate::spool`]).
+    pub fn encode(&self, buf: &mut Vec<u8>) {
+        put_str(buf, &self.title);
+        put_str(buf, &self.url);
+        match self.date {
+            None => buf.push(0),
+            Some(PartialDate::Full(d)) => {
+                buf.push(1);
+                buf.extend_from_slice(&d.num_days_from_ce().to_le_bytes());
+            }
+            Some(PartialDate::MonthDay { month, day }) => {
+                buf.push(2);
+                // Months and days come from the date parser: 1–12 and 1–31.
+                buf.push(u8::try_from(month).unwrap_or(0));
+                buf.push(u8::try_from(day).unwrap_or(0));
+            }
+        }
+    }
+
+    /// Reads an item written by [`encode`](Self::encode).
+    pub fn decode(r: &mut Reader<'_>) -> Option<ListItem> {
+        let title = r.str()?.to_string();
+        let url = r.str()?.to_string();
+        let date = match r.u8()? {
+            0 => None,
+            1 => {
+                let days = i32::from_le_bytes(r.take(4)?.try_into().ok()?);
+                Some(PartialDate::Full(NaiveDate::from_num_days_from_ce_opt(
+                    days,
+                )?))
+            }
+            _ => Some(PartialDate::MonthDay {
+                month: u32::from(r.u8()?),
+                day: u32::from(r.u8()?),
+            }),
+        };
+        Some(ListItem { title, url, date })
+    }
 }
 
 static ROWS: LazyLock<Selector> =
@@ -568,6 +611,43 @@ mod tests {
                 &Phrases::new(&phrases())
             )
             .is_none()
+        );
+    }
+
+    #[test]
+    fn items_round_trip_through_a_spooled_record() {
+        let items = [
+            ListItem {
+                title: "上海市知识产权局2025年政府信息公开工作年度报告".into(),
+                url: "http://zscq.sh.gov.cn/zwgk/ndbg/20260120/t1.html".into(),
+                date: Some(PartialDate::Full(
+                    NaiveDate::from_ymd_opt(2026, 1, 20).unwrap(),
+                )),
+            },
+            ListItem {
+                title: "关于开展知识产权宣传周活动的通知".into(),
+                url: "http://zscq.sh.gov.cn/zwgk/tzgg/t2.html".into(),
+                date: Some(PartialDate::MonthDay { month: 4, day: 26 }),
+            },
+            ListItem {
+                title: String::new(),
+                url: "http://zscq.sh.gov.cn/%E6%94%BF%E5%8A%A1.html".into(),
+                date: None,
+            },
+        ];
+        let mut buf = Vec::new();
+        for it in &items {
+            it.encode(&mut buf);
+        }
+        let mut r = crate::spool::Reader(&buf);
+        for it in &items {
+            assert_eq!(ListItem::decode(&mut r).as_ref(), Some(it));
+        }
+        assert!(r.is_empty());
+        // A cut record reads as nothing, not as a wrong item.
+        assert_eq!(
+            ListItem::decode(&mut crate::spool::Reader(&buf[..10])),
+            None
         );
     }
 }

@@ -13,6 +13,7 @@ use crate::finding::{Certainty, Finding, FindingKind, Severity};
 use crate::fingerprint::{FingerprintMap, Fingerprinter};
 use crate::rules::Rules;
 use crate::rules::columns::{Column, label};
+use crate::spool::{Handle, Reader, Spool};
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 use url::Url;
@@ -34,12 +35,20 @@ struct NavLink {
 struct PageRec {
     url: Url,
     final_url: Url,
-    items: Box<[ListItem]>,
+    items: Items,
     article_like: bool,
     total_records: Option<u32>,
     page_count: Option<u32>,
     empty_marker: Option<String>,
     content_chars: usize,
+}
+
+/// A page's list items, in the tracker's [`Spool`]: they are read only when
+/// the columns are judged, and most pages' items never are.
+#[derive(Debug, Clone, Copy, Default)]
+struct Items {
+    handle: Handle,
+    count: u32,
 }
 
 /// What is kept of every crawled page, under its key (and its final URL's
@@ -115,6 +124,8 @@ pub struct ColumnTracker {
     /// Required-item title patterns with `{year}` as any year: a page title
     /// is kept only when one of these matches it.
     item_titles: Option<regex::RegexSet>,
+    /// The items of list pages.
+    spool: Spool,
     veto: VetoCounters,
 }
 
@@ -143,6 +154,38 @@ impl ColumnTracker {
             item_titles: item_title_patterns(rules),
             ..Default::default()
         }
+    }
+
+    /// Keeps list items in an unlinked temporary file in `dir` (see
+    /// [`Spool`]) instead of memory.
+    pub fn spooled_in(mut self, dir: Option<&std::path::Path>) -> Self {
+        self.spool = Spool::new(dir);
+        self
+    }
+
+    fn spool_items(&mut self, items: &[ListItem]) -> Items {
+        if items.is_empty() {
+            return Items::default();
+        }
+        let handle = self.spool.append(|b| {
+            for it in items {
+                it.encode(b);
+            }
+        });
+        Items {
+            handle,
+            count: u32::try_from(items.len()).unwrap_or(u32::MAX),
+        }
+    }
+
+    fn items_of(&self, r: &PageRec) -> Vec<ListItem> {
+        let Some(rec) = self.spool.read(r.items.handle) else {
+            return Vec::new();
+        };
+        let mut rd = Reader(&rec);
+        (0..r.items.count)
+            .map_while(|_| ListItem::decode(&mut rd))
+            .collect()
     }
 
     fn portal_index(&mut self, page: &str) -> Option<usize> {
@@ -242,7 +285,7 @@ impl ColumnTracker {
             let rec = PageRec {
                 url: url_p,
                 final_url,
-                items: obs.items.into_boxed_slice(),
+                items: self.spool_items(&obs.items),
                 article_like: obs.article_like,
                 total_records: obs.total_records,
                 page_count: obs.page_count,
@@ -376,7 +419,7 @@ impl ColumnTracker {
                 self.pages.push(PageRec {
                     url: url.clone(),
                     final_url: url.clone(),
-                    items: Box::default(),
+                    items: Items::default(),
                     article_like: seen.article_like,
                     total_records: None,
                     page_count: None,
@@ -445,9 +488,9 @@ impl ColumnTracker {
             if empty_marker.is_none() {
                 empty_marker = r.empty_marker.clone();
             }
-            for it in &r.items {
+            for it in self.items_of(r) {
                 if seen.insert(urls::key(&it.url)) {
-                    items.push(it.clone());
+                    items.push(it);
                 }
             }
         }

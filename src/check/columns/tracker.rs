@@ -2,9 +2,10 @@
 //! order, and judges every required column (and the homepage) at the end.
 //!
 //! Invariants: nothing is judged before [`ColumnTracker::finish`]; what is
-//! kept per page is small (items of list pages, a date / ColumnName /
-//! breadcrumb / title per article); findings name the column, the column page
-//! (or the portal for a missing column) and evidence a webmaster can check.
+//! kept per page is small (a date / ColumnName / breadcrumb / title per
+//! article; the items of list pages wait in a [`Spool`], on disk in a run);
+//! findings name the column, the column page (or the portal for a missing
+//! column) and evidence a webmaster can check.
 
 use super::list::ListItem;
 use super::{ColumnRow, HOMEPAGE_COLUMN, PageObservation, VetoCounters, portal_keys, urls};

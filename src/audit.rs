@@ -20,7 +20,6 @@ use crate::report::summary::{RunMeta, VetoInput};
 use crate::report::writer::RunWriter;
 use crate::rules::Rules;
 use chrono::NaiveDate;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -240,9 +239,9 @@ impl Auditor {
         history.begin_run(&rules.id, &run_id, &started_at, rules.path.as_deref())?;
         let first_seen = history.first_seen_map(&rules.id)?;
         let replay = if resuming {
-            journal::load(&dir).map_err(io_err(&dir.join(journal::FILE)))?
+            journal::Replay::load(&dir).map_err(io_err(&dir.join(journal::FILE)))?
         } else {
-            HashMap::new()
+            journal::Replay::default()
         };
         let journal =
             journal::Journal::open(&dir, resuming).map_err(io_err(&dir.join(journal::FILE)))?;

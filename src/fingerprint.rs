@@ -123,6 +123,12 @@ impl<V> FingerprintMap<V> {
         self.shards.get_mut(i)?.insert(k, v)
     }
 
+    /// Removes `k`, returning its value.
+    pub fn remove(&mut self, k: &Fingerprint) -> Option<V> {
+        let i = self.shard(k);
+        self.shards.get_mut(i)?.remove(k)
+    }
+
     /// Entries.
     pub fn len(&self) -> usize {
         self.shards.iter().map(HashMap::len).sum()
@@ -173,6 +179,9 @@ mod tests {
         assert_eq!(m.get(&k), Some(&7));
         *m.get_mut(&k).unwrap() = 8;
         assert_eq!(m.insert(k, 9), Some(8));
+        assert_eq!(m.remove(&k), Some(9));
+        assert_eq!(m.remove(&k), None);
+        assert_eq!(m.len(), 199_999);
         assert!(!m.contains_key(&f.of("http://127.0.0.1:8088/")));
     }
 }

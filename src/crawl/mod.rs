@@ -32,7 +32,6 @@ use crate::rules::Rules;
 use frontier::Frontier;
 use job::{FoundLink, JobResult, LinkClass, Mode, Outcome, anchor_hash};
 use spill::{Occ, Spill};
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -87,7 +86,7 @@ pub struct Crawl {
     frontier: Frontier,
     tracker: ColumnTracker,
     journal: Option<journal::Journal>,
-    replay: HashMap<String, JobResult>,
+    replay: journal::Replay,
     start_keys: Vec<String>,
     start_errors: Vec<String>,
     stats: CrawlStats,
@@ -102,7 +101,7 @@ impl Crawl {
         rules: Arc<Rules>,
         tx: ReportSender,
         journal: Option<journal::Journal>,
-        replay: HashMap<String, JobResult>,
+        replay: journal::Replay,
         max_depth: u32,
         work_dir: Option<&std::path::Path>,
     ) -> Crawl {
@@ -162,7 +161,7 @@ impl Crawl {
                 let Some(job) = self.frontier.pop() else {
                     break;
                 };
-                if let Some(res) = self.replay.remove(&job.key) {
+                if let Some(res) = self.replay.take(&job.key) {
                     self.process(res, job.depth, job.mode, false);
                     continue;
                 }

@@ -18,7 +18,7 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::Write;
+use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
 
 /// Buffered bytes written to the file at once.
@@ -34,6 +34,8 @@ pub struct Spool {
     /// Bytes in the file; the buffer continues from there.
     flushed: u64,
     buf: Vec<u8>,
+    /// A write failed (a full disk): the file stays readable, new records stay in memory.
+    write_failed: bool,
 }
 
 impl std::fmt::Debug for Spool {
@@ -59,8 +61,7 @@ impl Spool {
         }
         Spool {
             file,
-            flushed: 0,
-            buf: Vec::new(),
+            ..Spool::default()
         }
     }
 
@@ -71,7 +72,7 @@ impl Spool {
 
     /// Whether records go to a file.
     pub fn on_disk(&self) -> bool {
-        self.file.is_some()
+        self.file.is_some() && !self.write_failed
     }
 
     /// Appends the record `write` puts in the buffer; returns its handle.
@@ -91,18 +92,24 @@ impl Spool {
     }
 
     fn flush(&mut self) {
-        let Some(f) = self.file.as_mut() else {
+        let Some(f) = self.file.as_mut().filter(|_| !self.write_failed) else {
             return;
         };
-        match f.write_all(&self.buf) {
+        // At the end of what was written whole (reads off Unix move the cursor;
+        // a torn write is overwritten).
+        let written = f
+            .seek(SeekFrom::Start(self.flushed))
+            .and_then(|_| f.write_all(&self.buf));
+        match written {
             Ok(()) => {
                 self.flushed += self.buf.len() as u64;
                 self.buf.clear();
             }
             Err(e) => {
-                // Keep the records in memory from here on; nothing is lost.
+                // Records already in the file stay readable; the buffer keeps
+                // this one and every later one in memory. Nothing is lost.
                 tracing::warn!(error = %e, "cannot write spooled records to disk; keeping them in memory");
-                self.file = None;
+                self.write_failed = true;
             }
         }
     }
@@ -244,6 +251,41 @@ mod tests {
         let s = Spool::in_memory();
         assert!(!s.on_disk());
         round_trip(s);
+    }
+
+    #[test]
+    fn a_failed_write_keeps_every_record_readable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("spool");
+        let mut s = Spool {
+            file: Some(File::create(&path).unwrap()),
+            ..Spool::default()
+        };
+        let rec = |i: u32| {
+            format!(
+                "第{i}条 http://a.gov.cn/zwgk/t2026_{i}.html {}",
+                "x".repeat(200)
+            )
+        };
+        let mut handles = Vec::new();
+        let mut i = 0;
+        while s.flushed == 0 {
+            handles.push(s.append(|b| put_str(b, &rec(i))));
+            i += 1;
+        }
+        // The disk fills: the next flush fails (a read-only handle to the same file).
+        s.file = Some(File::open(&path).unwrap());
+        let before = s.flushed;
+        for _ in 0..10_000 {
+            handles.push(s.append(|b| put_str(b, &rec(i))));
+            i += 1;
+        }
+        assert!(s.write_failed && !s.on_disk());
+        assert_eq!(s.flushed, before, "nothing more counted as written");
+        for (i, h) in handles.iter().enumerate() {
+            let back = s.read(*h).unwrap_or_else(|| panic!("record {i} lost"));
+            assert_eq!(Reader(&back).str(), Some(rec(i as u32).as_str()));
+        }
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! bytes: an 8-byte fingerprint and an 8-byte [`Target`]. Most outcomes are a
 //! status and a time and fit in the target itself; the rest (redirects,
 //! errors, evidence, a page's anchors) live in a side table the target indexes.
-//! The depth and mode of a URL travel with its job, not here.
+//! The depth and mode of a URL travel with its job; a target keeps one bit of
+//! the mode, whether the URL is crawled as a page (for redirects that land on
+//! it).
 
 // Site-controlled data passes through here: no panicking shortcuts (issue 8).
 #![cfg_attr(
@@ -177,6 +179,16 @@ impl Targets {
             WAITING => old.0 & PAYLOAD,
             _ => 0,
         };
+        // Finished twice (not in a crawl, where a key is queued once): reuse the slot.
+        if old.0 >> TAG_SHIFT == RICH
+            && !matches!(done, Done::Plain { .. })
+            && let Some(slot) = usize::try_from(old.0 & PAYLOAD)
+                .ok()
+                .and_then(|i| self.rich.get_mut(i))
+        {
+            *slot = done;
+            return head;
+        }
         let t = self.pack(old.is_page(), done);
         if let Some(slot) = self.map.get_mut(&fp) {
             *slot = t;
@@ -310,38 +322,81 @@ mod tests {
     fn rich_outcomes_keep_their_evidence() {
         let f = Fingerprinter::new();
         let mut t = Targets::default();
-        let redirected = Outcome {
-            status: Some(200),
-            final_url: Some("http://x.gov.cn/".into()),
-            redirects: 1,
-            soft404: Some("redirected to the homepage http://x.gov.cn/".into()),
-            ..Default::default()
-        };
-        let failed = Outcome {
-            error: Some(FetchError::Timeout(20)),
-            elapsed_ms: 20_000,
-            ..Default::default()
-        };
-        let anchored = Outcome {
-            status: Some(200),
-            anchors: Some(vec![1, 5, 9]),
-            ..Default::default()
-        };
-        for (i, o) in [redirected, failed, anchored].into_iter().enumerate() {
+        let outcomes = [
+            Outcome {
+                status: Some(200),
+                final_url: Some("http://x.gov.cn/".into()),
+                redirects: 1,
+                soft404: Some("redirected to the homepage http://x.gov.cn/".into()),
+                content_type: Some("text/html".into()),
+                ..Default::default()
+            },
+            Outcome {
+                error: Some(FetchError::Timeout(20)),
+                elapsed_ms: 20_000,
+                ..Default::default()
+            },
+            Outcome {
+                status: Some(200),
+                final_url: Some("http://bet.example.com/".into()),
+                redirects: 2,
+                risky: Some(("「博彩」 on the page".into(), true)),
+                ..Default::default()
+            },
+            Outcome {
+                skipped: Some("disallowed by robots.txt".into()),
+                ..Default::default()
+            },
+            Outcome {
+                status: Some(200),
+                elapsed_ms: u64::from(u32::MAX) + 1,
+                ..Default::default()
+            },
+            Outcome {
+                status: Some(200),
+                anchors: Some(vec![1, 5, 9]),
+                ..Default::default()
+            },
+        ];
+        for (i, o) in outcomes.into_iter().enumerate() {
             let fp = f.of(&format!("http://x.gov.cn/{i}"));
-            let done = Done::new(o.clone());
-            t.insert_done(fp, i == 2, done);
+            t.insert_done(fp, i == 5, Done::new(o.clone()));
             let Some(State::Done(back)) = t.get(&fp) else {
                 panic!("not done: {i}");
             };
-            let back_o = back.outcome();
-            assert_eq!(back_o.status, o.status);
-            assert_eq!(back_o.final_url, o.final_url);
-            assert_eq!(back_o.soft404, o.soft404);
-            assert_eq!(back_o.error.is_some(), o.error.is_some());
-            assert_eq!(back_o.elapsed_ms, o.elapsed_ms);
-            assert_eq!(back.anchors(), o.anchors.as_deref());
+            assert_eq!(back.anchors(), o.anchors.as_deref(), "{i}");
+            // Everything but the content type (only the page's own row needs it)
+            // and the anchors (read through `anchors`).
+            let want = Outcome {
+                content_type: None,
+                anchors: None,
+                ..o
+            };
+            let got = Outcome {
+                anchors: None,
+                ..back.outcome().into_owned()
+            };
+            assert_eq!(got, want, "{i}");
+            assert_eq!(t.is_page(&fp), Some(i == 5));
         }
+    }
+
+    #[test]
+    fn finishing_twice_reuses_the_side_table_slot() {
+        let f = Fingerprinter::new();
+        let mut t = Targets::default();
+        let fp = f.of("http://x.gov.cn/a.html");
+        t.insert_waiting(fp, true, 3);
+        let failed = |s| {
+            Done::new(Outcome {
+                error: Some(FetchError::Timeout(s)),
+                ..Default::default()
+            })
+        };
+        assert_eq!(t.finish(fp, failed(10)), 3);
+        assert_eq!(t.finish(fp, failed(20)), 0);
+        assert_eq!(t.rich.len(), 1);
+        assert_eq!(t.get(&fp), Some(State::Done(failed(20))));
     }
 
     proptest! {

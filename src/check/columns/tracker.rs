@@ -184,9 +184,18 @@ impl ColumnTracker {
             return Vec::new();
         };
         let mut rd = Reader(&rec);
-        (0..r.items.count)
+        let items: Vec<ListItem> = (0..r.items.count)
             .map_while(|_| ListItem::decode(&mut rd))
-            .collect()
+            .collect();
+        if items.len() != r.items.count as usize {
+            tracing::error!(
+                page = %r.url,
+                kept = r.items.count,
+                read = items.len(),
+                "list items could not all be read back"
+            );
+        }
+        items
     }
 
     fn portal_index(&mut self, page: &str) -> Option<usize> {

@@ -49,11 +49,14 @@ struct Feed {
     no_obs_nav: bool,
     /// Do not call `link()`.
     no_link_calls: bool,
+    /// Lose the spooled list items before the columns are judged (a disk read error).
+    lose_items: bool,
 }
 
 const FULL: Feed = Feed {
     no_obs_nav: false,
     no_link_calls: false,
+    lose_items: false,
 };
 
 /// Observes and records the pages at `urls` (in this order) with a fresh tracker.
@@ -92,6 +95,9 @@ fn run_with(
         }
         tracker.record(url, obs);
     }
+    if feed.lose_items {
+        tracker.lose_spooled_items();
+    }
     let (findings, rows) = tracker.finish(rules, today);
     (findings, rows, tracker.veto())
 }
@@ -118,6 +124,40 @@ fn row<'a>(rows: &'a [ColumnRow], column: &str) -> &'a ColumnRow {
 fn sorted(mut f: Vec<Finding>) -> Vec<Finding> {
     f.sort_by(|a, b| (a.kind, &a.column, &a.target_url).cmp(&(b.kind, &b.column, &b.target_url)));
     f
+}
+
+#[test]
+fn columns_whose_items_cannot_be_read_back_are_unchecked_not_empty() {
+    let feed = Feed {
+        lose_items: true,
+        ..FULL
+    };
+    let (findings, rows, veto) = run_with(&rules(), &site(), &feed, today());
+    // Only what needs no lost item is still reported: the missing column, and
+    // the column whose page listed nothing to lose (it shows 暂无信息).
+    let mut got: Vec<(FindingKind, &str)> = findings
+        .iter()
+        .map(|f| (f.kind, f.column.as_str()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            (FindingKind::ColumnMissing, "双随机一公开"),
+            (FindingKind::ColumnEmpty, "财政预决算"),
+        ]
+    );
+    for (column, status) in [
+        ("政策文件", "unchecked"),
+        ("规划计划", "unchecked"),
+        ("权责清单", "unchecked"),
+        (HOMEPAGE_COLUMN, "unchecked"),
+        ("双随机一公开", "missing"),
+    ] {
+        assert_eq!(row(&rows, column).status, status, "{column}");
+    }
+    assert_eq!((veto.blank, veto.long_unupdated), (1, 0));
+    assert!(!veto.homepage_stale);
 }
 
 #[test]
@@ -354,6 +394,7 @@ fn portal_navigation_from_link_calls_alone() {
     let feed = Feed {
         no_obs_nav: true,
         no_link_calls: false,
+        lose_items: false,
     };
     let (a, b, _) = run_with(&rules(), &site(), &feed, today());
     let (c, d, _) = run(&site());
@@ -366,6 +407,7 @@ fn without_portal_links_only_url_patterns_find_columns() {
     let feed = Feed {
         no_obs_nav: true,
         no_link_calls: true,
+        lose_items: false,
     };
     let (findings, rows, _) = run_with(&rules(), &site(), &feed, today());
     let found: Vec<&str> = rows

@@ -144,6 +144,8 @@ struct Tally {
     /// Pages the list announces (TRS / Hanweb), when more than were crawled.
     unseen_pages: Option<u32>,
     empty_marker: Option<String>,
+    /// Items of some page could not be read back: the column is not judged.
+    lost: bool,
 }
 
 impl ColumnTracker {
@@ -179,11 +181,19 @@ impl ColumnTracker {
         }
     }
 
-    fn items_of(&self, r: &PageRec) -> Vec<ListItem> {
-        let Some(rec) = self.spool.read(r.items.handle) else {
-            return Vec::new();
-        };
-        let mut rd = Reader(&rec);
+    /// Drops every spooled list item, as a failing disk would.
+    #[cfg(test)]
+    pub(super) fn lose_spooled_items(&mut self) {
+        self.spool = Spool::in_memory();
+    }
+
+    /// The items of a page; None when they cannot all be read back (logged).
+    fn items_of(&self, r: &PageRec) -> Option<Vec<ListItem>> {
+        if r.items.count == 0 {
+            return Some(Vec::new());
+        }
+        let rec = self.spool.read(r.items.handle);
+        let mut rd = Reader(rec.as_deref().unwrap_or_default());
         let items: Vec<ListItem> = (0..r.items.count)
             .map_while(|_| ListItem::decode(&mut rd))
             .collect();
@@ -192,10 +202,11 @@ impl ColumnTracker {
                 page = %r.url,
                 kept = r.items.count,
                 read = items.len(),
-                "list items could not all be read back"
+                "list items could not be read back; the column is left unchecked"
             );
+            return None;
         }
-        items
+        Some(items)
     }
 
     fn portal_index(&mut self, page: &str) -> Option<usize> {
@@ -491,6 +502,7 @@ impl ColumnTracker {
         let mut total = 0usize;
         let mut empty_marker = None;
         let mut announced = 0u32;
+        let mut lost = false;
         for &i in pages {
             let Some(r) = self.pages.get(i) else { continue };
             total = total.max(r.total_records.unwrap_or(0) as usize);
@@ -498,7 +510,11 @@ impl ColumnTracker {
             if empty_marker.is_none() {
                 empty_marker = r.empty_marker.clone();
             }
-            for it in self.items_of(r) {
+            let Some(page_items) = self.items_of(r) else {
+                lost = true;
+                continue;
+            };
+            for it in page_items {
                 if seen.insert(urls::key(&it.url)) {
                     items.push(it);
                 }
@@ -514,6 +530,7 @@ impl ColumnTracker {
             unseen_pages: (announced as usize > pages.len()).then_some(announced),
             items,
             empty_marker,
+            lost,
         }
     }
 
@@ -576,6 +593,12 @@ impl ColumnTracker {
                 });
             let single = c.single_page || col_page.is_some_and(|r| r.article_like);
             let mut t = self.tally(&res.pages, today);
+            if t.lost {
+                // Judged on part of its items, a column could look empty or stale.
+                row.status = "unchecked".into();
+                rows.push(row);
+                continue;
+            }
             if single {
                 let has_text =
                     col_page.is_some_and(|r| r.content_chars >= cols.single_page_min_chars);
@@ -725,6 +748,10 @@ impl ColumnTracker {
         if let Some(s) = self.seen.get(&self.fp.of(&self.homepage_key)) {
             let pages: Vec<usize> = s.page.map(|i| i as usize).into_iter().collect();
             let t = self.tally(&pages, today);
+            if t.lost {
+                rows.push(row);
+                return;
+            }
             row.items = t.count;
             row.newest_date = t.newest.map(|d| d.to_string()).unwrap_or_default();
             row.status = "ok".into();

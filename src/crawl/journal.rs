@@ -148,8 +148,9 @@ impl Replay {
     /// The result recorded for `key`, once; None when there is none or its
     /// line cannot be read back (the URL is then fetched again).
     pub fn take(&mut self, key: &str) -> Option<JobResult> {
-        let offset = self.at.remove(&self.fp.of(key))?;
+        // A fresh run has no journal to replay: nothing to hash.
         let mut f = self.file.as_ref()?;
+        let offset = self.at.remove(&self.fp.of(key))?;
         let read = f.seek(SeekFrom::Start(offset)).and_then(|_| {
             let mut line = Vec::new();
             BufReader::new(f).read_until(b'\n', &mut line)?;

@@ -35,7 +35,7 @@ use spill::{Occ, Spill};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-use targets::{Done, State, Targets};
+use targets::{Done, Met, Targets};
 use tokio::task::JoinSet;
 use url::Url;
 
@@ -449,17 +449,17 @@ impl Crawl {
             fragment: fragment.map(Box::from),
         };
         let fp = self.fp.of(key.as_deref().unwrap_or(&occ.target));
-        match self.targets.get(&fp) {
-            Some(State::Done(done)) => {
+        let spill = &mut self.spill;
+        match self
+            .targets
+            .add_occurrence(fp, |head| spill.push(head, &occ))
+        {
+            Met::Checked(done) => {
                 self.emit(occ, &done.outcome(), done.anchors());
                 return;
             }
-            Some(State::Waiting(head)) => {
-                let head = self.spill.push(head, &occ);
-                self.targets.set_head(fp, head);
-                return;
-            }
-            None => {}
+            Met::Waiting => return,
+            Met::Unseen => {}
         }
         let Ok(url) = Url::parse(&occ.target) else {
             return;

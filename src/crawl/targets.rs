@@ -165,16 +165,17 @@ impl Targets {
 
     /// Records `fp` as checked with `done`.
     pub fn insert_done(&mut self, fp: Fingerprint, page: bool, done: Done) {
-        let t = self.pack(page, done);
+        let t = pack(&mut self.rich, page, done);
         self.map.insert(fp, t);
     }
 
     /// Marks `fp` checked with `done`; returns the head of the occurrences
     /// that were waiting for it (0: none).
     pub fn finish(&mut self, fp: Fingerprint, done: Done) -> Head {
-        let Some(old) = self.map.get(&fp).copied() else {
+        let Some(t) = self.map.get_mut(&fp) else {
             return 0;
         };
+        let old = *t;
         let head = match old.0 >> TAG_SHIFT {
             WAITING => old.0 & PAYLOAD,
             _ => 0,
@@ -189,39 +190,34 @@ impl Targets {
             *slot = done;
             return head;
         }
-        let t = self.pack(old.is_page(), done);
-        if let Some(slot) = self.map.get_mut(&fp) {
-            *slot = t;
-        }
+        *t = pack(&mut self.rich, old.is_page(), done);
         head
     }
 
-    /// Sets the head of `fp`'s waiting occurrences (when it is waiting).
-    pub fn set_head(&mut self, fp: Fingerprint, head: Head) {
-        debug_assert!(head <= PAYLOAD);
-        if let Some(t) = self.map.get_mut(&fp)
-            && t.0 >> TAG_SHIFT == WAITING
-        {
-            *t = Target::new(WAITING, t.is_page(), head);
+    /// Takes in one more link occurrence of `fp`: when the target is being
+    /// checked, `push` stores the occurrence after the chain `head` and
+    /// returns the new head; when it was checked, its outcome is handed back.
+    /// One lookup either way (this runs for every link of every page).
+    pub fn add_occurrence(&mut self, fp: Fingerprint, push: impl FnOnce(Head) -> Head) -> Met {
+        let Some(t) = self.map.get_mut(&fp) else {
+            return Met::Unseen;
+        };
+        if t.0 >> TAG_SHIFT != WAITING {
+            return unpack_done(&self.rich, *t).map_or(Met::Unseen, Met::Checked);
         }
+        let head = push(t.0 & PAYLOAD);
+        debug_assert!(head <= PAYLOAD);
+        *t = Target::new(WAITING, t.is_page(), head);
+        Met::Waiting
     }
 
     /// What is known of `fp`, if it was seen.
     pub fn get(&self, fp: &Fingerprint) -> Option<State> {
         let t = *self.map.get(fp)?;
-        let p = t.0 & PAYLOAD;
-        Some(match t.0 >> TAG_SHIFT {
-            WAITING => State::Waiting(p),
-            PLAIN => State::Done(Done::Plain {
-                status: (p & HAS_STATUS != 0).then_some((p >> 32) as u16),
-                elapsed_ms: p as u32,
-                no_anchors: p & NO_ANCHORS != 0,
-            }),
-            _ => {
-                let i = usize::try_from(p as u32).ok()?;
-                State::Done(self.rich.get(i)?.clone())
-            }
-        })
+        match t.0 >> TAG_SHIFT {
+            WAITING => Some(State::Waiting(t.0 & PAYLOAD)),
+            _ => unpack_done(&self.rich, t).map(State::Done),
+        }
     }
 
     /// Whether `fp` was seen and is crawled as a page.
@@ -238,39 +234,65 @@ impl Targets {
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }
+}
 
-    fn pack(&mut self, page: bool, done: Done) -> Target {
-        if let Done::Plain {
-            status,
-            elapsed_ms,
-            no_anchors,
-        } = done
-        {
-            let mut p = u64::from(elapsed_ms);
-            if let Some(s) = status {
-                p |= u64::from(s) << 32 | HAS_STATUS;
-            }
-            if no_anchors {
-                p |= NO_ANCHORS;
-            }
-            return Target::new(PLAIN, page, p);
+/// What a new link occurrence meets (see [`Targets::add_occurrence`]).
+#[derive(Debug, PartialEq)]
+pub enum Met {
+    /// A URL not seen before.
+    Unseen,
+    /// A target being checked: the occurrence was stored.
+    Waiting,
+    /// A checked target, with its outcome.
+    Checked(Done),
+}
+
+/// The packed form of `done`, its rich part stored in `rich`.
+fn pack(rich: &mut Vec<Done>, page: bool, done: Done) -> Target {
+    if let Done::Plain {
+        status,
+        elapsed_ms,
+        no_anchors,
+    } = done
+    {
+        let mut p = u64::from(elapsed_ms);
+        if let Some(s) = status {
+            p |= u64::from(s) << 32 | HAS_STATUS;
         }
-        match u32::try_from(self.rich.len()) {
-            Ok(i) => {
-                self.rich.push(done);
-                Target::new(RICH, page, u64::from(i))
-            }
-            // Four billion rich outcomes in one run: keep the status and time.
-            Err(_) => {
-                let o = done.outcome();
-                let plain = Done::Plain {
-                    status: o.status,
-                    elapsed_ms: u32::try_from(o.elapsed_ms).unwrap_or(u32::MAX),
-                    no_anchors: false,
-                };
-                self.pack(page, plain)
-            }
+        if no_anchors {
+            p |= NO_ANCHORS;
         }
+        return Target::new(PLAIN, page, p);
+    }
+    match u32::try_from(rich.len()) {
+        Ok(i) => {
+            rich.push(done);
+            Target::new(RICH, page, u64::from(i))
+        }
+        // Four billion rich outcomes in one run: keep the status and time.
+        Err(_) => {
+            let o = done.outcome();
+            let plain = Done::Plain {
+                status: o.status,
+                elapsed_ms: u32::try_from(o.elapsed_ms).unwrap_or(u32::MAX),
+                no_anchors: false,
+            };
+            pack(rich, page, plain)
+        }
+    }
+}
+
+/// The outcome a checked target holds (None for a waiting one).
+fn unpack_done(rich: &[Done], t: Target) -> Option<Done> {
+    let p = t.0 & PAYLOAD;
+    match t.0 >> TAG_SHIFT {
+        WAITING => None,
+        PLAIN => Some(Done::Plain {
+            status: (p & HAS_STATUS != 0).then_some((p >> 32) as u16),
+            elapsed_ms: p as u32,
+            no_anchors: p & NO_ANCHORS != 0,
+        }),
+        _ => rich.get(usize::try_from(p as u32).ok()?).cloned(),
     }
 }
 
@@ -298,7 +320,13 @@ mod tests {
         );
         t.insert_waiting(a, true, 17);
         t.insert_waiting(b, false, 0);
-        t.set_head(a, 4242);
+        assert_eq!(
+            t.add_occurrence(a, |head| {
+                assert_eq!(head, 17);
+                4242
+            }),
+            Met::Waiting
+        );
         assert_eq!(t.get(&a), Some(State::Waiting(4242)));
         assert_eq!(t.is_page(&a), Some(true));
         assert_eq!(t.is_page(&b), Some(false));
@@ -309,12 +337,16 @@ mod tests {
         };
         assert_eq!(t.finish(a, done.clone()), 4242);
         assert_eq!(t.get(&a), Some(State::Done(done.clone())));
-        // Finishing again (a replayed result) hands back nothing; a head set on a done target is ignored.
-        t.set_head(a, 99);
+        // A later occurrence meets the outcome (nothing is stored); finishing
+        // again (a replayed result) hands back nothing.
+        let stored = |_| -> Head { panic!("stored an occurrence of a checked target") };
+        assert_eq!(t.add_occurrence(a, stored), Met::Checked(done.clone()));
         assert_eq!(t.finish(a, done.clone()), 0);
         assert_eq!(t.get(&a), Some(State::Done(done)));
         assert_eq!(t.is_page(&a), Some(true));
-        assert_eq!(t.get(&f.of("http://x.gov.cn/c.html")), None);
+        let c = f.of("http://x.gov.cn/c.html");
+        assert_eq!(t.get(&c), None);
+        assert_eq!(t.add_occurrence(c, stored), Met::Unseen);
         assert_eq!(t.len(), 2);
     }
 

@@ -163,39 +163,48 @@ impl Auditor {
         &self.rules
     }
 
-    fn run_dir(&self) -> Result<(PathBuf, String, bool), AuditError> {
-        let site_dir = self.opts.reports_root.join(&self.rules.id);
+    /// The run folder, the run id, whether an interrupted run is resumed, and
+    /// whether this run created the folder. A new run's id is its start time,
+    /// made unique among the site's recorded runs and folders; a resumed
+    /// `--out` run takes the id the history recorded for that folder.
+    fn run_dir(&self, history: &History) -> Result<(PathBuf, String, bool, bool), AuditError> {
+        let site = &self.rules.id;
+        let site_dir = self.opts.reports_root.join(site);
         if self.opts.resume {
             let candidate = match &self.opts.out_dir {
                 Some(d) => Some(d.clone()),
                 None => latest_unfinished(&site_dir),
             };
             if let Some(d) = candidate.filter(|d| d.join(journal::FILE).is_file()) {
-                let id = d
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
+                let id = match history.run_in_dir(site, &d)? {
+                    Some(id) => id,
+                    None => d
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                };
                 tracing::info!(dir = %d.display(), "resuming interrupted run");
-                return Ok((d, id, true));
+                return Ok((d, id, true, false));
             }
             tracing::warn!("nothing to resume: starting a new run");
         }
-        let mut id = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
+        let base = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
+        let mut id = base.clone();
+        let mut n = 1;
+        // Two runs in the same second: the id (and default folder name) gets a suffix.
+        while history.has_run(site, &id)?
+            || (self.opts.out_dir.is_none() && site_dir.join(&id).exists())
+        {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
         let dir = match &self.opts.out_dir {
             Some(d) => d.clone(),
-            None => {
-                // Two runs in the same second: the folder name is the run id.
-                let base = id.clone();
-                let mut n = 1;
-                while site_dir.join(&id).exists() {
-                    n += 1;
-                    id = format!("{base}-{n}");
-                }
-                site_dir.join(&id)
-            }
+            None => site_dir.join(&id),
         };
+        let created = !dir.exists();
         std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
-        Ok((dir, id, false))
+        Ok((dir, id, false, created))
     }
 
     /// Runs the audit.
@@ -216,12 +225,12 @@ impl Auditor {
             fallback_resolver: self.opts.fallback_resolver.clone(),
             pool_per_host: c.host_concurrency,
         })?;
-        let (dir, run_id, resuming) = self.run_dir()?;
         let history_path = self.opts.reports_root.join("history.sqlite");
         if let Some(parent) = history_path.parent() {
             std::fs::create_dir_all(parent).map_err(io_err(parent))?;
         }
         let history = History::open(&history_path)?;
+        let (dir, run_id, resuming, created) = self.run_dir(&history)?;
         // A resumed run keeps the date it started on: first_seen, column
         // windows and days open stay those of the rows found before the stop.
         let today = if resuming {
@@ -237,6 +246,9 @@ impl Auditor {
             .earliest()
             .unwrap_or_else(chrono::Local::now);
         history.begin_run(&rules.id, &run_id, &started_at, rules.path.as_deref())?;
+        if !resuming {
+            history.set_run_dir(&rules.id, &run_id, &dir, created)?;
+        }
         let first_seen = history.first_seen_map(&rules.id)?;
         let replay = if resuming {
             journal::Replay::load(&dir).map_err(io_err(&dir.join(journal::FILE)))?
@@ -274,7 +286,7 @@ impl Auditor {
             policy: crate::crawl::host_policy(rules, &allowed),
             fetcher,
             rules: rules.clone(),
-            today: self.opts.today,
+            today,
         });
         let stop = match &self.opts.stop {
             Some(s) => s.clone(),

@@ -11,7 +11,7 @@
 use super::Lang;
 use super::diff::{DiffRow, diff, read_findings, write_diff};
 use super::error::ReportError;
-use super::history::History;
+use super::history::{History, looks_like_run_folder};
 use super::html;
 use super::summary::{RunMeta, Summary, VetoInput};
 use crate::rules::scoring::ScoringSection;
@@ -51,11 +51,6 @@ pub struct Finished {
     pub pruned: Vec<String>,
 }
 
-/// Whether `id` can name a sibling run folder (no separators, not `.`/`..`).
-fn is_plain_name(id: &str) -> bool {
-    !id.is_empty() && id != "." && id != ".." && !id.contains(['/', '\\']) && !id.contains('\0')
-}
-
 /// Writes the end-of-run reports and updates the history (see the module doc).
 pub fn finish(history: &History, input: FinishInput) -> Result<Finished, ReportError> {
     let FinishInput {
@@ -69,19 +64,16 @@ pub fn finish(history: &History, input: FinishInput) -> Result<Finished, ReportE
     } = input;
     let rows = read_findings(run_dir)?;
     let mut summary = Summary::build(&meta, &rows, &veto, scoring);
-    let site_dir = run_dir.parent().unwrap_or(Path::new("."));
-    let prev = history
-        .previous_run(&meta.site_id, &meta.run_id)?
-        .filter(|p| {
-            is_plain_name(&p.run_id)
-                && site_dir
-                    .join(&p.run_id)
-                    .join(super::diff::FINDINGS_CSV)
-                    .is_file()
-        });
+    let prev = match history.previous_run(&meta.site_id, &meta.run_id)? {
+        Some(p) => history
+            .run_dir(&meta.site_id, &p.run_id)?
+            .filter(|d| d.join(super::diff::FINDINGS_CSV).is_file())
+            .map(|d| (p, d)),
+        None => None,
+    };
     let mut rows_diff = Vec::new();
-    if let Some(p) = &prev {
-        let prev_rows = read_findings(&site_dir.join(&p.run_id))?;
+    if let Some((p, prev_dir)) = &prev {
+        let prev_rows = read_findings(prev_dir)?;
         rows_diff = diff(&prev_rows, &rows, meta.started.date_naive());
         write_diff(run_dir, &rows_diff, lang, bom)?;
         summary.apply_diff(Some(&p.run_id), &rows_diff);
@@ -93,20 +85,32 @@ pub fn finish(history: &History, input: FinishInput) -> Result<Finished, ReportE
     let report = html::write(run_dir, Some(history), lang)?;
     let mut pruned = Vec::new();
     if let Some(keep) = keep_runs {
-        for id in history.prune(&meta.site_id, keep)? {
-            if is_plain_name(&id) && id != meta.run_id {
-                let dir = site_dir.join(&id);
-                if dir.is_dir() {
-                    std::fs::remove_dir_all(&dir).map_err(|e| ReportError::io(&dir, e))?;
+        let this = std::fs::canonicalize(run_dir).ok();
+        let root = history
+            .path()
+            .parent()
+            .and_then(|p| std::fs::canonicalize(p).ok());
+        for p in history.prune_runs(&meta.site_id, keep)? {
+            if let Some(dir) = &p.dir {
+                let canon = std::fs::canonicalize(dir).ok();
+                // Never this run's folder, nor one holding the history file.
+                let unsafe_dir = canon.is_none()
+                    || canon == this
+                    || root
+                        .as_ref()
+                        .zip(canon.as_ref())
+                        .is_some_and(|(r, c)| r.starts_with(c));
+                if !unsafe_dir && looks_like_run_folder(dir) {
+                    std::fs::remove_dir_all(dir).map_err(|e| ReportError::io(dir, e))?;
                 }
             }
-            pruned.push(id);
+            pruned.push(p.run_id);
         }
     }
     Ok(Finished {
         summary,
         diff: rows_diff,
-        previous_run: prev.map(|p| p.run_id),
+        previous_run: prev.map(|(p, _)| p.run_id),
         report,
         pruned,
     })
@@ -134,6 +138,7 @@ mod tests {
         std::fs::create_dir_all(&run_dir).unwrap();
         // Run start.
         h.begin_run("site", &run_id, &started, None).unwrap();
+        h.set_run_dir("site", &run_id, &run_dir, true).unwrap();
         let first_seen = h.first_seen("site", &run_id).unwrap();
         // Per finding: first_seen from the history, CSV row, history row.
         let f = std::fs::File::create(run_dir.join(FINDINGS_CSV)).unwrap();

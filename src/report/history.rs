@@ -8,6 +8,11 @@
 //! again with a new first-seen date. WAL mode and a busy timeout let two
 //! crawls of different sites share the file. The schema is versioned with
 //! `PRAGMA user_version`.
+//!
+//! Each run records its folder (schema 2): relative to the history file's
+//! folder when under it (`site/20260520-023000`), absolute otherwise (`--out`),
+//! and whether this program created it. Baselines of diffs are read from the
+//! recorded folder, and pruning deletes only folders the history created.
 
 use super::error::ReportError;
 use super::rows::FindingRow;
@@ -19,7 +24,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Schema version this program writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// File name of the history database under the reports folder.
 pub const HISTORY_FILE: &str = "history.sqlite";
@@ -59,6 +64,12 @@ CREATE TABLE IF NOT EXISTS findings (
     PRIMARY KEY (site_id, key)
 );
 CREATE INDEX IF NOT EXISTS findings_last_run ON findings (site_id, last_run);
+";
+
+/// Schema 2: each run's folder and whether the history created it.
+const SCHEMA_V2: &str = "
+ALTER TABLE runs ADD COLUMN dir TEXT;
+ALTER TABLE runs ADD COLUMN created INTEGER NOT NULL DEFAULT 0;
 ";
 
 /// The history database of a run directory `reports/<site>/<run-id>`:
@@ -221,8 +232,148 @@ impl History {
             ))
             .map_err(|e| self.err(e))?;
         }
+        if version < 2 {
+            self.migrate_v2()?;
+        }
         // Later versions migrate here, one step at a time.
         Ok(())
+    }
+
+    /// Schema 1 → 2: runs get their folder. A run of schema 1 was written to
+    /// `<site>/<run-id>` next to the history file unless `--out` said
+    /// otherwise; that folder is recorded (as created by the history) only
+    /// when it exists and holds run reports, so a folder of some other run
+    /// with the same name is never taken for it.
+    fn migrate_v2(&self) -> Result<(), ReportError> {
+        // IMMEDIATE: two runs opening an old file at once migrate it once.
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )
+        .map_err(|e| self.err(e))?;
+        let version: i64 = tx
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if version >= 2 {
+            return Ok(());
+        }
+        tx.execute_batch(SCHEMA_V2).map_err(|e| self.err(e))?;
+        let runs: Vec<(String, String)> = {
+            let mut st = tx
+                .prepare("SELECT site_id, run_id FROM runs")
+                .map_err(|e| self.err(e))?;
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+                .map_err(|e| self.err(e))?
+        };
+        for (site, run) in runs {
+            if !is_plain_name(&site) || !is_plain_name(&run) {
+                continue;
+            }
+            let rel = Path::new(&site).join(&run);
+            if looks_like_run_folder(&self.root().join(&rel)) {
+                tx.execute(
+                    "UPDATE runs SET dir = ?3, created = 1 WHERE site_id = ?1 AND run_id = ?2",
+                    params![site, run, rel.to_string_lossy()],
+                )
+                .map_err(|e| self.err(e))?;
+            }
+        }
+        tx.execute_batch("PRAGMA user_version = 2;")
+            .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// The folder of the history file: recorded run folders are relative to it.
+    fn root(&self) -> PathBuf {
+        match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    }
+
+    /// How a run folder is stored: relative to [`root`](Self::root) when under it.
+    fn stored_dir(&self, dir: &Path) -> String {
+        let abs = absolute(dir);
+        let root = absolute(&self.root());
+        match abs.strip_prefix(&root) {
+            Ok(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().into_owned(),
+            _ => abs.to_string_lossy().into_owned(),
+        }
+    }
+
+    /// Records the folder of a run and whether this run created it (only
+    /// such folders are ever deleted by pruning). Another run of the site
+    /// recorded in the same folder loses it: its reports are being
+    /// overwritten, so it is no longer a baseline nor deleted with its run.
+    pub fn set_run_dir(
+        &self,
+        site_id: &str,
+        run_id: &str,
+        dir: &Path,
+        created: bool,
+    ) -> Result<(), ReportError> {
+        let stored = self.stored_dir(dir);
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let n = tx
+            .execute(
+                "UPDATE runs SET dir = NULL, created = 0
+                 WHERE dir = ?1 AND NOT (site_id = ?2 AND run_id = ?3)",
+                params![stored, site_id, run_id],
+            )
+            .map_err(|e| self.err(e))?;
+        if n > 0 {
+            tracing::warn!(
+                dir = %dir.display(),
+                "the folder held the reports of an earlier run: they are overwritten, and that run is no longer a baseline"
+            );
+        }
+        tx.execute(
+            "UPDATE runs SET dir = ?3, created = ?4 WHERE site_id = ?1 AND run_id = ?2",
+            params![site_id, run_id, stored, created],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// The recorded folder of a run, if the history knows it.
+    pub fn run_dir(&self, site_id: &str, run_id: &str) -> Result<Option<PathBuf>, ReportError> {
+        let dir: Option<Option<String>> = self
+            .conn
+            .query_row(
+                "SELECT dir FROM runs WHERE site_id = ?1 AND run_id = ?2",
+                params![site_id, run_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(dir.flatten().map(|d| self.root().join(d)))
+    }
+
+    /// The run of the site recorded in `dir` (to resume a `--out` run), if any.
+    pub fn run_in_dir(&self, site_id: &str, dir: &Path) -> Result<Option<String>, ReportError> {
+        self.conn
+            .query_row(
+                "SELECT run_id FROM runs WHERE site_id = ?1 AND dir = ?2
+                 ORDER BY started_ts DESC, run_id DESC LIMIT 1",
+                params![site_id, self.stored_dir(dir)],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Whether the history has a run of the site with this id.
+    pub fn has_run(&self, site_id: &str, run_id: &str) -> Result<bool, ReportError> {
+        let n: i64 = self
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM runs WHERE site_id = ?1 AND run_id = ?2",
+                params![site_id, run_id],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(n > 0)
     }
 
     /// Records the start of a run (or the resumption of one: the start time is kept).
@@ -511,9 +662,18 @@ impl History {
     /// Keeps the newest `keep` finished runs of the site (at least one) and
     /// deletes every older run, finished or not, with the findings last seen
     /// in them. Unfinished runs newer than the kept ones (a run in progress, a
-    /// killed one to resume) stay. Returns the deleted run ids, newest first,
-    /// so the caller can delete their folders.
+    /// killed one to resume) stay. Returns the deleted run ids, newest first.
     pub fn prune(&self, site_id: &str, keep: usize) -> Result<Vec<String>, ReportError> {
+        Ok(self
+            .prune_runs(site_id, keep)?
+            .into_iter()
+            .map(|p| p.run_id)
+            .collect())
+    }
+
+    /// [`prune`](Self::prune), with each deleted run's folder when the
+    /// history created it (the only folders the caller may delete).
+    pub fn prune_runs(&self, site_id: &str, keep: usize) -> Result<Vec<PrunedRun>, ReportError> {
         let keep = keep.max(1);
         let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
         let cutoff: Option<(i64, String)> = tx
@@ -528,19 +688,21 @@ impl History {
         let Some((ts, id)) = cutoff else {
             return Ok(Vec::new());
         };
-        let old: Vec<String> = {
+        let old: Vec<(String, Option<String>, bool)> = {
             let mut st = tx
                 .prepare(
-                    "SELECT run_id FROM runs WHERE site_id = ?1
+                    "SELECT run_id, dir, created FROM runs WHERE site_id = ?1
                        AND (started_ts < ?2 OR (started_ts = ?2 AND run_id < ?3))
                      ORDER BY started_ts DESC, run_id DESC",
                 )
                 .map_err(|e| self.err(e))?;
-            st.query_map(params![site_id, ts, id], |r| r.get::<_, String>(0))
-                .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-                .map_err(|e| self.err(e))?
+            st.query_map(params![site_id, ts, id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? != 0))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.err(e))?
         };
-        for id in &old {
+        for (id, _, _) in &old {
             tx.execute(
                 "DELETE FROM runs WHERE site_id = ?1 AND run_id = ?2",
                 params![site_id, id],
@@ -553,9 +715,61 @@ impl History {
             params![site_id],
         )
         .map_err(|e| self.err(e))?;
+        // A folder still recorded for a kept run (an --out folder reused) stays.
+        let mut kept_dir = tx
+            .prepare("SELECT COUNT(*) FROM runs WHERE dir = ?1")
+            .map_err(|e| self.err(e))?;
+        let mut pruned = Vec::with_capacity(old.len());
+        for (run_id, dir, created) in old {
+            let dir = match dir {
+                Some(d) if created => {
+                    let n: i64 = kept_dir
+                        .query_row(params![d], |r| r.get(0))
+                        .map_err(|e| self.err(e))?;
+                    (n == 0).then(|| self.root().join(d))
+                }
+                _ => None,
+            };
+            pruned.push(PrunedRun { run_id, dir });
+        }
+        drop(kept_dir);
         tx.commit().map_err(|e| self.err(e))?;
-        Ok(old)
+        Ok(pruned)
     }
+}
+
+/// A run deleted from the history by pruning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrunedRun {
+    /// Its id.
+    pub run_id: String,
+    /// Its folder, when the history created it (None: leave the folder alone).
+    pub dir: Option<PathBuf>,
+}
+
+/// Whether `name` can name one folder (no separators, not `.`/`..`).
+pub fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\'])
+        && !name.contains('\0')
+}
+
+/// Whether a folder holds the reports of a run (what pruning may delete).
+pub fn looks_like_run_folder(dir: &Path) -> bool {
+    dir.is_dir()
+        && ["summary.json", "findings.csv", "journal.jsonl", "links.csv"]
+            .iter()
+            .any(|f| dir.join(f).is_file())
+}
+
+/// `path` as one spelling: canonical when it exists, else made absolute
+/// against the current folder.
+fn absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[cfg(test)]
@@ -738,6 +952,108 @@ mod tests {
             err.contains("history.sqlite") && err.contains("99"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn run_folders_are_recorded_and_only_created_ones_are_pruned() {
+        let tmp = tempfile::tempdir().unwrap();
+        let reports = tmp.path().join("reports");
+        let h = History::open(&reports.join("history.sqlite")).unwrap();
+        let a = ("broken_link", "http://a/", "http://a/x");
+        // Day 1: default layout (created); day 2: an --out folder that already
+        // existed; day 3: an --out folder the run created.
+        let dirs = [
+            reports.join("site").join(run_id(1)),
+            tmp.path().join("existing"),
+            tmp.path().join("elsewhere/new"),
+        ];
+        for (i, (dir, created)) in dirs.iter().zip([true, false, true]).enumerate() {
+            std::fs::create_dir_all(dir).unwrap();
+            std::fs::write(dir.join("findings.csv"), "").unwrap();
+            let day = i as u32 + 1;
+            run(&h, day, &[a]);
+            h.set_run_dir("site", &run_id(day), dir, created).unwrap();
+        }
+        // Stored relative to the reports folder when under it.
+        let stored: String = h
+            .conn
+            .query_row("SELECT dir FROM runs WHERE run_id = ?1", [run_id(1)], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(Path::new(&stored), Path::new("site").join(run_id(1)));
+        for (i, dir) in dirs.iter().enumerate() {
+            let got = h.run_dir("site", &run_id(i as u32 + 1)).unwrap().unwrap();
+            assert_eq!(
+                std::fs::canonicalize(got).unwrap(),
+                std::fs::canonicalize(dir).unwrap()
+            );
+            assert_eq!(
+                h.run_in_dir("site", dir).unwrap(),
+                Some(run_id(i as u32 + 1))
+            );
+        }
+        assert_eq!(h.run_in_dir("other", &dirs[0]).unwrap(), None);
+        assert!(h.has_run("site", &run_id(2)).unwrap());
+        assert!(!h.has_run("site", &run_id(9)).unwrap());
+        // Day 4 writes into day 3's folder again: day 3 loses its folder.
+        run(&h, 4, &[a]);
+        h.set_run_dir("site", &run_id(4), &dirs[2], false).unwrap();
+        assert_eq!(h.run_dir("site", &run_id(3)).unwrap(), None);
+        run(&h, 5, &[a]);
+        let pruned = h.prune_runs("site", 2).unwrap();
+        let ids: Vec<&str> = pruned.iter().map(|p| p.run_id.as_str()).collect();
+        assert_eq!(ids, [run_id(3), run_id(2), run_id(1)]);
+        // Only day 1's folder was created by the history; day 3's folder now
+        // belongs to the kept day 4; day 2's existed before its run.
+        assert_eq!(pruned[0].dir, None);
+        assert_eq!(pruned[1].dir, None);
+        assert_eq!(
+            pruned[2]
+                .dir
+                .as_deref()
+                .map(|d| std::fs::canonicalize(d).unwrap()),
+            Some(std::fs::canonicalize(&dirs[0]).unwrap())
+        );
+    }
+
+    #[test]
+    fn a_schema_1_file_is_migrated_with_its_default_run_folders() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("history.sqlite");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(&format!(
+                "BEGIN; {SCHEMA_V1} PRAGMA user_version = 1; COMMIT;"
+            ))
+            .unwrap();
+            for id in ["20260501-020000", "20260502-020000", "20260503-020000"] {
+                c.execute(
+                    "INSERT INTO runs (site_id, run_id, started, started_ts, date)
+                     VALUES ('site', ?1, '', 0, '2026-05-01')",
+                    [id],
+                )
+                .unwrap();
+            }
+        }
+        // The first run's folder holds reports; the second's name is used by
+        // something else; the third (an --out run of schema 1) has none here.
+        let d1 = tmp.path().join("site/20260501-020000");
+        std::fs::create_dir_all(&d1).unwrap();
+        std::fs::write(d1.join("summary.json"), "{}").unwrap();
+        std::fs::create_dir_all(tmp.path().join("site/20260502-020000")).unwrap();
+        let h = History::open(&path).unwrap();
+        let v: i64 = h
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        assert_eq!(h.run_dir("site", "20260501-020000").unwrap(), Some(d1));
+        assert_eq!(h.run_dir("site", "20260502-020000").unwrap(), None);
+        assert_eq!(h.run_dir("site", "20260503-020000").unwrap(), None);
+        drop(h);
+        // Opening again does not migrate twice.
+        History::open(&path).unwrap();
     }
 
     #[test]

@@ -309,13 +309,21 @@ impl Rules {
             sanitize_id(start_urls[0].host_str().unwrap_or("site"))
         } else {
             let id = file.site.id.trim();
+            if id == "." || id == ".." {
+                return Err(ctx.invalid(
+                    "site.id",
+                    &format!(
+                        "`{id}` names the reports folder itself or its parent, not a folder of its own: use a name such as `sipa`"
+                    ),
+                ));
+            }
             if !id
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
             {
                 return Err(ctx.invalid(
                     "site.id",
-                    "use only ASCII letters, digits, '-', '_' and '.' (it names a folder)",
+                    "use only ASCII letters, digits, '-', '_' and '.' (it names one folder under the reports folder: no path separators)",
                 ));
             }
             id.to_string()
@@ -396,7 +404,11 @@ pub fn sanitize_id(s: &str) -> String {
             }
         })
         .collect();
-    if id.is_empty() { "site".into() } else { id }
+    if id.is_empty() || id == "." || id == ".." {
+        "site".into()
+    } else {
+        id
+    }
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -537,6 +549,34 @@ mod tests {
             key_at("[[columns]]\nname = 1", 13).as_deref(),
             Some("columns.name")
         );
+    }
+
+    /// The site id names one folder under the reports folder: `.`, `..` and
+    /// separators would write (and prune) runs somewhere else.
+    #[test]
+    fn site_id_must_name_one_folder() {
+        let rules = |id: &str| {
+            let text = format!("[site]\nid = \"{id}\"\nstart_urls = [\"http://www.a.gov.cn/\"]\n");
+            Rules::from_toml(&text, Path::new("site.toml")).map(|r| r.id)
+        };
+        for (bad, why) in [
+            (".", "names the reports folder itself or its parent"),
+            ("..", "names the reports folder itself or its parent"),
+            ("../other", "no path separators"),
+            ("a/b", "no path separators"),
+            ("a\\\\b", "no path separators"),
+        ] {
+            let msg = rules(bad).unwrap_err().to_string();
+            assert!(
+                msg.starts_with("site.toml:2: key `site.id`") && msg.contains(why),
+                "{bad}: {msg}"
+            );
+        }
+        for good in ["sipa", "www.sipa.sh.gov.cn", "site-2", "...x"] {
+            assert_eq!(rules(good).unwrap(), good);
+        }
+        assert_eq!(sanitize_id(".."), "site");
+        assert_eq!(sanitize_id("."), "site");
     }
 }
 

@@ -9,4 +9,5 @@ mod hostile;
 mod links;
 mod nightly;
 mod props;
+mod reliability;
 mod smoke;

@@ -6,7 +6,7 @@
 //! the `Auditor`.
 
 use crate::check::columns::ColumnRow;
-use crate::crawl::client::{self, ClientError, ClientOptions};
+use crate::crawl::client::{self, ClientError, ClientOptions, ProxySetting};
 use crate::crawl::fetch::{FetchConfig, Fetcher};
 use crate::crawl::hosts::HostPool;
 use crate::crawl::resolve::{Fallback, ResolveEntry};
@@ -214,17 +214,20 @@ impl Auditor {
         let c = &rules.crawl;
         let mut allowed: Vec<String> = self.opts.resolve.iter().map(|e| e.host.clone()).collect();
         allowed.extend(rules.allow_private.iter().cloned());
-        let mut allow_resolver = allowed.clone();
-        allow_resolver.extend(rules.own_hosts.iter().cloned());
-        let client = client::build(&ClientOptions {
+        // Names may resolve to private addresses only when the rules list
+        // them: own hosts are no exception, and mapped hosts never reach the
+        // resolver on their mapped port (on another port they resolve normally).
+        let clients = client::build(&ClientOptions {
             user_agent: c.user_agent.clone(),
             connect_timeout: Duration::from_secs(c.connect_timeout_secs.max(1)),
             ca_certs: self.opts.ca_certs.clone(),
             resolve: self.opts.resolve.clone(),
-            allow_private: allow_resolver,
+            allow_private: rules.allow_private.clone(),
             fallback_resolver: self.opts.fallback_resolver.clone(),
             pool_per_host: c.host_concurrency,
+            proxy: ProxySetting::parse(&c.proxy).map_err(ClientError::Proxy)?,
         })?;
+        let proxy = clients.proxy().map(str::to_string);
         let history_path = self.opts.reports_root.join("history.sqlite");
         if let Some(parent) = history_path.parent() {
             std::fs::create_dir_all(parent).map_err(io_err(parent))?;
@@ -271,7 +274,7 @@ impl Auditor {
         let mut allow_fetch = allowed.clone();
         allow_fetch.extend(rules.own_hosts.iter().cloned());
         let fetcher = Fetcher::new(
-            client,
+            clients,
             hosts,
             FetchConfig {
                 timeout: Duration::from_secs(c.timeout_secs.max(1)),
@@ -355,6 +358,7 @@ impl Auditor {
                 lang: self.opts.lang,
                 bom: true,
                 keep_runs: self.opts.keep_runs,
+                proxy,
             },
         )?;
         if finished.summary.complete && !self.opts.keep_journal {

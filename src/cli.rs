@@ -120,13 +120,16 @@ pub struct CrawlArgs {
     /// Ignore robots.txt (for auditing one's own site).
     #[arg(long)]
     pub no_robots: bool,
-    /// Resolve HOST:PORT to ADDR (as curl), e.g. www.example.gov.cn:443:10.0.0.5. Repeatable.
+    /// Connect to ADDR for HOST on PORT (as curl), e.g. www.example.gov.cn:443:10.0.0.5; other ports of HOST resolve normally. Repeatable.
     #[arg(long, value_name = "HOST:PORT:ADDR")]
     pub resolve: Vec<ResolveEntry>,
-    /// Send requests for HOST to ADDR:PORT2 (as curl), e.g. a staging server on another
-    /// port: www.example.gov.cn:80:10.0.0.5:8080. Applies to URLs without an explicit port. Repeatable.
+    /// Send requests for HOST on PORT to ADDR:PORT2 (as curl), e.g. a staging server on another
+    /// port: www.example.gov.cn:80:10.0.0.5:8080 (an empty PORT: every port). Repeatable.
     #[arg(long, value_name = "HOST:PORT:ADDR:PORT2", value_parser = parse_connect_to)]
     pub connect_to: Vec<ResolveEntry>,
+    /// Proxy for unmapped hosts: http://host:port, env (the environment's HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY) or none. Without it proxy variables are ignored.
+    #[arg(long, value_name = "URL|env|none", value_parser = parse_proxy)]
+    pub proxy: Option<String>,
     /// Trust this PEM CA certificate too (staging servers, internal CAs). Repeatable.
     #[arg(long, value_name = "FILE")]
     pub ca_cert: Vec<PathBuf>,
@@ -150,15 +153,26 @@ pub struct DemoArgs {
 }
 
 /// Parses curl's `--connect-to HOST:PORT:ADDR:PORT2` (ADDR an IP address,
-/// IPv6 in brackets) into a mapping of HOST to ADDR:PORT2.
+/// IPv6 in brackets) into a mapping of HOST on PORT to ADDR:PORT2. An empty
+/// PORT maps every port of HOST (as curl).
 pub fn parse_connect_to(s: &str) -> Result<ResolveEntry, String> {
     let err = || {
         format!("`{s}`: expected HOST:PORT:ADDR:PORT2, e.g. www.example.gov.cn:80:127.0.0.1:8080")
     };
     let (rest, port2) = s.rsplit_once(':').ok_or_else(err)?;
+    let rest = match rest.split_once("::") {
+        // HOST::ADDR — every port (port 0 is never a URL's port).
+        Some((host, addr)) if !host.contains(':') => format!("{host}:0:{addr}"),
+        _ => rest.to_string(),
+    };
     let mut entry: ResolveEntry = rest.parse().map_err(|_| err())?;
     entry.connect_port = Some(port2.parse().map_err(|_| err())?);
     Ok(entry)
+}
+
+/// Validates `--proxy` (see [`ProxySetting::parse`](crate::crawl::client::ProxySetting::parse)).
+pub fn parse_proxy(s: &str) -> Result<String, String> {
+    crate::crawl::client::ProxySetting::parse(s).map(|_| s.trim().to_string())
 }
 
 impl CrawlArgs {
@@ -192,6 +206,9 @@ impl CrawlArgs {
         if self.no_robots {
             c.respect_robots = false;
         }
+        if let Some(p) = &self.proxy {
+            c.proxy = p.clone();
+        }
         if let Some(f) = &self.run.fail_on {
             rules.thresholds.fail_on = f.clone();
         }
@@ -212,6 +229,8 @@ mod tests {
         let v6 = parse_connect_to("h:443:[::1]:8443").unwrap();
         assert!(v6.addr.is_loopback());
         assert_eq!(v6.connect_port, Some(8443));
+        let any = parse_connect_to("www.demo.gov.cn::127.0.0.1:8080").unwrap();
+        assert_eq!((any.port, any.connect_port), (0, Some(8080)));
         for bad in [
             "h:80:127.0.0.1",
             "h:80:127.0.0.1:x",

@@ -31,11 +31,15 @@ pub fn broken(o: &Outcome) -> Option<(Certainty, String)> {
             | FetchError::PrivateAddress(_) => Certainty::Confirmed,
         };
         let detail = match e {
-            FetchError::PrivateAddress(a) => {
-                format!(
+            FetchError::PrivateAddress(a) => match a.split_once(" (") {
+                Some((host, _)) if a.contains(crate::crawl::resolve::PRIVATE_ONLY) => format!(
+                    "{host} {}: not connected to, not reachable by the public (to audit it, list it in [site] allow_private or map it with --resolve)",
+                    crate::crawl::resolve::PRIVATE_ONLY
+                ),
+                _ => format!(
                     "redirects to private address {a}: not followed, not reachable by the public"
-                )
-            }
+                ),
+            },
             other => other.to_string(),
         };
         return Some((certainty, detail));

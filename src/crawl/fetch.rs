@@ -12,6 +12,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+use super::client::Clients;
 use super::hosts::HostPool;
 use super::resolve::{PRIVATE_ONLY, is_private_ip};
 use std::collections::HashSet;
@@ -113,7 +114,7 @@ pub struct FetchConfig {
 
 /// The HTTP side of the crawl.
 pub struct Fetcher {
-    client: reqwest::Client,
+    clients: Clients,
     hosts: Arc<HostPool>,
     cfg: FetchConfig,
 }
@@ -128,9 +129,13 @@ pub fn host_key(url: &Url) -> String {
 }
 
 impl Fetcher {
-    /// A fetcher over a configured client and host pool.
-    pub fn new(client: reqwest::Client, hosts: Arc<HostPool>, cfg: FetchConfig) -> Self {
-        Fetcher { client, hosts, cfg }
+    /// A fetcher over configured clients and a host pool.
+    pub fn new(clients: Clients, hosts: Arc<HostPool>, cfg: FetchConfig) -> Self {
+        Fetcher {
+            clients,
+            hosts,
+            cfg,
+        }
     }
 
     /// The host pool.
@@ -288,7 +293,8 @@ impl Fetcher {
         let timeout = self.cfg.timeout;
         let fut = async {
             let resp = self
-                .client
+                .clients
+                .for_url(url)
                 .request(method, url.clone())
                 .send()
                 .await

@@ -34,6 +34,8 @@ pub struct FinishInput<'a> {
     pub bom: bool,
     /// Keep this many runs of the site (older ones and their folders are deleted); None keeps all.
     pub keep_runs: Option<usize>,
+    /// The proxy unmapped hosts were reached through (it resolved their names).
+    pub proxy: Option<String>,
 }
 
 /// What [`finish`] did.
@@ -61,9 +63,11 @@ pub fn finish(history: &History, input: FinishInput) -> Result<Finished, ReportE
         lang,
         bom,
         keep_runs,
+        proxy,
     } = input;
     let rows = read_findings(run_dir)?;
     let mut summary = Summary::build(&meta, &rows, &veto, scoring);
+    summary.set_proxy(proxy.as_deref());
     let prev = match history.previous_run(&meta.site_id, &meta.run_id)? {
         Some(p) => history
             .run_dir(&meta.site_id, &p.run_id)?
@@ -176,6 +180,7 @@ mod tests {
                 lang: Lang::Zh,
                 bom: true,
                 keep_runs: Some(2),
+                proxy: None,
             },
         )
         .unwrap()

@@ -617,6 +617,23 @@ fn verdict(o: &mut String, d: &RunData, l: &L) {
                     )
                 );
             }
+            if let Some(p) = &s.proxy {
+                w!(
+                    o,
+                    "<div class=\"meta\" id=\"name-resolution\">{} {}</div>\n",
+                    l.t(
+                        "经代理访问，域名由代理服务器解析：",
+                        "Reached through a proxy, which resolved host names:"
+                    ),
+                    esc(&format!(
+                        "{p}. {}",
+                        l.t(
+                            "私网地址防护只检查了 IP 地址形式的链接和映射的主机。",
+                            "The private-address guard only checked IP-address links and mapped hosts."
+                        )
+                    ))
+                );
+            }
             o.push_str("</div>\n");
         }
         None => {

@@ -218,6 +218,18 @@ pub struct Summary {
     pub failed: bool,
     /// One line for the log and the top of the report (Chinese).
     pub verdict_line: String,
+    /// Where host names were resolved: `local` (here, behind the
+    /// private-address guard) or `proxy` (by the proxy: the guard only saw
+    /// IP literals and mapped hosts).
+    #[serde(default = "local_resolution")]
+    pub name_resolution: String,
+    /// The proxy used for unmapped hosts (without credentials); None: direct.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<String>,
+}
+
+fn local_resolution() -> String {
+    "local".into()
 }
 
 /// A URL compared the way the homepage check needs: parsed, without fragment.
@@ -541,9 +553,18 @@ impl Summary {
             fail_count: 0,
             failed: false,
             verdict_line: String::new(),
+            name_resolution: local_resolution(),
+            proxy: None,
         };
         s.update_fail(None);
         s
+    }
+
+    /// Records that unmapped hosts were reached through `proxy`, which
+    /// resolved their names.
+    pub fn set_proxy(&mut self, proxy: Option<&str>) {
+        self.proxy = proxy.map(str::to_string);
+        self.name_resolution = if proxy.is_some() { "proxy" } else { "local" }.into();
     }
 
     /// Records the comparison with the previous run (and, for `--fail-on new`,

@@ -114,6 +114,11 @@ pub struct CrawlSection {
     pub check_external: bool,
     /// The User-Agent sent; it names the auditor.
     pub user_agent: String,
+    /// Proxy for hosts that are not mapped, not loopback and not in
+    /// `site.allow_private`: an `http://host:port` URL, `env` (the
+    /// environment's `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` / `NO_PROXY`)
+    /// or empty (direct; proxy variables in the environment are ignored).
+    pub proxy: String,
 }
 
 impl Default for CrawlSection {
@@ -141,6 +146,7 @@ impl Default for CrawlSection {
                 " (government website audit; +https://github.com/zwgk-audit)"
             )
             .to_string(),
+            proxy: String::new(),
         }
     }
 }
@@ -345,6 +351,9 @@ impl Rules {
             if v == 0 {
                 return Err(ctx.invalid(key, "must be at least 1"));
             }
+        }
+        if let Err(e) = crate::crawl::client::ProxySetting::parse(&c.proxy) {
+            return Err(ctx.invalid("crawl.proxy", &e));
         }
         if c.timeout_secs == 0 {
             return Err(ctx.invalid("crawl.timeout_secs", "must be at least 1"));

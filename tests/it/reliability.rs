@@ -6,11 +6,14 @@
 //! run judges content as of its recorded date. Every site here is a loopback
 //! server over a small site written into a temp folder.
 
+use crate::common::tls::TlsFront;
 use crate::common::*;
 use chrono::NaiveDate;
+use std::collections::BTreeSet;
+use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use zwgk_audit::audit::{AuditOptions, Auditor};
 use zwgk_audit::demo::{SiteServer, SiteSource};
 use zwgk_audit::rules::Rules;
@@ -45,6 +48,12 @@ fn rules(start: &str, site_extra: &str) -> Rules {
     Rules::from_toml(&rules_text(start, site_extra), Path::new("reliab.toml")).expect("rules")
 }
 
+/// [`rules`] with `crawl_extra` appended to `[crawl]`.
+fn rules_crawl(start: &str, site_extra: &str, crawl_extra: &str) -> Rules {
+    let text = format!("{}{crawl_extra}\n", rules_text(start, site_extra));
+    Rules::from_toml(&text, Path::new("reliab.toml")).expect("rules")
+}
+
 /// Quiet library options into `reports`, as of `today`, no DNS.
 fn lib_options(reports: &Path, today: NaiveDate) -> AuditOptions {
     let mut o = AuditOptions::new(today);
@@ -66,6 +75,131 @@ fn id_number(region: &str, birth: &str, seq: &str) -> String {
         .sum();
     let check = b"10X98765432"[(sum % 11) as usize] as char;
     format!("{body}{check}")
+}
+
+/// A resolver injected into a run: answers the names it knows with one
+/// address each, fails the rest like a DNS failure, and remembers what it was asked.
+#[derive(Debug, Default)]
+struct StaticResolver {
+    names: Vec<(String, IpAddr)>,
+    asked: Mutex<Vec<String>>,
+}
+
+impl StaticResolver {
+    fn new(names: &[(&str, &str)]) -> Arc<StaticResolver> {
+        Arc::new(StaticResolver {
+            names: names
+                .iter()
+                .map(|(n, a)| (n.to_string(), a.parse().expect("an IP address")))
+                .collect(),
+            asked: Mutex::new(Vec::new()),
+        })
+    }
+    fn asked(&self) -> Vec<String> {
+        self.asked.lock().expect("lock").clone()
+    }
+}
+
+impl reqwest::dns::Resolve for StaticResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let name = name.as_str().to_string();
+        self.asked.lock().expect("lock").push(name.clone());
+        let found = self.names.iter().find(|(n, _)| *n == name).map(|(_, a)| *a);
+        Box::pin(async move {
+            match found {
+                Some(ip) => {
+                    Ok(Box::new(std::iter::once(SocketAddr::new(ip, 0))) as reqwest::dns::Addrs)
+                }
+                None => Err(format!("{name}: no such host (test resolver)").into()),
+            }
+        })
+    }
+}
+
+/// A loopback listener on its own thread that records what reaches it.
+/// As a forward proxy it answers every request with a small page; as a dead
+/// proxy it closes every connection at once; as a forwarder it relays the
+/// bytes to a backend.
+struct Listener {
+    addr: SocketAddr,
+    connections: Arc<AtomicUsize>,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+#[derive(Clone, Copy)]
+enum Behaviour {
+    Proxy,
+    Dead,
+    Forward(SocketAddr),
+}
+
+impl Listener {
+    fn start(bind: IpAddr, behaviour: Behaviour) -> std::io::Result<Listener> {
+        let listener = std::net::TcpListener::bind(SocketAddr::new(bind, 0))?;
+        let addr = listener.local_addr()?;
+        let connections = Arc::new(AtomicUsize::new(0));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let (c, r) = (connections.clone(), requests.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                c.fetch_add(1, Ordering::SeqCst);
+                let r = r.clone();
+                std::thread::spawn(move || serve_one(stream, behaviour, &r));
+            }
+        });
+        Ok(Listener {
+            addr,
+            connections,
+            requests,
+        })
+    }
+    fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+    /// Request lines received (proxy), e.g. `GET http://host/path HTTP/1.1`.
+    fn requests(&self) -> Vec<String> {
+        self.requests.lock().expect("lock").clone()
+    }
+}
+
+fn serve_one(mut stream: std::net::TcpStream, behaviour: Behaviour, requests: &Mutex<Vec<String>>) {
+    use std::io::{Read, Write};
+    match behaviour {
+        Behaviour::Dead => {}
+        Behaviour::Forward(backend) => {
+            let Ok(mut up) = std::net::TcpStream::connect(backend) else {
+                return;
+            };
+            let (Ok(mut down2), Ok(mut up2)) = (stream.try_clone(), up.try_clone()) else {
+                return;
+            };
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut down2, &mut up2);
+                let _ = up2.shutdown(std::net::Shutdown::Write);
+            });
+            let _ = std::io::copy(&mut up, &mut stream);
+        }
+        Behaviour::Proxy => {
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            let text = String::from_utf8_lossy(&head);
+            let line = text.lines().next().unwrap_or_default().to_string();
+            requests.lock().expect("lock").push(line);
+            let body = page("外部网站", "<p>经代理访问的外部页面</p>");
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    }
 }
 
 // ---- item 8: a resumed run judges content as of its recorded date ----
@@ -243,4 +377,307 @@ fn keep_runs_deletes_only_run_folders_the_history_created() {
     );
     assert!(c.join("summary.json").is_file());
     assert_eq!(summary(&c)["previous_run"], summary(&lent)["run_id"]);
+}
+
+// ---- item 3: an own host may not resolve to a private address unless allowed ----
+
+/// A relay on 127.0.0.2 (another loopback address) to `backend`; where the
+/// system cannot bind it, on 127.0.0.1 (equally loopback, equally private).
+fn loopback_relay(backend: SocketAddr) -> Listener {
+    Listener::start(
+        "127.0.0.2".parse().expect("ip"),
+        Behaviour::Forward(backend),
+    )
+    .or_else(|_| {
+        Listener::start(
+            "127.0.0.1".parse().expect("ip"),
+            Behaviour::Forward(backend),
+        )
+    })
+    .expect("a loopback relay")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_own_host_resolving_to_loopback_is_audited_only_when_allowed() {
+    let files = site(&[
+        (
+            "index.html",
+            page("可靠性测试局", "<p><a href=\"/zwgk/\">政务公开</a></p>"),
+        ),
+        ("zwgk/index.html", page("政务公开", "<p>目录</p>")),
+    ]);
+    let server = SiteServer::start_with_today(SiteSource::dir(files.path()), today())
+        .await
+        .expect("server");
+    let relay = loopback_relay(server.addr());
+    let relay_ip = relay.addr.ip().to_string();
+    let start = format!("http://{HOST}:{}/", relay.addr.port());
+    let audit = |site_extra: &str| {
+        let r = rules(&start, site_extra);
+        let reports = tempfile::tempdir().expect("temp dir");
+        let resolver = StaticResolver::new(&[(HOST, relay_ip.as_str())]);
+        let mut o = lib_options(reports.path(), today());
+        o.fallback_resolver = Some(resolver.clone());
+        async move {
+            let result = Auditor::new(r, o).run().await.expect("audit runs");
+            (result, resolver, reports)
+        }
+    };
+    // The site's own name answers a loopback address: nothing is fetched.
+    let (refused, resolver, _keep) = audit("").await;
+    assert!(resolver.asked().iter().any(|n| n == HOST));
+    let why = refused
+        .start_unreachable
+        .as_deref()
+        .expect("the site could not be audited");
+    assert!(
+        why.contains(&format!("{HOST} resolves only to private-range addresses"))
+            && why.contains("allow_private"),
+        "{why}"
+    );
+    assert_eq!(
+        relay.connections(),
+        0,
+        "no connection to the private address"
+    );
+    assert_eq!(server.total_hits(), 0);
+    // Allowed by the rules: audited as usual.
+    let (allowed, _, _keep) = audit(&format!("allow_private = [\"{HOST}\"]")).await;
+    assert_eq!(allowed.start_unreachable, None);
+    assert_eq!(allowed.pages, 2);
+    assert!(relay.connections() > 0);
+    assert!(server.hits("/zwgk/") > 0);
+}
+
+// ---- item 2: mappings name a host and a port ----
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_to_maps_each_port_of_a_host_on_its_own() {
+    let files = site(&[
+        (
+            "index.html",
+            page(
+                "可靠性测试局",
+                &format!(
+                    "<p><a href=\"https://{HOST}/secure.html\">网上办事（加密）</a></p>\n\
+                     <p><a href=\"http://{HOST}:6379/\">缓存服务</a></p>"
+                ),
+            ),
+        ),
+        ("secure.html", page("网上办事", "<p>办事指南</p>")),
+    ]);
+    let server = SiteServer::start_with_today(SiteSource::dir(files.path()), today())
+        .await
+        .expect("server");
+    let tls = TlsFront::start(server.addr(), &[HOST]).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut o = lib_options(dir.path(), today());
+    o.out_dir = Some(dir.path().join("run"));
+    // The https port first, the http port last: mapping by host alone would
+    // send both to one of them.
+    for m in [
+        format!("{HOST}:443:127.0.0.1:{}", tls.addr().port()),
+        format!("{HOST}:80:127.0.0.1:{}", server.port()),
+    ] {
+        o.resolve
+            .push(zwgk_audit::cli::parse_connect_to(&m).expect("a mapping"));
+    }
+    o.ca_certs.push(tls.ca_pem());
+    // Unmapped ports of the host resolve normally: here, to an intranet address.
+    let resolver = StaticResolver::new(&[(HOST, "10.0.0.5")]);
+    o.fallback_resolver = Some(resolver.clone());
+    let run = audit_with(rules(&format!("http://{HOST}/"), ""), o, dir).await;
+    let secure = run.links_to("/secure.html");
+    assert_eq!(secure.len(), 1, "{:?}", run.links);
+    assert_eq!(secure[0].http_status, Some(200), "{:?}", secure[0]);
+    assert!(
+        !run.has("broken_link", "/", "/secure.html"),
+        "{:#?}",
+        run.findings
+    );
+    assert!(tls.handshakes() > 0, "https went to the TLS port");
+    assert_eq!(
+        tls.plain_connections(),
+        0,
+        "http never went to the TLS port"
+    );
+    assert!(server.hits("/") > 0);
+    // Port 6379 is not mapped: resolved, found private, never connected.
+    let cache: Vec<_> = run
+        .findings
+        .iter()
+        .filter(|f| f.kind == "broken_link" && f.target_url.contains(":6379"))
+        .collect();
+    assert_eq!(cache.len(), 1, "{:#?}", run.findings);
+    assert!(
+        cache[0]
+            .detail
+            .contains(&format!("{HOST} resolves only to private-range addresses")),
+        "{:?}",
+        cache[0].detail
+    );
+    let asked = resolver.asked();
+    assert!(
+        !asked.is_empty() && asked.iter().all(|n| n == HOST),
+        "only the unmapped port was resolved: {asked:?}"
+    );
+}
+
+// ---- item 1: proxies are explicit and never bypass the guard ----
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_explicit_proxy_gets_only_unmapped_public_names() {
+    let proxy = Listener::start("127.0.0.1".parse().expect("ip"), Behaviour::Proxy).expect("proxy");
+    let files = site(&[
+        (
+            "index.html",
+            page(
+                "可靠性测试局",
+                &format!(
+                    "<p><a href=\"http://www.external-a.gov.cn/page.html\">市政府网站</a></p>\n\
+                     <p><a href=\"http://{HOST}/mapped.html\">映射的主机</a></p>\n\
+                     <p><a href=\"http://oa.reliab.gov.cn:PORT/oa.html\">内网办公</a></p>\n\
+                     <p><a href=\"http://10.1.2.3/x.html\">内网地址</a></p>\n\
+                     <p><a href=\"http://localhost:PORT/y.html\">本机</a></p>"
+                ),
+            ),
+        ),
+        ("mapped.html", page("映射", "<p>映射的页面</p>")),
+        ("oa.html", page("办公", "<p>内网办公页面</p>")),
+    ]);
+    let server = SiteServer::start_with_today(SiteSource::dir(files.path()), today())
+        .await
+        .expect("server");
+    let index = files.path().join("index.html");
+    let text = std::fs::read_to_string(&index).expect("read");
+    std::fs::write(&index, text.replace("PORT", &server.port().to_string())).expect("write");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut o = lib_options(dir.path(), today());
+    o.out_dir = Some(dir.path().join("run"));
+    o.resolve
+        .push(zwgk_audit::crawl::resolve::ResolveEntry::connect_to(
+            HOST,
+            server.addr(),
+        ));
+    let resolver = StaticResolver::new(&[("oa.reliab.gov.cn", "127.0.0.1")]);
+    o.fallback_resolver = Some(resolver.clone());
+    let r = rules_crawl(
+        &server.url("/"),
+        "allow_private = [\"oa.reliab.gov.cn\"]",
+        &format!("proxy = \"http://{}\"", proxy.addr),
+    );
+    let run = audit_with(r, o, dir).await;
+    assert_eq!(
+        proxy.requests(),
+        ["GET http://www.external-a.gov.cn/page.html HTTP/1.1"],
+        "only the unmapped public name goes through the proxy"
+    );
+    let ext = run.links_to("www.external-a.gov.cn/page.html");
+    assert_eq!(ext.len(), 1);
+    assert_eq!(ext[0].http_status, Some(200));
+    // The allowed private name is resolved here; the proxied one is not.
+    assert_eq!(
+        resolver.asked().first().map(String::as_str),
+        Some("oa.reliab.gov.cn")
+    );
+    assert!(!resolver.asked().iter().any(|n| n.contains("external")));
+    for direct in ["/mapped.html", "/oa.html"] {
+        assert!(server.hits(direct) > 0, "{direct} fetched directly");
+        assert_eq!(run.links_to(direct)[0].http_status, Some(200), "{direct}");
+    }
+    // Private literals and localhost are wrong links, sent nowhere.
+    assert!(run.has("wrong_link", "/", "http://10.1.2.3/x.html"));
+    assert!(run.has("wrong_link", "/", "/y.html"));
+    assert_eq!(server.hits("/x.html") + server.hits("/y.html"), 0);
+    // The reports say where names were resolved.
+    let s = summary(&run.result.run_dir);
+    assert_eq!(s["name_resolution"], "proxy");
+    assert_eq!(s["proxy"], format!("http://{}", proxy.addr));
+    let html = std::fs::read_to_string(run.result.run_dir.join("report.html")).expect("report");
+    assert!(html.contains("id=\"name-resolution\""));
+    assert!(html.contains("域名由代理服务器解析"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_proxy_the_reports_say_names_were_resolved_here() {
+    let files = site(&[("index.html", page("可靠性测试局", "<p>首页</p>"))]);
+    let server = SiteServer::start_with_today(SiteSource::dir(files.path()), today())
+        .await
+        .expect("server");
+    let run = audit(&server, rules(&server.url("/"), ""), |_| {}).await;
+    let s = summary(&run.result.run_dir);
+    assert_eq!(s["name_resolution"], "local");
+    assert!(s.get("proxy").is_none());
+    let html = std::fs::read_to_string(run.result.run_dir.join("report.html")).expect("report");
+    assert!(!html.contains("id=\"name-resolution\""));
+}
+
+/// (exit code, findings as (kind, page, target), stderr) of `zwgk-audit demo`
+/// with `env` added to (or, for an empty value, removed from) its environment.
+fn demo_bin(
+    work: &Path,
+    env: &[(&str, &str)],
+) -> (i32, BTreeSet<(String, String, String)>, String) {
+    let out_dir = work.join("run");
+    let mut c = std::process::Command::new(BIN);
+    c.arg("demo")
+        .arg("--out")
+        .arg(&out_dir)
+        .arg("--reports")
+        .arg(work.join("reports"))
+        .args(["--today", "2026-05-25", "--quiet"])
+        .env("RUST_LOG", "zwgk_audit=info")
+        .stdin(std::process::Stdio::null());
+    for (k, v) in env {
+        if v.is_empty() {
+            c.env_remove(k);
+        } else {
+            c.env(k, v);
+        }
+    }
+    let out = c.output().expect("the binary runs");
+    let rows: Vec<zwgk_audit::report::rows::FindingRow> = zwgk_audit::report::csv::read_rows(
+        &std::fs::read(out_dir.join("findings.csv")).unwrap_or_default(),
+    )
+    .unwrap_or_default();
+    (
+        out.status.code().unwrap_or(-1),
+        rows.into_iter()
+            .map(|r| (r.kind, r.page_url, r.target_url))
+            .collect(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn proxy_variables_in_the_environment_are_ignored_and_said_so() {
+    let dead =
+        Listener::start("127.0.0.1".parse().expect("ip"), Behaviour::Dead).expect("listener");
+    let url = format!("http://{}", dead.addr);
+    let names = zwgk_audit::crawl::client::PROXY_ENV_VARS;
+    let clean: Vec<(&str, &str)> = names.iter().map(|n| (*n, "")).collect();
+    let dirty: Vec<(&str, &str)> = names.iter().map(|n| (*n, url.as_str())).collect();
+    let (w1, w2) = (
+        tempfile::tempdir().expect("dir"),
+        tempfile::tempdir().expect("dir"),
+    );
+    let (code, want, err) = demo_bin(w1.path(), &clean);
+    assert!(
+        !want.is_empty(),
+        "the demo finds its planted defects: {err}"
+    );
+    assert!(!err.contains("proxy variables"), "{err}");
+    let (code2, got, err2) = demo_bin(w2.path(), &dirty);
+    assert_eq!(code2, code, "{err2}");
+    assert_eq!(
+        got, want,
+        "the same findings with a dead proxy in the environment"
+    );
+    assert_eq!(dead.connections(), 0, "nothing is sent to the proxy");
+    assert_eq!(
+        err2.matches("proxy variables in the environment are ignored")
+            .count(),
+        1,
+        "said once: {err2}"
+    );
 }

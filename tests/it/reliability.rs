@@ -681,3 +681,30 @@ fn proxy_variables_in_the_environment_are_ignored_and_said_so() {
         "said once: {err2}"
     );
 }
+
+#[test]
+fn rules_check_says_why_a_site_id_cannot_name_a_folder() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (id, why) in [
+        ("..", "names the reports folder itself or its parent"),
+        ("reports/other", "no path separators"),
+    ] {
+        let f = dir.path().join("bad.toml");
+        std::fs::write(
+            &f,
+            rules_text("http://www.reliab.gov.cn/", "").replace("\"reliab\"", &format!("\"{id}\"")),
+        )
+        .expect("write");
+        let out = std::process::Command::new(BIN)
+            .args(["rules", "check"])
+            .arg(&f)
+            .output()
+            .expect("the binary runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("bad.toml:3: key `site.id`") && err.contains(why),
+            "{id}: {err}"
+        );
+    }
+}

@@ -265,15 +265,15 @@ impl Clients {
     /// The client for `url`: the one mapping its host on its port, then the
     /// one mapping its host on every port, else the default client.
     pub fn for_url(&self, url: &Url) -> &reqwest::Client {
+        // http(s) URL hosts are lower-case already (the url crate normalises them).
         let Some(host) = url.host_str() else {
             return &self.default;
         };
-        let host = host.to_ascii_lowercase();
         let port = url.port_or_known_default().unwrap_or(0);
         let group = |p: u16| {
             self.mapped
                 .iter()
-                .find(|(gp, hosts, _)| *gp == p && hosts.contains(&host))
+                .find(|(gp, hosts, _)| *gp == p && hosts.iter().any(|h| h == host))
         };
         match group(port).or_else(|| group(0)) {
             Some((_, _, c)) => c,
@@ -447,6 +447,44 @@ mod tests {
 
     fn via(p: &ProxyPlan, url: &str) -> Option<String> {
         p.for_url(&Url::parse(url).unwrap()).map(|u| redact(&u))
+    }
+
+    #[test]
+    fn each_url_goes_to_the_client_of_its_host_and_port() {
+        let entry = |s: &str| crate::cli::parse_connect_to(s).unwrap();
+        let clients = build(&ClientOptions {
+            user_agent: "t".into(),
+            connect_timeout: Duration::from_secs(1),
+            resolve: vec![
+                entry("www.a.gov.cn:443:127.0.0.1:8443"),
+                entry("www.a.gov.cn:80:127.0.0.1:8080"),
+                entry("www.b.gov.cn::127.0.0.1:9000"),
+                entry("www.c.gov.cn:8443:127.0.0.1:9443"),
+            ],
+            ..Default::default()
+        })
+        .unwrap();
+        let group = |u: &str| {
+            let c = clients.for_url(&Url::parse(u).unwrap());
+            if std::ptr::eq(c, &clients.default) {
+                return None;
+            }
+            clients
+                .mapped
+                .iter()
+                .find(|(_, _, m)| std::ptr::eq(m, c))
+                .map(|(port, _, _)| *port)
+        };
+        assert_eq!(group("https://www.a.gov.cn/"), Some(443));
+        assert_eq!(group("http://www.a.gov.cn:443/"), Some(443));
+        assert_eq!(group("http://www.a.gov.cn/"), Some(80));
+        assert_eq!(group("http://www.a.gov.cn:6379/"), None, "unmapped port");
+        assert_eq!(group("http://www.b.gov.cn:6379/"), Some(0), "every port");
+        assert_eq!(group("https://www.b.gov.cn/"), Some(0));
+        assert_eq!(group("https://www.c.gov.cn:8443/"), Some(8443));
+        assert_eq!(group("https://www.c.gov.cn/"), None);
+        assert_eq!(group("http://www.d.gov.cn/"), None);
+        assert_eq!(clients.proxy(), None);
     }
 
     #[test]

@@ -917,7 +917,9 @@ impl ColumnTracker {
     fn default_mixed<'t>(&self, c: &Column, it: &'t ListItem) -> Option<&'t str> {
         let m = c.default_mixed.iter().find_map(|re| re.find(&it.title))?;
         if c.default_holds.iter().any(|re| re.is_match(&it.title))
-            || c.belongs_titles.iter().any(|w| it.title.contains(w.as_str()))
+            || c.belongs_titles
+                .iter()
+                .any(|w| it.title.contains(w.as_str()))
             || c.belongs_urls.iter().any(|re| re.is_match(&it.url))
         {
             return None;

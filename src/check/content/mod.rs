@@ -50,6 +50,10 @@ pub fn check_walk(view: &PageView, rules: &Rules, today: NaiveDate, walk: &Walk)
             &walk.text,
             walk.title.as_deref(),
             &c.forbidden,
+            words::When {
+                today,
+                published: || published(view, today),
+            },
         ));
     }
     if c.accessibility {
@@ -66,6 +70,18 @@ pub fn check_walk(view: &PageView, rules: &Rules, today: NaiveDate, walk: &Walk)
         rules.thresholds.slow_page_ms,
     ));
     out
+}
+
+/// The page's own publication date, as the column checks read an article's:
+/// the `PubDate` meta tag, else the visible 发布日期 block, else the date in
+/// its URL (TRS `t20260520_…`); the first that is plausible as of `today`.
+pub fn published(view: &PageView, today: NaiveDate) -> Option<NaiveDate> {
+    let ok = |d: &NaiveDate| super::dates::plausible(*d, today);
+    super::columns::page::meta(view.doc)
+        .pubdate
+        .filter(ok)
+        .or_else(|| super::columns::page::published_block(view.source).filter(ok))
+        .or_else(|| super::dates::from_url(view.final_url.as_str()).filter(ok))
 }
 
 /// The text a visitor sees: no scripts, styles, `noscript`, templates,

@@ -23,6 +23,59 @@ use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 
 const FORBIDDEN: &str = include_str!("../../rules/defaults/forbidden.txt");
+const PRIVACY: &str = include_str!("../../rules/defaults/privacy.toml");
+const PRIVACY_PATH: &str = "rules/defaults/privacy.toml";
+
+/// Which mobile numbers are contacts published on purpose
+/// (`rules/defaults/privacy.toml`, `[contacts]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contacts {
+    /// Labels that mark the number after them as a contact (联系电话, 联系人 …).
+    pub labels: Vec<String>,
+    /// Most characters between the end of a label and the number.
+    pub max_gap_chars: usize,
+    /// More labelled numbers than this on a page are a list of persons.
+    pub max_per_page: usize,
+    /// Personal numbers in a page's table cells that make them a table of persons.
+    pub table_numbers: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PrivacyPack {
+    contacts: Contacts,
+}
+
+/// The shipped contact rules, validated.
+pub fn contacts() -> Result<Contacts, RulesError> {
+    let ctx = Ctx {
+        path: std::path::Path::new(PRIVACY_PATH),
+        text: PRIVACY,
+    };
+    let pack: PrivacyPack = toml::from_str(PRIVACY).map_err(|e| RulesError::Parse {
+        path: PRIVACY_PATH.into(),
+        line: e
+            .span()
+            .map(|s| PRIVACY[..s.start.min(PRIVACY.len())].lines().count())
+            .unwrap_or(0),
+        message: e.message().trim().to_string(),
+    })?;
+    let c = pack.contacts;
+    if c.labels.iter().any(|l| l.trim().is_empty()) {
+        return Err(ctx.invalid("contacts.labels", "entries must not be empty"));
+    }
+    if c.max_gap_chars > 40 {
+        return Err(ctx.invalid("contacts.max_gap_chars", "at most 40"));
+    }
+    if c.max_per_page == 0 {
+        return Err(ctx.invalid("contacts.max_per_page", "must be at least 1"));
+    }
+    if c.table_numbers < 2 {
+        return Err(ctx.invalid("contacts.table_numbers", "must be at least 2"));
+    }
+    Ok(c)
+}
 
 /// `[content]` as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -145,6 +198,8 @@ pub struct Content {
     pub accessibility: bool,
     /// Cap on per-image findings per page.
     pub max_images_per_page: usize,
+    /// Which mobile numbers are contacts published on purpose.
+    pub contacts: Contacts,
 }
 
 impl Default for Content {
@@ -163,6 +218,7 @@ impl Default for Content {
             forbidden: Forbidden::default(),
             accessibility: true,
             max_images_per_page: 50,
+            contacts: contacts().unwrap_or_default(),
         })
     }
 }
@@ -227,6 +283,7 @@ impl Content {
             forbidden,
             accessibility: sec.accessibility,
             max_images_per_page: sec.max_images_per_page,
+            contacts: contacts()?,
         })
     }
 

@@ -8,5 +8,6 @@ mod demo;
 mod hostile;
 mod links;
 mod nightly;
+mod precision;
 mod props;
 mod smoke;

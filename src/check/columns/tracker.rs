@@ -915,7 +915,10 @@ impl ColumnTracker {
     /// document about a meeting, an interpretation) or the column's `belongs`
     /// allows it (a title word, a URL pattern, an accepted article column).
     fn default_mixed<'t>(&self, c: &Column, it: &'t ListItem) -> Option<&'t str> {
-        let m = c.default_mixed.iter().find_map(|re| re.find(&it.title))?;
+        let m = c.default_mixed.iter().find_map(|re| {
+            let caps = re.captures(&it.title)?;
+            caps.name("hit").or_else(|| caps.get(0))
+        })?;
         if c.default_holds.iter().any(|re| re.is_match(&it.title))
             || c.belongs_titles
                 .iter()

@@ -847,6 +847,77 @@ url_pattern = ['/xwdt/', '/gzdt/']
     }
 
     #[test]
+    fn national_defaults_say_what_column_types_hold() {
+        let r = load(
+            r#"
+[[columns]]
+name = "政策文件"
+type = "policy"
+
+[[columns]]
+name = "领导活动"
+
+[[columns]]
+name = "机构职能"
+type = "static"
+not_belongs = { defaults = false }
+
+[[columns]]
+name = "新闻动态"
+type = "dynamic"
+
+[[columns]]
+name = "政策解读"
+type = "政策解读"
+
+[[columns]]
+name = "办事指南"
+"#,
+        )
+        .unwrap();
+        let col = |n: &str| r.columns.columns.iter().find(|c| c.name == n).unwrap();
+        let mixed = |n: &str, t: &str| {
+            let c = col(n);
+            c.default_mixed.iter().any(|re| re.is_match(t))
+                && !c.default_holds.iter().any(|re| re.is_match(t))
+        };
+        for t in [
+            "市局召开全市知识产权工作会议",
+            "局长赴浦东新区调研",
+            "局领导会见来访客人",
+            "局领导春节慰问困难职工",
+            "局长出席长三角论坛",
+            "举办知识产权宣传周活动",
+            "市局开展专利执法检查",
+            "专利工作推进会在临港召开",
+        ] {
+            assert!(mixed("政策文件", t), "{t}");
+        }
+        for t in [
+            "关于召开全市知识产权工作会议的通知",
+            "关于开展专利执法检查的通知",
+            "示例市专利导航项目管理办法（示知局规〔2026〕3号）",
+            "学习《知识产权强国建设纲要》座谈会召开",
+            "2026年春节慰问金发放情况",
+        ] {
+            assert!(!mixed("政策文件", t), "{t}");
+        }
+        // A column named as news, defaults turned off, a news column.
+        assert!(!mixed("领导活动", "局长会见来访客人"));
+        assert!(!mixed("机构职能", "局领导春节慰问困难职工"));
+        assert!(!mixed("新闻动态", "市局召开全市知识产权工作会议"));
+        // Interpretations, also of a press conference.
+        assert!(!mixed("政策解读", "局长出席新闻发布会解读新政"));
+        assert!(!mixed("政策解读", "专利资助政策问答"));
+        assert!(mixed("政策解读", "市局召开党组理论学习中心组会议"));
+        assert_eq!(col("政策解读").window_days, Some(183));
+        // The `other` type lists inspections; 律师会见 is a service, not news.
+        assert!(!mixed("办事指南", "开展2026年双随机抽查检查"));
+        assert!(!mixed("办事指南", "律师会见预约办理指南"));
+        assert!(mixed("办事指南", "局领导会见来访客人"));
+    }
+
+    #[test]
     fn shipped_sipa_rules_load() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/sipa.toml");
         let r = Rules::load(&path).unwrap();

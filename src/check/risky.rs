@@ -1,6 +1,10 @@
 //! 外链风险: an external link whose target now serves gambling or adult content
 //! (the word lists of the rules), or whose redirects land on another
 //! registrable domain (a lapsed domain taken over, a hijacked link).
+//!
+//! Content evidence outranks the soft-404 heuristics: the landing page of an
+//! external link is read even when a redirect took it to its site's homepage,
+//! and gambling or adult words there make it `risky_external` only.
 
 // Site-controlled data passes through here: no panicking shortcuts (issue 8).
 #![cfg_attr(

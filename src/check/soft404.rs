@@ -3,7 +3,9 @@
 //!
 //! Evidence is kept narrow on purpose: a phrase from the rules in the `<title>`
 //! or first `<h1>`, or anywhere in the text of a *short* page. A long article
-//! that merely mentions "404" is never a soft 404.
+//! that merely mentions "404" is never a soft 404. Risky content outranks both
+//! kinds of evidence: an external link redirected to a homepage that serves
+//! gambling or adult words is [`super::risky`]'s, never a soft 404 too.
 
 // Site-controlled data passes through here: no panicking shortcuts (issue 8).
 #![cfg_attr(

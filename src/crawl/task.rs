@@ -70,9 +70,12 @@ pub async fn run(ctx: Arc<TaskCtx>, job: Job) -> JobResult {
             if (200..300).contains(&resp.status) {
                 if check::soft404::redirected_home(&job.url, &resp.final_url, resp.redirects.len())
                 {
-                    // The homepage is audited on its own: nothing more to read here.
                     o.soft404 = Some(format!("redirected to the homepage {}", resp.final_url));
-                    return result;
+                    // An own homepage is audited on its own; an external one is
+                    // read for risky content, which outranks the redirect.
+                    if job.mode != Mode::External {
+                        return result;
+                    }
                 }
                 if job.mode == Mode::Resource {
                     // Checked, not parsed: no body was read.
@@ -113,6 +116,8 @@ pub async fn run(ctx: Arc<TaskCtx>, job: Job) -> JobResult {
                         o.soft404 = a.soft404;
                     }
                     if let Some(r) = a.risky {
+                        // Content evidence outranks the soft-404 heuristics.
+                        o.soft404 = None;
                         o.risky = Some((r, true));
                     }
                     o.anchors = a.anchors;

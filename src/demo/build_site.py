@@ -473,7 +473,7 @@ def notices():
                 "各区知识产权管理部门、各有关单位：",
                 "为促进专利转化运用，根据《示范市专利转化专项资金管理办法》，现组织申报{{year}}年度专项资金项目。"
                 "申报材料请于{{date:+30:zh}}前报送。",
-                "联系人：王老师，电话：0571-87001234，邮箱：<a href=\"mailto:zscq@demo-ipa.gov.cn\">zscq@demo-ipa.gov.cn</a>。",
+                "联系人：王老师，电话：0571-87001234，手机：13957105678，邮箱：<a href=\"mailto:zscq@demo-ipa.gov.cn\">zscq@demo-ipa.gov.cn</a>。",
             )
             attach = (("申报书模板.doc", "./P0%s385612947103.doc" % ymd(n)),
                       ("项目汇总表.xls", "./P0%s385612947104.xls" % ymd(n)),
@@ -483,6 +483,8 @@ def notices():
             plant("wrong_link", p, "http://localhost:8080/pub/zscq/tzgg/P020210311.doc",
                   "attachment on localhost:8080 (editor's machine)")
             alike("broken_link", p, "mailto:zscq@demo-ipa.gov.cn", "mailto: is not fetched")
+            alike("privacy_leak", p, "13957105678",
+                  "the notice's contact mobile, labelled 手机: published on purpose")
         elif docid == 4107:
             body = paras(
                 "各有关单位：",
@@ -492,6 +494,8 @@ def notices():
             attach = (("宣传周活动安排.wps", "./P0%s662901384520.wps" % ymd(n)),)
             put(HOST, "/tzgg/%s/P0%s662901384520.wps" % (ym(n), ymd(n)), ole("宣传周活动安排"))
             plant("wrong_link", p, "file:///D:/公文/通知.doc", "file: URL to the editor's disk")
+            alike("column_mixed", "/tzgg/", url(p),
+                  "关于开展…活动的通知 is a document about an event, not news")
         elif docid == 4106:
             body = paras(
                 "当事人：张某某，男，身份证号码：330102198503121236，联系电话：13957101234。",
@@ -533,7 +537,7 @@ def homepage():
     friends = ('<div class="links">友情链接：'
                '<a href="http://%s/" target="_blank">示范市人民政府</a>'
                '<a href="http://%s/zscq/index.html" target="_blank">示范市知识产权保护中心</a>'
-               '<a href="http://%s/" target="_blank">示范知识产权服务网</a>'
+               '<a href="http://%s/zscq/index.html" target="_blank">示范知识产权服务网</a>'
                '</div>\n' % (CITY, FRIEND, OLD))
     html = head("%s" % SITE_NAME, "utf-8", [("ColumnName", "首页"), ("ColumnType", "首页")])
     html += header(home_link="//www.demo-ipa.gov.cn/")
@@ -557,6 +561,7 @@ def homepage():
 <ul class="list">
 <li><a href="/files/{{year}}年工作要点.pdf" target="_blank">示范市知识产权局{{year}}年工作要点（PDF）</a><span>%s</span></li>
 <li><a href="/xxgk/ndbg/">政府信息公开工作年度报告</a></li>
+<li><a href="/ztzl/201706/t20170615_9001.html" target="_blank">商标注册便利化改革情况介绍</a><span>2017-06-15</span></li>
 </ul></div>
 </div>
 """ % (news_rows, notice_rows, d(100))
@@ -564,8 +569,10 @@ def homepage():
     page("/index.html", html)
     plant("broken_link", "/", "http://%s/zscq/index.html" % FRIEND,
           "friend link to an external host whose page is gone (404)")
-    plant("risky_external", "/", "http://%s/" % OLD,
-          "friend link whose domain now serves a gambling page")
+    plant("risky_external", "/", "http://%s/zscq/index.html" % OLD,
+          "friend link redirected (302) to its site's homepage, which now serves gambling: "
+          "risky content outranks the redirect-to-home soft 404")
+    route("/zscq/index.html", 'redirect = "/"', host=OLD)
     alike("broken_link", "/", "//www.demo-ipa.gov.cn/", "protocol-relative link to the homepage")
     alike("missing_alt", "/", url("/images/banner.png"), 'decorative images with alt="" (banner, spacer, icons)')
     alike("broken_link", "/", url("/files/{{year}}年工作要点.pdf"), "raw Chinese file name that exists")
@@ -573,6 +580,24 @@ def homepage():
     route("/zwgk/", "redirect = \"/xxgk/\"", "status = 301")
     route("/zwgk/index.html", "redirect = \"/xxgk/\"", "status = 301")
     put(HOST, "/files/{{year}}年工作要点.pdf", pdf("Work plan"))
+    history()
+
+
+def history():
+    # An old name on an old page: dated before the body was renamed (2018-04-10).
+    p = "/ztzl/201706/t20170615_9001.html"
+    title = "商标注册便利化改革情况介绍"
+    html = head("%s_%s" % (title, SITE_NAME), "utf-8",
+                [("ColumnName", "专题专栏"), ("ArticleTitle", title), ("PubDate", "2017-06-15 10:00")])
+    html += header() + crumbs(("专题专栏", None), (title, None))
+    html += ('<div class="w"><div class="box article"><h1>%s</h1><div class="info">发布日期：2017-06-15</div>'
+             '<div class="content">\n%s\n</div></div></div>\n'
+             % (title, paras("为方便申请人办理商标注册，国家工商总局商标局在示范市设立商标受理窗口，"
+                             "受理商标注册申请及相关业务。")))
+    html += footer()
+    page(p, html)
+    alike("forbidden_text", p, "国家工商总局商标局",
+          "outdated name on a page published 2017-06-15, before the 2018-04-10 rename: history")
 
 
 # ---------------------------------------------------------------- disclosure portal
@@ -650,7 +675,9 @@ def column_jgzn():
               paras("办公室、政策法规处、知识产权保护处、知识产权运用促进处、公共服务处。")),
              ("联系方式", "lxfs.html", 45,
               paras("办公地址：示范市人民路100号", "办公时间：工作日上午8:30—12:00，下午13:30—17:30",
-                    "联系电话：0571-87001234　传真：0571-87001235"))]
+                    "联系电话：0571-87001234　传真：0571-87001235")),
+             ("局领导出席全省知识产权系统工作会议", "ldhd.html", 30,
+              paras("会议总结了上一年度全省知识产权工作，部署了今年重点任务。"))]
     items = []
     for title, fname, n, body in pages:
         items.append((title, fname, n))
@@ -665,6 +692,8 @@ def column_jgzn():
         html += footer()
         page(base + fname, html)
     list_page("/xxgk/jgzn/index.html", "机构职能", items, base=base)
+    plant("column_mixed", "/xxgk/jgzn/", url(base + "ldhd.html"),
+          "news item (出席…会议) listed in 机构职能: no rule words, the national defaults of its type")
     alike("broken_link", "/xxgk/jgzn/", url(base + "ldxx.html"),
           "<base href> page: ldxx.html resolves under /xxgk/jgzn/detail/, not /xxgk/jgzn/")
 

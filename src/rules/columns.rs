@@ -98,6 +98,9 @@ pub struct NotBelongsSection {
     pub titles: Vec<String>,
     /// Regexes that an item URL must not match (e.g. the news folder).
     pub urls: Vec<String>,
+    /// `false`: the national defaults of the column's type (news-style titles in a
+    /// statutory column) are not applied; only this column's words count.
+    pub defaults: Option<bool>,
 }
 
 /// One required item of a column, e.g. the yearly 政府信息公开工作年度报告.
@@ -186,6 +189,22 @@ pub struct ColumnType {
     /// Counts toward the veto of stale 动态/通知/政策 columns.
     #[serde(default)]
     pub dynamic_notice_policy: bool,
+    /// Title sets (`[items.sets]`) this type holds: never mixed by the defaults.
+    #[serde(default)]
+    pub holds: Vec<String>,
+    /// Title sets that are out of place in this type (column_mixed).
+    #[serde(default)]
+    pub mixed: Vec<String>,
+}
+
+/// `[items]` of the national pack: what column types hold.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemDefaults {
+    /// Name parts of columns that list news by nature (never mixed by the defaults).
+    news_column_names: Vec<String>,
+    /// Named sets of title regexes.
+    sets: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -194,6 +213,7 @@ struct NationalPack {
     homepage: HomepageDefaults,
     veto: VetoThresholds,
     lists: ListDefaults,
+    items: ItemDefaults,
     types: Vec<ColumnType>,
 }
 
@@ -265,6 +285,13 @@ pub struct Column {
     pub not_belongs_titles: Vec<String>,
     /// URL regexes that mark an item as out of place.
     pub not_belongs_urls: Vec<Regex>,
+    /// National defaults: title regexes of what the column's type holds (an
+    /// item matching one is never mixed by [`Column::default_mixed`]).
+    pub default_holds: Vec<Regex>,
+    /// National defaults: title regexes of items out of place in the column's
+    /// type (news in a statutory column). Empty when the column lists news by
+    /// nature (its name says so) or its rules turn the defaults off.
+    pub default_mixed: Vec<Regex>,
     /// Required items.
     pub required_items: Vec<RequiredItem>,
 }
@@ -334,6 +361,52 @@ fn national() -> Result<NationalPack, RulesError> {
         return Err(ctx.invalid("types", "the type `other` (the default) is missing"));
     }
     Ok(pack)
+}
+
+/// The national title sets, compiled (name → regexes).
+type TitleSets = std::collections::BTreeMap<String, Vec<Regex>>;
+
+/// Compiles `[items.sets]` and checks that every type names known sets.
+fn title_sets(pack: &NationalPack) -> Result<TitleSets, RulesError> {
+    let ctx = Ctx {
+        path: Path::new(NATIONAL_PATH),
+        text: NATIONAL,
+    };
+    let mut out = TitleSets::new();
+    for (name, list) in &pack.items.sets {
+        let key = format!("items.sets.{name}");
+        let mut v = Vec::new();
+        for p in list {
+            if p.trim().is_empty() {
+                return Err(ctx.invalid(&key, "entries must not be empty"));
+            }
+            v.push(Regex::new(p).map_err(|e| {
+                let msg = e.to_string();
+                let why = msg.lines().last().unwrap_or(&msg).trim().to_string();
+                ctx.invalid(&key, &format!("bad regex `{p}`: {why}"))
+            })?);
+        }
+        out.insert(name.clone(), v);
+    }
+    for t in &pack.types {
+        for (key, names) in [("types.holds", &t.holds), ("types.mixed", &t.mixed)] {
+            if let Some(n) = names.iter().find(|n| !out.contains_key(n.as_str())) {
+                return Err(ctx.invalid(
+                    key,
+                    &format!("type `{}`: unknown set `{n}` (not in [items.sets])", t.name),
+                ));
+            }
+        }
+    }
+    if pack
+        .items
+        .news_column_names
+        .iter()
+        .any(|n| n.trim().is_empty())
+    {
+        return Err(ctx.invalid("items.news_column_names", "entries must not be empty"));
+    }
+    Ok(out)
 }
 
 /// Finds the lines of keys inside `[[columns]]` blocks, for located errors.
@@ -476,6 +549,7 @@ impl Columns {
         ctx: &Ctx,
     ) -> Result<Columns, RulesError> {
         let pack = national()?;
+        let sets = title_sets(&pack)?;
         let mut portal_urls = Vec::new();
         for s in &portal.urls {
             let u = Url::parse(s.trim())
@@ -512,7 +586,7 @@ impl Columns {
         let loc = Locator::new(ctx);
         let mut out: Vec<Column> = Vec::new();
         for (i, c) in columns.iter().enumerate() {
-            out.push(compile_column(i, c, &pack, &loc)?);
+            out.push(compile_column(i, c, &pack, &sets, &loc)?);
             let name = &out[i].name;
             if out[..i].iter().any(|o| &o.name == name) {
                 return Err(loc.err(i, name, &["name"], 0, "duplicate column name"));
@@ -535,6 +609,7 @@ fn compile_column(
     i: usize,
     c: &ColumnRule,
     pack: &NationalPack,
+    sets: &TitleSets,
     loc: &Locator,
 ) -> Result<Column, RulesError> {
     let name = c.name.trim().to_string();
@@ -584,6 +659,25 @@ fn compile_column(
         Some(0) => return Err(loc.err(i, &name, &["min_items"], 0, "must be at least 1")),
         Some(n) => n as usize,
         None => 1,
+    };
+    let regexes_of = |names: &[String]| -> Vec<Regex> {
+        names
+            .iter()
+            .filter_map(|n| sets.get(n))
+            .flatten()
+            .cloned()
+            .collect()
+    };
+    let news_by_name = pack
+        .items
+        .news_column_names
+        .iter()
+        .any(|n| name.contains(n.trim()));
+    let default_holds = regexes_of(&ty.holds);
+    let default_mixed = if news_by_name || c.not_belongs.defaults == Some(false) {
+        Vec::new()
+    } else {
+        regexes_of(&ty.mixed)
     };
     let mut required_items = Vec::new();
     for (j, r) in c.required_items.iter().enumerate() {
@@ -660,6 +754,8 @@ fn compile_column(
             &c.not_belongs.titles,
         )?,
         not_belongs_urls: loc.regexes(i, &name, &["not_belongs", "urls"], &c.not_belongs.urls)?,
+        default_holds,
+        default_mixed,
         required_items,
         name,
     })
@@ -748,6 +844,77 @@ url_pattern = ['/xwdt/', '/gzdt/']
         assert_eq!(c.columns[2].window_days, Some(14));
         assert_eq!(c.columns[2].url_patterns.len(), 2);
         assert_eq!(c.columns[2].link_texts, vec!["动态".to_string()]);
+    }
+
+    #[test]
+    fn national_defaults_say_what_column_types_hold() {
+        let r = load(
+            r#"
+[[columns]]
+name = "政策文件"
+type = "policy"
+
+[[columns]]
+name = "领导活动"
+
+[[columns]]
+name = "机构职能"
+type = "static"
+not_belongs = { defaults = false }
+
+[[columns]]
+name = "新闻动态"
+type = "dynamic"
+
+[[columns]]
+name = "政策解读"
+type = "政策解读"
+
+[[columns]]
+name = "办事指南"
+"#,
+        )
+        .unwrap();
+        let col = |n: &str| r.columns.columns.iter().find(|c| c.name == n).unwrap();
+        let mixed = |n: &str, t: &str| {
+            let c = col(n);
+            c.default_mixed.iter().any(|re| re.is_match(t))
+                && !c.default_holds.iter().any(|re| re.is_match(t))
+        };
+        for t in [
+            "市局召开全市知识产权工作会议",
+            "局长赴浦东新区调研",
+            "局领导会见来访客人",
+            "局领导春节慰问困难职工",
+            "局长出席长三角论坛",
+            "举办知识产权宣传周活动",
+            "市局开展专利执法检查",
+            "专利工作推进会在临港召开",
+        ] {
+            assert!(mixed("政策文件", t), "{t}");
+        }
+        for t in [
+            "关于召开全市知识产权工作会议的通知",
+            "关于开展专利执法检查的通知",
+            "示例市专利导航项目管理办法（示知局规〔2026〕3号）",
+            "学习《知识产权强国建设纲要》座谈会召开",
+            "2026年春节慰问金发放情况",
+        ] {
+            assert!(!mixed("政策文件", t), "{t}");
+        }
+        // A column named as news, defaults turned off, a news column.
+        assert!(!mixed("领导活动", "局长会见来访客人"));
+        assert!(!mixed("机构职能", "局领导春节慰问困难职工"));
+        assert!(!mixed("新闻动态", "市局召开全市知识产权工作会议"));
+        // Interpretations, also of a press conference.
+        assert!(!mixed("政策解读", "局长出席新闻发布会解读新政"));
+        assert!(!mixed("政策解读", "专利资助政策问答"));
+        assert!(mixed("政策解读", "市局召开党组理论学习中心组会议"));
+        assert_eq!(col("政策解读").window_days, Some(183));
+        // The `other` type lists inspections; 律师会见 is a service, not news.
+        assert!(!mixed("办事指南", "开展2026年双随机抽查检查"));
+        assert!(!mixed("办事指南", "律师会见预约办理指南"));
+        assert!(mixed("办事指南", "局领导会见来访客人"));
     }
 
     #[test]

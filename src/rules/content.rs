@@ -10,15 +10,72 @@
 //! Word-list syntax, one entry a line (files) or one entry a string (inline):
 //! `wrong` or `wrong => right` (a suggested correction); a leading `?` marks an
 //! entry that is wrong *today* but may be right in old articles (outdated body
-//! names): it is reported as a suspected warning, not a confirmed error. Blank
-//! lines and lines starting with `#` are skipped.
+//! names): it is reported as a suspected warning, not a confirmed error. A `?`
+//! entry may end in `@YYYY-MM-DD`, the day the new name took effect: it is then
+//! reported only on pages published on or after that day (undated pages still
+//! count) and never when the audit's today is before it. Blank lines and lines
+//! starting with `#` are skipped.
 
 use super::{Ctx, RulesError};
 use aho_corasick::{AhoCorasick, MatchKind};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 
 const FORBIDDEN: &str = include_str!("../../rules/defaults/forbidden.txt");
+const PRIVACY: &str = include_str!("../../rules/defaults/privacy.toml");
+const PRIVACY_PATH: &str = "rules/defaults/privacy.toml";
+
+/// Which mobile numbers are contacts published on purpose
+/// (`rules/defaults/privacy.toml`, `[contacts]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contacts {
+    /// Labels that mark the number after them as a contact (联系电话, 联系人 …).
+    pub labels: Vec<String>,
+    /// Most characters between the end of a label and the number.
+    pub max_gap_chars: usize,
+    /// More labelled numbers than this on a page are a list of persons.
+    pub max_per_page: usize,
+    /// Personal numbers in a page's table cells that make them a table of persons.
+    pub table_numbers: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PrivacyPack {
+    contacts: Contacts,
+}
+
+/// The shipped contact rules, validated.
+pub fn contacts() -> Result<Contacts, RulesError> {
+    let ctx = Ctx {
+        path: std::path::Path::new(PRIVACY_PATH),
+        text: PRIVACY,
+    };
+    let pack: PrivacyPack = toml::from_str(PRIVACY).map_err(|e| RulesError::Parse {
+        path: PRIVACY_PATH.into(),
+        line: e
+            .span()
+            .map(|s| PRIVACY[..s.start.min(PRIVACY.len())].lines().count())
+            .unwrap_or(0),
+        message: e.message().trim().to_string(),
+    })?;
+    let c = pack.contacts;
+    if c.labels.iter().any(|l| l.trim().is_empty()) {
+        return Err(ctx.invalid("contacts.labels", "entries must not be empty"));
+    }
+    if c.max_gap_chars > 40 {
+        return Err(ctx.invalid("contacts.max_gap_chars", "at most 40"));
+    }
+    if c.max_per_page == 0 {
+        return Err(ctx.invalid("contacts.max_per_page", "must be at least 1"));
+    }
+    if c.table_numbers < 2 {
+        return Err(ctx.invalid("contacts.table_numbers", "must be at least 2"));
+    }
+    Ok(c)
+}
 
 /// `[content]` as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -73,6 +130,9 @@ pub struct ForbiddenEntry {
     pub right: Option<String>,
     /// Wrong today but possibly right in old articles (`?` entries): a suspected warning.
     pub suspected: bool,
+    /// For a `?` entry: the day the new name took effect (`@YYYY-MM-DD`). Pages
+    /// published before it use the name of their time.
+    pub since: Option<NaiveDate>,
 }
 
 /// The compiled word list: entries and one leftmost-longest automaton over them.
@@ -138,6 +198,8 @@ pub struct Content {
     pub accessibility: bool,
     /// Cap on per-image findings per page.
     pub max_images_per_page: usize,
+    /// Which mobile numbers are contacts published on purpose.
+    pub contacts: Contacts,
 }
 
 impl Default for Content {
@@ -156,6 +218,7 @@ impl Default for Content {
             forbidden: Forbidden::default(),
             accessibility: true,
             max_images_per_page: 50,
+            contacts: contacts().unwrap_or_default(),
         })
     }
 }
@@ -220,6 +283,7 @@ impl Content {
             forbidden,
             accessibility: sec.accessibility,
             max_images_per_page: sec.max_images_per_page,
+            contacts: contacts()?,
         })
     }
 
@@ -268,12 +332,29 @@ pub fn normalize_number(s: &str) -> Option<String> {
     ok.then_some(n)
 }
 
-/// Parses one entry: `wrong`, `wrong => right`, optionally prefixed with `?`.
+/// Parses one entry: `wrong`, `wrong => right`, optionally prefixed with `?`;
+/// a `?` entry may end in `@YYYY-MM-DD` (the day the new name took effect).
 pub fn parse_entry(s: &str) -> Result<ForbiddenEntry, String> {
     let s = s.trim();
     let (suspected, s) = match s.strip_prefix('?') {
         Some(rest) => (true, rest.trim()),
         None => (false, s),
+    };
+    let (s, since) = match s.rsplit_once('@') {
+        Some((rest, date)) => {
+            let date = date.trim();
+            let d = NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                .ok()
+                .filter(|_| date.len() == 10)
+                .ok_or_else(|| format!("`@{date}`: write the date as @YYYY-MM-DD"))?;
+            if !suspected {
+                return Err(format!(
+                    "`@{date}`: only `?` entries (outdated names) take a date"
+                ));
+            }
+            (rest.trim(), Some(d))
+        }
+        None => (s, None),
     };
     let (wrong, right) = match s.split_once("=>") {
         Some((w, r)) => {
@@ -295,6 +376,7 @@ pub fn parse_entry(s: &str) -> Result<ForbiddenEntry, String> {
         wrong: wrong.to_string(),
         right,
         suspected,
+        since,
     })
 }
 
@@ -368,7 +450,8 @@ mod tests {
             ForbiddenEntry {
                 wrong: "社会主意".into(),
                 right: Some("社会主义".into()),
-                suspected: false
+                suspected: false,
+                since: None,
             }
         );
         assert_eq!(
@@ -376,7 +459,8 @@ mod tests {
             ForbiddenEntry {
                 wrong: "质监局".into(),
                 right: Some("市场监督管理局".into()),
-                suspected: true
+                suspected: true,
+                since: None,
             }
         );
         assert_eq!(parse_entry("习进平").unwrap().right, None);
@@ -388,6 +472,35 @@ mod tests {
             parse_forbidden_list("# c\n\n甲\n=> 乙\n").unwrap_err(),
             "4: empty entry"
         );
+    }
+
+    #[test]
+    fn dated_entries() {
+        let e = parse_entry("?中国银保监会 => 国家金融监督管理总局 @2023-05-18").unwrap();
+        assert_eq!(e.wrong, "中国银保监会");
+        assert_eq!(e.right.as_deref(), Some("国家金融监督管理总局"));
+        assert_eq!(e.since, NaiveDate::from_ymd_opt(2023, 5, 18));
+        let e = parse_entry("?旧名称@2018-04-10").unwrap();
+        assert_eq!((e.wrong.as_str(), e.right), ("旧名称", None));
+        assert!(e.since.is_some());
+        for bad in [
+            "旧 => 新 @2018-04-10",
+            "?旧 => 新 @2018-4-10",
+            "?旧 => 新 @2018-02-30",
+            "?旧 => 新 @",
+            "?旧 => 新 @昨天",
+        ] {
+            assert!(parse_entry(bad).is_err(), "{bad}");
+        }
+        // Every outdated name of the shipped list carries its date.
+        let list = parse_forbidden_list(FORBIDDEN).unwrap();
+        for e in list.iter().filter(|e| e.suspected) {
+            assert!(e.since.is_some(), "{} has no date", e.wrong);
+        }
+        let d = |w: &str| list.iter().find(|e| e.wrong == w).unwrap().since.unwrap();
+        assert_eq!(d("中国银行保险监督管理委员会").to_string(), "2023-05-18");
+        assert_eq!(d("中国银保监会").to_string(), "2023-05-18");
+        assert_eq!(d("国家工商行政管理总局").to_string(), "2018-04-10");
     }
 
     #[test]

@@ -143,6 +143,8 @@ fn assert_exactly_the_planted(run: &DemoRun, today: NaiveDate) {
     for f in run.findings.iter().filter(|f| f.kind == "privacy_leak") {
         assert!(!f.link_text.starts_with("3301**********2041"), "{f:#?}");
         assert!(!f.link_text.starts_with("138****8000"), "{f:#?}");
+        // The contact mobile of notice 4108, labelled 手机.
+        assert!(!f.link_text.starts_with("139****5678"), "{f:#?}");
     }
 }
 
@@ -160,7 +162,7 @@ fn assert_columns(run: &DemoRun, today: NaiveDate) {
         ("首页", "ok"),
         ("政府信息公开指南", "ok"),
         ("政府信息公开制度", "ok"),
-        ("机构职能", "ok"),
+        ("机构职能", "mixed"),
         ("政策文件", "stale"),
         ("规范性文件", "ok"),
         ("政策解读", "ok"),
@@ -218,13 +220,24 @@ fn assert_columns(run: &DemoRun, today: NaiveDate) {
     let mixed = run
         .findings
         .iter()
-        .find(|f| f.kind == "column_mixed")
+        .find(|f| f.kind == "column_mixed" && f.column == "规划计划")
         .unwrap();
     assert_eq!(mixed.column, "规划计划");
     assert!(
         mixed.detail.contains("调研") && mixed.detail.contains("ColumnName is 「新闻动态」"),
         "{}",
         mixed.detail
+    );
+    // In 机构职能, which has no rule words: the national defaults of its type.
+    let news = run
+        .findings
+        .iter()
+        .find(|f| f.kind == "column_mixed" && f.column == "机构职能")
+        .unwrap();
+    assert_eq!(
+        news.detail,
+        "「局领导出席全省知识产权系统工作会议」 reads as news (「出席」), not what a \
+         按需更新栏目 column holds (national defaults); 专栏姓专"
     );
 }
 

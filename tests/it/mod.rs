@@ -8,6 +8,7 @@ mod demo;
 mod hostile;
 mod links;
 mod nightly;
+mod precision;
 mod props;
 mod reliability;
 mod smoke;

@@ -822,16 +822,27 @@ impl ColumnTracker {
                 (!nested).then_some(d)
             })
         };
+        let type_zh = rules
+            .columns
+            .types
+            .iter()
+            .find(|t| t.name == c.type_name)
+            .map_or(c.type_name.as_str(), |t| t.zh.as_str());
         let mut out = Vec::new();
         for it in items {
             let mut why: Vec<String> = Vec::new();
-            if let Some(w) = c
+            let word = c
                 .not_belongs_titles
                 .iter()
-                .find(|w| it.title.contains(w.as_str()))
-            {
+                .find(|w| it.title.contains(w.as_str()));
+            if let Some(w) = word {
                 why.push(format!(
                     "「{}」 contains 「{w}」 (not_belongs); 专栏姓专",
+                    it.title
+                ));
+            } else if let Some(m) = self.default_mixed(c, it) {
+                why.push(format!(
+                    "「{}」 reads as news (「{m}」), not what a {type_zh} column holds (national defaults); 专栏姓专",
                     it.title
                 ));
             }
@@ -895,6 +906,34 @@ impl ColumnTracker {
             }
         }
         out
+    }
+}
+
+impl ColumnTracker {
+    /// The news-style phrase that makes an item out of place in column `c` by
+    /// the national defaults of its type, unless the type holds the item (a
+    /// document about a meeting, an interpretation) or the column's `belongs`
+    /// allows it (a title word, a URL pattern, an accepted article column).
+    fn default_mixed<'t>(&self, c: &Column, it: &'t ListItem) -> Option<&'t str> {
+        let m = c.default_mixed.iter().find_map(|re| {
+            let caps = re.captures(&it.title)?;
+            caps.name("hit").or_else(|| caps.get(0))
+        })?;
+        if c.default_holds.iter().any(|re| re.is_match(&it.title))
+            || c.belongs_titles
+                .iter()
+                .any(|w| it.title.contains(w.as_str()))
+            || c.belongs_urls.iter().any(|re| re.is_match(&it.url))
+        {
+            return None;
+        }
+        let accepted = |s: &str| c.belongs_columns.contains(&label(s));
+        if let Some(a) = self.article(&it.url)
+            && (a.column_name.is_some_and(accepted) || a.crumbs.iter().any(|s| accepted(s)))
+        {
+            return None;
+        }
+        Some(m.as_str())
     }
 }
 

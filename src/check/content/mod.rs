@@ -50,6 +50,10 @@ pub fn check_walk(view: &PageView, rules: &Rules, today: NaiveDate, walk: &Walk)
             &walk.text,
             walk.title.as_deref(),
             &c.forbidden,
+            words::When {
+                today,
+                published: || published(view, today),
+            },
         ));
     }
     if c.accessibility {
@@ -66,6 +70,18 @@ pub fn check_walk(view: &PageView, rules: &Rules, today: NaiveDate, walk: &Walk)
         rules.thresholds.slow_page_ms,
     ));
     out
+}
+
+/// The page's own publication date, as the column checks read an article's:
+/// the `PubDate` meta tag, else the visible 发布日期 block, else the date in
+/// its URL (TRS `t20260520_…`); the first that is plausible as of `today`.
+pub fn published(view: &PageView, today: NaiveDate) -> Option<NaiveDate> {
+    let ok = |d: &NaiveDate| super::dates::plausible(*d, today);
+    super::columns::page::meta(view.doc)
+        .pubdate
+        .filter(ok)
+        .or_else(|| super::columns::page::published_block(view.source).filter(ok))
+        .or_else(|| super::dates::from_url(view.final_url.as_str()).filter(ok))
 }
 
 /// The text a visitor sees: no scripts, styles, `noscript`, templates,
@@ -115,7 +131,12 @@ fn privacy_findings(page: &str, walk: &Walk, c: &Content, today: NaiveDate) -> V
             .element(element),
         );
     };
-    for f in privacy::find(&walk.text, &scan) {
+    let found = privacy::find(&walk.text, &scan);
+    let contacts = contact_numbers(&walk.text, walk, &found, &c.contacts);
+    for (f, contact) in found.into_iter().zip(contacts) {
+        if contact {
+            continue;
+        }
         let element = walk.cell_at(f.start).unwrap_or("text").to_string();
         report(f, element);
     }
@@ -130,6 +151,45 @@ fn privacy_findings(page: &str, walk: &Walk, c: &Content, today: NaiveDate) -> V
         }
     }
     out
+}
+
+/// Which of `found` (in `text`) are contact numbers published on purpose, not
+/// reported: mobiles labelled as contacts ([`privacy::labelled`]), unless they
+/// stand in a list of persons: a table whose cells hold several personal
+/// numbers, a line that also holds an ID number, or more labelled numbers on
+/// the page than a notice has contacts.
+fn contact_numbers(
+    text: &str,
+    walk: &Walk,
+    found: &[Found],
+    c: &crate::rules::content::Contacts,
+) -> Vec<bool> {
+    let in_cell = |f: &Found| walk.cell_at(f.start).is_some();
+    let line_of = |f: &Found| {
+        let before = text.get(..f.start).unwrap_or_default();
+        before.matches('\n').count()
+    };
+    let personal = |f: &&Found| matches!(f.kind, NumberKind::Mobile | NumberKind::IdCard);
+    let persons_table =
+        found.iter().filter(personal).filter(|f| in_cell(f)).count() >= c.table_numbers;
+    let id_lines: HashSet<usize> = found
+        .iter()
+        .filter(|f| f.kind == NumberKind::IdCard)
+        .map(line_of)
+        .collect();
+    let contact: Vec<bool> = found
+        .iter()
+        .map(|f| {
+            f.kind == NumberKind::Mobile
+                && !(persons_table && in_cell(f))
+                && !id_lines.contains(&line_of(f))
+                && privacy::labelled(text, f.start, c)
+        })
+        .collect();
+    if contact.iter().filter(|x| **x).count() > c.max_per_page {
+        return vec![false; found.len()];
+    }
+    contact
 }
 
 /// `slow_page` when the fetch took longer than the threshold (0 turns it off).
@@ -221,7 +281,6 @@ mod tests {
                 ("3101**********1234", "td"),
                 ("139****8888", "td"),
                 ("1101**********002X", "td"),
-                ("138****5678", "text"),
                 ("4403**********4561", "input@value"),
                 ("3205**********9876", "span@data-idcard"),
             ])
@@ -240,8 +299,14 @@ mod tests {
             id.page_url,
             "https://www.example.gov.cn/zwgk/gsgg/202405/t20240510_1234.html"
         );
-        let m = f.iter().find(|f| f.link_text == "138****5678").unwrap();
-        assert_eq!(m.certainty, Certainty::Suspected);
+        let m = f.iter().find(|f| f.link_text == "139****8888").unwrap();
+        assert_eq!(
+            (m.severity, m.certainty),
+            (Severity::Error, Certainty::Suspected)
+        );
+        // The notice's contact (「联系人：王老师，手机：13812345678」) is
+        // published on purpose: not a leak.
+        assert!(!f.iter().any(|x| x.link_text == "138****5678"), "{f:#?}");
         // The full number never appears in a finding.
         for x in &f {
             for full in [
@@ -256,6 +321,46 @@ mod tests {
         // The page's look-alikes are quiet: wrong check digit, 19990230, longer
         // runs, masked numbers, the hotline 12345 and amounts. Cards are off.
         assert!(!f.iter().any(|x| x.link_text.starts_with("6222")));
+    }
+
+    #[test]
+    fn contact_numbers_are_not_leaks_but_lists_of_persons_are() {
+        let page = |body: &str| {
+            format!("<html lang=\"zh\"><head><title>公示</title></head><body>{body}</body></html>")
+        };
+        let leaks = |body: &str| -> Vec<String> {
+            of(&run(&page(body), &rules("")), FindingKind::PrivacyLeak)
+                .into_iter()
+                .map(|(t, _)| t)
+                .collect()
+        };
+        // A notice's labelled contacts.
+        assert!(
+            leaks("<p>联系方式：张三，联系电话13912345678；李四，手机：13812345678。</p>")
+                .is_empty()
+        );
+        // A table of persons with phones: every number, labelled or not.
+        let table = "<table><tr><th>姓名</th><th>联系电话</th></tr>\
+                     <tr><td>王某</td><td>13700001111</td></tr>\
+                     <tr><td>赵某</td><td>联系电话：13600002222</td></tr></table>";
+        assert_eq!(leaks(table), vec!["137****1111", "136****2222"]);
+        // The two side by side: only the table's.
+        let both = format!("<p>联系人：张三，联系电话13912345678</p>{table}");
+        assert_eq!(leaks(&both), vec!["137****1111", "136****2222"]);
+        // One contact in a table of its own (label cell, number cell) is a contact.
+        assert!(leaks("<table><tr><td>联系电话</td><td>13912345678</td></tr></table>").is_empty());
+        // A person's record on one line: the ID and the phone.
+        assert_eq!(
+            leaks("<p>申请人张三，身份证号310115198503121234，联系电话13912345678</p>"),
+            vec!["3101**********1234", "139****5678"]
+        );
+        // More labelled numbers than a notice has contacts: a list of persons.
+        let list: String = (0..5)
+            .map(|i| format!("<li>低保户{i}，联系电话1391234567{i}</li>"))
+            .collect();
+        assert_eq!(leaks(&format!("<ul>{list}</ul>")).len(), 5);
+        // Unlabelled: reported as before.
+        assert_eq!(leaks("<p>张三 13912345678</p>"), vec!["139****5678"]);
     }
 
     #[test]

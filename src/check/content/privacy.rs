@@ -12,7 +12,12 @@
 //! (`doc_13812345678.html`), not a decimal, not followed by a unit
 //! (`15000000000元`). Already masked numbers (`110105********0021`) never match.
 //! The finding shows the number masked; the full number never leaves this module.
+//!
+//! A mobile number labelled as a contact (「联系电话13912345678」, see
+//! [`labelled`] and `rules/defaults/privacy.toml`) is published on purpose;
+//! the page check decides whether it stands in a list of persons instead.
 
+use crate::rules::content::Contacts;
 use chrono::{Datelike, NaiveDate};
 
 /// What kind of personal number.
@@ -198,6 +203,32 @@ pub fn mask(kind: NumberKind, digits: &str) -> String {
         .enumerate()
         .map(|(i, c)| if i < head || i >= n - tail { c } else { '*' })
         .collect()
+}
+
+/// Whether the number starting at byte `start` of `text` is labelled as a
+/// contact: a label of `c` ends at most `c.max_gap_chars` characters before
+/// it on the same line (「联系人：王老师，手机：13812345678」), or the number
+/// starts its line and the line before is a label alone (a 「联系电话」 cell).
+pub fn labelled(text: &str, start: usize, c: &Contacts) -> bool {
+    let Some(before) = text.get(..start) else {
+        return false;
+    };
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.get(line_start..).unwrap_or_default();
+    if line.trim().is_empty() {
+        let prev = before
+            .get(..line_start.saturating_sub(1))
+            .unwrap_or_default();
+        let prev = prev.rsplit('\n').next().unwrap_or_default();
+        let prev = prev.trim().trim_end_matches([':', '：']).trim_end();
+        return c.labels.iter().any(|l| l == prev);
+    }
+    c.labels.iter().any(|l| {
+        line.rfind(l.as_str()).is_some_and(|i| {
+            line.get(i + l.len()..)
+                .is_some_and(|gap| gap.chars().count() <= c.max_gap_chars)
+        })
+    })
 }
 
 /// A run of ASCII digits, possibly ending in an ID's `X`.
@@ -616,6 +647,38 @@ mod tests {
         let t = "电话：+86 138 1234 5678";
         let f = find(t, &scan());
         assert_eq!(&t[f[0].start..f[0].start + 3], "138");
+    }
+
+    #[test]
+    fn contact_labels() {
+        let c = crate::rules::content::contacts().unwrap();
+        let at = |t: &str| {
+            let f = find(t, &scan());
+            assert_eq!(f.len(), 1, "{t}: {f:?}");
+            labelled(t, f[0].start, &c)
+        };
+        for t in [
+            "联系方式：张三，联系电话13912345678",
+            "联系人：王老师，手机：13812345678。",
+            "联系人：张三 13912345678",
+            "咨询电话：13912345678",
+            "报名请联系：李老师（电话 139-1234-5678）",
+            "联系电话\n13912345678",
+            "联系电话：\n13912345678",
+        ] {
+            assert!(at(t), "{t}");
+        }
+        for t in [
+            "13912345678",
+            "张三 13912345678",
+            "联系电话：021-62345678、0571-87001234、13912345678", // too far
+            "联系电话\n张三\n13912345678",                        // a header two cells away
+            "联系人：张三\n13912345678", // the line before is not a label alone
+            "申请人张三，身份证号后为13912345678",
+        ] {
+            assert!(!at(t), "{t}");
+        }
+        assert!(!labelled("电话", 99, &c));
     }
 
     #[test]

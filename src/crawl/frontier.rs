@@ -10,6 +10,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+use super::identity;
 use super::job::{Job, Mode};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -27,6 +28,8 @@ pub struct Frontier {
     /// Human lines naming each cap that bit, once each.
     pub caps: Vec<String>,
     capped_patterns: std::collections::HashSet<String>,
+    /// Per path prefix holding a session-like token: the tokens admitted.
+    tokens: HashMap<String, std::collections::HashSet<String>>,
     pages: usize,
     page_cap_reported: bool,
     deep: Bite,
@@ -153,6 +156,33 @@ impl Frontier {
 }
 
 impl Frontier {
+    /// Whether a URL whose path holds a session-like token in a directory
+    /// (`/s/<token>/page.html`, `/(S(…))/list.aspx`) may be crawled: at most
+    /// `max_tokens` different tokens under one prefix (`host/s/{hex}/`), any
+    /// number of URLs under an admitted token. The first refusal under a
+    /// prefix adds one cap line naming it.
+    pub fn admit_token(&mut self, url: &Url, max_tokens: usize) -> bool {
+        let Some((prefix, token)) = identity::token_prefix(url) else {
+            return true;
+        };
+        let seen = self.tokens.entry(prefix.clone()).or_default();
+        if seen.contains(&token) {
+            return true;
+        }
+        if seen.len() < max_tokens {
+            seen.insert(token);
+            return true;
+        }
+        if self.capped_patterns.insert(prefix.clone()) {
+            let line = format!(
+                "session token cap reached: {max_tokens} different tokens under {prefix} (crawl.max_tokens_per_prefix); URLs under further tokens are skipped"
+            );
+            tracing::warn!("{line}");
+            self.caps.push(line);
+        }
+        false
+    }
+
     /// Notes an internal page deeper than `crawl.max_depth` (checked, not crawled).
     pub fn note_too_deep(&mut self, url: &Url, max_depth: u32) {
         if self.deep.hit(url.as_str()) {
@@ -217,22 +247,31 @@ impl Frontier {
     }
 }
 
-/// The pattern of a URL: host, path with digit runs collapsed to `N`, and the
-/// sorted query keys.
+/// The pattern of a URL: host, path with session tokens masked (see
+/// [`identity::mask_segment`]: `{hex}`, `{uuid}`, `{token}`, `{session}`) and
+/// digit runs collapsed to `N`, and the sorted query keys.
 pub fn pattern(url: &Url) -> String {
     let mut out = String::with_capacity(url.as_str().len());
     out.push_str(url.host_str().unwrap_or(""));
     let mut in_digits = false;
-    for c in url.path().chars() {
-        if c.is_ascii_digit() {
-            if !in_digits {
-                out.push('N');
-            }
-            in_digits = true;
-        } else {
-            in_digits = false;
-            out.push(c);
+    let path = url.path();
+    for (i, seg) in path.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
         }
+        let (masked, _) = identity::mask_segment(seg);
+        for c in masked.chars() {
+            if c.is_ascii_digit() {
+                if !in_digits {
+                    out.push('N');
+                }
+                in_digits = true;
+            } else {
+                in_digits = false;
+                out.push(c);
+            }
+        }
+        in_digits = false;
     }
     if url.query().is_some() {
         let mut keys: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
@@ -263,6 +302,73 @@ mod tests {
             pattern(&u("http://a.gov.cn/zcwj/index.html")),
             pattern(&u("http://a.gov.cn/tzgg/index.html"))
         );
+    }
+
+    #[test]
+    fn patterns_mask_session_tokens_but_not_names() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        assert_eq!(
+            pattern(&u("http://a.gov.cn/s/3f9a2b1c7d8e4f60/page.html")),
+            "a.gov.cn/s/{hex}/page.html"
+        );
+        assert_eq!(
+            pattern(&u("http://a.gov.cn/s/3f9a2b1c7d8e4f60/page.html")),
+            pattern(&u("http://a.gov.cn/s/c0ffee1234abcd99/page.html"))
+        );
+        assert_eq!(
+            pattern(&u(
+                "http://a.gov.cn/(S(lit3py55t21z5v55vlm25s55))/list.aspx"
+            )),
+            "a.gov.cn/{session}/list.aspx"
+        );
+        assert_eq!(
+            pattern(&u(
+                "http://a.gov.cn/d/123e4567-e89b-12d3-a456-426614174000/"
+            )),
+            "a.gov.cn/d/{uuid}/"
+        );
+        assert_eq!(
+            pattern(&u("http://a.gov.cn/art/2026/3/15/art_1229_56789.html")),
+            "a.gov.cn/art/N/N/N/art_N_N.html"
+        );
+        assert_eq!(
+            pattern(&u("http://a.gov.cn/col/col1234/index.html")),
+            "a.gov.cn/col/colN/index.html"
+        );
+    }
+
+    #[test]
+    fn token_cap_counts_different_tokens_under_one_prefix() {
+        let mut f = Frontier::default();
+        let u = |s: &str| Url::parse(s).unwrap();
+        let tok = |i: u32| format!("http://a.gov.cn/s/{i:08x}c0ffee/page.html");
+        for i in 0..3 {
+            assert!(f.admit_token(&u(&tok(i)), 3), "{i}");
+        }
+        // Another page under an admitted token is fine; a fourth token is not.
+        assert!(f.admit_token(&u("http://a.gov.cn/s/00000001c0ffee/list.html"), 3));
+        assert!(!f.admit_token(&u(&tok(3)), 3));
+        assert!(!f.admit_token(&u(&tok(4)), 3));
+        assert_eq!(
+            f.caps,
+            [
+                "session token cap reached: 3 different tokens under a.gov.cn/s/{hex}/ (crawl.max_tokens_per_prefix); URLs under further tokens are skipped"
+            ]
+        );
+        // Look-alikes: names are never counted, a token in a file name neither.
+        for i in 0..10 {
+            for url in [
+                format!(
+                    "http://a.gov.cn/zcwj/2026{:02}/t202603{i:02}_45{i}.html",
+                    i % 12 + 1
+                ),
+                format!("http://a.gov.cn/col/col12{i}/index.html"),
+                format!("http://a.gov.cn/xxgk/{i:08x}c0ffee{i:08x}.html"),
+            ] {
+                assert!(f.admit_token(&u(&url), 3), "{url}");
+            }
+        }
+        assert_eq!(f.caps.len(), 1);
     }
 
     #[test]

@@ -149,6 +149,10 @@ pub struct PageData {
     /// Start tags dropped to keep nesting under `extract::nesting::MAX_OPEN`.
     #[serde(default)]
     pub flattened: usize,
+    /// For a directory or index page (`/dir/`, `/dir/index.html`): the
+    /// signature of its document ([`super::identity::body_signature`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_sig: Option<u64>,
 }
 
 /// A finished job.

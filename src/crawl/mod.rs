@@ -12,9 +12,11 @@ pub mod client;
 pub mod fetch;
 pub mod frontier;
 pub mod hosts;
+pub mod identity;
 pub mod job;
 pub mod journal;
 pub mod resolve;
+pub mod scope;
 pub mod spill;
 pub mod targets;
 pub mod task;
@@ -24,7 +26,7 @@ use crate::check::links::{broken, link_status};
 use crate::check::wrong_link::HostPolicy;
 use crate::extract::resolve::normalize;
 use crate::finding::{Certainty, Finding, FindingKind, Severity};
-use crate::fingerprint::Fingerprinter;
+use crate::fingerprint::{FingerprintMap, Fingerprinter};
 use crate::link::{Element, Origin};
 use crate::report::rows::PageRow;
 use crate::report::writer::{LinkEvent, ReportEvent, ReportSender};
@@ -73,6 +75,21 @@ pub struct CrawlStats {
     pub home_final_url: Option<String>,
 }
 
+/// Where a fetched page's content is reported (see [`Crawl::landing`]).
+enum Landing {
+    /// Under the URL fetched.
+    Here,
+    /// Under the URL it redirected to.
+    Final(Arc<str>),
+    /// Not here: it is reported under another URL, or is not the site's.
+    Elsewhere,
+}
+
+/// The normalised form of a URL given as text (itself when it does not parse).
+fn normalize_str(s: &str) -> String {
+    Url::parse(s).map_or_else(|_| s.to_string(), |u| normalize(&u).to_string())
+}
+
 /// The coordinator state of one run.
 pub struct Crawl {
     rules: Arc<Rules>,
@@ -84,6 +101,11 @@ pub struct Crawl {
     spill: Spill,
     fp: Fingerprinter,
     frontier: Frontier,
+    /// The origins crawled as the site.
+    scope: scope::Scope,
+    /// Directory pages reported, by the fingerprint of their directory key
+    /// (`/dir/` for `/dir/index.html` too): the signature of their document.
+    documents: FingerprintMap<u64>,
     tracker: ColumnTracker,
     journal: Option<journal::Journal>,
     replay: journal::Replay,
@@ -107,6 +129,7 @@ impl Crawl {
     ) -> Crawl {
         let tracker = ColumnTracker::new(&rules).spooled_in(work_dir);
         let spill = Spill::new(work_dir);
+        let scope = scope::Scope::new(&rules);
         Crawl {
             rules,
             tx,
@@ -115,6 +138,8 @@ impl Crawl {
             fp: Fingerprinter::new(),
             spill,
             frontier: Frontier::default(),
+            scope,
+            documents: FingerprintMap::default(),
             tracker,
             journal,
             replay,
@@ -270,14 +295,22 @@ impl Crawl {
                 tracing::warn!(url = %res.url, "start URL {s}");
             }
         }
-        let page_url: Arc<str> = Arc::from(res.url.as_str());
-        let redirected_to_known = mode == Mode::Page && self.claim_final_url(&res.key, &outcome);
-        if mode == Mode::Page && outcome.skipped.is_none() && !redirected_to_known {
+        let landing = if mode == Mode::Page && outcome.skipped.is_none() {
+            self.landing(&res.key, &res.url, res.page.as_ref(), &outcome)
+        } else {
+            Landing::Here
+        };
+        let page_url: Arc<str> = match &landing {
+            Landing::Final(f) => f.clone(),
+            _ => Arc::from(res.url.as_str()),
+        };
+        let reported = !matches!(landing, Landing::Elsewhere);
+        if mode == Mode::Page && outcome.skipped.is_none() && reported {
             let p = res.page.as_ref().filter(|p| p.html);
             if p.is_some() || outcome.error.is_some() || outcome.status.is_some() {
                 self.stats.pages += u64::from(p.is_some());
                 self.emit_event(ReportEvent::Page(PageRow {
-                    url: res.url.clone(),
+                    url: page_url.to_string(),
                     http_status: outcome.status,
                     content_type,
                     charset: p.map(|p| p.charset.clone()).unwrap_or_default(),
@@ -307,9 +340,10 @@ impl Crawl {
             if let Some(obs) = page.observation {
                 self.tracker.record(&res.url, obs);
             }
-            // A page redirected to a known page: its findings and links are
-            // reported under its final URL.
-            if !redirected_to_known {
+            // A page reported elsewhere (a known page it redirected to, an
+            // identical index page, another site): its findings and links
+            // are not reported again here.
+            if reported {
                 for f in page.findings {
                     self.send_finding(f);
                 }
@@ -324,29 +358,81 @@ impl Crawl {
         self.flush_events();
     }
 
-    /// For a page redirected to another own URL: whether that URL is already
-    /// a page of the crawl (then its content is reported there, once, not
-    /// again under the redirecting URL). Otherwise the final URL is recorded
-    /// as checked with this outcome, so a later link to it is not fetched and
-    /// analysed a second time.
-    fn claim_final_url(&mut self, key: &str, outcome: &Outcome) -> bool {
+    /// Where the content of a fetched page is reported: here; under the URL
+    /// it redirected to (once: the final URL is then recorded as checked, so
+    /// a later link to it is not fetched and analysed again); or nowhere,
+    /// when it is reported elsewhere — the final URL is already a page of the
+    /// crawl, it lies outside the crawl scope (another site, another copy of
+    /// the site), or the page is an index page (`/dir/index.html`) serving
+    /// the same document as its directory (`/dir/`) already reported.
+    fn landing(
+        &mut self,
+        key: &str,
+        url: &str,
+        page: Option<&job::PageData>,
+        outcome: &Outcome,
+    ) -> Landing {
+        let landing = self.redirect_landing(key, url, outcome);
+        if matches!(landing, Landing::Elsewhere) {
+            return landing;
+        }
+        let Some(sig) = page.filter(|p| p.html).and_then(|p| p.body_sig) else {
+            return landing;
+        };
+        let here = match &landing {
+            Landing::Final(f) => Url::parse(f).ok(),
+            _ => Url::parse(url).ok(),
+        };
+        let Some(dir_key) = here.as_ref().and_then(identity::index_dir_key) else {
+            return landing;
+        };
+        let fp = self.fp.of(&normalize_str(&dir_key));
+        match self.documents.get(&fp) {
+            Some(known) if *known == sig => {
+                tracing::debug!(%url, "same document as its directory page: reported once");
+                Landing::Elsewhere
+            }
+            Some(_) => landing,
+            None => {
+                self.documents.insert(fp, sig);
+                landing
+            }
+        }
+    }
+
+    /// [`landing`](Self::landing) as far as redirects decide it.
+    fn redirect_landing(&mut self, key: &str, url: &str, outcome: &Outcome) -> Landing {
         let Some(final_url) = outcome
             .final_url
             .as_deref()
             .and_then(|f| Url::parse(f).ok())
         else {
-            return false;
+            return Landing::Here;
         };
-        if !task::is_own(&self.rules, &final_url) {
-            return false;
-        }
         let final_key = normalize(&final_url).to_string();
         if final_key == key {
-            return false;
+            return Landing::Here;
+        }
+        if !self.scope.crawls(&final_url) {
+            let start = self.start_keys.iter().any(|k| k == key);
+            if start && task::is_own(&self.rules, &final_url) {
+                // `http://` → `https://` (or another port) of the site itself.
+                self.scope.adopt(&final_url);
+            } else if start {
+                tracing::warn!(
+                    %url,
+                    %final_url,
+                    "the start URL redirects outside the site's own hosts: its links there are checked, not crawled (start there, or add the host to site.own_hosts)"
+                );
+                return Landing::Here;
+            } else {
+                return Landing::Elsewhere;
+            }
         }
         let final_fp = self.fp.of(&final_key);
         match self.targets.is_page(&final_fp) {
-            Some(page) => page,
+            Some(true) => Landing::Elsewhere,
+            Some(false) => Landing::Final(final_url.as_str().into()),
             None => {
                 let direct = Outcome {
                     final_url: None,
@@ -354,7 +440,7 @@ impl Crawl {
                     ..outcome.clone()
                 };
                 self.targets.insert_done(final_fp, true, Done::new(direct));
-                false
+                Landing::Final(final_url.as_str().into())
             }
         }
     }
@@ -465,7 +551,8 @@ impl Crawl {
             return;
         };
         // A new target: decide how to check it.
-        let mode = match self.mode_for(&url, element, origin, own, depth) {
+        let crawl = own && self.scope.crawls(&url);
+        let mode = match self.mode_for(&url, element, origin, own, crawl, depth) {
             Ok(m) => m,
             Err(skip) => {
                 let outcome = Outcome {
@@ -479,18 +566,38 @@ impl Crawl {
         };
         let head = self.spill.push(0, &occ);
         self.targets.insert_waiting(fp, mode == Mode::Page, head);
-        self.frontier.push(occ.target, key, depth, mode, own);
+        self.frontier.push(occ.target, key, depth, mode, crawl);
     }
 
+    /// How a new target is checked: `own` when its host is one of the site's,
+    /// `crawl` when it is also under an origin the run crawls (see [`scope`]).
     fn mode_for(
         &mut self,
         url: &Url,
         element: Element,
         origin: Origin,
         own: bool,
+        crawl: bool,
         depth: u32,
     ) -> Result<Mode, String> {
         let c = &self.rules.crawl;
+        if own && !crawl {
+            // Another copy of the site (the other scheme or port): checked
+            // like an external link, whatever `check_external` says.
+            self.scope.note_other_copy(url);
+            if origin == Origin::Derived {
+                return Err(
+                    "derived from a script on another copy of the site: not checked".into(),
+                );
+            }
+            return Ok(
+                if element.is_navigation() && !task::looks_like_resource(url) {
+                    Mode::External
+                } else {
+                    Mode::Resource
+                },
+            );
+        }
         if !own {
             if origin == Origin::Derived {
                 return Err("derived from a script on another site: not checked".into());
@@ -522,6 +629,9 @@ impl Crawl {
         if depth > self.max_depth {
             self.frontier.note_too_deep(url, self.max_depth);
             return Ok(Mode::Resource);
+        }
+        if !self.frontier.admit_token(url, c.max_tokens_per_prefix) {
+            return Err("session token cap reached (crawl.max_tokens_per_prefix)".into());
         }
         if !self.frontier.admit_pattern(url, c.max_urls_per_pattern) {
             return Err("URL pattern cap reached (crawl.max_urls_per_pattern)".into());

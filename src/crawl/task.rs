@@ -217,6 +217,8 @@ fn analyse(
         return None;
     }
     let body_len = resp.body.len() as u64;
+    let body_sig = super::identity::index_dir_key(&resp.final_url)
+        .map(|_| super::identity::body_signature(&resp.body));
     let decoded = extract::charset::decode_owned(std::mem::take(&mut resp.body), ct);
     let flat = extract::nesting::flatten(&decoded.text);
     let doc = Html::parse_document(&flat.text);
@@ -290,6 +292,7 @@ fn analyse(
             truncated: resp.truncated,
             links_cut,
             flattened,
+            body_sig,
         }),
     })
 }

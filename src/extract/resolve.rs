@@ -74,15 +74,28 @@ pub fn effective_base(page_url: &Url, base_href: Option<&str>, encoding: &'stati
 }
 
 /// The crawl's dedup key: the fragment dropped, percent-encoding hex digits
-/// upper-cased in path and query, `;jsessionid=…` path parameters and
-/// `jsessionid` / `phpsessid` / `aspsessionid*` query parameters removed
-/// (case-insensitive). Everything else is kept as is: query order, trailing
-/// slashes, empty parameters.
+/// upper-cased in path and query, `;jsessionid=…` path parameters, ASP.NET
+/// cookieless state segments (`/(S(…))/`, `/(A(…)S(…))/`) and `jsessionid` /
+/// `phpsessid` / `aspsessionid*` query parameters removed (case-insensitive).
+/// Everything else is kept as is: query order, trailing slashes, empty
+/// parameters, other tokens in the path (a hex or UUID segment may name a
+/// document: those only count toward the crawl's token cap).
 pub fn normalize(url: &Url) -> Url {
     let mut u = url.clone();
     u.set_fragment(None);
     if !matches!(u.scheme(), "http" | "https" | "ftp" | "file") {
         return u;
+    }
+    if u.path().contains("/(") {
+        let kept: Vec<&str> = u
+            .path()
+            .split('/')
+            .filter(|seg| !crate::crawl::identity::is_aspnet_session(seg))
+            .collect();
+        let new_path = kept.join("/");
+        if new_path.len() != u.path().len() {
+            u.set_path(if new_path.is_empty() { "/" } else { &new_path });
+        }
     }
     let path = u.path();
     if path.contains('%') || path.contains(';') {
@@ -354,6 +367,27 @@ mod tests {
     }
 
     #[test]
+    fn normalize_strips_aspnet_cookieless_state() {
+        assert_eq!(
+            n("http://a.gov.cn/(S(lit3py55t21z5v55vlm25s55))/zw/list.aspx?id=3"),
+            "http://a.gov.cn/zw/list.aspx?id=3"
+        );
+        assert_eq!(
+            n("http://a.gov.cn/(A(BmvZ1kSQ1ZA)S(abc123))/"),
+            "http://a.gov.cn/"
+        );
+        assert_eq!(n("http://a.gov.cn/(S(abc))"), "http://a.gov.cn/");
+        // Look-alikes: parentheses in a name, a token that may name a document.
+        for keep in [
+            "http://a.gov.cn/zt/(2026)/index.html",
+            "http://a.gov.cn/files/report(S(1)).pdf",
+            "http://a.gov.cn/s/3f9a2b1c7d8e4f60/page.html",
+        ] {
+            assert_eq!(n(keep), keep);
+        }
+    }
+
+    #[test]
     fn normalize_keeps_everything_else() {
         for s in [
             "https://a.gov.cn/zwgk/",
@@ -372,6 +406,7 @@ mod tests {
     fn normalize_is_idempotent() {
         for s in [
             "http://a.gov.cn/%e4%b8%ad;jsessionid=1?x=%e4&jsessionid=2#f",
+            "http://a.gov.cn/(S(x1))/(F(y2))/a.aspx",
             "https://a.gov.cn/a%2fb?q=%7e",
         ] {
             let once = normalize(&Url::parse(s).unwrap());

@@ -62,7 +62,9 @@ pub struct SiteSection {
     pub id: String,
     /// Where the crawl starts. The first one is the homepage.
     pub start_urls: Vec<String>,
-    /// Hosts whose pages are crawled (start URL hosts are always included).
+    /// Hosts whose pages are crawled (start URL hosts are always included):
+    /// `host` or `host:port`, under the start URLs' scheme; `http://host` or
+    /// `https://host:port` names the scheme (and port) to crawl that host under.
     pub own_hosts: Vec<String>,
     /// Hosts that must never be linked (CMS preview, staging): links to them are wrong links.
     pub forbidden_hosts: Vec<String>,
@@ -106,6 +108,9 @@ pub struct CrawlSection {
     pub max_page_bytes: usize,
     /// Most URLs crawled per URL pattern (digits collapsed, query keys kept).
     pub max_urls_per_pattern: usize,
+    /// Most different session-like tokens (hex, UUID, base64, ASP.NET
+    /// `(S(…))`) crawled in a directory segment under one path prefix.
+    pub max_tokens_per_prefix: usize,
     /// Most links taken from one page.
     pub max_links_per_page: usize,
     /// Respect robots.txt on the own hosts (turn off for one's own site).
@@ -137,6 +142,7 @@ impl Default for CrawlSection {
             max_pages: 200_000,
             max_page_bytes: 10 * 1024 * 1024,
             max_urls_per_pattern: 20_000,
+            max_tokens_per_prefix: 100,
             max_links_per_page: 5_000,
             respect_robots: true,
             check_external: true,
@@ -203,8 +209,14 @@ pub struct Rules {
     pub id: String,
     /// Start URLs (at least one).
     pub start_urls: Vec<Url>,
-    /// Own hosts, lower-case, with `host` or `host:port` as written.
+    /// Own hosts, lower-case, with `host` or `host:port` as written (an
+    /// entry written `scheme://host[:port]` gives its host here and its
+    /// origin in `crawl_origins`).
     pub own_hosts: Vec<String>,
+    /// Origins the rules name for own hosts (`own_hosts` entries written
+    /// `http://host` or `https://host:port`): crawled besides the start
+    /// URLs' (see [`crate::crawl::scope`]).
+    pub crawl_origins: Vec<Url>,
     /// Forbidden hosts, lower-case.
     pub forbidden_hosts: Vec<String>,
     /// Private hosts/IPs explicitly allowed.
@@ -297,12 +309,39 @@ impl Rules {
             }
             start_urls.push(u);
         }
-        let mut own_hosts: Vec<String> = file
-            .site
-            .own_hosts
-            .iter()
-            .map(|h| h.trim().to_ascii_lowercase())
-            .collect();
+        let mut own_hosts: Vec<String> = Vec::new();
+        let mut crawl_origins: Vec<Url> = Vec::new();
+        for h in &file.site.own_hosts {
+            let h = h.trim().to_ascii_lowercase();
+            if !h.contains("://") {
+                own_hosts.push(h);
+                continue;
+            }
+            // `scheme://host[:port]`: the host, crawled under that scheme and port.
+            let bad = |why: &str| {
+                ctx.invalid(
+                    "site.own_hosts",
+                    &format!("`{h}`: {why} (write `host`, `host:port` or `http(s)://host[:port]`)"),
+                )
+            };
+            let u = Url::parse(&h).map_err(|e| bad(&e.to_string()))?;
+            let Some(host) = u.host_str() else {
+                return Err(bad("no host"));
+            };
+            if !matches!(u.scheme(), "http" | "https") {
+                return Err(bad("the scheme must be http or https"));
+            }
+            if u.path() != "/" || u.query().is_some() || u.fragment().is_some() {
+                return Err(bad("a host takes no path, query or fragment"));
+            }
+            if !u.username().is_empty() || u.password().is_some() {
+                return Err(bad("a host takes no user name or password"));
+            }
+            if !own_hosts.iter().any(|o| o == host) {
+                own_hosts.push(host.to_string());
+            }
+            crawl_origins.push(u);
+        }
         for u in &start_urls {
             if let Some(h) = u.host_str() {
                 let h = h.to_ascii_lowercase();
@@ -346,6 +385,7 @@ impl Rules {
             ("crawl.max_pages", c.max_pages),
             ("crawl.max_page_bytes", c.max_page_bytes),
             ("crawl.max_urls_per_pattern", c.max_urls_per_pattern),
+            ("crawl.max_tokens_per_prefix", c.max_tokens_per_prefix),
             ("crawl.max_links_per_page", c.max_links_per_page),
         ] {
             if v == 0 {
@@ -377,6 +417,7 @@ impl Rules {
             id,
             start_urls,
             own_hosts,
+            crawl_origins,
             forbidden_hosts: lower(&file.site.forbidden_hosts),
             allow_private: lower(&file.site.allow_private),
             include: ctx.regexes("site.include", &file.site.include)?,

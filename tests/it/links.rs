@@ -881,8 +881,8 @@ async fn mixed_content_on_an_https_page() {
             "info",
             "link from an https page to the own site over http",
         ),
-        // The same image on the https about page is mixed content there; on
-        // the http about page it is not.
+        // The same image on the https about page is mixed content there (the
+        // http about page is the same site's other copy: checked, not crawled).
         Row {
             page: "https://www.secure.test/about.html".into(),
             ..m(
@@ -916,11 +916,21 @@ async fn mixed_content_on_an_https_page() {
         "{:#?}",
         run.findings
     );
-    // The http:// own page was crawled over plain HTTP through the same name.
+    // The http:// own page is the site's other copy: checked over plain HTTP
+    // through the same name, not crawled as a second site.
+    let plain_about = run.links_to("http://www.secure.test/about.html");
+    assert_eq!(
+        plain_about
+            .iter()
+            .map(|l| (l.status.as_str(), l.http_status))
+            .collect::<Vec<_>>(),
+        [("ok", Some(200))]
+    );
+    assert!(run.pages.iter().all(|p| p.url.starts_with("https://")));
     assert!(
         run.pages
             .iter()
-            .any(|p| p.url == "http://www.secure.test/about.html" && p.title == "关于我们")
+            .any(|p| p.url == "https://www.secure.test/about.html" && p.title == "关于我们")
     );
     assert!(front.handshakes() >= 1 && front.plain_connections() >= 1);
     assert_eq!(server.hits_on("www.secure.test", "/img/b.png"), 1);

@@ -6,6 +6,7 @@ mod content;
 mod crawl;
 mod demo;
 mod hostile;
+mod identity;
 mod links;
 mod nightly;
 mod precision;

@@ -208,6 +208,19 @@ own_hosts = ["http://old.a.gov.cn", "https://127.0.0.1:8443"]"#,
     }
 
     #[test]
+    fn the_example_rules_name_an_origin() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/example.toml");
+        let r = Rules::load(&path).unwrap();
+        assert_eq!(r.crawl.max_tokens_per_prefix, 100);
+        let s = Scope::new(&r);
+        assert!(s.crawls(&u("https://www.example.gov.cn/zwgk/")));
+        assert!(s.crawls(&u("https://example.gov.cn/")));
+        assert!(s.crawls(&u("http://old.example.gov.cn/xxgk/")));
+        assert!(!s.crawls(&u("http://www.example.gov.cn/zwgk/")));
+        assert!(!s.crawls(&u("https://old.example.gov.cn/")));
+    }
+
+    #[test]
     fn origin_entries_are_validated() {
         for (bad, why) in [
             ("ftp://a.gov.cn", "the scheme must be http or https"),

@@ -426,6 +426,9 @@ impl Crawl {
                 );
                 return Landing::Here;
             } else {
+                if task::is_own(&self.rules, &final_url) {
+                    self.scope.note_other_copy(&final_url);
+                }
                 return Landing::Elsewhere;
             }
         }

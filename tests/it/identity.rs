@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use zwgk_audit::audit::AuditOptions;
 use zwgk_audit::crawl::Progress;
 use zwgk_audit::crawl::resolve::ResolveEntry;
@@ -29,7 +29,7 @@ use zwgk_audit::rules::Rules;
 /// Fast politeness for loopback servers.
 const FAST: &str = "[crawl]\nhost_interval_ms = 0\ntimeout_secs = 5\nretries = 0\n";
 
-/// A small dynamic server: `page(host, path)` answers every request; each
+/// A small dynamic server: `pages(host, path)` answers every request; each
 /// request is logged as (Host header, path).
 struct Dynamic {
     addr: SocketAddr,
@@ -37,7 +37,8 @@ struct Dynamic {
     task: tokio::task::JoinHandle<()>,
 }
 
-type Pages = Arc<dyn Fn(&str) -> Response + Send + Sync>;
+/// Answers a request: (Host header, path) → response.
+type Pages = Arc<dyn Fn(&str, &str) -> Response + Send + Sync>;
 
 impl Dynamic {
     async fn start(listener: tokio::net::TcpListener, pages: Pages) -> Dynamic {
@@ -52,8 +53,10 @@ impl Dynamic {
                     .and_then(|h| h.to_str().ok())
                     .unwrap_or_default()
                     .to_string();
-                l.lock().unwrap().push((host, uri.path().to_string()));
-                pages(uri.path())
+                l.lock()
+                    .unwrap()
+                    .push((host.clone(), uri.path().to_string()));
+                pages(&host, uri.path())
             }
         });
         let task = tokio::spawn(async move {
@@ -146,9 +149,23 @@ const DUAL: &str = "www.dual-amr.gov.cn";
 /// The pages of a bureau site that answers on `http://DUAL:{http}` and
 /// `https://DUAL:{https}` with the same documents, and links its http copy
 /// from its pages (as a stylesheet-era template would).
-fn dual_site(http: u16) -> Pages {
+fn dual_site(http: u16, moved: Option<Arc<OnceLock<u16>>>) -> Pages {
     let old = format!("http://{DUAL}:{http}");
-    Arc::new(move |path: &str| match path {
+    let plain_host = format!("{DUAL}:{http}");
+    Arc::new(move |host: &str, path: &str| match path {
+        // A site that moved to https: every http request is sent there.
+        _ if host == plain_host && moved.as_ref().and_then(|m| m.get()).is_some() => {
+            let port = moved
+                .as_ref()
+                .and_then(|m| m.get())
+                .copied()
+                .unwrap_or_default();
+            (
+                StatusCode::MOVED_PERMANENTLY,
+                [(header::LOCATION, format!("https://{DUAL}:{port}{path}"))],
+            )
+                .into_response()
+        }
         "/" => html(
             "示范区市场监督管理局",
             &format!(
@@ -197,22 +214,37 @@ struct DualRun {
     _front: TlsFront,
 }
 
-async fn dual_run(own_hosts_extra: bool) -> DualRun {
+/// How the dual site is audited.
+#[derive(PartialEq)]
+enum Dual {
+    /// Start at the https copy.
+    Https,
+    /// Start at the https copy, the rules name the http copy too.
+    BothNamed,
+    /// Start at the http copy of a site whose http answers are 301s to https.
+    MovedToHttps,
+}
+
+async fn dual_run(how: Dual) -> DualRun {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let http_port = listener.local_addr().unwrap().port();
-    let http = Dynamic::start(listener, dual_site(http_port)).await;
+    let moved = (how == Dual::MovedToHttps).then(|| Arc::new(OnceLock::new()));
+    let http = Dynamic::start(listener, dual_site(http_port, moved.clone())).await;
     let front = TlsFront::start(http.addr, &[DUAL]).await;
+    if let Some(m) = &moved {
+        m.set(front.addr().port()).unwrap();
+    }
     let (old, new) = (
         format!("http://{DUAL}:{http_port}"),
         format!("https://{DUAL}:{}", front.addr().port()),
     );
-    let extra = if own_hosts_extra {
-        format!("own_hosts = [\"{old}\"]\n")
-    } else {
-        String::new()
+    let (start, extra) = match how {
+        Dual::Https => (&new, String::new()),
+        Dual::BothNamed => (&new, format!("own_hosts = [\"{old}\"]\n")),
+        Dual::MovedToHttps => (&old, String::new()),
     };
     let rules = rules(&format!(
-        "[site]\nname = \"示范区市场监督管理局\"\nid = \"dual\"\nstart_urls = [\"{new}/\"]\n{extra}{FAST}"
+        "[site]\nname = \"示范区市场监督管理局\"\nid = \"dual\"\nstart_urls = [\"{start}/\"]\n{extra}{FAST}"
     ));
     let dir = tempfile::tempdir().unwrap();
     let mut opts = loopback_options(dir.path(), &[DUAL]);
@@ -230,7 +262,7 @@ async fn dual_run(own_hosts_extra: bool) -> DualRun {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_site_on_http_and_https_is_one_site() {
-    let d = dual_run(false).await;
+    let d = dual_run(Dual::Https).await;
     let (old, new) = (d.old.as_str(), d.new.as_str());
     // pages.csv: each page once, all on the start URL's scheme and port.
     let mut pages: Vec<&str> = d.run.pages.iter().map(|p| p.url.as_str()).collect();
@@ -324,7 +356,7 @@ async fn a_site_on_http_and_https_is_one_site() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_http_copy_is_crawled_when_the_rules_name_it() {
-    let d = dual_run(true).await;
+    let d = dual_run(Dual::BothNamed).await;
     let (old, new) = (d.old.as_str(), d.new.as_str());
     let pages: BTreeSet<&str> = d.run.pages.iter().map(|p| p.url.as_str()).collect();
     for p in ["/", "/zwgk/", "/tzgg/"] {
@@ -350,6 +382,46 @@ async fn the_http_copy_is_crawled_when_the_rules_name_it() {
             .all(|f| f.page_url.starts_with(new)),
         "{:#?}",
         d.run.findings
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_start_url_moved_to_https_crawls_the_https_site_once() {
+    let d = dual_run(Dual::MovedToHttps).await;
+    let (old, new) = (d.old.as_str(), d.new.as_str());
+    // The http start URL answers 301 to https: the https site is crawled,
+    // each page listed once under its https URL.
+    let mut pages: Vec<&str> = d.run.pages.iter().map(|p| p.url.as_str()).collect();
+    pages.sort();
+    assert_eq!(
+        pages,
+        [
+            format!("{new}/"),
+            format!("{new}/missing.html"),
+            format!("{new}/tzgg/"),
+            format!("{new}/tzgg/202605/t20260520_1001.html"),
+            format!("{new}/zwgk/"),
+            // Linked over http (the start URL's scheme): 301, then 404.
+            format!("{new}/zwgk/gone.html"),
+        ]
+    );
+    // Page findings once, under the https pages.
+    let privacy: Vec<&str> = d
+        .run
+        .findings
+        .iter()
+        .filter(|f| f.kind == "privacy_leak" || f.kind == "missing_alt")
+        .map(|f| f.page_url.as_str())
+        .collect();
+    assert_eq!(privacy.len(), 3, "{privacy:?}");
+    assert!(privacy.iter().all(|p| p.starts_with(new)), "{privacy:?}");
+    // The http links of the pages are checked: 301 to the https page, fine.
+    let l = d.run.links_to(&format!("{old}/zwgk/"));
+    assert_eq!(
+        l.iter()
+            .map(|l| (l.status.as_str(), l.final_url.clone()))
+            .collect::<Vec<_>>(),
+        [("redirected", format!("{new}/zwgk/"))]
     );
 }
 
@@ -553,7 +625,7 @@ fn fresh_token(counter: &AtomicU64) -> String {
 
 fn token_site() -> Pages {
     let counter = Arc::new(AtomicU64::new(1));
-    Arc::new(move |path: &str| {
+    Arc::new(move |_host: &str, path: &str| {
         let nav = "<ul class=\"nav\"><li><a href=\"/\">首页</a></li></ul>";
         if path == "/" {
             return html(

@@ -309,8 +309,9 @@ pub fn mask_segment(segment: &str) -> (Cow<'_, str>, Option<Token>) {
 
 /// The first directory segment of `url`'s path that holds a token (never the
 /// last segment, the file name: article ids such as `/xxgk/<32 hex>.html` are
-/// names): the pattern of the path up to and including it, with the tokens
-/// masked (`host/s/{hex}/`), and the segment as written. A session chain
+/// names): the pattern of the path up to and including it, tokens masked and
+/// digit runs collapsed (`host/s/{hex}/`, `host/sN/{hex}/`), and that part of
+/// the path as written (`/s/3f9a…/`, which names one token). A session chain
 /// (`/s/<token>/page.html` linking `/s/<fresh token>/page.html` …) makes a
 /// new token under the same prefix at every hop.
 pub fn token_prefix(url: &Url) -> Option<(String, String)> {
@@ -322,13 +323,26 @@ pub fn token_prefix(url: &Url) -> Option<(String, String)> {
         prefix.push_str(&p.to_string());
     }
     let dirs = path.strip_prefix('/')?.rsplit_once('/')?.0;
+    let mut end = 1;
     for seg in dirs.split('/') {
+        end += seg.len() + 1;
         prefix.push('/');
         let (masked, token) = mask_segment(seg);
-        prefix.push_str(&masked);
+        let mut in_digits = false;
+        for c in masked.chars() {
+            if c.is_ascii_digit() {
+                if !in_digits {
+                    prefix.push('N');
+                }
+                in_digits = true;
+            } else {
+                in_digits = false;
+                prefix.push(c);
+            }
+        }
         if token.is_some() {
             prefix.push('/');
-            return Some((prefix, seg.to_string()));
+            return Some((prefix, path.get(..end)?.to_string()));
         }
     }
     None
@@ -476,10 +490,16 @@ mod tests {
         let (p, t) = token_prefix(&u("http://a.gov.cn/s/3f9a2b1c7d8e4f60/page.html")).unwrap();
         assert_eq!(
             (p.as_str(), t.as_str()),
-            ("a.gov.cn/s/{hex}/", "3f9a2b1c7d8e4f60")
+            ("a.gov.cn/s/{hex}/", "/s/3f9a2b1c7d8e4f60/")
         );
         let (p2, t2) = token_prefix(&u("http://a.gov.cn/s/0123456789abcdef/x/y.html")).unwrap();
-        assert_eq!((p2, t2.as_str()), (p, "0123456789abcdef"));
+        assert_eq!((p2, t2.as_str()), (p, "/s/0123456789abcdef/"));
+        // Numbered directories share the prefix; each is its own token.
+        let (p3, t3) = token_prefix(&u("http://a.gov.cn/s12/3f9a2b1c7d8e4f60/a.html")).unwrap();
+        let (p4, t4) = token_prefix(&u("http://a.gov.cn/s13/3f9a2b1c7d8e4f60/a.html")).unwrap();
+        assert_eq!(p3, "a.gov.cn/sN/{hex}/");
+        assert_eq!(p3, p4);
+        assert_ne!(t3, t4);
         let (p, _) = token_prefix(&u("http://a.gov.cn:8080/(S(abc123))/zw/list.aspx")).unwrap();
         assert_eq!(p, "a.gov.cn:8080/{session}/");
         // A token in the file name is an article id: no prefix.

@@ -326,6 +326,19 @@ impl Auditor {
             &written.findings,
             crate::finding::FindingKind::RiskyExternal,
         );
+        // The availability veto: the probe's visits of the week before today.
+        veto.availability = Some(crate::probe::Availability::of_site(
+            &history,
+            &rules.id,
+            today,
+            &rules.scoring.veto.availability,
+        )?);
+        let homepage_only = self.opts.max_depth.unwrap_or(c.max_depth) == 0;
+        let scope = crate::report::summary::RunScope {
+            homepage_only,
+            caps: crate::report::summary::limiting_caps(&stats.caps, homepage_only),
+            no_columns: rules.columns.columns.is_empty(),
+        };
         let mut homepage: Vec<String> = rules
             .start_urls
             .iter()
@@ -352,6 +365,7 @@ impl Auditor {
                     checked_urls: stats.checked_urls as usize,
                     fail_on: rules.thresholds.fail_on.clone(),
                     complete: !stats.interrupted && stats.start_unreachable.is_none(),
+                    scope,
                 },
                 veto,
                 scoring: &rules.scoring,

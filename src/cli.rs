@@ -41,6 +41,8 @@ pub enum Command {
         #[arg(long, default_value = "zh")]
         lang: Lang,
     },
+    /// One timed visit of each start URL, recorded for the availability veto (站点无法访问): run it from cron every 30 minutes.
+    Probe(ProbeArgs),
     /// Work with rules files.
     Rules {
         /// What to do with rules.
@@ -139,6 +141,32 @@ pub struct CrawlArgs {
     /// Shared run flags.
     #[command(flatten)]
     pub run: RunArgs,
+}
+
+/// `probe` flags.
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// The site's rules file (rules/<site>.toml); the time limit is `[scoring.veto.availability] timeout_secs`.
+    #[arg(long, value_name = "FILE")]
+    pub rules: PathBuf,
+    /// Root folder of reports and the run history (the visits go into DIR/history.sqlite).
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub reports: PathBuf,
+    /// Record the visits on this date (YYYY-MM-DD), at the current time of day.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<chrono::NaiveDate>,
+    /// Connect to ADDR for HOST on PORT (as curl). Repeatable.
+    #[arg(long, value_name = "HOST:PORT:ADDR")]
+    pub resolve: Vec<ResolveEntry>,
+    /// Send requests for HOST on PORT to ADDR:PORT2 (as curl). Repeatable.
+    #[arg(long, value_name = "HOST:PORT:ADDR:PORT2", value_parser = parse_connect_to)]
+    pub connect_to: Vec<ResolveEntry>,
+    /// Proxy: http://host:port, env or none (as for crawl).
+    #[arg(long, value_name = "URL|env|none", value_parser = parse_proxy)]
+    pub proxy: Option<String>,
+    /// Trust this PEM CA certificate too. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Vec<PathBuf>,
 }
 
 /// `demo` flags.

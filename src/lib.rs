@@ -16,6 +16,7 @@ pub mod extract;
 pub mod finding;
 pub mod fingerprint;
 pub mod link;
+pub mod probe;
 pub mod report;
 pub mod rules;
 pub mod spool;

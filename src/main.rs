@@ -90,6 +90,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Crawl(args) => crawl(*args).await,
         Command::Demo(args) => demo(args).await,
+        Command::Probe(args) => probe(args).await,
         Command::Rules {
             action: RulesAction::Check { file },
         } => match Rules::load(&file) {
@@ -217,6 +218,63 @@ async fn demo(args: zwgk_audit::cli::DemoArgs) -> anyhow::Result<u8> {
     }
     server.shutdown().await;
     Ok(code)
+}
+
+/// `probe`: one timed visit of each start URL. Exit 0 when every visit
+/// opened, 1 when one failed (it is recorded), 2 for bad usage or rules or a
+/// history that cannot be written.
+async fn probe(args: zwgk_audit::cli::ProbeArgs) -> anyhow::Result<u8> {
+    let mut rules = match Rules::load(&args.rules) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("zwgk-audit: {e}");
+            return Ok(2);
+        }
+    };
+    if let Some(p) = &args.proxy {
+        rules.crawl.proxy = p.clone();
+    }
+    let now = chrono::Local::now();
+    let at = match args.today {
+        Some(d) => d
+            .and_time(now.time())
+            .and_local_timezone(chrono::Local)
+            .earliest()
+            .unwrap_or(now),
+        None => now,
+    };
+    let mut opts = zwgk_audit::probe::ProbeOptions::new(at);
+    opts.reports_root = args.reports.clone();
+    opts.resolve = args.resolve.clone();
+    opts.resolve.extend(args.connect_to.iter().cloned());
+    opts.ca_certs = args.ca_cert.clone();
+    let r = match zwgk_audit::probe::probe(&rules, &opts).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("zwgk-audit: {e}");
+            return Ok(2);
+        }
+    };
+    let rule = &rules.scoring.veto.availability;
+    for v in &r.visits {
+        let when = at.format("%Y-%m-%d %H:%M");
+        if v.ok {
+            println!(
+                "{when} {} 打开 (HTTP {}) {} ms",
+                v.url,
+                v.status.unwrap_or_default(),
+                v.elapsed_ms
+            );
+        } else {
+            println!("{when} {} 失败：{} ({} ms)", v.url, v.reason, v.elapsed_ms);
+        }
+    }
+    println!("  {}", r.availability.line_zh(rule));
+    println!(
+        "  今天（{}）已访问首页 {} 次，失败 {} 次",
+        r.today.date, r.today.visits, r.today.failures
+    );
+    Ok(u8::from(r.visits.iter().any(|v| !v.ok)))
 }
 
 /// Run options from the shared flags.

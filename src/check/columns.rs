@@ -97,8 +97,17 @@ pub struct VetoCounters {
     pub long_unupdated: usize,
     /// Columns listing no items.
     pub blank: usize,
-    /// The homepage has no dated item within its window.
+    /// The homepage has no dated item within its window (for a
+    /// navigation-only homepage: none of its second-level pages has).
     pub homepage_stale: bool,
+    /// Whether the homepage's update could be judged.
+    pub homepage_judged: bool,
+    /// Newest item date found for the homepage (on it, or on its second-level pages).
+    pub homepage_newest: Option<NaiveDate>,
+    /// Age of that item in days.
+    pub homepage_age_days: Option<i64>,
+    /// A homepage without dated items: its second-level pages.
+    pub second_level: Option<crate::report::summary::SecondLevel>,
     /// The homepage window, days.
     pub homepage_window_days: u32,
     /// The thresholds that veto (from the national pack).

@@ -168,6 +168,7 @@ mod tests {
             checked_urls: 30,
             fail_on: "new".into(),
             complete,
+            scope: Default::default(),
         };
         let scoring = ScoringSection::default();
         finish(

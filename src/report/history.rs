@@ -13,6 +13,10 @@
 //! folder when under it (`site/20260520-023000`), absolute otherwise (`--out`),
 //! and whether this program created it. Baselines of diffs are read from the
 //! recorded folder, and pruning deletes only folders the history created.
+//!
+//! Schema 3 adds the `visits` of `zwgk-audit probe` (one timed homepage visit
+//! per start URL, every 30 minutes from cron): the availability veto counts
+//! them over the last week.
 
 use super::error::ReportError;
 use super::rows::FindingRow;
@@ -24,7 +28,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Schema version this program writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// File name of the history database under the reports folder.
 pub const HISTORY_FILE: &str = "history.sqlite";
@@ -72,6 +76,23 @@ ALTER TABLE runs ADD COLUMN dir TEXT;
 ALTER TABLE runs ADD COLUMN created INTEGER NOT NULL DEFAULT 0;
 ";
 
+/// Schema 3: the probe's timed visits.
+const SCHEMA_V3: &str = "
+CREATE TABLE IF NOT EXISTS visits (
+    site_id    TEXT NOT NULL,
+    url        TEXT NOT NULL,
+    home       INTEGER NOT NULL DEFAULT 0,
+    at         TEXT NOT NULL,
+    at_ts      INTEGER NOT NULL,
+    date       TEXT NOT NULL,
+    ok         INTEGER NOT NULL,
+    status     INTEGER,
+    elapsed_ms INTEGER NOT NULL DEFAULT 0,
+    reason     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS visits_site_date ON visits (site_id, home, date);
+";
+
 /// The history database of a run directory `reports/<site>/<run-id>`:
 /// `reports/history.sqlite`.
 pub fn path_for_run(run_dir: &Path) -> PathBuf {
@@ -109,7 +130,7 @@ pub struct RunInfo {
     pub links: usize,
     /// Estimated score.
     pub score: Option<f64>,
-    /// `pass` / `fail`.
+    /// `pass` / `fail` / `partial`.
     pub verdict: Option<String>,
     /// New findings against the previous run.
     pub new: Option<usize>,
@@ -235,6 +256,9 @@ impl History {
         if version < 2 {
             self.migrate_v2()?;
         }
+        if version < 3 {
+            self.migrate_v3()?;
+        }
         // Later versions migrate here, one step at a time.
         Ok(())
     }
@@ -282,6 +306,91 @@ impl History {
         tx.execute_batch("PRAGMA user_version = 2;")
             .map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// Schema 2 → 3: the table of probe visits (nothing to convert).
+    fn migrate_v3(&self) -> Result<(), ReportError> {
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )
+        .map_err(|e| self.err(e))?;
+        let version: i64 = tx
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if version >= 3 {
+            return Ok(());
+        }
+        tx.execute_batch(SCHEMA_V3).map_err(|e| self.err(e))?;
+        tx.execute_batch("PRAGMA user_version = 3;")
+            .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// Records one probe visit of a site (`at_ts`: its Unix time, for ordering).
+    pub fn record_visit(
+        &self,
+        site_id: &str,
+        v: &crate::probe::Visit,
+        at_ts: i64,
+    ) -> Result<(), ReportError> {
+        self.conn
+            .execute(
+                "INSERT INTO visits (site_id, url, home, at, at_ts, date, ok, status, elapsed_ms, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    site_id,
+                    v.url,
+                    v.home,
+                    v.at,
+                    at_ts,
+                    v.date,
+                    v.ok,
+                    v.status,
+                    i64::try_from(v.elapsed_ms).unwrap_or(i64::MAX),
+                    v.reason
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// The homepage visits of a site dated `from` to `to` (inclusive), oldest first.
+    pub fn home_visits(
+        &self,
+        site_id: &str,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<Vec<crate::probe::Visit>, ReportError> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT url, at, date, ok, status, elapsed_ms, reason FROM visits
+                 WHERE site_id = ?1 AND home = 1 AND date >= ?2 AND date <= ?3
+                 ORDER BY at_ts, rowid",
+            )
+            .map_err(|e| self.err(e))?;
+        st.query_map(
+            params![
+                site_id,
+                from.format("%Y-%m-%d").to_string(),
+                to.format("%Y-%m-%d").to_string()
+            ],
+            |r| {
+                Ok(crate::probe::Visit {
+                    url: r.get(0)?,
+                    at: r.get(1)?,
+                    date: r.get(2)?,
+                    home: true,
+                    ok: r.get(3)?,
+                    status: r.get(4)?,
+                    elapsed_ms: r.get::<_, i64>(5)?.max(0) as u64,
+                    reason: r.get(6)?,
+                })
+            },
+        )
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(|e| self.err(e))
     }
 
     /// The folder of the history file: recorded run folders are relative to it.
@@ -572,10 +681,7 @@ impl History {
     /// Records the end of a run with its counts, score and verdict.
     pub fn finish_run(&self, run_id: &str, summary: &Summary) -> Result<(), ReportError> {
         let sev = |s: &str| summary.by_severity.get(s).copied().unwrap_or(0) as i64;
-        let verdict = match summary.estimate.verdict {
-            super::summary::Verdict::Pass => "pass",
-            super::summary::Verdict::Fail => "fail",
-        };
+        let verdict = summary.estimate.verdict.code();
         let n = self
             .conn
             .execute(
@@ -815,6 +921,7 @@ mod tests {
             checked_urls: 20,
             fail_on: "error".into(),
             complete: true,
+            scope: Default::default(),
         };
         let s = Summary::build(
             &meta,

@@ -18,7 +18,7 @@ use super::diff::{DiffRow, DiffStatus, read_csv, read_diff, read_findings};
 use super::error::ReportError;
 use super::history::{History, RunInfo};
 use super::rows::{FindingRow, PageRow, Row};
-use super::summary::{SUMMARY_JSON, Summary, Verdict};
+use super::summary::{SUMMARY_JSON, Summary, Verdict, VetoState};
 use crate::check::columns::ColumnRow;
 use crate::finding::{Certainty, FindingKind, Severity};
 use serde::{Deserialize, Serialize};
@@ -364,6 +364,8 @@ tr.zero td{color:#8c959f}
 a.url{color:#0550ae;text-decoration:none}a.url:hover{text-decoration:underline}
 .rule{color:#57606a;font-size:12px}
 .yes{color:var(--err);font-weight:700}.no{color:var(--ok)}
+.vs-ok{color:var(--ok)}.vs-warning{color:var(--warn);font-weight:600}.vs-veto{color:var(--err);font-weight:700}.vs-unchecked{color:#57606a;font-weight:600}
+.scope{font-size:18px;font-weight:600}
 details summary{cursor:pointer;color:#0550ae}
 details ul{margin:4px 0;padding-left:18px}
 .more{color:#57606a;font-style:italic}
@@ -571,16 +573,41 @@ fn verdict(o: &mut String, d: &RunData, l: &L) {
             let cls = match e.verdict {
                 Verdict::Pass => "pass",
                 Verdict::Fail => "fail",
+                Verdict::Partial => "unknown",
             };
             w!(
                 o,
-                "<div class=\"badge {cls}\" id=\"verdict-badge\">{}</div>\n<div>\n<div class=\"score\">{} {} / {}</div>\n",
+                "<div class=\"badge {cls}\" id=\"verdict-badge\">{}</div>\n<div>\n",
                 esc(e.verdict.label(l.0)),
-                l.t("估算得分", "Estimated score"),
-                e.score,
-                e.max_score
             );
-            if e.score_worst < e.score {
+            let statement = match l.0 {
+                Lang::Zh => &s.scope.statement_zh,
+                Lang::En => &s.scope.statement_en,
+            };
+            if !statement.is_empty() {
+                // What the run covered: a partial run says so before any number.
+                w!(
+                    o,
+                    "<div class=\"scope\" id=\"scope\">{}</div>\n",
+                    esc(statement)
+                );
+            }
+            if e.verdict == Verdict::Partial {
+                w!(
+                    o,
+                    "<div class=\"meta\">{}</div>\n",
+                    esc(&s.partial_counts_line(l.0))
+                );
+            } else {
+                w!(
+                    o,
+                    "<div class=\"score\">{} {} / {}</div>\n",
+                    l.t("估算得分", "Estimated score"),
+                    e.score,
+                    e.max_score
+                );
+            }
+            if e.score_worst < e.score && e.verdict != Verdict::Partial {
                 w!(
                     o,
                     "<div class=\"note\">{} {}</div>\n",
@@ -602,11 +629,33 @@ fn verdict(o: &mut String, d: &RunData, l: &L) {
                 }
                 o.push_str("</ul>\n");
             }
-            w!(
-                o,
-                "<div class=\"meta\">{}</div>\n",
-                esc(&s.counts_line(l.0))
-            );
+            let (warnings, unchecked) = match l.0 {
+                Lang::Zh => (&e.warnings_zh, &e.unchecked_zh),
+                Lang::En => (&e.warnings_en, &e.unchecked_en),
+            };
+            if !warnings.is_empty() {
+                w!(
+                    o,
+                    "<div class=\"vs-warning\" id=\"pre-warnings\">{}{}</div>\n",
+                    l.t("预警：", "Pre-warning: "),
+                    esc(&warnings.join(l.t("；", "; ")))
+                );
+            }
+            if !unchecked.is_empty() {
+                w!(
+                    o,
+                    "<div class=\"vs-unchecked\" id=\"unchecked\">{}{}</div>\n",
+                    l.t("未检查的否决项：", "Veto items not checked: "),
+                    esc(&unchecked.join(l.t("、", ", ")))
+                );
+            }
+            if e.verdict != Verdict::Partial {
+                w!(
+                    o,
+                    "<div class=\"meta\">{}</div>\n",
+                    esc(&s.counts_line(l.0))
+                );
+            }
             if !s.complete {
                 w!(
                     o,
@@ -786,51 +835,160 @@ fn estimate(o: &mut String, d: &RunData, l: &L) {
             )
         );
     }
+    veto_table(o, s, l);
+    availability(o, s, l);
+    o.push_str("</section>\n");
+}
+
+/// The veto table: every veto item with its state (ok / pre-warning / veto /
+/// not checked), value, lines, evidence and rule.
+fn veto_table(o: &mut String, s: &Summary, l: &L) {
+    let e = &s.estimate;
     w!(
         o,
-        "<table id=\"veto-table\"><thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
+        "<table id=\"veto-table\"><thead><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
         l.t("单项否决项", "Veto item"),
+        l.t("状态", "State"),
         l.t("当前", "Value"),
-        l.t("否决阈值", "Threshold"),
-        l.t("触发", "Triggered"),
+        l.t("否决线（预警线）", "Veto line (pre-warning)"),
+        l.t("说明", "Evidence"),
         l.t("依据", "Rule")
     );
+    let days = l.t("天", "days");
     for v in &e.vetoes {
-        let value = match v.window_days {
-            Some(days) if v.id == "homepage_stale" => {
-                if v.triggered {
-                    format!("{} {days} {}", l.t("超过", "over"), l.t("天", "days"))
-                } else {
-                    format!("{} {days} {}", l.t("≤", "≤"), l.t("天", "days"))
-                }
-            }
+        // Summaries written before states existed: a triggered item is a veto.
+        let state = if v.triggered {
+            VetoState::Veto
+        } else {
+            v.state
+        };
+        let avail = s.veto_input.availability.as_ref();
+        let value = match v.id.as_str() {
+            "availability" => match avail {
+                Some(a) => format!(
+                    "{}/{} ({}%)",
+                    a.failures,
+                    a.visits,
+                    (a.rate * 1000.0).round() / 10.0
+                ),
+                None => "—".into(),
+            },
+            "homepage_stale" => match s.veto_input.homepage_age_days {
+                Some(age) => format!("{age} {days}"),
+                None if state == VetoState::Unchecked => "—".into(),
+                None => l.t("无日期", "undated").into(),
+            },
+            _ if state == VetoState::Unchecked && v.value == 0 => "—".into(),
             _ => v.value.to_string(),
         };
-        let threshold = if v.id == "homepage_stale" {
-            format!(
-                "{} {}",
-                v.window_days.unwrap_or_default(),
-                l.t("天", "days")
-            )
-        } else {
-            format!("≥ {}", v.threshold)
+        let threshold = match v.id.as_str() {
+            "availability" => match avail {
+                Some(a) => format!(
+                    "≥ {}% ({}%)",
+                    (a.veto_rate * 1000.0).round() / 10.0,
+                    (a.warning_rate * 1000.0).round() / 10.0
+                ),
+                None => v
+                    .window_days
+                    .map(|d| format!("{d} {days}"))
+                    .unwrap_or_default(),
+            },
+            "homepage_stale" => {
+                let w = v.window_days.unwrap_or_default();
+                match v.warning {
+                    Some(pw) => format!("> {w} {days} (> {pw})"),
+                    None => format!("> {w} {days}"),
+                }
+            }
+            _ => match v.warning {
+                Some(pw) => format!("≥ {} (≥ {pw})", v.threshold),
+                None => format!("≥ {}", v.threshold),
+            },
         };
         w!(
             o,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"{}\">{}</td><td class=\"rule\">{}</td></tr>\n",
+            "<tr data-veto=\"{}\" data-state=\"{}\"><td>{}</td><td class=\"vs-{}\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"rule\">{}</td></tr>\n",
+            esc(&v.id),
+            state.code(),
             esc(l.t(&v.name_zh, &v.name_en)),
+            state.code(),
+            esc(state.label(l.0)),
             esc(&value),
             esc(&threshold),
-            if v.triggered { "yes" } else { "no" },
-            if v.triggered {
-                l.t("是", "yes")
-            } else {
-                l.t("否", "no")
-            },
+            esc(l.t(&v.note_zh, &v.note_en)),
             esc(&v.rule)
         );
     }
-    o.push_str("</tbody></table>\n</section>\n");
+    o.push_str("</tbody></table>\n");
+}
+
+/// The probe's visits of the homepage over the window: per day, and the failed ones.
+fn availability(o: &mut String, s: &Summary, l: &L) {
+    let Some(a) = &s.veto_input.availability else {
+        return;
+    };
+    w!(
+        o,
+        "<h3 id=\"availability\">{} {} – {}</h3>\n",
+        l.t("首页可访问性（zwgk-audit probe）", "Homepage availability (zwgk-audit probe)"),
+        esc(&a.from),
+        esc(&a.to)
+    );
+    w!(
+        o,
+        "<table id=\"availability-table\"><thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>\n",
+        l.t("日期", "Date"),
+        l.t("访问次数", "Visits"),
+        l.t("失败", "Failed")
+    );
+    for d in &a.per_day {
+        let short = d.visits < a.min_daily_visits as usize;
+        w!(
+            o,
+            "<tr{}><td>{}</td><td class=\"n\">{}{}</td><td class=\"n\">{}</td></tr>\n",
+            if short { " class=\"zero\"" } else { "" },
+            esc(&d.date),
+            d.visits,
+            if short {
+                format!(" (< {})", a.min_daily_visits)
+            } else {
+                String::new()
+            },
+            d.failures
+        );
+    }
+    w!(
+        o,
+        "<tr><td><b>{}</b></td><td class=\"n\"><b>{}</b></td><td class=\"n\"><b>{}</b></td></tr>\n</tbody></table>\n",
+        l.t("合计", "Total"),
+        a.visits,
+        a.failures
+    );
+    if a.failed.is_empty() {
+        return;
+    }
+    w!(
+        o,
+        "<table id=\"failed-visits\"><thead><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th><th>{}</th></tr></thead><tbody>\n",
+        l.t("时间", "Time"),
+        l.t("网址", "URL"),
+        l.t("用时 (ms)", "Took (ms)"),
+        l.t("原因", "Reason")
+    );
+    for v in &a.failed {
+        w!(
+            o,
+            "<tr><td class=\"d\">{}</td><td class=\"url\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
+            esc(&local_time(&v.at)),
+            url_html(&v.url),
+            v.elapsed_ms,
+            esc(&v.reason)
+        );
+    }
+    o.push_str("</tbody></table>\n");
+    if a.failures > a.failed.len() {
+        more(o, l, a.failures, a.failed.len(), "history.sqlite");
+    }
 }
 
 fn diff_section(o: &mut String, d: &RunData, l: &L) {
@@ -1549,6 +1707,7 @@ pub(crate) mod tests {
             checked_urls: 2100,
             fail_on: "error".into(),
             complete: true,
+            scope: Default::default(),
         };
         let veto = VetoInput {
             stale_dynamic_notice_policy: 1,
@@ -1714,6 +1873,7 @@ pub(crate) mod tests {
                 checked_urls: 1,
                 fail_on: "error".into(),
                 complete: true,
+                scope: Default::default(),
             };
             let rows = vec![row(
                 "broken_link",
@@ -1762,6 +1922,7 @@ pub(crate) mod tests {
                 checked_urls: 2000,
                 fail_on: "error".into(),
                 complete: true,
+                scope: Default::default(),
             };
             let mut rows: Vec<FindingRow> = (0..n)
                 .map(|i| {

@@ -61,6 +61,13 @@ pub fn print_summary(rules: &Rules, r: &RunResult) {
     for c in &r.caps {
         println!("  ! {c}");
     }
+    if let Some(a) = r
+        .summary
+        .as_ref()
+        .and_then(|s| s.veto_input.availability.as_ref())
+    {
+        println!("  {}", a.line_zh(&rules.scoring.veto.availability));
+    }
     if let Some(s) = &r.summary {
         println!("  {}", s.verdict_line);
     }

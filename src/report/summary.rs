@@ -11,7 +11,8 @@ use super::diff::{DiffCounts, DiffRow, DiffStatus};
 use super::error::ReportError;
 use super::rows::FindingRow;
 use crate::finding::{FindingKind, Severity};
-use crate::rules::scoring::ScoringSection;
+use crate::probe::Availability;
+use crate::rules::scoring::{AvailabilityRule, ScoringSection, ThresholdRule, WindowRule};
 use chrono::{DateTime, Local};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -20,12 +21,29 @@ use std::path::Path;
 /// File name of the summary in a run directory.
 pub const SUMMARY_JSON: &str = "summary.json";
 
-/// Veto counters that come from the column checks and the crawl (the lead fills them).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Veto counters that come from the column checks, the crawl and the probe
+/// history (the audit fills them). `None` / `false` judged flags mean the
+/// item could not be judged: it is shown as not checked, never as passed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VetoInput {
     /// The homepage shows no item dated within `scoring.veto.homepage_stale.days`
-    /// (undated items count as not updated).
+    /// (undated items count as not updated); for a navigation-only homepage,
+    /// none of its second-level pages does.
     pub homepage_stale: bool,
+    /// Whether the homepage's update could be judged (its dated items, or the
+    /// second-level pages of a navigation-only homepage, were read).
+    #[serde(default = "yes")]
+    pub homepage_judged: bool,
+    /// Newest item date found (YYYY-MM-DD), on the homepage or, for a
+    /// navigation-only homepage, on its second-level pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub homepage_newest: Option<String>,
+    /// Age of that item in days on the audit date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub homepage_age_days: Option<i64>,
+    /// For a homepage without dated items: its second-level pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_level: Option<SecondLevel>,
     /// 动态/要闻 columns not updated within `dynamic_days` plus 通知公告/政策文件
     /// level-1 columns not updated within `notice_policy_days`.
     pub stale_dynamic_notice_policy: usize,
@@ -35,6 +53,196 @@ pub struct VetoInput {
     pub blank_columns: usize,
     /// Distinct external targets serving gambling / adult content.
     pub risky_external: usize,
+    /// Public messages unanswered past the rule's limit (None: not checked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_overdue: Option<usize>,
+    /// Service guide items missing required elements, as the indicator
+    /// counts them (None: not checked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guide_incomplete: Option<usize>,
+    /// Timed homepage visits of the probe over the rule's window (None: no history).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability: Option<Availability>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for VetoInput {
+    /// Nothing found, the homepage judged, the unimplemented and probe items not checked.
+    fn default() -> Self {
+        VetoInput {
+            homepage_stale: false,
+            homepage_judged: true,
+            homepage_newest: None,
+            homepage_age_days: None,
+            second_level: None,
+            stale_dynamic_notice_policy: 0,
+            long_unupdated: 0,
+            blank_columns: 0,
+            risky_external: 0,
+            reply_overdue: None,
+            guide_incomplete: None,
+            availability: None,
+        }
+    }
+}
+
+/// The second-level pages of a navigation-only homepage (首页仅为栏目导航入口).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondLevel {
+    /// Own pages the homepage links to.
+    pub linked: usize,
+    /// Those that were read (crawled HTML pages).
+    pub read: usize,
+    /// The page holding the newest item, when one has a date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newest_url: Option<String>,
+}
+
+/// What part of the site a run covered (the audit fills it; the default is
+/// a full run).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunScope {
+    /// Only the homepage was crawled (`--homepage-only`, or a depth of 0).
+    pub homepage_only: bool,
+    /// Caps that left pages or links unchecked (see [`limiting_caps`]).
+    pub caps: Vec<String>,
+    /// The required columns were not judged (the rules list none).
+    pub no_columns: bool,
+}
+
+/// The scope of a run as summary.json states it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scope {
+    /// Everything the rules ask was checked: only such a run can pass.
+    pub complete: bool,
+    /// Only the homepage and its links were checked.
+    pub homepage_only: bool,
+    /// The run stopped early (Ctrl-C, SIGTERM, a deadline).
+    pub interrupted: bool,
+    /// Caps that left pages or links unchecked.
+    pub caps: Vec<String>,
+    /// The required columns were judged.
+    pub columns_checked: bool,
+    /// What was checked, in a sentence (empty for a complete run).
+    pub statement_zh: String,
+    /// The same in English.
+    pub statement_en: String,
+}
+
+impl Default for Scope {
+    /// A complete run (summaries written before scopes existed).
+    fn default() -> Self {
+        Scope {
+            complete: true,
+            homepage_only: false,
+            interrupted: false,
+            caps: Vec::new(),
+            columns_checked: true,
+            statement_zh: String::new(),
+            statement_en: String::new(),
+        }
+    }
+}
+
+/// The caps among `caps` (the crawl's cap lines) that left part of the site
+/// unchecked: every cap but the nesting cap (which keeps text and links), and
+/// the depth cap of a homepage-only run (that is its scope, stated anyway).
+pub fn limiting_caps(caps: &[String], homepage_only: bool) -> Vec<String> {
+    caps.iter()
+        .filter(|c| !c.starts_with("nesting cap"))
+        .filter(|c| !(homepage_only && c.starts_with("depth cap")))
+        .cloned()
+        .collect()
+}
+
+/// A short name of a cap line, e.g. 页面数 for `page cap reached: …`.
+fn cap_name(line: &str, lang: Lang) -> String {
+    let names: [(&str, &str, &str); 6] = [
+        ("page size cap", "页面大小", "page size"),
+        ("page cap", "页面数", "pages"),
+        ("depth cap", "深度", "depth"),
+        ("URL pattern cap", "同类网址数", "URL patterns"),
+        ("link cap", "每页链接数", "links per page"),
+        ("deadline", "运行时限", "deadline"),
+    ];
+    for (prefix, zh, en) in names {
+        if line.starts_with(prefix) || (prefix == "deadline" && line.contains(prefix)) {
+            return match lang {
+                Lang::Zh => zh.into(),
+                Lang::En => en.into(),
+            };
+        }
+    }
+    line.split(':').next().unwrap_or(line).trim().to_string()
+}
+
+impl Scope {
+    /// The scope of a run: `complete` is false when it was interrupted.
+    fn of(scope: &RunScope, complete: bool, errors: usize, warnings: usize) -> Scope {
+        let interrupted = !complete;
+        let columns_checked = !scope.no_columns && !scope.homepage_only && !interrupted;
+        let full = !scope.homepage_only && !interrupted && scope.caps.is_empty() && columns_checked;
+        let (found_zh, found_en) = match (errors, warnings) {
+            (0, 0) => ("未发现问题".to_string(), "no problem found".to_string()),
+            (0, w) => (
+                format!("未发现错误，警告 {w} 个"),
+                format!("no error found, {w} warnings"),
+            ),
+            (e, _) => (format!("发现错误 {e} 个"), format!("{e} errors found")),
+        };
+        let caps = |lang: Lang, sep: &str| {
+            let mut names: Vec<String> = scope.caps.iter().map(|c| cap_name(c, lang)).collect();
+            names.dedup();
+            names.join(sep)
+        };
+        let mut zh: Vec<String> = Vec::new();
+        let mut en: Vec<String> = Vec::new();
+        if full {
+            // Nothing to state.
+        } else if scope.homepage_only {
+            zh.push(format!("首页检查：{found_zh}；栏目与其他页面未检查"));
+            en.push(format!(
+                "homepage check: {found_en}; columns and other pages not checked"
+            ));
+        } else if interrupted {
+            zh.push(format!("检查未完成（运行中断）：{found_zh}；其余页面与栏目未检查"));
+            en.push(format!(
+                "incomplete run (interrupted): {found_en}; the remaining pages and the columns not checked"
+            ));
+        } else if !scope.caps.is_empty() {
+            zh.push(format!(
+                "部分检查（达到上限：{}）：{found_zh}；上限以外的页面与链接未检查",
+                caps(Lang::Zh, "、")
+            ));
+            en.push(format!(
+                "partial check (cap reached: {}): {found_en}; pages and links beyond the cap not checked",
+                caps(Lang::En, ", ")
+            ));
+        } else {
+            zh.push(format!("全站链接检查：{found_zh}"));
+            en.push(format!("site link check: {found_en}"));
+        }
+        if !full && !scope.caps.is_empty() && (scope.homepage_only || interrupted) {
+            zh.push(format!("达到上限：{}", caps(Lang::Zh, "、")));
+            en.push(format!("cap reached: {}", caps(Lang::En, ", ")));
+        }
+        if scope.no_columns && !scope.homepage_only {
+            zh.push("规则未配置必查栏目，栏目未检查".into());
+            en.push("the rules list no required columns: columns not checked".into());
+        }
+        Scope {
+            complete: full,
+            homepage_only: scope.homepage_only,
+            interrupted,
+            caps: scope.caps.clone(),
+            columns_checked,
+            statement_zh: zh.join("；"),
+            statement_en: en.join("; "),
+        }
+    }
 }
 
 /// Facts about the run that are not in the finding rows.
@@ -62,6 +270,8 @@ pub struct RunMeta {
     pub fail_on: String,
     /// False when the run was interrupted (Ctrl-C, limits) before the end.
     pub complete: bool,
+    /// What the run covered besides being interrupted.
+    pub scope: RunScope,
 }
 
 /// One per-link deduction of the estimate.
@@ -91,7 +301,48 @@ pub struct Deduction {
     pub rule: String,
 }
 
-/// One veto item: its counter, threshold and whether it is triggered.
+/// Where a veto item stands after the run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VetoState {
+    /// Judged, below the early warning.
+    #[default]
+    Ok,
+    /// Judged, at or above the early warning (预警), below the veto.
+    Warning,
+    /// The veto holds.
+    Veto,
+    /// Not judged by this run (partial run, no probe history, check not run).
+    Unchecked,
+}
+
+impl VetoState {
+    /// Label in `lang`.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (VetoState::Ok, Lang::Zh) => "正常",
+            (VetoState::Warning, Lang::Zh) => "预警",
+            (VetoState::Veto, Lang::Zh) => "否决",
+            (VetoState::Unchecked, Lang::Zh) => "未检查",
+            (VetoState::Ok, Lang::En) => "ok",
+            (VetoState::Warning, Lang::En) => "pre-warning",
+            (VetoState::Veto, Lang::En) => "veto",
+            (VetoState::Unchecked, Lang::En) => "not checked",
+        }
+    }
+
+    /// Stable code (summary.json, CSS class).
+    pub fn code(self) -> &'static str {
+        match self {
+            VetoState::Ok => "ok",
+            VetoState::Warning => "warning",
+            VetoState::Veto => "veto",
+            VetoState::Unchecked => "unchecked",
+        }
+    }
+}
+
+/// One veto item: its counter, threshold and state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VetoCheck {
     /// Stable id (the key under `[scoring.veto]`).
@@ -100,26 +351,40 @@ pub struct VetoCheck {
     pub name_zh: String,
     /// English name.
     pub name_en: String,
-    /// The counter (1/0 for the homepage).
+    /// The counter (1/0 for the homepage, failed visits for availability).
     pub value: usize,
     /// The counter at which it triggers (inclusive).
     pub threshold: usize,
+    /// The counter of the early warning, when the item has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<usize>,
     /// The window in days behind the counter, when it has one.
     pub window_days: Option<u32>,
-    /// Whether it triggers.
+    /// Whether the veto holds.
     pub triggered: bool,
+    /// ok / warning / veto / unchecked.
+    #[serde(default)]
+    pub state: VetoState,
+    /// The evidence or why it was not checked (Chinese).
+    #[serde(default)]
+    pub note_zh: String,
+    /// The same in English.
+    #[serde(default)]
+    pub note_en: String,
     /// The rule.
     pub rule: String,
 }
 
-/// 合格 / 不合格.
+/// 合格 / 不合格 / not rated (a partial run that found no veto).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
-    /// 合格.
+    /// 合格: a complete run, no veto, score at or above the pass mark.
     Pass,
-    /// 不合格.
+    /// 不合格: a veto holds or the score is below the pass mark.
     Fail,
+    /// 未评定: the run did not check everything and found no reason to fail.
+    Partial,
 }
 
 impl Verdict {
@@ -128,8 +393,19 @@ impl Verdict {
         match (self, lang) {
             (Verdict::Pass, Lang::Zh) => "合格",
             (Verdict::Fail, Lang::Zh) => "不合格",
+            (Verdict::Partial, Lang::Zh) => "未评定",
             (Verdict::Pass, Lang::En) => "pass",
             (Verdict::Fail, Lang::En) => "fail",
+            (Verdict::Partial, Lang::En) => "not rated",
+        }
+    }
+
+    /// Stable code (`pass`, `fail`, `partial`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Partial => "partial",
         }
     }
 }
@@ -155,14 +431,26 @@ pub struct Estimate {
     pub score: f64,
     /// Score if every suspected target were confirmed.
     pub score_worst: f64,
-    /// Every veto item a crawl can see.
+    /// Every veto item, with its state.
     pub vetoes: Vec<VetoCheck>,
-    /// 合格 / 不合格.
+    /// 合格 / 不合格 / 未评定.
     pub verdict: Verdict,
-    /// Why 不合格 (Chinese); empty when 合格.
+    /// Why 不合格 (Chinese); empty otherwise.
     pub reasons_zh: Vec<String>,
     /// Why not passed (English).
     pub reasons_en: Vec<String>,
+    /// Early warnings (预警) reached (Chinese).
+    #[serde(default)]
+    pub warnings_zh: Vec<String>,
+    /// Early warnings reached (English).
+    #[serde(default)]
+    pub warnings_en: Vec<String>,
+    /// Names of the veto items the run could not judge (Chinese).
+    #[serde(default)]
+    pub unchecked_zh: Vec<String>,
+    /// The same in English.
+    #[serde(default)]
+    pub unchecked_en: Vec<String>,
     /// The rule of the score and pass mark.
     pub rule: String,
 }
@@ -186,6 +474,9 @@ pub struct Summary {
     pub today: String,
     /// False when the run was interrupted.
     pub complete: bool,
+    /// What the run covered; only a complete scope can pass.
+    #[serde(default)]
+    pub scope: Scope,
     /// Homepage URL(s).
     pub homepage: Vec<String>,
     /// Pages fetched.
@@ -346,82 +637,358 @@ fn deduction(
     }
 }
 
-fn vetoes(v: &VetoInput, s: &ScoringSection) -> Vec<VetoCheck> {
-    let r = &s.veto;
-    let check = |id: &str,
-                 zh: &str,
-                 en: &str,
-                 value: usize,
-                 threshold: usize,
-                 window: Option<u32>,
-                 rule: &str| {
-        VetoCheck {
-            id: id.into(),
-            name_zh: zh.into(),
-            name_en: en.into(),
-            value,
-            threshold,
-            window_days: window,
-            triggered: value >= threshold,
-            rule: rule.into(),
+/// Why a counter could not be judged, when it could not: (zh, en).
+type Unjudged = Option<(String, String)>;
+
+/// A veto item on a counter: vetoed at `threshold` whatever the scope (a
+/// partial run's count is a lower bound), else not checked when `unjudged`,
+/// else warned at `warning`.
+#[allow(clippy::too_many_arguments)]
+fn counter(
+    id: &str,
+    zh: &str,
+    en: &str,
+    value: usize,
+    rule: &ThresholdRule,
+    window: Option<u32>,
+    unjudged: Unjudged,
+) -> VetoCheck {
+    let triggered = value >= rule.threshold;
+    let (state, note_zh, note_en) = if triggered {
+        (
+            VetoState::Veto,
+            format!("{value} 个，达到否决线 {}", rule.threshold),
+            format!("{value}, at or above the veto line {}", rule.threshold),
+        )
+    } else if let Some((nz, ne)) = unjudged {
+        (VetoState::Unchecked, nz, ne)
+    } else if rule.warning.is_some_and(|w| value >= w) {
+        (
+            VetoState::Warning,
+            format!(
+                "{value} 个，达到预警线 {}",
+                rule.warning.unwrap_or_default()
+            ),
+            format!(
+                "{value}, at or above the pre-warning line {}",
+                rule.warning.unwrap_or_default()
+            ),
+        )
+    } else {
+        (VetoState::Ok, format!("{value} 个"), format!("{value}"))
+    };
+    VetoCheck {
+        id: id.into(),
+        name_zh: zh.into(),
+        name_en: en.into(),
+        value,
+        threshold: rule.threshold,
+        warning: rule.warning,
+        window_days: window,
+        triggered,
+        state,
+        note_zh,
+        note_en,
+        rule: rule.rule.clone(),
+    }
+}
+
+fn pct(r: f64) -> String {
+    let p = (r * 1000.0).round() / 10.0;
+    format!("{p}%")
+}
+
+fn availability_check(a: Option<&Availability>, r: &AvailabilityRule) -> VetoCheck {
+    let limit = r.timeout_secs;
+    let (value, state, note_zh, note_en) = match a {
+        None => (
+            0,
+            VetoState::Unchecked,
+            "没有首页探测记录：请用 zwgk-audit probe 每 30 分钟访问一次首页（见 README）".to_string(),
+            "no homepage visits recorded: run zwgk-audit probe every 30 minutes (see README)"
+                .to_string(),
+        ),
+        Some(a) if !a.enough => (
+            a.failures,
+            VetoState::Unchecked,
+            format!(
+                "监测不足：近 {} 天访问 {} 次（{limit} 秒内未打开 {} 次，{}），只有 {} 天达到每天 {} 次；规则要求连续 {} 天每天 {} 次以上",
+                r.days,
+                a.visits,
+                a.failures,
+                pct(a.rate),
+                a.days_enough,
+                r.min_daily_visits,
+                r.days,
+                r.min_daily_visits
+            ),
+            format!(
+                "not enough visits: {} in the last {} days ({} not open within {limit} s, {}), {} of the days with {} or more; the rule needs {}+ a day for {} days",
+                a.visits,
+                r.days,
+                a.failures,
+                pct(a.rate),
+                a.days_enough,
+                r.min_daily_visits,
+                r.min_daily_visits,
+                r.days
+            ),
+        ),
+        Some(a) => {
+            let state = if a.rate >= r.rate {
+                VetoState::Veto
+            } else if a.rate >= r.warning_rate {
+                VetoState::Warning
+            } else {
+                VetoState::Ok
+            };
+            (
+                a.failures,
+                state,
+                format!(
+                    "近 {} 天访问 {} 次，{limit} 秒内未打开 {} 次（{}；否决线 {}，预警线 {}）",
+                    r.days,
+                    a.visits,
+                    a.failures,
+                    pct(a.rate),
+                    pct(r.rate),
+                    pct(r.warning_rate)
+                ),
+                format!(
+                    "{} visits in the last {} days, {} not open within {limit} s ({}; veto at {}, pre-warning at {})",
+                    a.visits,
+                    r.days,
+                    a.failures,
+                    pct(a.rate),
+                    pct(r.rate),
+                    pct(r.warning_rate)
+                ),
+            )
         }
     };
+    VetoCheck {
+        id: "availability".into(),
+        name_zh: "站点无法访问".into(),
+        name_en: "Site unreachable".into(),
+        value,
+        threshold: a.map_or(0, |a| (a.visits as f64 * r.rate).ceil() as usize),
+        warning: None,
+        window_days: Some(r.days),
+        triggered: state == VetoState::Veto,
+        state,
+        note_zh,
+        note_en,
+        rule: r.rule.clone(),
+    }
+}
+
+fn homepage_check(v: &VetoInput, r: &WindowRule) -> VetoCheck {
+    let days = r.days;
+    let newest = v.homepage_newest.as_deref().unwrap_or("");
+    let nav = v.second_level.as_ref();
+    let (state, note_zh, note_en) = if !v.homepage_judged {
+        match nav {
+            Some(n) => (
+                VetoState::Unchecked,
+                format!(
+                    "首页没有带日期的信息（导航型首页）；其链接的 {} 个二级页面未读取（本次未爬取或读取失败）",
+                    n.linked
+                ),
+                format!(
+                    "no dated item on the homepage (navigation only); its {} second-level pages were not read (not crawled, or failed)",
+                    n.linked
+                ),
+            ),
+            None => (
+                VetoState::Unchecked,
+                "首页内容未判定（运行中断或首页未能读取）".to_string(),
+                "the homepage was not judged (run interrupted or homepage not read)".to_string(),
+            ),
+        }
+    } else {
+        let age = v.homepage_age_days;
+        let (where_zh, where_en) = match nav {
+            Some(n) => (
+                format!("导航型首页，读取 {} 个二级页面中的 {} 个：", n.linked, n.read),
+                format!(
+                    "navigation-only homepage, {} of {} second-level pages read: ",
+                    n.read, n.linked
+                ),
+            ),
+            None => (String::new(), String::new()),
+        };
+        let (what_zh, what_en) = match (newest, age) {
+            ("", _) => ("没有带日期的信息".to_string(), "no dated item".to_string()),
+            (d, Some(a)) => (
+                format!("最新信息 {d}（{a} 天前）"),
+                format!("newest item {d} ({a} days old)"),
+            ),
+            (d, None) => (format!("最新信息 {d}"), format!("newest item {d}")),
+        };
+        let state = if v.homepage_stale {
+            VetoState::Veto
+        } else if r
+            .warning_days
+            .zip(age)
+            .is_some_and(|(w, a)| a > i64::from(w))
+        {
+            VetoState::Warning
+        } else {
+            VetoState::Ok
+        };
+        (
+            state,
+            format!("{where_zh}{what_zh}"),
+            format!("{where_en}{what_en}"),
+        )
+    };
+    VetoCheck {
+        id: "homepage_stale".into(),
+        name_zh: "首页不更新".into(),
+        name_en: "Homepage not updated".into(),
+        value: usize::from(v.homepage_stale),
+        threshold: 1,
+        warning: r.warning_days.map(|d| d as usize),
+        window_days: Some(days),
+        triggered: state == VetoState::Veto,
+        state,
+        note_zh,
+        note_en,
+        rule: r.rule.clone(),
+    }
+}
+
+fn vetoes(v: &VetoInput, s: &ScoringSection, scope: &Scope) -> Vec<VetoCheck> {
+    let r = &s.veto;
+    let partial = |zh: &str, en: &str| -> Unjudged {
+        Some((
+            format!("部分检查：{zh}"),
+            format!("partial run: {en}"),
+        ))
+    };
+    // Why the column counters cannot be trusted to be complete.
+    let columns: Unjudged = if scope.homepage_only {
+        partial("仅检查了首页，栏目未检查", "only the homepage was checked")
+    } else if scope.interrupted {
+        partial("运行中断，栏目未判定", "interrupted before the columns were judged")
+    } else if !scope.columns_checked {
+        Some((
+            "规则未配置必查栏目".into(),
+            "the rules list no required columns".into(),
+        ))
+    } else if !scope.caps.is_empty() {
+        partial(
+            "达到上限，未爬取的栏目页面未判定，计数可能偏低",
+            "a cap was reached; columns beyond it were not judged, the count may be low",
+        )
+    } else {
+        None
+    };
+    let links: Unjudged = (scope.homepage_only || scope.interrupted || !scope.caps.is_empty())
+        .then(|| {
+            (
+                "部分检查：未检查的页面上的链接未判定".to_string(),
+                "partial run: links on pages not checked were not judged".to_string(),
+            )
+        });
+    let not_run = |zh: &str, en: &str| -> Unjudged {
+        Some((
+            format!("本次未检查（{zh}）"),
+            format!("not checked by this run ({en})"),
+        ))
+    };
+    let stale_rule = ThresholdRule {
+        threshold: r.stale_columns.threshold,
+        warning: None,
+        rule: r.stale_columns.rule.clone(),
+    };
     vec![
-        check(
-            "homepage_stale",
-            "首页不更新",
-            "Homepage not updated",
-            usize::from(v.homepage_stale),
-            1,
-            Some(r.homepage_stale.days),
-            &r.homepage_stale.rule,
-        ),
-        check(
+        availability_check(v.availability.as_ref(), &r.availability),
+        homepage_check(v, &r.homepage_stale),
+        counter(
             "stale_columns",
             "动态要闻/通知公告/政策文件栏目未更新",
             "News / notice / policy columns not updated",
             v.stale_dynamic_notice_policy,
-            r.stale_columns.threshold,
+            &stale_rule,
             None,
-            &r.stale_columns.rule,
+            columns.clone(),
         ),
-        check(
+        counter(
             "long_unupdated",
             "应更新但长期未更新的栏目",
             "Columns that should be updated and are not",
             v.long_unupdated,
-            r.long_unupdated.threshold,
+            &r.long_unupdated,
             None,
-            &r.long_unupdated.rule,
+            columns.clone(),
         ),
-        check(
+        counter(
             "blank_columns",
             "空白栏目",
             "Blank columns",
             v.blank_columns,
-            r.blank_columns.threshold,
+            &r.blank_columns,
             None,
-            &r.blank_columns.rule,
+            columns,
         ),
-        check(
+        counter(
+            "reply_overdue",
+            "互动回应差",
+            "Public messages unanswered",
+            v.reply_overdue.unwrap_or(0),
+            &r.reply_overdue,
+            None,
+            if v.reply_overdue.is_none() {
+                not_run("留言答复检查未运行", "the message-reply check did not run")
+            } else {
+                links.clone()
+            },
+        ),
+        counter(
+            "guide_incomplete",
+            "服务不实用（办事指南要素缺失）",
+            "Service guides incomplete",
+            v.guide_incomplete.unwrap_or(0),
+            &r.guide_incomplete,
+            None,
+            if v.guide_incomplete.is_none() {
+                not_run("办事指南要素检查未运行", "the service-guide check did not run")
+            } else {
+                links.clone()
+            },
+        ),
+        counter(
             "risky_external",
             "链接赌博、色情等内容",
             "Links to gambling / adult content",
             v.risky_external,
-            r.risky_external.threshold,
+            &r.risky_external,
             None,
-            &r.risky_external.rule,
+            links,
         ),
     ]
 }
 
 impl Estimate {
-    /// The estimate from the finding rows, veto counters and scoring numbers.
+    /// The estimate of a complete run from the finding rows, veto counters
+    /// and scoring numbers.
     pub fn build<'a>(
         rows: impl IntoIterator<Item = &'a FindingRow>,
         homepages: &[String],
         veto: &VetoInput,
         s: &ScoringSection,
+    ) -> Estimate {
+        Estimate::build_scoped(rows, homepages, veto, s, &Scope::default())
+    }
+
+    /// The estimate of a run of `scope`: only a complete run can pass.
+    pub fn build_scoped<'a>(
+        rows: impl IntoIterator<Item = &'a FindingRow>,
+        homepages: &[String],
+        veto: &VetoInput,
+        s: &ScoringSection,
+        scope: &Scope,
     ) -> Estimate {
         let mut lc = LinkCounter::new(homepages);
         for r in rows {
@@ -452,29 +1019,69 @@ impl Estimate {
         let total_worst = round2(sum_worst.min(s.link_availability.cap));
         let score = round2((s.max_score - total).max(0.0));
         let score_worst = round2((s.max_score - total_worst).max(0.0));
-        let vetoes = vetoes(veto, s);
+        let vetoes = vetoes(veto, s, scope);
         let mut reasons_zh = Vec::new();
         let mut reasons_en = Vec::new();
-        for v in vetoes.iter().filter(|v| v.triggered) {
-            if v.id == "homepage_stale" {
-                let days = v.window_days.unwrap_or_default();
-                reasons_zh.push(format!("单项否决：{}（{days}天内无更新）", v.name_zh));
-                reasons_en.push(format!("veto: {} (nothing new in {days} days)", v.name_en));
-            } else {
-                reasons_zh.push(format!(
-                    "单项否决：{} {} 个（≥{}）",
-                    v.name_zh, v.value, v.threshold
-                ));
-                reasons_en.push(format!(
-                    "veto: {} {} (≥ {})",
-                    v.name_en, v.value, v.threshold
-                ));
+        let mut warnings_zh = Vec::new();
+        let mut warnings_en = Vec::new();
+        let mut unchecked_zh = Vec::new();
+        let mut unchecked_en = Vec::new();
+        for v in &vetoes {
+            match v.state {
+                VetoState::Veto => match v.id.as_str() {
+                    "homepage_stale" => {
+                        let days = v.window_days.unwrap_or_default();
+                        let (zh, en) = if veto.second_level.is_some() {
+                            (
+                                format!("导航型首页，所有二级页面{days}天内无更新"),
+                                format!("navigation-only homepage, no second-level page updated in {days} days"),
+                            )
+                        } else {
+                            (
+                                format!("{days}天内无更新"),
+                                format!("nothing new in {days} days"),
+                            )
+                        };
+                        reasons_zh.push(format!("单项否决：{}（{zh}）", v.name_zh));
+                        reasons_en.push(format!("veto: {} ({en})", v.name_en));
+                    }
+                    "availability" => {
+                        reasons_zh.push(format!("单项否决：{}（{}）", v.name_zh, v.note_zh));
+                        reasons_en.push(format!("veto: {} ({})", v.name_en, v.note_en));
+                    }
+                    _ => {
+                        reasons_zh.push(format!(
+                            "单项否决：{} {} 个（≥{}）",
+                            v.name_zh, v.value, v.threshold
+                        ));
+                        reasons_en.push(format!(
+                            "veto: {} {} (≥ {})",
+                            v.name_en, v.value, v.threshold
+                        ));
+                    }
+                },
+                VetoState::Warning => {
+                    warnings_zh.push(format!("{}：{}", v.name_zh, v.note_zh));
+                    warnings_en.push(format!("{}: {}", v.name_en, v.note_en));
+                }
+                VetoState::Unchecked => {
+                    unchecked_zh.push(v.name_zh.clone());
+                    unchecked_en.push(v.name_en.clone());
+                }
+                VetoState::Ok => {}
             }
         }
         if score < s.pass_score {
             reasons_zh.push(format!("估算得分 {score} 低于 {} 分", s.pass_score));
             reasons_en.push(format!("estimated score {score} below {}", s.pass_score));
         }
+        let verdict = if !reasons_zh.is_empty() {
+            Verdict::Fail
+        } else if scope.complete {
+            Verdict::Pass
+        } else {
+            Verdict::Partial
+        };
         Estimate {
             max_score: s.max_score,
             pass_score: s.pass_score,
@@ -486,13 +1093,13 @@ impl Estimate {
             score,
             score_worst,
             vetoes,
-            verdict: if reasons_zh.is_empty() {
-                Verdict::Pass
-            } else {
-                Verdict::Fail
-            },
+            verdict,
             reasons_zh,
             reasons_en,
+            warnings_zh,
+            warnings_en,
+            unchecked_zh,
+            unchecked_en,
             rule: s.rule.clone(),
         }
     }
@@ -526,7 +1133,9 @@ impl Summary {
             *by_severity.entry(r.severity.clone()).or_default() += 1;
             *by_certainty.entry(r.certainty.clone()).or_default() += 1;
         }
-        let estimate = Estimate::build(rows, &meta.homepage, veto, scoring);
+        let sev = |name: &str| by_severity.get(name).copied().unwrap_or(0);
+        let scope = Scope::of(&meta.scope, meta.complete, sev("error"), sev("warning"));
+        let estimate = Estimate::build_scoped(rows, &meta.homepage, veto, scoring, &scope);
         let duration_s = (meta.finished - meta.started).num_milliseconds().max(0) as f64 / 1000.0;
         let mut s = Summary {
             site_name: meta.site_name.clone(),
@@ -537,6 +1146,7 @@ impl Summary {
             duration_s,
             today: meta.started.format("%Y-%m-%d").to_string(),
             complete: meta.complete,
+            scope,
             homepage: meta.homepage.clone(),
             pages: meta.pages,
             links: meta.links,
@@ -590,38 +1200,97 @@ impl Summary {
             },
             _ => sev("error"),
         };
-        self.failed = self.fail_count > 0;
+        // A veto fails the run too (the availability veto has no finding);
+        // `--fail-on new` alerts on new findings only.
+        self.failed = self.fail_count > 0
+            || (self.estimate.verdict == Verdict::Fail && self.fail_threshold != "new");
         self.verdict_line = self.verdict_line_in(Lang::Zh);
     }
 
-    /// The one-line verdict: 合格/不合格, reasons, score, counts.
+    /// The one-line verdict: 合格 / 不合格 / the scope of a partial run, the
+    /// reasons, early warnings and veto items not checked, score and counts.
+    /// Only a complete run says 合格.
     pub fn verdict_line_in(&self, lang: Lang) -> String {
         let e = &self.estimate;
+        let (open, close, sep, colon) = match lang {
+            Lang::Zh => ("（", "）", "；", "："),
+            Lang::En => (" (", ")", "; ", ": "),
+        };
+        let pick = |zh: &Vec<String>, en: &Vec<String>| match lang {
+            Lang::Zh => zh.clone(),
+            Lang::En => en.clone(),
+        };
+        let unchecked = pick(&e.unchecked_zh, &e.unchecked_en);
+        let unchecked = (!unchecked.is_empty()).then(|| match lang {
+            Lang::Zh => format!("未检查：{}", unchecked.join("、")),
+            Lang::En => format!("not checked: {}", unchecked.join(", ")),
+        });
+        let warnings = pick(&e.warnings_zh, &e.warnings_en);
+        let warnings = (!warnings.is_empty()).then(|| match lang {
+            Lang::Zh => format!("预警：{}", warnings.join("、")),
+            Lang::En => format!("pre-warning: {}", warnings.join(", ")),
+        });
+        let statement = match lang {
+            Lang::Zh => &self.scope.statement_zh,
+            Lang::En => &self.scope.statement_en,
+        };
+        let label = match lang {
+            Lang::Zh => e.verdict.label(lang).to_string(),
+            Lang::En => e.verdict.label(lang).to_uppercase(),
+        };
+        let paren = |parts: Vec<String>| {
+            if parts.is_empty() {
+                String::new()
+            } else {
+                format!("{open}{}{close}", parts.join(sep))
+            }
+        };
+        match e.verdict {
+            Verdict::Pass => format!(
+                "{label}{}{colon}{}",
+                paren(warnings.into_iter().chain(unchecked).collect()),
+                self.counts_line(lang)
+            ),
+            Verdict::Fail => {
+                let reasons = paren(pick(&e.reasons_zh, &e.reasons_en));
+                if statement.is_empty() {
+                    format!("{label}{reasons}{colon}{}", self.counts_line(lang))
+                } else {
+                    format!(
+                        "{label}{reasons}{colon}{statement}{sep}{}",
+                        self.counts_line(lang)
+                    )
+                }
+            }
+            // No 合格 in any form: the scope, what was not checked, the counts.
+            Verdict::Partial => format!(
+                "{statement}{}{colon}{}",
+                paren(unchecked.into_iter().collect()),
+                self.partial_counts_line(lang)
+            ),
+        }
+    }
+
+    /// Deduction and counts of a partial run: no score out of the maximum,
+    /// which would read as a result for the whole site.
+    pub fn partial_counts_line(&self, lang: Lang) -> String {
+        let e = &self.estimate;
+        let sev = |name: &str| self.by_severity.get(name).copied().unwrap_or(0);
         match lang {
-            Lang::Zh => {
-                let reasons = if e.reasons_zh.is_empty() {
-                    String::new()
-                } else {
-                    format!("（{}）", e.reasons_zh.join("；"))
-                };
-                format!(
-                    "{}{reasons}：{}",
-                    e.verdict.label(lang),
-                    self.counts_line(lang)
-                )
-            }
-            Lang::En => {
-                let reasons = if e.reasons_en.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", e.reasons_en.join("; "))
-                };
-                format!(
-                    "{}{reasons}: {}",
-                    e.verdict.label(lang).to_uppercase(),
-                    self.counts_line(lang)
-                )
-            }
+            Lang::Zh => format!(
+                "已检查部分估算扣分 {}，错误 {} 个、警告 {} 个、提示 {} 个",
+                e.total_deduction,
+                sev("error"),
+                sev("warning"),
+                sev("info")
+            ),
+            Lang::En => format!(
+                "{} points deducted on the part checked, {} errors, {} warnings, {} info",
+                e.total_deduction,
+                sev("error"),
+                sev("warning"),
+                sev("info")
+            ),
         }
     }
 
@@ -697,6 +1366,7 @@ mod tests {
             checked_urls: 50,
             fail_on: "error".into(),
             complete: true,
+            scope: RunScope::default(),
         }
     }
 
@@ -863,6 +1533,7 @@ mod tests {
             long_unupdated: s.veto.long_unupdated.threshold - 1,
             blank_columns: s.veto.blank_columns.threshold - 1,
             risky_external: 0,
+            ..VetoInput::default()
         };
         let e = Estimate::build(&[], &[HOME.into()], &below, &s);
         assert_eq!(e.verdict, Verdict::Pass);

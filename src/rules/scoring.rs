@@ -72,6 +72,30 @@ pub struct VetoRules {
     pub blank_columns: ThresholdRule,
     /// Links to gambling / adult content.
     pub risky_external: ThresholdRule,
+    /// 站点无法访问: the homepage not open within the limit on too many visits.
+    pub availability: AvailabilityRule,
+    /// 互动回应差: public messages left unanswered.
+    pub reply_overdue: ThresholdRule,
+    /// 服务不实用: service guides missing required elements.
+    pub guide_incomplete: ThresholdRule,
+}
+
+/// The availability veto: timed visits of the homepage over `days` days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AvailabilityRule {
+    /// A visit fails when the homepage is not open within this many seconds.
+    pub timeout_secs: f64,
+    /// Days watched (the window ends on the audit date).
+    pub days: u32,
+    /// Visits each day needs for the rate to count.
+    pub min_daily_visits: u32,
+    /// Failure rate at which the veto holds (inclusive), e.g. 0.05.
+    pub rate: f64,
+    /// Failure rate of the early warning (inclusive), e.g. 0.03.
+    pub warning_rate: f64,
+    /// The rule.
+    pub rule: String,
 }
 
 /// A veto on "not updated within `days`".
@@ -80,6 +104,9 @@ pub struct VetoRules {
 pub struct WindowRule {
     /// The window, days.
     pub days: u32,
+    /// Early warning when the newest item is older than this many days.
+    #[serde(default)]
+    pub warning_days: Option<u32>,
     /// The rule.
     pub rule: String,
 }
@@ -90,6 +117,9 @@ pub struct WindowRule {
 pub struct ThresholdRule {
     /// The count at which the veto is triggered (inclusive).
     pub threshold: usize,
+    /// The count of the early warning (inclusive), when there is one.
+    #[serde(default)]
+    pub warning: Option<usize>,
     /// The rule.
     pub rule: String,
 }
@@ -182,10 +212,65 @@ impl ScoringSection {
                 "scoring.veto.risky_external.threshold",
                 v.risky_external.threshold,
             ),
+            (
+                "scoring.veto.reply_overdue.threshold",
+                v.reply_overdue.threshold,
+            ),
+            (
+                "scoring.veto.guide_incomplete.threshold",
+                v.guide_incomplete.threshold,
+            ),
         ] {
             if n == 0 {
                 return Err(ctx.invalid(key, "must be at least 1"));
             }
+        }
+        for (key, rule) in [
+            ("scoring.veto.long_unupdated.warning", &v.long_unupdated),
+            ("scoring.veto.blank_columns.warning", &v.blank_columns),
+            ("scoring.veto.risky_external.warning", &v.risky_external),
+            ("scoring.veto.reply_overdue.warning", &v.reply_overdue),
+            ("scoring.veto.guide_incomplete.warning", &v.guide_incomplete),
+        ] {
+            if rule.warning.is_some_and(|w| w == 0 || w > rule.threshold) {
+                return Err(ctx.invalid(key, "must be between 1 and the threshold"));
+            }
+        }
+        if let Some(w) = v.homepage_stale.warning_days
+            && (w == 0 || w > v.homepage_stale.days)
+        {
+            return Err(ctx.invalid(
+                "scoring.veto.homepage_stale.warning_days",
+                "must be between 1 and days",
+            ));
+        }
+        let a = &v.availability;
+        if !(a.timeout_secs.is_finite() && a.timeout_secs > 0.0 && a.timeout_secs <= 600.0) {
+            return Err(ctx.invalid(
+                "scoring.veto.availability.timeout_secs",
+                "must be a number of seconds above 0 and at most 600",
+            ));
+        }
+        if a.days == 0 || a.min_daily_visits == 0 {
+            let key = if a.days == 0 { "days" } else { "min_daily_visits" };
+            return Err(ctx.invalid(
+                &format!("scoring.veto.availability.{key}"),
+                "must be at least 1",
+            ));
+        }
+        for (key, r) in [("rate", a.rate), ("warning_rate", a.warning_rate)] {
+            if !(r.is_finite() && r > 0.0 && r <= 1.0) {
+                return Err(ctx.invalid(
+                    &format!("scoring.veto.availability.{key}"),
+                    "must be a fraction above 0 and at most 1 (0.05 is 5%)",
+                ));
+            }
+        }
+        if a.warning_rate > a.rate {
+            return Err(ctx.invalid(
+                "scoring.veto.availability.warning_rate",
+                "must not exceed rate",
+            ));
         }
         Ok(())
     }
@@ -237,6 +322,18 @@ mod tests {
         assert_eq!(s.veto.blank_columns.threshold, 5);
         assert!(s.rule.contains("国办秘函〔2019〕19号"));
         assert!(s.homepage_links.rule.contains("[unconfirmed]"));
+        let a = &s.veto.availability;
+        assert_eq!(
+            (a.timeout_secs, a.days, a.min_daily_visits, a.rate, a.warning_rate),
+            (15.0, 7, 20, 0.05, 0.03)
+        );
+        assert!(a.rule.contains("站点无法访问"));
+        assert_eq!(s.veto.homepage_stale.warning_days, Some(10));
+        assert_eq!(s.veto.long_unupdated.warning, Some(7));
+        assert_eq!(s.veto.blank_columns.warning, Some(3));
+        assert_eq!(s.veto.risky_external.warning, None);
+        assert_eq!(s.veto.reply_overdue.threshold, 1);
+        assert_eq!(s.veto.guide_incomplete.threshold, 5);
         let ctx = Ctx {
             path: Path::new("defaults"),
             text: DEFAULTS_TOML,
@@ -278,6 +375,34 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("site.toml:2"), "{err}");
+        for (text, key) in [
+            (
+                "[scoring.veto.availability]\nrate = 0.02\n",
+                "scoring.veto.availability.warning_rate",
+            ),
+            (
+                "[scoring.veto.availability]\ntimeout_secs = 0\n",
+                "scoring.veto.availability.timeout_secs",
+            ),
+            (
+                "[scoring.veto.blank_columns]\nwarning = 9\n",
+                "scoring.veto.blank_columns.warning",
+            ),
+        ] {
+            let file: RulesFile = toml::from_str(text).unwrap();
+            let ctx = Ctx {
+                path: Path::new("site.toml"),
+                text,
+            };
+            let err = file.scoring.validate(&ctx).unwrap_err().to_string();
+            assert!(err.contains(key), "{err}");
+        }
+        // A site's own numbers for the probe.
+        let file: RulesFile =
+            toml::from_str("[scoring.veto.availability]\ntimeout_secs = 0.5\nmin_daily_visits = 2\n")
+                .unwrap();
+        assert_eq!(file.scoring.veto.availability.timeout_secs, 0.5);
+        assert_eq!(file.scoring.veto.availability.days, 7);
         let text = "[scoring.homepage_links]\ncap = -1\n";
         let file: RulesFile = toml::from_str(text).unwrap();
         let ctx = Ctx {

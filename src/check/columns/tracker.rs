@@ -21,6 +21,8 @@ use url::Url;
 
 /// Most portal links kept.
 const MAX_NAV: usize = 20_000;
+/// Most homepage links kept (the second-level pages of a navigation-only homepage).
+const MAX_HOME_LINKS: usize = 5_000;
 
 #[derive(Debug)]
 struct NavLink {
@@ -128,6 +130,18 @@ pub struct ColumnTracker {
     /// The items of list pages.
     spool: Spool,
     veto: VetoCounters,
+    /// Own-site links of the homepage, by key, in page order.
+    home_links: Vec<String>,
+    home_links_seen: HashSet<String>,
+    last_home: Option<(String, bool)>,
+}
+
+/// The second-level pages of a navigation-only homepage.
+#[derive(Debug, Default)]
+struct SecondLevelTally {
+    linked: usize,
+    read: usize,
+    newest: Option<(NaiveDate, String)>,
 }
 
 /// A column's URL and pages as resolved at the end.
@@ -332,10 +346,28 @@ impl ColumnTracker {
         self.seen.insert(fp, seen);
     }
 
-    /// Records a link seen on a page (`target` resolved); portal navigation is found this way.
+    fn is_home(&mut self, page: &str) -> bool {
+        if let Some((p, r)) = &self.last_home
+            && p == page
+        {
+            return *r;
+        }
+        let r = urls::key(page) == self.homepage_key;
+        self.last_home = Some((page.to_string(), r));
+        r
+    }
+
+    /// Records a link seen on a page (`target` resolved); portal navigation is
+    /// found this way, and the homepage's links (its second-level pages).
     pub fn link(&mut self, page: &str, target: &str, text: &str) {
         if let Some(p) = self.portal_index(page) {
             self.push_nav(p, target, text);
+        }
+        if self.is_home(page) && self.home_links.len() < MAX_HOME_LINKS {
+            let key = urls::key(target);
+            if key != self.homepage_key && self.home_links_seen.insert(key.clone()) {
+                self.home_links.push(key);
+            }
         }
     }
 
@@ -349,10 +381,14 @@ impl ColumnTracker {
     pub fn veto_input(&self) -> crate::report::summary::VetoInput {
         crate::report::summary::VetoInput {
             homepage_stale: self.veto.homepage_stale,
+            homepage_judged: self.veto.homepage_judged,
+            homepage_newest: self.veto.homepage_newest.map(|d| d.to_string()),
+            homepage_age_days: self.veto.homepage_age_days,
+            second_level: self.veto.second_level.clone(),
             stale_dynamic_notice_policy: self.veto.stale_dynamic_notice_policy,
             long_unupdated: self.veto.long_unupdated,
             blank_columns: self.veto.blank,
-            risky_external: 0,
+            ..Default::default()
         }
     }
 
@@ -727,6 +763,9 @@ impl ColumnTracker {
         (findings, rows)
     }
 
+    /// The homepage as a column of its own (首页不更新). A homepage without
+    /// dated items (only entrances) is judged by its second-level pages:
+    /// stale when none of them has an item within the window.
     fn judge_homepage(
         &self,
         rules: &Rules,
@@ -745,40 +784,124 @@ impl ColumnTracker {
             status: "unchecked".into(),
             ..Default::default()
         };
-        if let Some(s) = self.seen.get(&self.fp.of(&self.homepage_key)) {
-            let pages: Vec<usize> = s.page.map(|i| i as usize).into_iter().collect();
-            let t = self.tally(&pages, today);
-            if t.lost {
-                rows.push(row);
-                return;
-            }
-            row.items = t.count;
-            row.newest_date = t.newest.map(|d| d.to_string()).unwrap_or_default();
+        let Some(s) = self.seen.get(&self.fp.of(&self.homepage_key)) else {
+            rows.push(row);
+            return;
+        };
+        let pages: Vec<usize> = s.page.map(|i| i as usize).into_iter().collect();
+        let t = self.tally(&pages, today);
+        if t.lost {
+            rows.push(row);
+            return;
+        }
+        row.items = t.count;
+        if let Some(newest) = t.newest {
+            veto.homepage_judged = true;
+            veto.homepage_newest = Some(newest);
+            veto.homepage_age_days = Some((today - newest).num_days());
+            row.newest_date = newest.to_string();
             row.status = "ok".into();
-            let f = if t.count == 0 {
-                Some(
-                    Finding::new(
-                        FindingKind::ColumnStale,
-                        &home,
-                        format!(
-                            "no dated item on the homepage (undated counts as not updated; window {window}); \
-                             if its lists are loaded by scripts, check by hand"
-                        ),
-                    )
-                    .certainty(Certainty::Suspected),
-                )
-            } else {
-                stale(&home, HOMEPAGE_COLUMN, &t, window, today)
-            };
-            if let Some(mut f) = f {
+            if let Some(mut f) = stale(&home, HOMEPAGE_COLUMN, &t, window, today) {
                 f.column = HOMEPAGE_COLUMN.into();
                 f.detail.push_str(" (national veto: 首页不更新)");
                 veto.homepage_stale = true;
                 row.status = "stale".into();
                 findings.push(f);
             }
+            rows.push(row);
+            return;
         }
+        // No dated item: a navigation-only homepage, judged by its second-level pages.
+        let nav = self.second_level(rules, today);
+        veto.second_level = Some(crate::report::summary::SecondLevel {
+            linked: nav.linked,
+            read: nav.read,
+            newest_url: nav.newest.as_ref().map(|(_, u)| u.clone()),
+        });
+        if nav.read == 0 {
+            // Not crawled (homepage-only run, robots, failures): not judged.
+            rows.push(row);
+            return;
+        }
+        let newest = nav.newest.as_ref().map(|(d, _)| *d);
+        row.newest_date = newest.map(|d| d.to_string()).unwrap_or_default();
+        let age = newest.map(|d| (today - d).num_days());
+        let fresh = age.is_some_and(|a| a <= i64::from(window));
+        if fresh || nav.read == nav.linked {
+            veto.homepage_judged = true;
+            veto.homepage_newest = newest;
+            veto.homepage_age_days = age;
+        }
+        if fresh {
+            row.status = "ok".into();
+            rows.push(row);
+            return;
+        }
+        let newest_text = match (&nav.newest, age) {
+            (Some((d, u)), Some(a)) => format!("newest item {d}, {a} days old, on {u}"),
+            _ => "no dated item on any of them (undated items count as not updated)".into(),
+        };
+        let mut f = Finding::new(
+            FindingKind::ColumnStale,
+            &home,
+            format!(
+                "navigation-only homepage (no dated item): none of the {} second-level pages read has an item within {window} days; {newest_text}",
+                nav.read
+            ),
+        )
+        .column(HOMEPAGE_COLUMN);
+        if nav.read < nav.linked {
+            // Some second-level page could not be read: it might hold the update.
+            f = f.certainty(Certainty::Suspected);
+            f.detail.push_str(&format!(
+                " ({} of {} linked pages not read; check them by hand)",
+                nav.linked - nav.read,
+                nav.linked
+            ));
+        } else {
+            f.detail.push_str(" (national veto: 首页不更新)");
+            veto.homepage_stale = true;
+        }
+        row.status = "stale".into();
+        findings.push(f);
         rows.push(row);
+    }
+
+    /// The own pages linked from the homepage: how many, how many were read,
+    /// and the newest plausible date on them (list items, or an article's own date).
+    fn second_level(&self, rules: &Rules, today: NaiveDate) -> SecondLevelTally {
+        let mut out = SecondLevelTally::default();
+        for key in &self.home_links {
+            let seen = self.seen.get(&self.fp.of(key));
+            let Ok(url) = Url::parse(key) else {
+                continue;
+            };
+            if seen.is_none()
+                && (!crate::crawl::task::is_own(rules, &url)
+                    || crate::crawl::task::looks_like_resource(&url))
+            {
+                continue;
+            }
+            out.linked += 1;
+            let Some(s) = seen else {
+                continue;
+            };
+            out.read += 1;
+            let mut dates: Vec<NaiveDate> = Vec::new();
+            if let Some(d) = s.date.filter(|d| dates::plausible(*d, today)) {
+                dates.push(d);
+            }
+            if let Some(i) = s.page {
+                let t = self.tally(&[i as usize], today);
+                dates.extend(t.newest);
+            }
+            if let Some(d) = dates.into_iter().max()
+                && out.newest.as_ref().is_none_or(|(n, _)| d > *n)
+            {
+                out.newest = Some((d, key.clone()));
+            }
+        }
+        out
     }
 
     /// Items that do not belong in column `ci`, with the evidence.

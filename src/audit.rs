@@ -5,7 +5,7 @@
 //! options).run().await`. Nothing here is global; everything a run needs is in
 //! the `Auditor`.
 
-use crate::check::columns::ColumnRow;
+use crate::check::columns::{ColumnRow, HOMEPAGE_COLUMN};
 use crate::crawl::client::{self, ClientError, ClientOptions, ProxySetting};
 use crate::crawl::fetch::{FetchConfig, Fetcher};
 use crate::crawl::hosts::HostPool;
@@ -305,12 +305,27 @@ impl Auditor {
         );
         let mut stats = crawl.run(ctx, self.opts.progress, stop).await;
         let mut columns = Vec::new();
-        let mut veto = VetoInput::default();
+        let mut veto = VetoInput {
+            homepage_judged: false,
+            ..VetoInput::default()
+        };
+        let homepage_only = self.opts.max_depth.unwrap_or(c.max_depth) == 0;
         if !stats.interrupted
             && let Some(mut tracker) = stats.tracker.take()
         {
-            let (findings, rows) = tracker.finish(rules, today);
+            let (mut findings, mut rows) = tracker.finish(rules, today);
             veto = tracker.veto_input();
+            if homepage_only {
+                // Only the homepage was crawled: the columns are not judged
+                // (neither missing nor stale); the homepage is.
+                findings.retain(|f| f.column == HOMEPAGE_COLUMN);
+                for r in rows.iter_mut().filter(|r| r.column != HOMEPAGE_COLUMN) {
+                    r.status = "unchecked".into();
+                }
+                veto.stale_dynamic_notice_policy = 0;
+                veto.long_unupdated = 0;
+                veto.blank_columns = 0;
+            }
             let tx = writer.sender();
             for f in findings {
                 tx.send(crate::report::writer::ReportEvent::Finding(Box::new(f)));
@@ -333,7 +348,6 @@ impl Auditor {
             today,
             &rules.scoring.veto.availability,
         )?);
-        let homepage_only = self.opts.max_depth.unwrap_or(c.max_depth) == 0;
         let scope = crate::report::summary::RunScope {
             homepage_only,
             caps: crate::report::summary::limiting_caps(&stats.caps, homepage_only),

@@ -186,7 +186,12 @@ impl Availability {
             self.failures,
             pct(self.rate)
         );
-        if !self.enough {
+        if self.visits == 0 {
+            format!(
+                "站点可访问性（{} 至 {}）：没有首页探测记录，未检查（用 zwgk-audit probe 每 30 分钟访问一次首页，见 README）",
+                self.from, self.to
+            )
+        } else if !self.enough {
             format!(
                 "{head}；监测不足：{} 天中 {} 天达到每天 {} 次，未判定（未检查）",
                 self.per_day.len(),
@@ -337,7 +342,11 @@ mod tests {
             ok,
             status: ok.then_some(200),
             elapsed_ms: 10,
-            reason: if ok { String::new() } else { "connection refused".into() },
+            reason: if ok {
+                String::new()
+            } else {
+                "connection refused".into()
+            },
         }
     }
 

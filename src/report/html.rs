@@ -930,7 +930,10 @@ fn availability(o: &mut String, s: &Summary, l: &L) {
     w!(
         o,
         "<h3 id=\"availability\">{} {} – {}</h3>\n",
-        l.t("首页可访问性（zwgk-audit probe）", "Homepage availability (zwgk-audit probe)"),
+        l.t(
+            "首页可访问性（zwgk-audit probe）",
+            "Homepage availability (zwgk-audit probe)"
+        ),
         esc(&a.from),
         esc(&a.to)
     );

@@ -208,7 +208,9 @@ impl Scope {
                 "homepage check: {found_en}; columns and other pages not checked"
             ));
         } else if interrupted {
-            zh.push(format!("检查未完成（运行中断）：{found_zh}；其余页面与栏目未检查"));
+            zh.push(format!(
+                "检查未完成（运行中断）：{found_zh}；其余页面与栏目未检查"
+            ));
             en.push(format!(
                 "incomplete run (interrupted): {found_en}; the remaining pages and the columns not checked"
             ));
@@ -700,11 +702,12 @@ fn pct(r: f64) -> String {
 
 fn availability_check(a: Option<&Availability>, r: &AvailabilityRule) -> VetoCheck {
     let limit = r.timeout_secs;
-    let (value, state, note_zh, note_en) = match a {
+    let (value, state, note_zh, note_en) = match a.filter(|a| a.visits > 0) {
         None => (
             0,
             VetoState::Unchecked,
-            "没有首页探测记录：请用 zwgk-audit probe 每 30 分钟访问一次首页（见 README）".to_string(),
+            "没有首页探测记录：请用 zwgk-audit probe 每 30 分钟访问一次首页（见 README）"
+                .to_string(),
             "no homepage visits recorded: run zwgk-audit probe every 30 minutes (see README)"
                 .to_string(),
         ),
@@ -809,7 +812,10 @@ fn homepage_check(v: &VetoInput, r: &WindowRule) -> VetoCheck {
         let age = v.homepage_age_days;
         let (where_zh, where_en) = match nav {
             Some(n) => (
-                format!("导航型首页，读取 {} 个二级页面中的 {} 个：", n.linked, n.read),
+                format!(
+                    "导航型首页，读取 {} 个二级页面中的 {} 个：",
+                    n.linked, n.read
+                ),
                 format!(
                     "navigation-only homepage, {} of {} second-level pages read: ",
                     n.read, n.linked
@@ -861,16 +867,16 @@ fn homepage_check(v: &VetoInput, r: &WindowRule) -> VetoCheck {
 fn vetoes(v: &VetoInput, s: &ScoringSection, scope: &Scope) -> Vec<VetoCheck> {
     let r = &s.veto;
     let partial = |zh: &str, en: &str| -> Unjudged {
-        Some((
-            format!("部分检查：{zh}"),
-            format!("partial run: {en}"),
-        ))
+        Some((format!("部分检查：{zh}"), format!("partial run: {en}")))
     };
     // Why the column counters cannot be trusted to be complete.
     let columns: Unjudged = if scope.homepage_only {
         partial("仅检查了首页，栏目未检查", "only the homepage was checked")
     } else if scope.interrupted {
-        partial("运行中断，栏目未判定", "interrupted before the columns were judged")
+        partial(
+            "运行中断，栏目未判定",
+            "interrupted before the columns were judged",
+        )
     } else if !scope.columns_checked {
         Some((
             "规则未配置必查栏目".into(),
@@ -953,7 +959,10 @@ fn vetoes(v: &VetoInput, s: &ScoringSection, scope: &Scope) -> Vec<VetoCheck> {
             &r.guide_incomplete,
             None,
             if v.guide_incomplete.is_none() {
-                not_run("办事指南要素检查未运行", "the service-guide check did not run")
+                not_run(
+                    "办事指南要素检查未运行",
+                    "the service-guide check did not run",
+                )
             } else {
                 links.clone()
             },
@@ -1034,7 +1043,9 @@ impl Estimate {
                         let (zh, en) = if veto.second_level.is_some() {
                             (
                                 format!("导航型首页，所有二级页面{days}天内无更新"),
-                                format!("navigation-only homepage, no second-level page updated in {days} days"),
+                                format!(
+                                    "navigation-only homepage, no second-level page updated in {days} days"
+                                ),
                             )
                         } else {
                             (

@@ -252,7 +252,11 @@ impl ScoringSection {
             ));
         }
         if a.days == 0 || a.min_daily_visits == 0 {
-            let key = if a.days == 0 { "days" } else { "min_daily_visits" };
+            let key = if a.days == 0 {
+                "days"
+            } else {
+                "min_daily_visits"
+            };
             return Err(ctx.invalid(
                 &format!("scoring.veto.availability.{key}"),
                 "must be at least 1",
@@ -324,7 +328,13 @@ mod tests {
         assert!(s.homepage_links.rule.contains("[unconfirmed]"));
         let a = &s.veto.availability;
         assert_eq!(
-            (a.timeout_secs, a.days, a.min_daily_visits, a.rate, a.warning_rate),
+            (
+                a.timeout_secs,
+                a.days,
+                a.min_daily_visits,
+                a.rate,
+                a.warning_rate
+            ),
             (15.0, 7, 20, 0.05, 0.03)
         );
         assert!(a.rule.contains("站点无法访问"));
@@ -398,9 +408,10 @@ mod tests {
             assert!(err.contains(key), "{err}");
         }
         // A site's own numbers for the probe.
-        let file: RulesFile =
-            toml::from_str("[scoring.veto.availability]\ntimeout_secs = 0.5\nmin_daily_visits = 2\n")
-                .unwrap();
+        let file: RulesFile = toml::from_str(
+            "[scoring.veto.availability]\ntimeout_secs = 0.5\nmin_daily_visits = 2\n",
+        )
+        .unwrap();
         assert_eq!(file.scoring.veto.availability.timeout_secs, 0.5);
         assert_eq!(file.scoring.veto.availability.days, 7);
         let text = "[scoring.homepage_links]\ncap = -1\n";

@@ -13,3 +13,4 @@ mod precision;
 mod props;
 mod reliability;
 mod smoke;
+mod verdict;

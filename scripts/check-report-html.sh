@@ -68,7 +68,9 @@ check() { # description, extended regex[, dom]
 }
 check "page script ran"           'data-ready="1"'
 check "verdict section"           'id="verdict"'
-check "verdict badge"             'id="verdict-badge">(合格|不合格|未评定|pass|fail|no verdict)<'
+check "verdict badge"             'id="verdict-badge">(合格|不合格|未评定|pass|fail|not rated|no verdict)<'
+check "veto table"                'id="veto-table"'
+check "veto states"               'data-state="(ok|warning|veto|unchecked)"'
 check "counts section"            'id="counts"'
 check "total count"               'id="count-total">[0-9]+<'
 check "counts per kind"           'id="kind-table"'

@@ -1164,6 +1164,83 @@ mod tests {
     }
 
     #[test]
+    fn a_schema_2_file_gets_the_visits_table_and_keeps_its_runs() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("history.sqlite");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(&format!(
+                "BEGIN; {SCHEMA_V1} {SCHEMA_V2} PRAGMA user_version = 2; COMMIT;"
+            ))
+            .unwrap();
+            c.execute(
+                "INSERT INTO runs (site_id, run_id, started, started_ts, date, dir, created)
+                 VALUES ('site', 'r1', '', 0, '2026-05-01', 'site/r1', 1)",
+                [],
+            )
+            .unwrap();
+        }
+        let h = History::open(&path).unwrap();
+        let v: i64 = h
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 3);
+        assert_eq!(
+            h.run_dir("site", "r1").unwrap(),
+            Some(tmp.path().join("site/r1"))
+        );
+        let visit = |date: &str, home: bool, ok: bool| crate::probe::Visit {
+            url: "http://www.a.gov.cn/".into(),
+            at: format!("{date}T08:30:00+08:00"),
+            date: date.into(),
+            home,
+            ok,
+            status: ok.then_some(200),
+            elapsed_ms: 120,
+            reason: if ok {
+                String::new()
+            } else {
+                "connection refused".into()
+            },
+        };
+        h.record_visit("site", &visit("2026-05-02", true, false), 2)
+            .unwrap();
+        h.record_visit("site", &visit("2026-05-02", false, true), 3)
+            .unwrap();
+        h.record_visit("site", &visit("2026-05-01", true, true), 1)
+            .unwrap();
+        h.record_visit("other", &visit("2026-05-01", true, true), 1)
+            .unwrap();
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        let got = h
+            .home_visits("site", d("2026-05-01"), d("2026-05-02"))
+            .unwrap();
+        assert_eq!(
+            got,
+            vec![
+                visit("2026-05-01", true, true),
+                visit("2026-05-02", true, false)
+            ]
+        );
+        assert_eq!(
+            h.home_visits("site", d("2026-05-02"), d("2026-05-02"))
+                .unwrap()
+                .len(),
+            1
+        );
+        drop(h);
+        // Opening again does not migrate twice and keeps the visits.
+        let h = History::open(&path).unwrap();
+        assert_eq!(
+            h.home_visits("site", d("2026-05-01"), d("2026-05-02"))
+                .unwrap()
+                .len(),
+            2
+        );
+    }
+
+    #[test]
     fn thousands_of_findings_record_quickly() {
         let tmp = tempfile::tempdir().unwrap();
         let h = History::open(&tmp.path().join("history.sqlite")).unwrap();

@@ -1610,6 +1610,35 @@ pub(crate) mod tests {
         w.flush().unwrap();
     }
 
+    /// A week of 48 probe visits a day, 12 of them failed (3.6 %: the pre-warning).
+    fn sample_availability() -> crate::probe::Availability {
+        let rule = ScoringSection::default().veto.availability;
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let mut visits = Vec::new();
+        for day in 20..=26 {
+            for i in 0..48u32 {
+                let failed = (day == 22 && i < 10) || (day == 25 && i < 2);
+                visits.push(crate::probe::Visit {
+                    url: "https://www.example.gov.cn/".into(),
+                    at: format!("2026-11-{day}T{:02}:{:02}:00+08:00", i / 2, i % 2 * 30),
+                    date: format!("2026-11-{day}"),
+                    home: true,
+                    ok: !failed,
+                    status: (!failed).then_some(200),
+                    elapsed_ms: if failed { 15_000 } else { 180 },
+                    reason: if day == 25 {
+                        "HTTP 503 <b>".into()
+                    } else if failed {
+                        "timeout: not open within 15 s (未在 15 秒内打开)".into()
+                    } else {
+                        String::new()
+                    },
+                });
+            }
+        }
+        crate::probe::Availability::from_visits(&visits, today, &rule)
+    }
+
     /// Builds a run directory like a crawl would leave it; returns its path.
     pub(crate) fn sample_run(root: &Path, n_pages_broken: usize) -> PathBuf {
         let dir = root.join("reports/example/20261127-031500");
@@ -1715,6 +1744,7 @@ pub(crate) mod tests {
         let veto = VetoInput {
             stale_dynamic_notice_policy: 1,
             blank_columns: 0,
+            availability: Some(sample_availability()),
             ..Default::default()
         };
         let mut s = Summary::build(&meta, &rows, &veto, &ScoringSection::default());
@@ -1785,6 +1815,94 @@ pub(crate) mod tests {
                 && en.contains("Estimated score")
                 && en.contains("lang=\"en\"")
         );
+    }
+
+    #[test]
+    fn the_veto_table_shows_every_item_with_its_state_and_the_probe_week() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = sample_run(tmp.path(), 3);
+        let html = render(&dir, None, Lang::Zh).unwrap();
+        let table = &html[html.find("id=\"veto-table\"").unwrap()..];
+        let table = &table[..table.find("</table>").unwrap()];
+        let rows: Vec<&str> = table.split("<tr data-veto=").skip(1).collect();
+        assert_eq!(rows.len(), 8, "{table}");
+        let state = |id: &str| {
+            rows.iter()
+                .find(|r| r.starts_with(&format!("\"{id}\"")))
+                .map(|r| {
+                    r.split("data-state=\"")
+                        .nth(1)
+                        .unwrap()
+                        .split('"')
+                        .next()
+                        .unwrap()
+                })
+                .unwrap()
+        };
+        assert_eq!(state("availability"), "warning");
+        assert_eq!(state("homepage_stale"), "ok");
+        assert_eq!(state("stale_columns"), "ok");
+        assert_eq!(state("reply_overdue"), "unchecked");
+        assert!(table.contains("<td class=\"vs-warning\">预警</td>"));
+        assert!(table.contains("<td class=\"vs-unchecked\">未检查</td>"));
+        assert!(
+            table.contains("12/336 (3.6%)") && table.contains("≥ 5% (3%)"),
+            "{table}"
+        );
+        // The probe week: 7 days, the failed visits newest first, escaped.
+        assert!(html.contains("id=\"availability-table\""));
+        let failed = &html[html.find("id=\"failed-visits\"").unwrap()..];
+        let failed = &failed[..failed.find("</table>").unwrap()];
+        assert_eq!(failed.matches("<tr><td").count(), 12);
+        assert!(failed.find("2026-11-25 00:30").unwrap() < failed.find("2026-11-22").unwrap());
+        assert!(failed.contains("HTTP 503 &lt;b&gt;") && !failed.contains("503 <b>"));
+        // The verdict names the pre-warning and the items not checked.
+        let v = &html[html.find("<section id=\"verdict\">").unwrap()..];
+        let v = &v[..v.find("</section>").unwrap()];
+        assert!(v.contains("id=\"pre-warnings\">预警：站点无法访问"), "{v}");
+        assert!(
+            v.contains("id=\"unchecked\">未检查的否决项：互动回应差、服务不实用"),
+            "{v}"
+        );
+        // A partial run: 未评定, its scope, no score out of 100.
+        let mut s = Summary::read(&dir).unwrap();
+        let scope = crate::report::summary::RunScope {
+            homepage_only: true,
+            ..Default::default()
+        };
+        let meta = RunMeta {
+            site_name: s.site_name.clone(),
+            site_id: s.site_id.clone(),
+            run_id: s.run_id.clone(),
+            started: Local.with_ymd_and_hms(2026, 11, 27, 3, 15, 0).unwrap(),
+            finished: Local.with_ymd_and_hms(2026, 11, 27, 3, 16, 0).unwrap(),
+            homepage: s.homepage.clone(),
+            pages: 1,
+            links: 30,
+            checked_urls: 30,
+            fail_on: "error".into(),
+            complete: true,
+            scope,
+        };
+        s = Summary::build(
+            &meta,
+            &[],
+            &VetoInput::default(),
+            &ScoringSection::default(),
+        );
+        s.write(&dir).unwrap();
+        let html = render(&dir, None, Lang::Zh).unwrap();
+        let v = &html[html.find("<section id=\"verdict\">").unwrap()..];
+        let v = &v[..v.find("</section>").unwrap()];
+        assert!(v.contains("id=\"verdict-badge\">未评定<"), "{v}");
+        assert!(
+            v.contains("id=\"scope\">首页检查：未发现问题；栏目与其他页面未检查<"),
+            "{v}"
+        );
+        assert!(!v.contains("合格") && !v.contains("估算得分"), "{v}");
+        let en = render(&dir, None, Lang::En).unwrap();
+        assert!(en.contains("id=\"verdict-badge\">not rated<"));
+        assert!(en.contains("<td class=\"vs-unchecked\">not checked</td>"));
     }
 
     #[test]

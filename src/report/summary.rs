@@ -1638,4 +1638,223 @@ mod tests {
         s2.write(tmp.path()).unwrap();
         assert_eq!(Summary::read(tmp.path()).unwrap(), s2);
     }
+
+    fn availability(visits: usize, failures: usize, enough: bool) -> Availability {
+        let rule = ScoringSection::default().veto.availability;
+        Availability {
+            from: "2026-11-20".into(),
+            to: "2026-11-26".into(),
+            visits,
+            failures,
+            rate: failures as f64 / visits.max(1) as f64,
+            per_day: Vec::new(),
+            days_enough: if enough { 7 } else { 3 },
+            enough,
+            timeout_secs: rule.timeout_secs,
+            min_daily_visits: rule.min_daily_visits,
+            veto_rate: rule.rate,
+            warning_rate: rule.warning_rate,
+            failed: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn availability_lines_come_from_the_rules_and_too_few_visits_are_not_checked() {
+        let s = ScoringSection::default();
+        let with = |a: Option<Availability>| {
+            let v = VetoInput {
+                availability: a,
+                ..VetoInput::default()
+            };
+            Estimate::build(&[], &[HOME.into()], &v, &s)
+        };
+        let item = |e: &Estimate| {
+            e.vetoes
+                .iter()
+                .find(|v| v.id == "availability")
+                .cloned()
+                .unwrap()
+        };
+        // Exactly 5%: 超过（含） — the veto.
+        let e = with(Some(availability(200, 10, true)));
+        assert_eq!(item(&e).state, VetoState::Veto);
+        assert_eq!(e.verdict, Verdict::Fail);
+        assert!(
+            e.reasons_zh[0]
+                .starts_with("单项否决：站点无法访问（近 7 天访问 200 次，15 秒内未打开 10 次（5%")
+        );
+        // Exactly 3%: the pre-warning; just under it: fine.
+        let e = with(Some(availability(200, 6, true)));
+        assert_eq!(item(&e).state, VetoState::Warning);
+        assert_eq!(e.verdict, Verdict::Pass);
+        assert_eq!(e.warnings_zh.len(), 1);
+        assert_eq!(
+            item(&with(Some(availability(200, 5, true)))).state,
+            VetoState::Ok
+        );
+        // Ten failures out of 60 visits, but not a week of 20 a day: not judged, not passed.
+        let e = with(Some(availability(60, 10, false)));
+        assert_eq!(item(&e).state, VetoState::Unchecked);
+        assert!(item(&e).note_zh.starts_with("监测不足"));
+        assert!(e.unchecked_zh.contains(&"站点无法访问".to_string()));
+        // No visits at all: the probe is named.
+        let e = with(None);
+        assert!(item(&e).note_zh.contains("zwgk-audit probe"));
+        let e = with(Some(availability(0, 0, false)));
+        assert!(item(&e).note_zh.contains("zwgk-audit probe"));
+        // A site's stricter line.
+        let mut strict = s.clone();
+        strict.veto.availability.rate = 0.02;
+        let v = VetoInput {
+            availability: Some(availability(200, 5, true)),
+            ..VetoInput::default()
+        };
+        let e = Estimate::build(&[], &[HOME.into()], &v, &strict);
+        assert_eq!(item(&e).state, VetoState::Veto);
+    }
+
+    #[test]
+    fn pre_warnings_and_unjudged_items() {
+        let s = ScoringSection::default();
+        let v = VetoInput {
+            blank_columns: 3,
+            long_unupdated: 6,
+            homepage_newest: Some("2026-11-15".into()),
+            homepage_age_days: Some(12),
+            reply_overdue: Some(0),
+            guide_incomplete: Some(4),
+            ..VetoInput::default()
+        };
+        let e = Estimate::build(&[], &[HOME.into()], &v, &s);
+        let st = |id: &str| e.vetoes.iter().find(|v| v.id == id).unwrap().state;
+        assert_eq!(st("blank_columns"), VetoState::Warning);
+        assert_eq!(st("long_unupdated"), VetoState::Ok, "the warning is at 7");
+        assert_eq!(st("homepage_stale"), VetoState::Warning, "12 days > 10");
+        assert_eq!(st("reply_overdue"), VetoState::Ok);
+        assert_eq!(st("guide_incomplete"), VetoState::Ok);
+        assert_eq!(e.unchecked_zh, ["站点无法访问"]);
+        assert_eq!(e.verdict, Verdict::Pass);
+        // The homepage could not be judged: not checked, with why.
+        let v = VetoInput {
+            homepage_judged: false,
+            second_level: Some(SecondLevel {
+                linked: 4,
+                read: 0,
+                newest_url: None,
+            }),
+            ..VetoInput::default()
+        };
+        let e = Estimate::build(&[], &[HOME.into()], &v, &s);
+        let h = e.vetoes.iter().find(|v| v.id == "homepage_stale").unwrap();
+        assert_eq!(h.state, VetoState::Unchecked);
+        assert!(h.note_zh.contains("4 个二级页面未读取"), "{}", h.note_zh);
+        // Every item is in the table, in order.
+        let ids: Vec<&str> = e.vetoes.iter().map(|v| v.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "availability",
+                "homepage_stale",
+                "stale_columns",
+                "long_unupdated",
+                "blank_columns",
+                "reply_overdue",
+                "guide_incomplete",
+                "risky_external"
+            ]
+        );
+    }
+
+    #[test]
+    fn verdict_lines_of_complete_and_partial_runs() {
+        let scoring = ScoringSection::default();
+        let rows = vec![link("broken_link", HOME, "https://t/1", "confirmed")];
+        // Complete: 合格, the items not judged beside it.
+        let s = Summary::build(&meta(), &[], &VetoInput::default(), &scoring);
+        assert_eq!(
+            s.verdict_line,
+            "合格（未检查：站点无法访问、互动回应差、服务不实用（办事指南要素缺失））：估算得分 100/100，错误 0 个、警告 0 个、提示 0 个"
+        );
+        assert_eq!(
+            s.verdict_line_in(Lang::En),
+            "PASS (not checked: Site unreachable, Public messages unanswered, Service guides incomplete): estimated score 100/100, 0 errors, 0 warnings, 0 info"
+        );
+        // Homepage only: the scope, no 合格, no score out of 100.
+        let mut m = meta();
+        m.scope.homepage_only = true;
+        let s = Summary::build(&m, &[], &VetoInput::default(), &scoring);
+        assert_eq!(s.estimate.verdict, Verdict::Partial);
+        assert!(
+            s.verdict_line.starts_with(
+                "首页检查：未发现问题；栏目与其他页面未检查（未检查：站点无法访问、动态要闻/通知公告/政策文件栏目未更新、"
+            ),
+            "{}",
+            s.verdict_line
+        );
+        assert!(
+            s.verdict_line
+                .ends_with("：已检查部分估算扣分 0，错误 0 个、警告 0 个、提示 0 个")
+        );
+        assert!(!s.verdict_line.contains("合格"));
+        assert!(s.verdict_line_in(Lang::En).starts_with(
+            "homepage check: no problem found; columns and other pages not checked (not checked: Site unreachable"
+        ));
+        assert!(!s.failed, "nothing found, nothing failed");
+        // A partial run with an error says what it found, still without 合格.
+        let s = Summary::build(&m, &rows, &VetoInput::default(), &scoring);
+        assert!(
+            s.verdict_line.starts_with("首页检查：发现错误 1 个；"),
+            "{}",
+            s.verdict_line
+        );
+        assert!(!s.verdict_line.contains("合格"));
+        // Interrupted, capped (the nesting cap keeps text and links: not a limit).
+        let mut m = meta();
+        m.complete = false;
+        let s = Summary::build(&m, &[], &VetoInput::default(), &scoring);
+        assert!(
+            s.verdict_line
+                .starts_with("检查未完成（运行中断）：未发现问题"),
+            "{}",
+            s.verdict_line
+        );
+        let caps = vec![
+            "nesting cap reached: start tags deeper than 512 open elements ignored".to_string(),
+            "URL pattern cap reached: 500 URLs like a/cal?m (crawl.max_urls_per_pattern); the rest are skipped"
+                .to_string(),
+            "depth cap reached: pages more than 0 links from the start are checked, not crawled (crawl.max_depth)"
+                .to_string(),
+        ];
+        assert_eq!(limiting_caps(&caps, true), caps[1..2]);
+        assert_eq!(limiting_caps(&caps, false), caps[1..]);
+        assert!(limiting_caps(&caps[..1], false).is_empty());
+        let mut m = meta();
+        m.scope.caps = limiting_caps(&caps, false);
+        let s = Summary::build(&m, &[], &VetoInput::default(), &scoring);
+        assert!(
+            s.verdict_line.starts_with(
+                "部分检查（达到上限：同类网址数、深度）：未发现问题；上限以外的页面与链接未检查"
+            ),
+            "{}",
+            s.verdict_line
+        );
+        // A veto found by a partial run: 不合格 with its scope.
+        let mut m = meta();
+        m.scope.homepage_only = true;
+        let v = VetoInput {
+            homepage_stale: true,
+            ..VetoInput::default()
+        };
+        let s = Summary::build(&m, &[], &v, &scoring);
+        assert!(
+            s.verdict_line
+                .starts_with("不合格（单项否决：首页不更新（14天内无更新））：首页检查："),
+            "{}",
+            s.verdict_line
+        );
+        assert!(s.failed, "a veto fails the run");
+        // ... but not under --fail-on new, which alerts on new findings only.
+        m.fail_on = "new".into();
+        assert!(!Summary::build(&m, &[], &v, &scoring).failed);
+    }
 }

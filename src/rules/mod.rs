@@ -408,9 +408,21 @@ impl Rules {
             ));
         }
         let words = words::Words::compile(&file.words, ctx)?;
-        let columns = columns::Columns::compile(&file.portal, &file.columns, ctx)?;
+        let mut columns = columns::Columns::compile(&file.portal, &file.columns, ctx)?;
         let content = content::Content::compile(&file.content, ctx)?;
         file.scoring.validate(ctx)?;
+        // One homepage window: `[portal] homepage_window_days` when the site
+        // gives it, else `[scoring.veto.homepage_stale] days`; the judgement
+        // and the veto table use the same number.
+        let mut scoring = file.scoring;
+        match file.portal.homepage_window_days {
+            Some(d) => {
+                let h = &mut scoring.veto.homepage_stale;
+                h.days = d;
+                h.warning_days = h.warning_days.map(|w| w.min(d));
+            }
+            None => columns.homepage_window_days = scoring.veto.homepage_stale.days,
+        }
         Ok(Rules {
             path,
             name,
@@ -428,7 +440,7 @@ impl Rules {
             words,
             columns,
             content,
-            scoring: file.scoring,
+            scoring,
         })
     }
 
@@ -570,6 +582,28 @@ fn first_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_homepage_window_for_the_judgement_and_the_veto_table() {
+        let site = "[site]\nstart_urls = [\"http://www.a.gov.cn/\"]\n";
+        let r = Rules::from_toml(site, Path::new("s.toml")).unwrap();
+        assert_eq!(r.columns.homepage_window_days, 14);
+        assert_eq!(r.scoring.veto.homepage_stale.days, 14);
+        let r = Rules::from_toml(
+            &format!("{site}[scoring.veto.homepage_stale]\ndays = 7\nwarning_days = 5\n"),
+            Path::new("s.toml"),
+        )
+        .unwrap();
+        assert_eq!(r.columns.homepage_window_days, 7);
+        let r = Rules::from_toml(
+            &format!("{site}[portal]\nhomepage_window_days = 8\n"),
+            Path::new("s.toml"),
+        )
+        .unwrap();
+        assert_eq!(r.columns.homepage_window_days, 8);
+        assert_eq!(r.scoring.veto.homepage_stale.days, 8);
+        assert_eq!(r.scoring.veto.homepage_stale.warning_days, Some(8));
+    }
 
     /// Regression (found by tests/it/props.rs): a wrong type said
     /// `invalid type: string "ten", expected u64` without naming the key.

@@ -272,7 +272,11 @@ fn help_lists_every_flag_the_readme_mentions() {
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let mut help = String::new();
-    for args in [vec!["--help"], vec!["crawl", "--help"]] {
+    for args in [
+        vec!["--help"],
+        vec!["crawl", "--help"],
+        vec!["probe", "--help"],
+    ] {
         let o = run(&args, dir.path());
         assert_eq!(o.status.code(), Some(0), "{args:?}");
         help.push_str(&String::from_utf8_lossy(&o.stdout));
@@ -292,7 +296,7 @@ fn help_lists_every_flag_the_readme_mentions() {
             "`{f}` is in README.md but not in --help:\n{help}"
         );
     }
-    for sub in ["crawl", "demo", "diff", "report", "rules"] {
+    for sub in ["crawl", "demo", "diff", "report", "rules", "probe"] {
         assert!(help.contains(sub), "{sub}");
     }
 }

@@ -875,8 +875,9 @@ fn veto_table(o: &mut String, s: &Summary, l: &L) {
             },
             "homepage_stale" => match s.veto_input.homepage_age_days {
                 Some(age) => format!("{age} {days}"),
-                None if state == VetoState::Unchecked => "—".into(),
-                None => l.t("无日期", "undated").into(),
+                // A homepage judged without any dated item only when vetoed.
+                None if state == VetoState::Veto => l.t("无日期", "undated").into(),
+                None => "—".into(),
             },
             _ if state == VetoState::Unchecked && v.value == 0 => "—".into(),
             _ => v.value.to_string(),

@@ -160,11 +160,12 @@ pub fn limiting_caps(caps: &[String], homepage_only: bool) -> Vec<String> {
 
 /// A short name of a cap line, e.g. 页面数 for `page cap reached: …`.
 fn cap_name(line: &str, lang: Lang) -> String {
-    let names: [(&str, &str, &str); 6] = [
+    let names: [(&str, &str, &str); 7] = [
         ("page size cap", "页面大小", "page size"),
         ("page cap", "页面数", "pages"),
         ("depth cap", "深度", "depth"),
         ("URL pattern cap", "同类网址数", "URL patterns"),
+        ("session token cap", "会话令牌网址数", "session tokens"),
         ("link cap", "每页链接数", "links per page"),
         ("deadline", "运行时限", "deadline"),
     ];

@@ -218,7 +218,10 @@ pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
             &layout,
             &base,
             page,
-            cols.list_selector.as_ref(),
+            list::ListOptions {
+                selector: cols.list_selector.as_ref(),
+                date_pattern: None,
+            },
             homepage,
             &phrases,
         )

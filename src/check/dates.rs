@@ -368,6 +368,79 @@ pub fn parse_exact(text: &str) -> Option<PartialDate> {
     }
 }
 
+/// A date that ends `text` after the title (`关于……的通知 2026-05-20`,
+/// `标题[05-20]`): the text before it (trimmed) and the date. The date must be
+/// set off from the title by whitespace or a bracket, so a title that merely
+/// ends in digits (`……第2026号`) has none.
+pub fn trailing(text: &str) -> Option<(&str, PartialDate)> {
+    let t = text.trim_end();
+    // The longest date with a time is under 30 characters.
+    let from = t.char_indices().rev().nth(30).map_or(0, |(i, _)| i);
+    for (i, c) in t.char_indices().filter(|(i, _)| *i >= from) {
+        let before = t.get(..i).and_then(|b| b.chars().next_back());
+        let set_off = before.is_none_or(|b| b.is_whitespace() || "[【(（".contains(b))
+            || "[【(（".contains(c);
+        if !set_off || c.is_whitespace() {
+            continue;
+        }
+        let Some(rest) = t.get(i..) else { continue };
+        if let Some(d) = parse_exact(rest) {
+            let head = t.get(..i).unwrap_or("").trim_end();
+            return (!head.is_empty()).then_some((head, d));
+        }
+    }
+    None
+}
+
+/// A site's own date shape (the rules' `date_pattern`): a regex with named
+/// groups `m` and `d` and, optionally, `y` (four or two digits).
+#[derive(Debug, Clone)]
+pub struct DatePattern(Regex);
+
+impl DatePattern {
+    /// Compiles a pattern; the error says what is missing.
+    pub fn new(pattern: &str) -> Result<DatePattern, String> {
+        let re = Regex::new(pattern).map_err(|e| e.to_string())?;
+        let names: Vec<&str> = re.capture_names().flatten().collect();
+        for g in ["m", "d"] {
+            if !names.contains(&g) {
+                return Err(format!("needs a named group (?P<{g}>…)"));
+            }
+        }
+        Ok(DatePattern(re))
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// The first date the pattern finds in `text` (full-width digits folded).
+    pub fn find(&self, text: &str) -> Option<PartialDate> {
+        let folded = fold(text);
+        for c in self.0.captures_iter(&folded).take(20) {
+            let n = |g: &str| c.name(g)?.as_str().trim().parse::<u32>().ok();
+            let (Some(m), Some(d)) = (n("m"), n("d")) else {
+                continue;
+            };
+            let date = match c.name("y") {
+                Some(y) if y.as_str().trim().len() == 2 => n("y")
+                    .and_then(|y| ymd(century(y), m, d))
+                    .map(PartialDate::Full),
+                Some(_) => n("y")
+                    .and_then(|y| ymd(i32::try_from(y).ok()?, m, d))
+                    .map(PartialDate::Full),
+                None => NaiveDate::from_ymd_opt(2024, m, d)
+                    .map(|_| PartialDate::MonthDay { month: m, day: d }),
+            };
+            if date.is_some() {
+                return date;
+            }
+        }
+        None
+    }
+}
+
 static URL_DATES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [
         r"/t(\d{4})(\d{2})(\d{2})_\d+",
@@ -551,6 +624,40 @@ mod tests {
         assert_eq!(parse_exact("关于2026-05-20会议的通知"), None);
         assert_eq!(parse_exact("2026-05-20 通知"), None);
         assert_eq!(parse_exact(""), None);
+    }
+
+    #[test]
+    fn trailing_dates() {
+        assert_eq!(
+            trailing("关于开展检查的通知 2026-03-15"),
+            Some(("关于开展检查的通知", full(2026, 3, 15).unwrap()))
+        );
+        assert_eq!(
+            trailing("关于开展检查的通知[03-15]"),
+            Some(("关于开展检查的通知", md(3, 15).unwrap()))
+        );
+        assert_eq!(
+            trailing("标题 2026年3月15日 10:30"),
+            Some(("标题", full(2026, 3, 15).unwrap()))
+        );
+        assert_eq!(trailing("沪知局〔2026〕第2026号"), None);
+        assert_eq!(trailing("2025年政府信息公开工作年度报告"), None);
+        assert_eq!(trailing("2026-03-15"), None);
+        assert_eq!(trailing("编号2026-03-15"), None);
+        assert_eq!(trailing(""), None);
+    }
+
+    #[test]
+    fn site_date_patterns() {
+        let p = DatePattern::new(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})").unwrap();
+        assert_eq!(p.find("发布 15/03/2026"), full(2026, 3, 15));
+        assert_eq!(p.find("31/02/2026 then 01/03/2026"), full(2026, 3, 1));
+        let md_only = DatePattern::new(r"(?P<m>\d{2})(?P<d>\d{2})期").unwrap();
+        assert_eq!(md_only.find("第0315期"), md(3, 15));
+        let short = DatePattern::new(r"(?P<y>\d{2})\.(?P<m>\d{2})\.(?P<d>\d{2})").unwrap();
+        assert_eq!(short.find("２６.０３.１５"), full(2026, 3, 15));
+        assert!(DatePattern::new(r"(?P<y>\d{4})-(?P<m>\d{2})").is_err());
+        assert!(DatePattern::new(r"(").is_err());
     }
 
     #[test]

@@ -13,7 +13,7 @@
 
 use super::page::{Layout, Phrases, cap_chars, collapse};
 use super::urls;
-use crate::check::dates::{self, PartialDate};
+use crate::check::dates::{self, DatePattern, PartialDate};
 use crate::spool::{Reader, put_str};
 use chrono::{Datelike, NaiveDate};
 use ego_tree::NodeId;
@@ -189,12 +189,14 @@ fn row_item(
     base: &Url,
     page: &Page,
     phrases: &Phrases,
+    date_pattern: Option<&DatePattern>,
 ) -> Option<(ListItem, String)> {
     let mut best: Option<(ElementRef<'_>, String, bool, Url, String)> = None;
     for a in row.select(&LINKS) {
         let href = a.value().attr("href").unwrap_or("").trim();
         if href.is_empty()
             || href.starts_with('#')
+            || is_placeholder(href)
             || ["javascript:", "mailto:", "tel:", "data:", "vbscript:"]
                 .iter()
                 .any(|p| {
@@ -223,7 +225,7 @@ fn row_item(
             .filter(|t| !t.is_empty());
         let from_attr = attr_title.is_some();
         let title = attr_title.unwrap_or(text);
-        if title.is_empty() || phrases.matches(&title) {
+        if title.is_empty() || phrases.matches(&title) || is_placeholder(&title) {
             continue;
         }
         if best
@@ -234,8 +236,14 @@ fn row_item(
         }
     }
     let (link, mut title, from_attr, target, key) = best?;
-    let mut date = dates::find(&text_outside_links(row));
-    if date.is_none() {
+    let outside = text_outside_links(row);
+    let mut date = match date_pattern {
+        Some(p) => p
+            .find(&outside)
+            .or_else(|| p.find(&link.text().collect::<String>())),
+        None => dates::find(&outside),
+    };
+    if date.is_none() && date_pattern.is_none() {
         // `<a><span>标题</span><span>2026-05-20</span></a>`: a date-only element inside the link.
         for e in link.descendent_elements().skip(1) {
             let t = collapse(&e.text().collect::<String>());
@@ -248,12 +256,47 @@ fn row_item(
             }
         }
     }
+    if date_pattern.is_none() {
+        if !matches!(date, Some(PartialDate::Full(_)))
+            && let Some(d) = title_attr_date(row, link.id())
+        {
+            // `<span title="2026-05-20 09:30">05-20</span>`: the full date.
+            date = Some(d);
+        }
+        if date.is_none() {
+            // `<a>关于……的通知 2026-05-20</a>`: the date ends the link's text.
+            let text = collapse(&link.text().collect::<String>());
+            if let Some((head, d)) = dates::trailing(&text) {
+                date = Some(d);
+                if !from_attr {
+                    title = head.to_string();
+                }
+            }
+        }
+    }
     let item = ListItem {
         title: cap_chars(&title, 200),
         url: target.into(),
         date,
     };
     Some((item, key))
+}
+
+/// Whether a link target or title is a front-end template placeholder
+/// (`{{el.url}}`, `@{{ el.title }}`, `${item.link}`): a row of a template
+/// block that a script fills, not an item.
+fn is_placeholder(s: &str) -> bool {
+    s.contains("{{") || s.contains("${")
+}
+
+/// A full date in a `title` attribute of an element of the row other than
+/// the item link (whose title is the item's title).
+fn title_attr_date(row: ElementRef<'_>, link: NodeId) -> Option<PartialDate> {
+    std::iter::once(row)
+        .chain(row.descendent_elements())
+        .filter(|e| e.id() != link)
+        .filter_map(|e| e.value().attr("title"))
+        .find_map(|t| dates::parse_exact(t).filter(|d| d.full().is_some()))
 }
 
 /// The page a list is on, with its comparison key.
@@ -275,37 +318,95 @@ struct Row {
     item: ListItem,
     /// [`urls::key_of`] of the item's URL.
     key: String,
+    /// The row element's parent.
     parent: Option<NodeId>,
-    grandparent: Option<NodeId>,
-    /// Tag and class of the parent, to merge split lists built the same way.
-    shape: String,
 }
 
-fn shape_of(e: Option<ElementRef<'_>>) -> String {
-    e.map(|e| {
-        format!(
-            "{}.{}",
-            e.value().name(),
-            e.value().attr("class").unwrap_or("")
-        )
-    })
-    .unwrap_or_default()
+/// How far above a row's parent sibling blocks of one list are looked for
+/// (parent, block wrapper, wrapper of wrappers).
+const MAX_UP: usize = 4;
+
+/// Class tokens that only say whether a block is shown (a script switches
+/// them) or where it sits: ignored when comparing blocks.
+const STATE_CLASSES: &[&str] = &[
+    "show", "hide", "hidden", "active", "on", "cur", "current", "curr", "none", "block", "in",
+    "fade", "selected", "first", "last", "odd", "even", "clearfix", "clear", "fl", "fr",
+];
+
+/// An element's tag and class tokens (lowercase, digits dropped, state
+/// tokens dropped, sorted): the same for blocks built by one template.
+fn signature(e: ElementRef<'_>) -> String {
+    let mut tokens: Vec<String> = e
+        .value()
+        .attr("class")
+        .unwrap_or("")
+        .split_whitespace()
+        .map(|t| {
+            t.chars()
+                .filter(|c| !c.is_ascii_digit())
+                .collect::<String>()
+                .to_ascii_lowercase()
+        })
+        .filter(|t| !t.is_empty() && !STATE_CLASSES.contains(&t.as_str()))
+        .collect();
+    tokens.sort_unstable();
+    tokens.dedup();
+    format!("{}.{}", e.value().name(), tokens.join("."))
 }
 
-/// The items of a page. `all`: every row (the homepage); else the main list.
-/// `selector`: the site's own row selector (then every matched row counts).
+/// The element `id` and its ancestors, at most [`MAX_UP`], with signatures.
+fn chain(doc: &Html, id: NodeId) -> Vec<(NodeId, String)> {
+    let Some(first) = doc.tree.get(id).and_then(ElementRef::wrap) else {
+        return Vec::new();
+    };
+    std::iter::once(first)
+        .chain(first.ancestors().filter_map(ElementRef::wrap))
+        .take(MAX_UP)
+        .map(|e| (e.id(), signature(e)))
+        .collect()
+}
+
+/// Whether a block wrapper is a box of its own (a heading, or a 更多 link
+/// to another column): then its list is not a block of the main list.
+fn is_box(w: ElementRef<'_>) -> bool {
+    w.descendent_elements()
+        .take(2_000)
+        .any(|e| match e.value().name() {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => true,
+            "a" => {
+                let t = collapse(&e.text().collect::<String>()).to_lowercase();
+                t.starts_with("更多") || t.starts_with("more") || t.starts_with("[更多")
+            }
+            _ => false,
+        })
+}
+
+/// How a page's list is to be read: the rules' row selector (then every
+/// matched row counts) and date pattern, when a site needs them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListOptions<'a> {
+    /// CSS selector of the item rows.
+    pub selector: Option<&'a Selector>,
+    /// The site's date shape.
+    pub date_pattern: Option<&'a DatePattern>,
+}
+
+/// The items of a page. `all`: every row (the homepage); else the main list:
+/// the group of rows under one parent with the most (dated) items, plus the
+/// sibling blocks built the same way (a list split in several `<ul>`, or
+/// shown five at a time by a script, every block holding real items).
 pub fn items(
     doc: &Html,
     layout: &Layout,
     base: &Url,
     page: &Url,
-    selector: Option<&Selector>,
+    opts: ListOptions<'_>,
     all: bool,
     phrases: &Phrases,
 ) -> Vec<ListItem> {
     let page = &Page::new(page);
-    let custom = selector.is_some();
-    let sel = selector.unwrap_or(&ROWS);
+    let custom = opts.selector.is_some();
+    let sel = opts.selector.unwrap_or(&ROWS);
     let mut rows: Vec<Row> = Vec::new();
     let candidates: Box<dyn Iterator<Item = ElementRef<'_>>> =
         match layout.rows(doc).filter(|_| !custom) {
@@ -319,48 +420,85 @@ pub fn items(
         if layout.is_hidden(row.id()) {
             continue;
         }
-        let Some((item, key)) = row_item(row, base, page, phrases) else {
+        let Some((item, key)) = row_item(row, base, page, phrases, opts.date_pattern) else {
             continue;
         };
-        let parent = row.parent().and_then(ElementRef::wrap);
-        let grand = parent.and_then(|p| p.parent()).and_then(ElementRef::wrap);
         rows.push(Row {
             item,
             key,
-            parent: parent.map(|p| p.id()),
-            grandparent: grand.map(|g| g.id()),
-            shape: shape_of(parent),
+            parent: row.parent().map(|p| p.id()),
         });
     }
     if custom || all {
         return dedup(rows.into_iter().map(|r| (r.item, r.key)));
     }
-    // Score each parent group: dated rows count double.
-    let mut groups: Vec<(Option<NodeId>, usize)> = Vec::new();
+    // Each parent group: (parent, score with dated rows counting double, rows, dated rows).
+    let mut groups: Vec<(Option<NodeId>, usize, usize, usize)> = Vec::new();
     for r in &rows {
-        let s = if r.item.date.is_some() { 2 } else { 1 };
+        let dated = usize::from(r.item.date.is_some());
         match groups.iter_mut().find(|g| g.0 == r.parent) {
-            Some(g) => g.1 += s,
-            None => groups.push((r.parent, s)),
+            Some(g) => {
+                g.1 += 1 + dated;
+                g.2 += 1;
+                g.3 += dated;
+            }
+            None => groups.push((r.parent, 1 + dated, 1, dated)),
         }
     }
-    let Some(best) = groups
+    let Some(&best) = groups
         .iter()
         .max_by(|a, b| a.1.cmp(&b.1).then(std::cmp::Ordering::Greater))
-        .map(|g| g.0)
     else {
         return Vec::new();
     };
-    let Some(lead) = rows.iter().find(|r| r.parent == best) else {
-        return Vec::new();
-    };
-    let (grand, shape) = (lead.grandparent, lead.shape.clone());
+    let mut keep: Vec<Option<NodeId>> = vec![best.0];
+    if groups.len() > 1
+        && let Some(lead) = best.0
+    {
+        let lead_chain = chain(doc, lead);
+        let lead_dated = best.3 * 2 >= best.2;
+        for g in &groups {
+            let Some(p) = g.0.filter(|p| *p != lead) else {
+                continue;
+            };
+            let c = chain(doc, p);
+            // The level where both chains meet, same structure below it.
+            let Some(meet) = (1..c.len().min(lead_chain.len()))
+                .find(|&i| c.get(i).map(|x| x.0) == lead_chain.get(i).map(|x| x.0))
+            else {
+                continue;
+            };
+            let same_shape =
+                (0..meet).all(|i| c.get(i).map(|x| &x.1) == lead_chain.get(i).map(|x| &x.1));
+            if !same_shape {
+                continue;
+            }
+            let merge = if meet == 1 {
+                // Lists split in several `<ul>` under one parent.
+                true
+            } else {
+                // Blocks in wrappers of their own: not boxes of other
+                // columns, and dated like the main list.
+                let wrapper = |ch: &[(NodeId, String)]| {
+                    ch.get(meet - 1)
+                        .and_then(|x| doc.tree.get(x.0))
+                        .and_then(ElementRef::wrap)
+                };
+                let dated = g.3 * 2 >= g.2;
+                dated == lead_dated
+                    && ![wrapper(&c), wrapper(&lead_chain)]
+                        .into_iter()
+                        .flatten()
+                        .any(is_box)
+            };
+            if merge {
+                keep.push(g.0);
+            }
+        }
+    }
     dedup(
         rows.into_iter()
-            .filter(|r| {
-                r.parent == best
-                    || (r.grandparent.is_some() && r.grandparent == grand && r.shape == shape)
-            })
+            .filter(|r| keep.contains(&r.parent))
             .map(|r| (r.item, r.key)),
     )
 }
@@ -429,7 +567,7 @@ pub fn datastore(doc: &Html, base: &Url, page: &Url, phrases: &Phrases) -> Optio
                 .select(&ROWS)
                 .next()
                 .unwrap_or_else(|| frag.root_element());
-            items.extend(row_item(row, base, page, phrases));
+            items.extend(row_item(row, base, page, phrases, None));
         }
     }
     if !found {
@@ -460,7 +598,7 @@ mod tests {
             &Layout::of(doc),
             &u,
             &u,
-            None,
+            ListOptions::default(),
             all,
             &Phrases::new(&phrases()),
         )
@@ -543,6 +681,100 @@ mod tests {
         assert_eq!(titles, ["一", "二", "三"]);
         // The homepage takes every list.
         assert_eq!(scan(html, "https://x.gov.cn/a/", true).len(), 6);
+    }
+
+    /// A TRS site-cluster list: the first page's 75 items in 15 blocks of
+    /// five (one shown, the others `display:none`, switched by a script),
+    /// an avalon template block, a 热点 sidebar and 相关链接.
+    fn blocks_page() -> String {
+        let mut h = String::from(
+            r#"<div class="main"><div class="side"><div class="hot"><h3>热点</h3><ul class="list"><li><a href="/x/202601/t20260101_1.html">热点文章一</a></li><li><a href="/x/202601/t20260101_2.html">热点文章二</a></li></ul></div></div>
+<div class="content" ms-controller="listCtrl"><div class="tpl"><ul class="list"><li ms-for="el in @list"><a href="{{el.url}}" title="{{el.title}}">{{el.title}}</a><span>{{el.date}}</span></li></ul></div>"#,
+        );
+        let mut n = 0;
+        for b in 1..=15 {
+            let style = if b == 1 {
+                ""
+            } else {
+                " style=\"display:none\""
+            };
+            h.push_str(&format!(
+                r#"<div id="static{b}" class="static-box"{style}><ul class="list">"#
+            ));
+            for _ in 0..5 {
+                n += 1;
+                let day = 1 + (n % 28);
+                h.push_str(&format!(
+                    r#"<li><a href="./202604/t202604{day:02}_{n}.html" title="第{n}号公告">第{n}号公告</a><span>2026-04-{day:02}</span></li>"#
+                ));
+            }
+            h.push_str("</ul></div>");
+        }
+        h.push_str(r#"<div class="pagebar"><a href="javascript:showStatic(1)">1</a><a href="javascript:showStatic(2)">2</a></div></div>
+<div class="xglj"><span>相关链接</span><ul><li><a href="http://www.gov.cn/">中国政府网</a></li></ul></div></div>"#);
+        h
+    }
+
+    #[test]
+    fn script_shown_blocks_are_one_list_and_templates_are_skipped() {
+        let items = scan(&blocks_page(), "https://x.gov.cn/tzgg/index.html", false);
+        assert_eq!(items.len(), 75, "{items:#?}");
+        assert!(items.iter().all(|i| i.title.ends_with("号公告")));
+        assert!(!items.iter().any(|i| i.url.contains("{{")));
+    }
+
+    #[test]
+    fn boxes_of_other_columns_are_not_blocks_of_the_list() {
+        // A column overview page: two boxes with headings and 更多 links, the
+        // same markup inside. The main list is one box, not both.
+        let html = r#"<div class="wrap"><div class="box"><h3><a href="/a/">工作动态</a><a href="/a/" class="more">更多</a></h3><ul class="list">
+<li><a href="/a/t20260520_1.html">动态一</a><span>2026-05-20</span></li><li><a href="/a/t20260519_2.html">动态二</a><span>2026-05-19</span></li><li><a href="/a/t20260518_3.html">动态三</a><span>2026-05-18</span></li></ul></div>
+<div class="box"><h3><a href="/b/">通知公告</a><a href="/b/" class="more">更多</a></h3><ul class="list">
+<li><a href="/b/t20260510_4.html">公告一</a><span>2026-05-10</span></li><li><a href="/b/t20260509_5.html">公告二</a><span>2026-05-09</span></li></ul></div></div>"#;
+        let items = scan(html, "https://x.gov.cn/zwgk/", false);
+        let titles: Vec<&str> = items.iter().map(|i| i.title.as_str()).collect();
+        assert_eq!(titles, ["动态一", "动态二", "动态三"]);
+    }
+
+    #[test]
+    fn dates_in_title_attributes_and_after_the_title() {
+        let html = r#"<ul class="list">
+<li><a href="/a/202603/t20260315_1.html">关于开展安全检查的通知</a><span class="date" title="2026-03-15 09:30">03-15</span></li>
+<li><a href="/a/202603/t20260314_2.html">关于公布名单的公告 2026-03-14</a></li>
+<li><a href="/a/202603/t20260313_3.html" title="关于印发办法的通知">关于印发办法的通知 2026年3月13日</a></li>
+<li><a href="/a/t4.html">沪知局〔2026〕第2026号</a></li></ul>"#;
+        let items = scan(html, "https://x.gov.cn/a/", false);
+        assert_eq!(items[0].date, full(2026, 3, 15));
+        assert_eq!(items[1].title, "关于公布名单的公告");
+        assert_eq!(items[1].date, full(2026, 3, 14));
+        assert_eq!(items[2].title, "关于印发办法的通知");
+        assert_eq!(items[2].date, full(2026, 3, 13));
+        assert_eq!(items[3].date, None);
+    }
+
+    #[test]
+    fn a_site_date_pattern_reads_its_own_shape() {
+        let html = r#"<ul class="list"><li><a href="/a/t1.html">标题一</a><em>15/03/2026</em></li>
+<li><a href="/a/t2.html">标题二</a><em>2026-03-14</em></li></ul>"#;
+        let doc = Html::parse_document(html);
+        let u = Url::parse("https://x.gov.cn/a/").unwrap();
+        let p = DatePattern::new(r"(?P<d>\d{2})/(?P<m>\d{2})/(?P<y>\d{4})").unwrap();
+        let opts = ListOptions {
+            selector: None,
+            date_pattern: Some(&p),
+        };
+        let items = items(
+            &doc,
+            &Layout::of(&doc),
+            &u,
+            &u,
+            opts,
+            false,
+            &Phrases::new(&phrases()),
+        );
+        assert_eq!(items[0].date, full(2026, 3, 15));
+        // Only the site's shape counts once it is given.
+        assert_eq!(items[1].date, None);
     }
 
     #[test]

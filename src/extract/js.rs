@@ -11,6 +11,8 @@
 //! script renders them, so their links are markup links
 //! ([`Element::Datastore`]).
 
+pub mod calls;
+
 use std::borrow::Cow;
 use std::sync::LazyLock;
 

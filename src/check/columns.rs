@@ -13,6 +13,7 @@
 //! `column_mixed` and `item_missing`, with one [`ColumnRow`] per column for
 //! columns.csv and the [`VetoCounters`] for summary.json.
 
+pub mod feed;
 pub mod list;
 pub mod page;
 #[cfg(test)]

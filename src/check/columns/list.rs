@@ -523,10 +523,14 @@ fn dedup(it: impl Iterator<Item = (ListItem, String)>) -> Vec<ListItem> {
 pub struct Datastore {
     /// Items of the embedded records.
     pub items: Vec<ListItem>,
+    /// `<record>` elements seen (readable or not).
+    pub records: u32,
     /// `<totalrecord>`.
     pub total_records: Option<u32>,
     /// `<totalpage>`.
     pub total_pages: Option<u32>,
+    /// The `href` of the `<nextgroup>` link (the data proxy with its parameters).
+    pub nextgroup: Option<String>,
 }
 
 static RECORD: LazyLock<Regex> = LazyLock::new(|| {
@@ -539,42 +543,91 @@ static TOTAL_RECORD: LazyLock<Regex> = LazyLock::new(|| {
 static TOTAL_PAGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"<totalpage>\s*(\d{1,9})\s*</totalpage>").expect("constant regex")
 });
+static NEXTGROUP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?s)<nextgroup>.*?href\s*=\s*["']([^"']+)["']"#).expect("constant regex")
+});
 
 /// Parses the Hanweb `<script type="text/xml"><datastore>…` blocks of a page.
 pub fn datastore(doc: &Html, base: &Url, page: &Url, phrases: &Phrases) -> Option<Datastore> {
-    let page = &Page::new(page);
-    let mut found = false;
-    let mut ds = Datastore::default();
-    let mut items = Vec::new();
+    let mut found: Option<Datastore> = None;
     for s in doc.select(&SCRIPTS) {
         let text: String = s.text().collect();
         if !text.contains("<datastore") {
             continue;
         }
-        found = true;
-        let num = |re: &Regex| {
-            re.captures(&text)
-                .and_then(|c| c.get(1)?.as_str().parse::<u32>().ok())
-        };
-        ds.total_records = ds.total_records.or(num(&TOTAL_RECORD));
-        ds.total_pages = ds.total_pages.or(num(&TOTAL_PAGE));
-        for c in RECORD.captures_iter(&text).take(MAX_ITEMS) {
-            let Some(body) = c.get(1).or(c.get(2)) else {
-                continue;
-            };
-            let frag = Html::parse_fragment(&crate::extract::nesting::flatten(body.as_str()).text);
-            let row = frag
-                .select(&ROWS)
-                .next()
-                .unwrap_or_else(|| frag.root_element());
-            items.extend(row_item(row, base, page, phrases, None));
-        }
+        let d = datastore_text(&text, base, page, phrases);
+        found = Some(match found {
+            None => d,
+            Some(mut acc) => {
+                acc.records += d.records;
+                acc.total_records = acc.total_records.or(d.total_records);
+                acc.total_pages = acc.total_pages.or(d.total_pages);
+                acc.nextgroup = acc.nextgroup.or(d.nextgroup);
+                let merged = acc.items.into_iter().chain(d.items);
+                acc.items = dedup(merged.map(|i| {
+                    let k = urls::key(&i.url);
+                    (i, k)
+                }));
+                acc
+            }
+        });
     }
-    if !found {
-        return None;
+    found
+}
+
+/// Parses the datastore XML in `text` (a page's script, or a data-proxy answer).
+pub fn datastore_text(text: &str, base: &Url, page: &Url, phrases: &Phrases) -> Datastore {
+    let page = &Page::new(page);
+    let num = |re: &Regex| {
+        re.captures(text)
+            .and_then(|c| c.get(1)?.as_str().parse::<u32>().ok())
+    };
+    let mut ds = Datastore {
+        total_records: num(&TOTAL_RECORD),
+        total_pages: num(&TOTAL_PAGE),
+        nextgroup: NEXTGROUP
+            .captures(text)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str().replace("&amp;", "&")),
+        ..Datastore::default()
+    };
+    let mut items = Vec::new();
+    for c in RECORD.captures_iter(text).take(MAX_ITEMS) {
+        ds.records += 1;
+        let Some(body) = c.get(1).or(c.get(2)) else {
+            continue;
+        };
+        items.extend(record_item(body.as_str(), base, page, phrases));
     }
     ds.items = dedup(items.into_iter());
-    Some(ds)
+    ds
+}
+
+/// The item of one record's HTML (a `<li>`, `<tr>` or bare link).
+fn record_item(
+    html: &str,
+    base: &Url,
+    page: &Page,
+    phrases: &Phrases,
+) -> Option<(ListItem, String)> {
+    let frag = Html::parse_fragment(&crate::extract::nesting::flatten(html).text);
+    let row = frag
+        .select(&ROWS)
+        .next()
+        .unwrap_or_else(|| frag.root_element());
+    row_item(row, base, page, phrases, None)
+}
+
+/// The items of record HTML strings (old Hanweb pages keep the first group
+/// in a JavaScript array instead of a datastore).
+pub fn record_items(records: &[String], base: &Url, page: &Url, phrases: &Phrases) -> Vec<ListItem> {
+    let page = &Page::new(page);
+    dedup(
+        records
+            .iter()
+            .take(MAX_ITEMS)
+            .filter_map(|r| record_item(r, base, page, phrases)),
+    )
 }
 
 #[cfg(test)]

@@ -144,6 +144,17 @@ pub struct ColumnRule {
     pub not_belongs: NotBelongsSection,
     /// Items that must be published by a due date.
     pub required_items: Vec<RequiredItemRule>,
+    /// CSS selector of the item rows on this column's pages (those matching
+    /// `url_pattern`), when the list heuristics miss.
+    pub list_selector: Option<String>,
+    /// How this column's list writes dates: a regex with named groups `m`,
+    /// `d` and optionally `y`.
+    pub date_pattern: Option<String>,
+    /// A data endpoint serving this column's rows (JSON, Hanweb datastore XML
+    /// or an HTML fragment); `{page}` stands for the page number (from 1).
+    pub data_url: Option<String>,
+    /// Form (or JSON) body to POST to `data_url` (`{page}` allowed); absent: GET.
+    pub data_form: Option<String>,
 }
 
 /// `[homepage]` of the national pack.
@@ -294,6 +305,28 @@ pub struct Column {
     pub default_mixed: Vec<Regex>,
     /// Required items.
     pub required_items: Vec<RequiredItem>,
+    /// How to read this column's list when the heuristics miss.
+    pub list: ColumnList,
+}
+
+/// A column's own list-reading rules, applied to pages matching its `url_pattern`.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnList {
+    /// Item-row selector.
+    pub selector: Option<scraper::Selector>,
+    /// Date shape.
+    pub date_pattern: Option<crate::check::dates::DatePattern>,
+    /// Data endpoint (`{page}` placeholder).
+    pub data_url: Option<String>,
+    /// POST body for the endpoint.
+    pub data_form: Option<String>,
+}
+
+impl ColumnList {
+    /// Whether any rule is set.
+    pub fn is_set(&self) -> bool {
+        self.selector.is_some() || self.date_pattern.is_some() || self.data_url.is_some()
+    }
 }
 
 impl Column {
@@ -730,7 +763,25 @@ fn compile_column(
             previous_year,
         });
     }
+    let list = compile_list(i, c, &name, loc)?;
+    if list.is_set() && url_patterns.is_empty() {
+        let key = if c.list_selector.is_some() {
+            "list_selector"
+        } else if c.date_pattern.is_some() {
+            "date_pattern"
+        } else {
+            "data_url"
+        };
+        return Err(loc.err(
+            i,
+            &name,
+            &[key],
+            0,
+            "needs url_pattern: it applies to the column's pages, found by their URL",
+        ));
+    }
     Ok(Column {
+        list,
         link_texts,
         url_patterns,
         type_name: ty.name.clone(),
@@ -758,6 +809,63 @@ fn compile_column(
         default_mixed,
         required_items,
         name,
+    })
+}
+
+/// A column's `list_selector`, `date_pattern`, `data_url` and `data_form`.
+fn compile_list(
+    i: usize,
+    c: &ColumnRule,
+    name: &str,
+    loc: &Locator,
+) -> Result<ColumnList, RulesError> {
+    let selector = match c.list_selector.as_deref().map(str::trim) {
+        None => None,
+        Some(s) => Some(scraper::Selector::parse(s).map_err(|e| {
+            loc.err(i, name, &["list_selector"], 0, &format!("bad CSS selector `{s}`: {e}"))
+        })?),
+    };
+    let date_pattern = match c.date_pattern.as_deref() {
+        None => None,
+        Some(p) => Some(crate::check::dates::DatePattern::new(p).map_err(|e| {
+            let why = e.lines().last().unwrap_or(&e).trim().to_string();
+            loc.err(
+                i,
+                name,
+                &["date_pattern"],
+                0,
+                &format!("bad date pattern `{p}`: {why} (e.g. '(?P<y>\\d{{4}})年(?P<m>\\d{{1,2}})月(?P<d>\\d{{1,2}})日')"),
+            )
+        })?),
+    };
+    let data_url = match c.data_url.as_deref().map(str::trim) {
+        None => None,
+        Some("") => return Err(loc.err(i, name, &["data_url"], 0, "must not be empty")),
+        Some(u) => {
+            let probe = u.replace("{page}", "1");
+            let ok = Url::parse(&probe)
+                .map(|x| matches!(x.scheme(), "http" | "https"))
+                .unwrap_or_else(|_| probe.starts_with('/'));
+            if !ok {
+                return Err(loc.err(
+                    i,
+                    name,
+                    &["data_url"],
+                    0,
+                    &format!("`{u}` is not an http(s) URL or a path starting with /"),
+                ));
+            }
+            Some(u.to_string())
+        }
+    };
+    if c.data_form.is_some() && data_url.is_none() {
+        return Err(loc.err(i, name, &["data_form"], 0, "needs data_url"));
+    }
+    Ok(ColumnList {
+        selector,
+        date_pattern,
+        data_url,
+        data_form: c.data_form.clone(),
     })
 }
 
@@ -1085,6 +1193,46 @@ name = "办事指南"
             "[portal]\nempty_phrases = [\"\"]\n",
             4,
             "portal.empty_phrases",
+        );
+    }
+
+    #[test]
+    fn column_list_rules() {
+        let r = load(
+            "[[columns]]\nname = \"通知公告\"\nurl_pattern = '/tzgg/'\nlist_selector = \"div.gl li\"\n\
+             date_pattern = '(?P<m>\\d{2})/(?P<d>\\d{2})/(?P<y>\\d{4})'\n\
+             data_url = \"/api/list?channel=tzgg&page={page}\"\n",
+        )
+        .unwrap();
+        let l = &r.columns.columns[0].list;
+        assert!(l.selector.is_some() && l.date_pattern.is_some());
+        assert_eq!(l.data_url.as_deref(), Some("/api/list?channel=tzgg&page={page}"));
+        assert!(l.data_form.is_none());
+        err(
+            "[[columns]]\nname = \"a\"\nlist_selector = \"ul li\"\n",
+            5,
+            "list_selector",
+        );
+        err(
+            "[[columns]]\nname = \"a\"\nurl_pattern = '/a/'\nlist_selector = \"ul >> li\"\n",
+            6,
+            "list_selector",
+        );
+        let e = err(
+            "[[columns]]\nname = \"a\"\nurl_pattern = '/a/'\ndate_pattern = '(?P<y>\\d{4})'\n",
+            6,
+            "date_pattern",
+        );
+        assert!(e.contains("(?P<m>"), "{e}");
+        err(
+            "[[columns]]\nname = \"a\"\nurl_pattern = '/a/'\ndata_url = \"api/x\"\n",
+            6,
+            "data_url",
+        );
+        err(
+            "[[columns]]\nname = \"a\"\nurl_pattern = '/a/'\ndata_form = \"page={page}\"\n",
+            6,
+            "data_form",
         );
     }
 

@@ -25,6 +25,7 @@ pub use list::ListItem;
 pub use tracker::ColumnTracker;
 
 use super::PageView;
+use crate::link::Element;
 use crate::rules::Rules;
 use crate::rules::columns::VetoThresholds;
 use chrono::NaiveDate;
@@ -66,6 +67,22 @@ pub struct PageObservation {
     pub content_chars: usize,
     /// On portal pages: every link as (absolute target, text).
     pub nav: Vec<(String, String)>,
+    /// Why the page's list could not be read, when it lists nothing although
+    /// a script builds a list (which script, which endpoint). The column is
+    /// then `unchecked`, not empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<String>,
+    /// What of the list could not be read, when some of it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_note: Option<String>,
+    /// Requests that fetch the rest of the list (the crawl makes them and
+    /// clears this, see [`crate::crawl::listfeed`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub feeds: Vec<feed::ListFeed>,
+    /// Own-host documents the page frames (`<iframe>`) when it lists nothing
+    /// itself (a 信息公开目录 system): their items are the column's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub frames: Vec<String>,
 }
 
 /// One row of columns.csv.
@@ -84,8 +101,10 @@ pub struct ColumnRow {
     /// Update window in days (0: updated on change only).
     pub window_days: u32,
     /// ok / missing / empty / stale / mixed, or unchecked (linked, but the page was
-    /// not crawled: external host, robots, failed fetch).
+    /// not crawled: external host, robots, failed fetch; or its list could not be read).
     pub status: String,
+    /// Why a column is unchecked, or what of its list could not be read.
+    pub note: String,
 }
 
 /// The national veto counters of a run (summary.json), with their thresholds.
@@ -156,6 +175,101 @@ impl VetoCounters {
 
 static ANCHORS: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("a[href], area[href]").expect("constant selector"));
+static INLINE_SCRIPTS: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("script:not([src])").expect("constant selector"));
+
+/// Most data endpoints of one page called for its list.
+const MAX_PAGE_FEEDS: usize = 2;
+
+/// What a non-article page's scripts say about its list.
+struct ScriptList {
+    feeds: Vec<feed::ListFeed>,
+    /// Items of an old Hanweb `InitData` array, when the page has no datastore.
+    items: Vec<ListItem>,
+    /// Why the list (or part of it) cannot be read.
+    reasons: Vec<String>,
+    /// `jpage({totalRecord})`.
+    total: Option<u32>,
+}
+
+/// Plans the list feeds of a list page (rules `data_url`, Hanweb groups,
+/// literal data endpoints when the page lists nothing) and gathers the
+/// reasons a list cannot be read.
+#[allow(clippy::too_many_arguments)]
+fn script_list(
+    doc: &scraper::Html,
+    hints: &page::Hints,
+    ds: Option<&list::Datastore>,
+    rules_list: Option<&crate::rules::columns::ColumnList>,
+    has_items: bool,
+    base: &Url,
+    page_url: &Url,
+    phrases: &page::Phrases,
+) -> ScriptList {
+    let mut out = ScriptList {
+        feeds: Vec::new(),
+        items: Vec::new(),
+        reasons: Vec::new(),
+        total: None,
+    };
+    if let Some(l) = rules_list
+        && let Some(u) = &l.data_url
+        && let Some(f) = feed::plan_rules(u, l.data_form.as_deref(), base)
+    {
+        out.feeds.push(f);
+        return out;
+    }
+    let scripts = || {
+        doc.select(&INLINE_SCRIPTS)
+            .map(|s| s.text().collect::<String>())
+    };
+    if hints.datastore || hints.jpage {
+        let jp = if hints.jpage {
+            scripts().find_map(|t| crate::extract::js::calls::jpage(&t))
+        } else {
+            None
+        };
+        let mut in_page = ds.map_or(0, |d| d.records);
+        if let Some(j) = &jp {
+            out.total = j.total_record.and_then(|t| u32::try_from(t).ok());
+            if in_page == 0 && !j.data_store.is_empty() {
+                out.items = list::record_items(&j.data_store, base, page_url, phrases);
+                in_page = u32::try_from(j.data_store.len()).unwrap_or(u32::MAX);
+            }
+        }
+        let total = ds.and_then(|d| d.total_records).or(out.total);
+        match feed::plan_hanweb(
+            jp.as_ref(),
+            ds.and_then(|d| d.nextgroup.as_deref()),
+            total,
+            in_page,
+            base,
+        ) {
+            Ok(Some(f)) => out.feeds.push(f),
+            Ok(None) => {}
+            Err(r) => out.reasons.push(r),
+        }
+    }
+    // A page that lists nothing itself: the endpoints its scripts call.
+    if out.feeds.is_empty() && !has_items && out.items.is_empty() && hints.data_call {
+        for c in scripts()
+            .flat_map(|t| crate::extract::js::calls::data_calls(&t))
+            .filter(feed::is_list_call)
+        {
+            match feed::plan_call(&c, base) {
+                Ok(f) if out.feeds.len() < MAX_PAGE_FEEDS => out.feeds.push(f),
+                Ok(_) => {}
+                Err(r) => out.reasons.push(r),
+            }
+        }
+    }
+    if let Some(t) = hints.template {
+        out.reasons.push(format!(
+            "the list is a front-end template (`{t}`) that a script fills"
+        ));
+    }
+    out
+}
 
 /// The portal pages of the rules (the start URLs when none are given), as keys.
 pub fn portal_keys(rules: &Rules) -> Vec<String> {
@@ -213,6 +327,18 @@ pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
     } else {
         None
     };
+    // The rules' own reading of this column's list, by its URL.
+    let rules_list = (!homepage && !article_like)
+        .then(|| {
+            cols.columns.iter().find(|c| {
+                c.list.is_set()
+                    && c.url_patterns
+                        .iter()
+                        .any(|re| re.is_match(page.as_str()) || re.is_match(view.url.as_str()))
+            })
+        })
+        .flatten()
+        .map(|c| &c.list);
     let mut items = if lists {
         list::items(
             doc,
@@ -220,8 +346,10 @@ pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
             &base,
             page,
             list::ListOptions {
-                selector: cols.list_selector.as_ref(),
-                date_pattern: None,
+                selector: rules_list
+                    .and_then(|l| l.selector.as_ref())
+                    .or(cols.list_selector.as_ref()),
+                date_pattern: rules_list.and_then(|l| l.date_pattern.as_ref()),
             },
             homepage,
             &phrases,
@@ -235,6 +363,55 @@ pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
             items.truncate(list::MAX_ITEMS);
         } else if !article_like {
             items = ds.items.clone();
+        }
+    }
+    let mut unreadable = None;
+    let mut feeds = Vec::new();
+    let mut frames = Vec::new();
+    let mut script_total = None;
+    if !homepage && !article_like {
+        let sl = script_list(
+            doc,
+            &hints,
+            ds.as_ref(),
+            rules_list,
+            !items.is_empty(),
+            &base,
+            page,
+            &phrases,
+        );
+        if items.is_empty() {
+            items = sl.items;
+        }
+        script_total = sl
+            .total
+            .or_else(|| page::record_count_in(view.source, &hints));
+        feeds = sl.feeds;
+        for f in &mut feeds {
+            f.page_has_items = f.page_has_items || !items.is_empty();
+        }
+        if items.is_empty() && text.empty_marker.is_none() {
+            unreadable = match (feeds.first(), sl.reasons.into_iter().next()) {
+                (Some(f), _) => Some(format!("the list is loaded by {}", f.describe())),
+                (None, Some(r)) => Some(r),
+                (None, None) => script_total
+                    .filter(|n| *n > 0)
+                    .map(|n| format!("a script announces {n} records but none is in the page")),
+            };
+            frames = view
+                .extracted
+                .links
+                .iter()
+                .filter(|l| matches!(l.element, Element::Iframe | Element::Frame))
+                .filter_map(|l| base.join(l.url.trim()).ok())
+                .filter(|u| {
+                    matches!(u.scheme(), "http" | "https")
+                        && crate::crawl::task::is_own(rules, u)
+                        && !crate::crawl::task::looks_like_resource(u)
+                })
+                .map(String::from)
+                .take(4)
+                .collect();
         }
     }
     let nav = if portal {
@@ -259,7 +436,7 @@ pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
         final_url: page.to_string(),
         items,
         datastore: ds.is_some(),
-        total_records: ds.as_ref().and_then(|d| d.total_records),
+        total_records: ds.as_ref().and_then(|d| d.total_records).or(script_total),
         page_count: ds
             .as_ref()
             .and_then(|d| d.total_pages)
@@ -274,5 +451,9 @@ pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
         article_like,
         content_chars: text.content_chars,
         nav,
+        unreadable,
+        list_note: None,
+        feeds,
+        frames,
     })
 }

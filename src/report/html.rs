@@ -59,8 +59,11 @@ pub struct ColumnRecord {
     pub newest_date: String,
     /// Update window, days.
     pub window_days: u32,
-    /// ok / missing / empty / stale / mixed.
+    /// ok / missing / empty / stale / mixed / unchecked.
     pub status: String,
+    /// Why unchecked, or what of the list could not be read (empty in runs before it existed).
+    #[serde(default)]
+    pub note: String,
 }
 
 impl Row for ColumnRecord {
@@ -1138,10 +1141,15 @@ fn columns(o: &mut String, d: &RunData, l: &L) {
     for c in cols {
         w!(
             o,
-            "<tr><td>{}</td><td class=\"st-{}\">{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
+            "<tr><td>{}</td><td class=\"st-{}\">{}{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
             esc(&c.column),
             esc(&c.status),
             esc(&l.column_status(&c.status)),
+            if c.note.is_empty() {
+                String::new()
+            } else {
+                format!("<br><small>{}</small>", esc(&c.note))
+            },
             url_html(&c.url),
             c.items,
             esc(&c.newest_date),
@@ -1709,6 +1717,7 @@ pub(crate) mod tests {
                 newest_date: "2025-01-02".into(),
                 window_days: 183,
                 status: "stale".into(),
+                note: String::new(),
             },
             ColumnRow {
                 column: "政府信息公开年报".into(),

@@ -212,6 +212,7 @@ impl Row for crate::check::columns::ColumnRow {
         "newest_date",
         "window_days",
         "status",
+        "note",
     ];
     const ZH: &'static [&'static str] = &[
         "栏目",
@@ -221,5 +222,6 @@ impl Row for crate::check::columns::ColumnRow {
         "最新日期",
         "更新周期天数",
         "状态",
+        "说明",
     ];
 }

@@ -822,7 +822,13 @@ fn compile_list(
     let selector = match c.list_selector.as_deref().map(str::trim) {
         None => None,
         Some(s) => Some(scraper::Selector::parse(s).map_err(|e| {
-            loc.err(i, name, &["list_selector"], 0, &format!("bad CSS selector `{s}`: {e}"))
+            loc.err(
+                i,
+                name,
+                &["list_selector"],
+                0,
+                &format!("bad CSS selector `{s}`: {e}"),
+            )
         })?),
     };
     let date_pattern = match c.date_pattern.as_deref() {
@@ -1206,7 +1212,10 @@ name = "办事指南"
         .unwrap();
         let l = &r.columns.columns[0].list;
         assert!(l.selector.is_some() && l.date_pattern.is_some());
-        assert_eq!(l.data_url.as_deref(), Some("/api/list?channel=tzgg&page={page}"));
+        assert_eq!(
+            l.data_url.as_deref(),
+            Some("/api/list?channel=tzgg&page={page}")
+        );
         assert!(l.data_form.is_none());
         err(
             "[[columns]]\nname = \"a\"\nlist_selector = \"ul li\"\n",

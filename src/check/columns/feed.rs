@@ -92,7 +92,10 @@ impl ListFeed {
     /// The `k`-th request (from 0): URL and body, or None past the known end.
     pub fn request(&self, k: u32) -> Option<(String, Option<String>)> {
         let page = self.first_page.checked_add(k)?;
-        if self.last_page.is_some_and(|l| page > l && self.per_request == 0) {
+        if self
+            .last_page
+            .is_some_and(|l| page > l && self.per_request == 0)
+        {
             return None;
         }
         let start = self
@@ -171,7 +174,11 @@ pub fn is_list_call(c: &DataCall) -> bool {
         Ok(u) | Err(u) => u.as_str(),
     };
     let params: String = match &c.data {
-        Some(Lit::Obj(o)) => o.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(" "),
+        Some(Lit::Obj(o)) => o
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
         Some(Lit::Str(s)) => s.clone(),
         _ => c.data_unknown.clone().unwrap_or_default(),
     };
@@ -196,7 +203,10 @@ pub fn plan_call(c: &DataCall, base: &Url) -> Result<ListFeed, String> {
     let url = match &c.url {
         Ok(u) => u,
         Err(expr) if expr.is_empty() => {
-            return Err(format!("the list is loaded by `{}` with no literal URL", c.via));
+            return Err(format!(
+                "the list is loaded by `{}` with no literal URL",
+                c.via
+            ));
         }
         Err(expr) => {
             return Err(format!(
@@ -327,8 +337,13 @@ pub fn plan_hanweb(
         let mut target = base
             .join(proxy.trim())
             .map_err(|_| format!("the Hanweb data proxy `{proxy}` is not a URL"))?;
-        let mut q: Vec<String> = target.query().map(|q| vec![q.to_string()]).unwrap_or_default();
-        q.push(format!("startrecord={START}&endrecord={END}&perpage={per_page}"));
+        let mut q: Vec<String> = target
+            .query()
+            .map(|q| vec![q.to_string()])
+            .unwrap_or_default();
+        q.push(format!(
+            "startrecord={START}&endrecord={END}&perpage={per_page}"
+        ));
         target.set_query(Some(&q.join("&")));
         let url = target
             .to_string()
@@ -551,9 +566,15 @@ const PAGES_KEYS: &[&str] = &[
 ];
 
 /// The value of the first key of `keys` (case-insensitive) in an object, by key preference.
-fn field<'v>(o: &'v serde_json::Map<String, serde_json::Value>, keys: &[&str]) -> Option<&'v serde_json::Value> {
-    keys.iter()
-        .find_map(|k| o.iter().find(|(x, _)| x.eq_ignore_ascii_case(k)).map(|(_, v)| v))
+fn field<'v>(
+    o: &'v serde_json::Map<String, serde_json::Value>,
+    keys: &[&str],
+) -> Option<&'v serde_json::Value> {
+    keys.iter().find_map(|k| {
+        o.iter()
+            .find(|(x, _)| x.eq_ignore_ascii_case(k))
+            .map(|(_, v)| v)
+    })
 }
 
 fn as_u32(v: &serde_json::Value) -> Option<u32> {
@@ -579,7 +600,10 @@ fn best_rows(v: &serde_json::Value) -> Option<&Vec<serde_json::Value>> {
                 let titled = a
                     .iter()
                     .take(1_000)
-                    .filter(|x| x.as_object().is_some_and(|o| field(o, TITLE_KEYS).is_some_and(|t| t.is_string())))
+                    .filter(|x| {
+                        x.as_object()
+                            .is_some_and(|o| field(o, TITLE_KEYS).is_some_and(|t| t.is_string()))
+                    })
                     .count();
                 if titled > 0 && best.is_none_or(|b| titled > b.1) {
                     best = Some((a, titled));
@@ -594,7 +618,11 @@ fn best_rows(v: &serde_json::Value) -> Option<&Vec<serde_json::Value>> {
 }
 
 /// The first number under one of `keys` anywhere in the answer outside the rows.
-fn find_number(v: &serde_json::Value, keys: &[&str], rows: Option<&Vec<serde_json::Value>>) -> Option<u32> {
+fn find_number(
+    v: &serde_json::Value,
+    keys: &[&str],
+    rows: Option<&Vec<serde_json::Value>>,
+) -> Option<u32> {
     let mut queue: std::collections::VecDeque<(&serde_json::Value, usize)> = [(v, 0)].into();
     while let Some((v, depth)) = queue.pop_front() {
         if depth > 4 {
@@ -658,7 +686,11 @@ fn json_answer(v: &serde_json::Value, page: &Url, pattern: Option<&DatePattern>)
         }
         let date = DATE_KEYS
             .iter()
-            .filter_map(|k| o.iter().find(|(x, _)| x.eq_ignore_ascii_case(k)).map(|(_, v)| v))
+            .filter_map(|k| {
+                o.iter()
+                    .find(|(x, _)| x.eq_ignore_ascii_case(k))
+                    .map(|(_, v)| v)
+            })
             .find_map(|d| json_date(d, pattern));
         items.push(ListItem {
             title: cap_chars(&title, 200),
@@ -696,7 +728,9 @@ mod tests {
         )
         .unwrap();
         let base = u("http://x.gov.cn/col/col77/index.html");
-        let f = plan_hanweb(Some(&j), None, Some(100), 45, &base).unwrap().unwrap();
+        let f = plan_hanweb(Some(&j), None, Some(100), 45, &base)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             f.request(0),
             Some((
@@ -745,17 +779,32 @@ mod tests {
         );
         let plans: Vec<_> = calls.iter().map(|c| plan_call(c, &base)).collect();
         let f = plans[0].as_ref().unwrap();
-        assert_eq!(f.request(1), Some(("http://x.gov.cn/api/list".into(), Some("channelId=12&pageNo=2&pageSize=10".into()))));
+        assert_eq!(
+            f.request(1),
+            Some((
+                "http://x.gov.cn/api/list".into(),
+                Some("channelId=12&pageNo=2&pageSize=10".into())
+            ))
+        );
         let f = plans[1].as_ref().unwrap();
-        assert_eq!(f.request(0).unwrap().0, "http://x.gov.cn/api/docs.json?page=0");
+        assert_eq!(
+            f.request(0).unwrap().0,
+            "http://x.gov.cn/api/docs.json?page=0"
+        );
         let f = plans[2].as_ref().unwrap();
         assert!(f.json);
-        assert_eq!(f.request(2).unwrap().1.as_deref(), Some(r#"{"pageIndex":3,"size":5}"#));
+        assert_eq!(
+            f.request(2).unwrap().1.as_deref(),
+            Some(r#"{"pageIndex":3,"size":5}"#)
+        );
         assert!(plans[3].as_ref().unwrap_err().contains("base + '/x'"));
         assert!(!is_list_call(&calls[4]));
         assert!(is_list_call(&calls[0]) && is_list_call(&calls[1]) && is_list_call(&calls[2]));
         let one = plans[5].as_ref().unwrap();
-        assert_eq!(one.request(0).unwrap().0, "http://x.gov.cn/api/one?channel=a");
+        assert_eq!(
+            one.request(0).unwrap().0,
+            "http://x.gov.cn/api/one?channel=a"
+        );
         assert_eq!(one.request(1), None);
     }
 
@@ -773,16 +822,37 @@ mod tests {
         assert_eq!(a.total_pages, Some(3));
         assert_eq!(a.items.len(), 2, "{:#?}", a.items);
         assert_eq!(a.items[0].title, "关于开展检查的通知");
-        assert_eq!(a.items[0].url, "http://x.gov.cn/tzgg/202605/t20260520_1.html");
+        assert_eq!(
+            a.items[0].url,
+            "http://x.gov.cn/tzgg/202605/t20260520_1.html"
+        );
         assert_eq!(a.items[0].date, full(2026, 5, 20));
         // 1778371200 = 2026-05-10 00:00 Beijing time.
         assert_eq!(a.items[1].date, full(2026, 5, 10));
-        let p = read_answer("cb({\"rows\":[{\"name\":\"甲\",\"href\":\"/a.html\",\"date\":\"2026/05/01\"}]})", None, &page, &phrases(), None);
+        let p = read_answer(
+            "cb({\"rows\":[{\"name\":\"甲\",\"href\":\"/a.html\",\"date\":\"2026/05/01\"}]})",
+            None,
+            &page,
+            &phrases(),
+            None,
+        );
         assert_eq!(p.items.len(), 1);
         assert_eq!(p.items[0].date, full(2026, 5, 1));
-        let none = read_answer("{\"ok\":true}", Some("application/json"), &page, &phrases(), None);
+        let none = read_answer(
+            "{\"ok\":true}",
+            Some("application/json"),
+            &page,
+            &phrases(),
+            None,
+        );
         assert!(!none.recognised && none.items.is_empty());
-        let bad = read_answer("{not json", Some("application/json"), &page, &phrases(), None);
+        let bad = read_answer(
+            "{not json",
+            Some("application/json"),
+            &page,
+            &phrases(),
+            None,
+        );
         assert!(!bad.recognised);
     }
 

@@ -620,7 +620,12 @@ fn record_item(
 
 /// The items of record HTML strings (old Hanweb pages keep the first group
 /// in a JavaScript array instead of a datastore).
-pub fn record_items(records: &[String], base: &Url, page: &Url, phrases: &Phrases) -> Vec<ListItem> {
+pub fn record_items(
+    records: &[String],
+    base: &Url,
+    page: &Url,
+    phrases: &Phrases,
+) -> Vec<ListItem> {
     let page = &Page::new(page);
     dedup(
         records

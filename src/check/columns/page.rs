@@ -709,11 +709,18 @@ pub fn crumb_segments(el: ElementRef<'_>) -> Vec<String> {
 const PUBLISHED_LABELS: [&str; 3] = ["发布日期", "发布时间", "发文日期"];
 
 /// Every literal [`Hints::of`] looks for: the [`PUBLISHED_LABELS`] (in that
-/// order, matched first), then the page-count scripts and Hanweb's datastore.
-/// No two of them can overlap, so one leftmost scan finds every occurrence.
+/// order, matched first), then the page-count scripts, Hanweb's datastore and
+/// `jpage` pager, data requests of list scripts, front-end template
+/// directives and script record counts. No two of them can overlap, so one
+/// leftmost scan finds every occurrence.
 static HINTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new("发布日期|发布时间|发文日期|createPageHTML|countPage|_nPageCount|<datastore")
-        .expect("constant regex")
+    Regex::new(concat!(
+        "发布日期|发布时间|发文日期|createPageHTML|countPage|_nPageCount|<datastore",
+        r"|jpage\(|\$\.ajax|jQuery\.ajax|\$\.get|\$\.post|fetch\(|axios\.",
+        "|ms-for|ms-repeat|v-for=",
+        "|recordCount|totalRecord|totalCount|pageCount|totalPage",
+    ))
+    .expect("constant regex")
 });
 
 /// What one scan of the source text found.
@@ -725,6 +732,14 @@ pub struct Hints {
     page_count: bool,
     /// A Hanweb `<datastore` is present.
     pub datastore: bool,
+    /// A Hanweb `jpage(` pager call is present.
+    pub jpage: bool,
+    /// A data request (`$.ajax`, `fetch(` …) is present.
+    pub data_call: bool,
+    /// A front-end template directive (`ms-for`, `v-for`) is present: the first seen.
+    pub template: Option<&'static str>,
+    /// A script record or page count variable may be present.
+    record_count: bool,
 }
 
 impl Hints {
@@ -740,12 +755,44 @@ impl Hints {
                         v.push(m.end());
                     }
                 }
-                None if m.as_str() == "<datastore" => h.datastore = true,
-                None => h.page_count = true,
+                None => match m.as_str() {
+                    "<datastore" => h.datastore = true,
+                    "jpage(" => h.jpage = true,
+                    "ms-for" | "ms-repeat" => h.template = h.template.or(Some("ms-for")),
+                    "v-for=" => h.template = h.template.or(Some("v-for")),
+                    "recordCount" | "totalRecord" | "totalCount" | "pageCount" | "totalPage" => {
+                        h.record_count = true;
+                    }
+                    "createPageHTML" | "countPage" | "_nPageCount" => h.page_count = true,
+                    _ => h.data_call = true,
+                },
             }
         }
         h
     }
+}
+
+static RECORD_COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b(?:recordCount|totalRecords?|totalCount)\b\s*[:=]\s*['"]?(\d{1,9})\b"#)
+        .expect("constant regex")
+});
+static PAGE_VAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b(?:pageCount|totalPages?)\b\s*[:=]\s*['"]?(\d{1,6})\b"#)
+        .expect("constant regex")
+});
+
+/// The largest record count a script variable announces (`var recordCount = 75`,
+/// `totalRecord: 137`, `totalCount = "75"`); zero counts are no counts.
+pub fn record_count_in(source: &str, hints: &Hints) -> Option<u32> {
+    if !hints.record_count {
+        return None;
+    }
+    RECORD_COUNT
+        .captures_iter(source)
+        .take(50)
+        .filter_map(|c| c.get(1)?.as_str().parse::<u32>().ok())
+        .filter(|n| *n > 0)
+        .max()
 }
 
 /// The date of a visible 发布日期 / 发布时间 block (信息公开 metadata table or the
@@ -825,12 +872,28 @@ pub fn page_count(source: &str) -> Option<u32> {
 
 /// [`page_count`] with the source already scanned.
 pub fn page_count_in(source: &str, hints: &Hints) -> Option<u32> {
-    if !hints.page_count {
-        return None;
-    }
-    PAGE_COUNT.iter().find_map(|re| {
-        re.captures(source)
-            .and_then(|c| c.get(1)?.as_str().parse().ok())
+    let pager = hints
+        .page_count
+        .then(|| {
+            PAGE_COUNT.iter().find_map(|re| {
+                re.captures(source)
+                    .and_then(|c| c.get(1)?.as_str().parse().ok())
+            })
+        })
+        .flatten();
+    // A pagebar filled from `pageCount` / `totalPage` variables.
+    pager.or_else(|| {
+        hints
+            .record_count
+            .then(|| {
+                PAGE_VAR
+                    .captures_iter(source)
+                    .take(50)
+                    .filter_map(|c| c.get(1)?.as_str().parse::<u32>().ok())
+                    .filter(|n| *n > 0)
+                    .max()
+            })
+            .flatten()
     })
 }
 
@@ -976,6 +1039,24 @@ mod tests {
             Some(9)
         );
         assert_eq!(page_count("no script"), None);
+    }
+
+    #[test]
+    fn script_record_and_page_counts() {
+        let src = r#"<script>var pageCount = 5; var recordCount = 75; var currPage = 1;</script>
+            <div ms-controller="list"><li ms-for="el in @list">{{el.title}}</li></div>"#;
+        let h = Hints::of(src);
+        assert_eq!(record_count_in(src, &h), Some(75));
+        assert_eq!(page_count_in(src, &h), Some(5));
+        assert_eq!(h.template, Some("ms-for"));
+        let js = "$('#1').jpage({totalRecord:137,perPage:15}); $.ajax({url:'/x'})";
+        let h = Hints::of(js);
+        assert!(h.jpage && h.data_call);
+        assert_eq!(record_count_in(js, &h), Some(137));
+        // Zero is no count; look-alike names are not counts.
+        let z = "var totalCount = 0; var myrecordCount2 = 9; recordCountry = 4";
+        assert_eq!(record_count_in(z, &Hints::of(z)), None);
+        assert_eq!(record_count_in("no counts", &Hints::of("no counts")), None);
     }
 
     #[test]

@@ -44,6 +44,28 @@ struct PageRec {
     page_count: Option<u32>,
     empty_marker: Option<String>,
     content_chars: usize,
+    /// Rarely set list facts, boxed to keep the common record small.
+    extra: Option<Box<ListExtra>>,
+}
+
+/// What a page says about a list it could not (fully) read, and the
+/// documents it frames.
+#[derive(Debug, Clone, Default)]
+struct ListExtra {
+    unreadable: Option<String>,
+    note: Option<String>,
+    frames: Vec<String>,
+}
+
+impl ListExtra {
+    fn of(obs: &mut PageObservation) -> Option<Box<ListExtra>> {
+        let e = ListExtra {
+            unreadable: obs.unreadable.take(),
+            note: obs.list_note.take(),
+            frames: std::mem::take(&mut obs.frames),
+        };
+        (e.unreadable.is_some() || e.note.is_some() || !e.frames.is_empty()).then(|| Box::new(e))
+    }
 }
 
 /// A page's list items, in the tracker's [`Spool`]: they are read only when
@@ -160,6 +182,10 @@ struct Tally {
     empty_marker: Option<String>,
     /// Items of some page could not be read back: the column is not judged.
     lost: bool,
+    /// Why the list of a page could not be read (the first page that says).
+    unreadable: Option<String>,
+    /// What of the list could not be read.
+    notes: Vec<String>,
 }
 
 impl ColumnTracker {
@@ -258,7 +284,7 @@ impl ColumnTracker {
     }
 
     /// Records what a page showed. `url` is the URL requested.
-    pub fn record(&mut self, url: &str, obs: PageObservation) {
+    pub fn record(&mut self, url: &str, mut obs: PageObservation) {
         let final_url = Url::parse(&obs.final_url).ok();
         let Some(url_p) = Url::parse(url).ok().or_else(|| final_url.clone()) else {
             return;
@@ -307,10 +333,12 @@ impl ColumnTracker {
             title,
             content_chars: u32::try_from(obs.content_chars).unwrap_or(u32::MAX),
         };
+        let extra = ListExtra::of(&mut obs);
         let has_list = !obs.items.is_empty()
             || obs.total_records.is_some()
             || obs.page_count.is_some()
-            || obs.empty_marker.is_some();
+            || obs.empty_marker.is_some()
+            || extra.is_some();
         let fps = [self.fp.of(&key), self.fp.of(&final_key)];
         let old = fps
             .iter()
@@ -326,6 +354,7 @@ impl ColumnTracker {
                 page_count: obs.page_count,
                 empty_marker: obs.empty_marker,
                 content_chars: obs.content_chars,
+                extra,
             };
             let slot = old.and_then(|i| self.pages.get_mut(i as usize));
             seen.page = match slot {
@@ -455,6 +484,24 @@ impl ColumnTracker {
             })
             .map(|(i, _)| i)
             .collect();
+        // A page that frames a 信息公开目录 system: the framed list is the column's.
+        let framed: Vec<Url> = pages
+            .iter()
+            .filter_map(|&i| self.pages.get(i)?.extra.as_ref())
+            .flat_map(|e| e.frames.iter())
+            .filter_map(|f| Url::parse(f).ok())
+            .collect();
+        for f in &framed {
+            let fk = urls::key_of(f);
+            for (i, r) in self.pages.iter().enumerate() {
+                let hit = urls::key_of(&r.url) == fk
+                    || urls::key_of(&r.final_url) == fk
+                    || urls::is_list_sibling(f, &r.url);
+                if hit && !pages.contains(&i) {
+                    pages.push(i);
+                }
+            }
+        }
         self.sort_by_url(&mut pages);
         Resolved {
             url: Some(url),
@@ -482,6 +529,7 @@ impl ColumnTracker {
                     page_count: None,
                     empty_marker: None,
                     content_chars: seen.content_chars as usize,
+                    extra: None,
                 });
                 let i = self.pages.len() - 1;
                 seen.page = u32::try_from(i).ok();
@@ -539,10 +587,23 @@ impl ColumnTracker {
         let mut empty_marker = None;
         let mut announced = 0u32;
         let mut lost = false;
+        let mut unreadable = None;
+        let mut notes: Vec<String> = Vec::new();
         for &i in pages {
             let Some(r) = self.pages.get(i) else { continue };
             total = total.max(r.total_records.unwrap_or(0) as usize);
             announced = announced.max(r.page_count.unwrap_or(0));
+            if let Some(e) = &r.extra {
+                if unreadable.is_none() {
+                    unreadable = e.unreadable.clone();
+                }
+                if let Some(n) = &e.note
+                    && !notes.contains(n)
+                    && notes.len() < 3
+                {
+                    notes.push(n.clone());
+                }
+            }
             if empty_marker.is_none() {
                 empty_marker = r.empty_marker.clone();
             }
@@ -567,6 +628,8 @@ impl ColumnTracker {
             items,
             empty_marker,
             lost,
+            unreadable,
+            notes,
         }
     }
 
@@ -632,9 +695,25 @@ impl ColumnTracker {
             if t.lost {
                 // Judged on part of its items, a column could look empty or stale.
                 row.status = "unchecked".into();
+                row.note = "list items could not be read back from the run's spool".into();
                 rows.push(row);
                 continue;
             }
+            if !single && t.items.is_empty() && (t.unreadable.is_some() || t.count > 0) {
+                // A list the tool cannot read is neither empty nor stale.
+                row.status = "unchecked".into();
+                row.items = t.count;
+                row.note = match (&t.unreadable, t.count) {
+                    (Some(r), 0) => r.clone(),
+                    (Some(r), n) => format!("{r}; the page announces {n} records"),
+                    (None, n) => {
+                        format!("the page announces {n} records but none could be read from it")
+                    }
+                };
+                rows.push(row);
+                continue;
+            }
+            row.note = t.notes.join("; ");
             if single {
                 let has_text =
                     col_page.is_some_and(|r| r.content_chars >= cols.single_page_min_chars);
@@ -745,6 +824,14 @@ impl ColumnTracker {
                         f = f.certainty(Certainty::Suspected);
                         f.detail
                             .push_str(" (some titles are cut short; check by hand)");
+                    }
+                    if t.items.len() < t.count {
+                        f = f.certainty(Certainty::Suspected);
+                        f.detail.push_str(&format!(
+                            " (the list has {} records, {} read)",
+                            t.count,
+                            t.items.len()
+                        ));
                     }
                     if let Some(n) = t.unseen_pages {
                         f = f.certainty(Certainty::Suspected);

@@ -387,9 +387,6 @@ pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
             .total
             .or_else(|| page::record_count_in(view.source, &hints));
         feeds = sl.feeds;
-        for f in &mut feeds {
-            f.page_has_items = f.page_has_items || !items.is_empty();
-        }
         if items.is_empty() && text.empty_marker.is_none() {
             unreadable = match (feeds.first(), sl.reasons.into_iter().next()) {
                 (Some(f), _) => Some(format!("the list is loaded by {}", f.describe())),

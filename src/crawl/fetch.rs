@@ -176,6 +176,30 @@ impl Fetcher {
         method: Method,
         max_body: usize,
     ) -> Result<Response, FetchError> {
+        self.fetch_with(url, method, None, max_body).await
+    }
+
+    /// POSTs `body` (a form, or JSON when it starts with `{`) to `url` as a
+    /// list page's script does, under the same politeness, retries, redirect
+    /// rules and body cap as [`Self::fetch`]. A 301/302/303 answer is followed
+    /// with a GET, as browsers do.
+    pub async fn post(
+        &self,
+        url: &Url,
+        body: &str,
+        max_body: usize,
+    ) -> Result<Response, FetchError> {
+        self.fetch_with(url, Method::Get, Some(body), max_body)
+            .await
+    }
+
+    async fn fetch_with(
+        &self,
+        url: &Url,
+        method: Method,
+        mut body: Option<&str>,
+        max_body: usize,
+    ) -> Result<Response, FetchError> {
         let started = Instant::now();
         let mut current = url.clone();
         let mut chain: Vec<Url> = Vec::new();
@@ -183,11 +207,14 @@ impl Fetcher {
         seen.insert(strip_fragment(&current));
         loop {
             self.guard(&current)?;
-            let (status, location, content_type, body, truncated) =
-                self.with_retries(&current, method, max_body).await?;
+            let (status, location, content_type, resp_body, truncated) =
+                self.with_retries(&current, method, body, max_body).await?;
             if matches!(status, 301 | 302 | 303 | 307 | 308)
                 && let Some(loc) = location
             {
+                if matches!(status, 301 | 302 | 303) {
+                    body = None;
+                }
                 let next = current
                     .join(loc.trim())
                     .map_err(|_| FetchError::BadRedirect(format!("Location `{loc}`")))?;
@@ -211,7 +238,7 @@ impl Fetcher {
                 final_url: current,
                 redirects: chain,
                 content_type,
-                body,
+                body: resp_body,
                 truncated,
                 elapsed: started.elapsed(),
             });
@@ -222,18 +249,26 @@ impl Fetcher {
         &self,
         url: &Url,
         method: Method,
+        post: Option<&str>,
         max_body: usize,
     ) -> Result<(u16, Option<String>, Option<String>, Vec<u8>, bool), FetchError> {
         let key = host_key(url);
         let mut attempt = 0u32;
         loop {
-            let result = match method {
-                Method::Get => self.once(url, reqwest::Method::GET, &key, max_body).await,
-                Method::HeadThenGet => {
-                    match self.once(url, reqwest::Method::HEAD, &key, 0).await {
+            let result = match (method, post) {
+                (_, Some(b)) => {
+                    self.once(url, reqwest::Method::POST, &key, max_body, Some(b))
+                        .await
+                }
+                (Method::Get, None) => {
+                    self.once(url, reqwest::Method::GET, &key, max_body, None)
+                        .await
+                }
+                (Method::HeadThenGet, None) => {
+                    match self.once(url, reqwest::Method::HEAD, &key, 0, None).await {
                         Ok(r) if r.0 < 400 => Ok(r),
                         // Servers that refuse HEAD (403/405/501 …) or fail it: ask with GET.
-                        _ => self.once(url, reqwest::Method::GET, &key, 0).await,
+                        _ => self.once(url, reqwest::Method::GET, &key, 0, None).await,
                     }
                 }
             };
@@ -278,6 +313,7 @@ impl Fetcher {
         method: reqwest::Method,
         key: &str,
         max_body: usize,
+        post: Option<&str>,
     ) -> Result<
         (
             u16,
@@ -292,13 +328,19 @@ impl Fetcher {
         let _permit = self.hosts.acquire(key).await;
         let timeout = self.cfg.timeout;
         let fut = async {
-            let resp = self
-                .clients
-                .for_url(url)
-                .request(method, url.clone())
-                .send()
-                .await
-                .map_err(classify)?;
+            let mut req = self.clients.for_url(url).request(method, url.clone());
+            if let Some(b) = post {
+                let ct = if b.trim_start().starts_with('{') {
+                    "application/json; charset=UTF-8"
+                } else {
+                    "application/x-www-form-urlencoded; charset=UTF-8"
+                };
+                req = req
+                    .header(reqwest::header::CONTENT_TYPE, ct)
+                    .header("X-Requested-With", "XMLHttpRequest")
+                    .body(b.to_string());
+            }
+            let resp = req.send().await.map_err(classify)?;
             let status = resp.status().as_u16();
             let header = |name: reqwest::header::HeaderName| {
                 resp.headers()

@@ -15,6 +15,7 @@ pub mod hosts;
 pub mod identity;
 pub mod job;
 pub mod journal;
+pub mod listfeed;
 pub mod resolve;
 pub mod scope;
 pub mod spill;

@@ -123,6 +123,16 @@ pub async fn run(ctx: Arc<TaskCtx>, job: Job) -> JobResult {
                     o.anchors = a.anchors;
                     result.page = a.page;
                 }
+                // The rest of a column list that the page's script fetches.
+                if let Some(page) = result.page.as_mut() {
+                    let final_url = result
+                        .outcome
+                        .final_url
+                        .as_deref()
+                        .and_then(|u| Url::parse(u).ok());
+                    super::listfeed::complete(&ctx, final_url.as_ref().unwrap_or(&job.url), page)
+                        .await;
+                }
             }
         }
     }
@@ -406,7 +416,7 @@ pub fn looks_like_resource(url: &Url) -> bool {
     }
 }
 
-async fn robots_for(ctx: &TaskCtx, url: &Url) -> Arc<Robots> {
+pub(super) async fn robots_for(ctx: &TaskCtx, url: &Url) -> Arc<Robots> {
     let key = super::fetch::host_key(url);
     let ua = ctx.rules.crawl.user_agent.clone();
     let mut robots_url = url.clone();

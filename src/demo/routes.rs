@@ -66,6 +66,8 @@ pub struct Route {
     pub noise: Option<usize>,
     /// Declare this Content-Length whatever the body's real length (a lying server).
     pub content_length: Option<u64>,
+    /// Answer only this method (e.g. `POST`, as a list data proxy); others get 405.
+    pub method: Option<String>,
 }
 
 impl Route {
@@ -139,13 +141,24 @@ impl Routes {
     }
 
     /// The route for a decoded path (`/a/b.html`), trying `path?query` first.
+    #[cfg(test)]
     pub fn get(&self, path: &str, query: Option<&str>) -> Option<&Route> {
-        if let Some(q) = query
-            && let Some(r) = self.map.get(&format!("{path}?{q}"))
-        {
-            return Some(r);
-        }
-        self.map.get(path)
+        self.get_for(path, query, None)
+    }
+
+    /// [`Self::get`] for a request that may carry a POSTed form: tries
+    /// `path?query`, `path?form`, `path?query&form`, then `path`.
+    pub fn get_for(&self, path: &str, query: Option<&str>, form: Option<&str>) -> Option<&Route> {
+        let form = form.filter(|f| !f.is_empty());
+        let keys = [
+            query.map(|q| format!("{path}?{q}")),
+            form.map(|f| format!("{path}?{f}")),
+            query.zip(form).map(|(q, f)| format!("{path}?{q}&{f}")),
+        ];
+        keys.iter()
+            .flatten()
+            .find_map(|k| self.map.get(k))
+            .or_else(|| self.map.get(path))
     }
 }
 
@@ -192,6 +205,11 @@ mod tests {
             Some("one")
         );
         assert!(r.get("/q", Some("id=2")).is_none());
+        assert_eq!(
+            r.get_for("/q", None, Some("id=1")).unwrap().body.as_deref(),
+            Some("one")
+        );
+        assert!(r.get_for("/q", Some("x=1"), Some("id=2")).is_none());
         assert!(r.get("/b.html", None).is_none());
     }
 

@@ -349,18 +349,32 @@ async fn handle(
     state: Arc<State>,
     req: Request<Incoming>,
 ) -> Result<Response<Tracked<InFlight>>, io::Error> {
+    use http_body_util::BodyExt;
+    let (parts, body) = req.into_parts();
+    // A POSTed form selects routes like a query (see `Routes::get`).
+    let form = if parts.method == Method::POST {
+        let bytes = http_body_util::Limited::new(body, 64 * 1024)
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    } else {
+        None
+    };
+    let req = Request::from_parts(parts, ());
     let host = host_of(&req);
     let guard = InFlight::enter(&state, &host);
     let path = normalize_path(req.uri().path());
     let hit_no = state.count_hit(&host, &path);
     tracing::trace!(%host, %path, method = %req.method(), "fixture request");
-    let resp = respond(&state, &req, &host, &path, hit_no).await?;
+    let resp = respond(&state, &req, form.as_deref(), &host, &path, hit_no).await?;
     let (parts, body) = resp.into_parts();
     Ok(Response::from_parts(parts, Tracked::new(body, guard)))
 }
 
 /// The request's host name, lower-case, without port.
-fn host_of(req: &Request<Incoming>) -> String {
+fn host_of(req: &Request<()>) -> String {
     let raw = req
         .uri()
         .host()
@@ -395,7 +409,8 @@ enum Payload {
 
 async fn respond(
     state: &State,
-    req: &Request<Incoming>,
+    req: &Request<()>,
+    form: Option<&str>,
     host: &str,
     path: &str,
     hit_no: u64,
@@ -409,8 +424,20 @@ async fn respond(
     let default_route = Route::default();
     let route = site
         .routes
-        .get(path, req.uri().query())
+        .get_for(path, req.uri().query(), form)
         .unwrap_or(&default_route);
+    if let Some(m) = &route.method
+        && !m.eq_ignore_ascii_case(req.method().as_str())
+    {
+        let mut resp = error_page(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &format!("this path answers {m} only"),
+        );
+        if let Ok(v) = HeaderValue::from_str(m) {
+            resp.headers_mut().insert(header::ALLOW, v);
+        }
+        return Ok(resp);
+    }
     if route.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(route.delay_ms)).await;
     }
@@ -693,11 +720,7 @@ fn error_page(code: StatusCode, detail: &str) -> Response<Body> {
 }
 
 /// A 206 answer to a single `Range: bytes=a-b` on a GET, or None to serve it all.
-fn range_response(
-    req: &Request<Incoming>,
-    bytes: &[u8],
-    headers: &HeaderMap,
-) -> Option<Response<Body>> {
+fn range_response(req: &Request<()>, bytes: &[u8], headers: &HeaderMap) -> Option<Response<Body>> {
     if req.method() != Method::GET || bytes.is_empty() {
         return None;
     }

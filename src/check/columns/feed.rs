@@ -82,10 +82,6 @@ pub struct ListFeed {
     /// Records the list has, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_records: Option<u32>,
-    /// Whether the page itself shows the list's first items (then the
-    /// answers must share items with them to be taken as the same list).
-    #[serde(default)]
-    pub page_has_items: bool,
 }
 
 impl ListFeed {
@@ -293,7 +289,6 @@ pub fn plan_call(c: &DataCall, base: &Url) -> Result<ListFeed, String> {
         // Without a page parameter there is one answer.
         last_page: (!paged).then_some(first),
         total_records: None,
-        page_has_items: false,
     })
 }
 
@@ -359,7 +354,6 @@ pub fn plan_hanweb(
             first_record: in_page + 1,
             last_page: None,
             total_records: total.or(j.total_record.and_then(|t| u32::try_from(t).ok())),
-            page_has_items: in_page > 0,
         }));
     }
     let Some(next) = nextgroup else {
@@ -386,7 +380,6 @@ pub fn plan_hanweb(
         first_record: 0,
         last_page: None,
         total_records: total,
-        page_has_items: in_page > 0,
     }))
 }
 
@@ -403,7 +396,6 @@ pub fn plan_rules(url: &str, form: Option<&str>, base: &Url) -> Option<ListFeed>
         first_record: 0,
         last_page: (!url.contains(PAGE) && !form.is_some_and(|f| f.contains(PAGE))).then_some(1),
         total_records: None,
-        page_has_items: false,
     })
 }
 

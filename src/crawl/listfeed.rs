@@ -95,9 +95,8 @@ pub async fn complete(ctx: &TaskCtx, page_url: &Url, page: &mut PageData) {
     }
     obs.items.extend(added);
     if obs.items.is_empty() {
-        if let Some(why) = failure {
-            obs.unreadable = Some(why);
-        }
+        // Read to its end and empty: an empty list, not an unreadable one.
+        obs.unreadable = failure;
     } else {
         obs.unreadable = None;
         obs.list_note = match (failure, partial) {

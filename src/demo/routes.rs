@@ -157,7 +157,7 @@ impl Routes {
         ];
         keys.iter()
             .flatten()
-            .find_map(|k| self.map.get(k))
+            .find_map(|k| self.map.get(&normalize_path(k)))
             .or_else(|| self.map.get(path))
     }
 }

@@ -312,7 +312,8 @@ pub fn plan_hanweb(
     in_page: u32,
     base: &Url,
 ) -> Result<Option<ListFeed>, String> {
-    if total.is_some_and(|t| t <= in_page) && in_page > 0 {
+    // Everything is in the page already (or the list is empty).
+    if total.is_some_and(|t| t <= in_page) {
         return Ok(None);
     }
     if let Some(j) = jpage
@@ -690,9 +691,11 @@ fn json_answer(v: &serde_json::Value, page: &Url, pattern: Option<&DatePattern>)
             date,
         });
     }
+    let total_records = find_number(v, TOTAL_KEYS, rows);
     FeedAnswer {
-        recognised: rows.is_some(),
-        total_records: find_number(v, TOTAL_KEYS, rows),
+        // An empty list says so with a zero total.
+        recognised: rows.is_some() || total_records == Some(0),
+        total_records,
         total_pages: find_number(v, PAGES_KEYS, rows),
         items,
     }
@@ -830,6 +833,8 @@ mod tests {
         );
         assert_eq!(p.items.len(), 1);
         assert_eq!(p.items[0].date, full(2026, 5, 1));
+        let empty = read_answer(r#"{"total":0,"list":[]}"#, None, &page, &phrases(), None);
+        assert!(empty.recognised && empty.items.is_empty());
         let none = read_answer(
             "{\"ok\":true}",
             Some("application/json"),

@@ -199,6 +199,10 @@ async fn run_feed(
         if n == 0 || (new == 0 && k > 0) {
             return Ok(None);
         }
+        // Every announced record is read.
+        if f.total_records.is_some_and(|t| seen.len() >= t as usize) {
+            return Ok(None);
+        }
         k += 1;
     }
 }

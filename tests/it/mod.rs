@@ -1,6 +1,7 @@
 //! Integration test modules, one per area.
 
 mod cli;
+mod cms;
 mod columns;
 mod content;
 mod crawl;

@@ -381,6 +381,76 @@ fn is_box(w: ElementRef<'_>) -> bool {
         })
 }
 
+/// Headings of side lists (热点, 排行, 推荐, 相关链接 …): not the page's list.
+const SIDE_WORDS: &[&str] = &[
+    "热点",
+    "热门",
+    "排行",
+    "推荐",
+    "相关",
+    "友情链接",
+    "猜你",
+    "点击榜",
+    "精彩",
+];
+/// Class or id parts of side lists (`hot-list`, `rank`, `xglj` …), as prefixes.
+const SIDE_TOKENS: &[&str] = &[
+    "hot",
+    "rank",
+    "phb",
+    "xglj",
+    "tuijian",
+    "recommend",
+    "related",
+    "yqlj",
+];
+
+/// Whether the list under `parent` is a side list: the list element, its
+/// parent or grandparent has a side class / id, or is preceded by a heading
+/// that names one (热点关注, 相关文章 …).
+fn is_side_group(doc: &Html, parent: NodeId) -> bool {
+    let Some(first) = doc.tree.get(parent).and_then(ElementRef::wrap) else {
+        return false;
+    };
+    let side_attr = |e: ElementRef<'_>| {
+        ["class", "id"]
+            .iter()
+            .filter_map(|a| e.value().attr(a))
+            .any(|v| {
+                v.split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+                    .any(|t| {
+                        let t = t.to_ascii_lowercase();
+                        SIDE_TOKENS.iter().any(|s| t.starts_with(s))
+                    })
+            })
+    };
+    std::iter::once(first)
+        .chain(first.ancestors().filter_map(ElementRef::wrap))
+        .take(3)
+        .any(|e| {
+            side_attr(e)
+                || e.prev_siblings()
+                    .filter_map(ElementRef::wrap)
+                    .take(3)
+                    .any(|h| {
+                        // A heading: short text, no rows of its own.
+                        let mut t = String::new();
+                        for piece in h.text() {
+                            t.push_str(piece);
+                            if t.len() > 80 {
+                                return false;
+                            }
+                        }
+                        let t = collapse(&t);
+                        t.chars().count() <= 20
+                            && SIDE_WORDS.iter().any(|w| t.contains(w))
+                            && !h
+                                .descendent_elements()
+                                .any(|e| matches!(e.value().name(), "li" | "tr" | "dd"))
+                    })
+        })
+}
+
 /// How a page's list is to be read: the rules' row selector (then every
 /// matched row counts) and date pattern, when a site needs them.
 #[derive(Debug, Clone, Copy, Default)]
@@ -444,6 +514,10 @@ pub fn items(
             }
             None => groups.push((r.parent, 1 + dated, 1, dated)),
         }
+    }
+    // Side lists (热点, 相关链接 …) are never the page's list.
+    if groups.len() > 1 || groups.first().is_some_and(|g| g.0.is_some()) {
+        groups.retain(|g| !g.0.is_some_and(|p| is_side_group(doc, p)));
     }
     let Some(&best) = groups
         .iter()
@@ -779,6 +853,17 @@ mod tests {
         assert_eq!(items.len(), 75, "{items:#?}");
         assert!(items.iter().all(|i| i.title.ends_with("号公告")));
         assert!(!items.iter().any(|i| i.url.contains("{{")));
+    }
+
+    #[test]
+    fn a_side_list_alone_is_not_the_page_list() {
+        let html = r#"<div class="main"><ul id="list"></ul></div>
+<div class="right"><div class="box"><h3>热点关注</h3><ul class="list"><li><a href="/a/t20260524_1.html">热点一</a><span>2026-05-24</span></li></ul></div>
+<div class="box"><div class="hd"><span>相关文章</span></div><div class="bd"><ul><li><a href="/a/t20260523_2.html">相关一</a><span>2026-05-23</span></li></ul></div></div>
+<ul class="rank-list"><li><a href="/a/t20260522_3.html">排行一</a><span>2026-05-22</span></li></ul></div>"#;
+        assert!(scan(html, "https://x.gov.cn/a/", false).is_empty());
+        // The homepage takes every list.
+        assert_eq!(scan(html, "https://x.gov.cn/a/", true).len(), 3);
     }
 
     #[test]

@@ -408,7 +408,7 @@ pub fn jpage(script: &str) -> Option<JPage> {
             ),
             None,
         ),
-        Some((_, other)) => (None, Some(short(&format!("{other:?}")))),
+        Some((_, other)) => (None, Some(source(other))),
         None => (None, None),
     };
     let mut data_store = Vec::new();
@@ -528,10 +528,7 @@ fn from_options(via: &'static str, url: Option<&Lit>, opts: Option<&Lit>, verb: 
     let url = url.or_else(|| o.get_ci(&["url"]).map(|(_, v)| v));
     let url = match url {
         Some(Lit::Str(s)) => Ok(s.clone()),
-        Some(other) => Err(match other {
-            Lit::Other(t) => t.clone(),
-            x => format!("{x:?}"),
-        }),
+        Some(other) => Err(source(other)),
         None => Err(String::new()),
     };
     let verb = match o
@@ -580,7 +577,15 @@ fn split_data(v: &Lit, json_body: &mut bool) -> (Option<Lit>, Option<String>) {
             }
             (None, Some(t.clone()))
         }
-        other => (None, Some(short(&format!("{other:?}")))),
+        other => (None, Some(source(other))),
+    }
+}
+
+/// A value as its source text (for reasons), as far as it is known.
+fn source(v: &Lit) -> String {
+    match v {
+        Lit::Other(t) => t.clone(),
+        l => short(&to_json(l)),
     }
 }
 

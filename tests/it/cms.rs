@@ -1,0 +1,219 @@
+//! Column lists of the CMS platforms Chinese government sites run on (issue
+//! 17): one fixture site per platform under `tests/fixtures/cms/<platform>/`
+//! (written by its `gen.py`, structures as in docs/cms.md), served on
+//! loopback and audited with its `rules.toml`. Each column's row in
+//! columns.csv must match the platform's `TRUTH.tsv` (status, item count,
+//! newest date); the 热点 sidebars, navigation menus and 相关链接 blocks on
+//! every page carry newer dates than any column, so reading one of them as a
+//! column's items would change the count and the date.
+
+use crate::common::*;
+use std::path::Path;
+use std::sync::Arc;
+use zwgk_audit::demo::{SiteServer, SiteSource};
+use zwgk_audit::report::csv::read_rows;
+use zwgk_audit::report::html::ColumnRecord;
+use zwgk_audit::rules::Rules;
+
+/// A platform's fixture audited: columns.csv rows, the run, the server.
+struct Platform {
+    rows: Vec<ColumnRecord>,
+    run: Run,
+    server: SiteServer,
+    resolver: Arc<FailingResolver>,
+}
+
+impl Platform {
+    fn row(&self, column: &str) -> &ColumnRecord {
+        self.rows
+            .iter()
+            .find(|r| r.column == column)
+            .unwrap_or_else(|| panic!("no columns.csv row {column}: {:#?}", self.rows))
+    }
+    fn findings(&self, column: &str) -> Vec<&zwgk_audit::report::rows::FindingRow> {
+        self.run
+            .findings
+            .iter()
+            .filter(|f| f.column == column)
+            .collect()
+    }
+}
+
+fn rules(platform: &str) -> Rules {
+    let path = fixture("cms").join(platform).join("rules.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = format!(
+        "{text}\n[crawl]\nhost_interval_ms = 0\ntimeout_secs = 5\nretries = 0\nbackoff_ms = 50\n\
+         check_external = false\nrespect_robots = false\n"
+    );
+    Rules::from_toml(&text, Path::new("rules.toml")).unwrap()
+}
+
+async fn audit_platform(platform: &str) -> Platform {
+    let server =
+        SiteServer::start_with_today(SiteSource::dir(fixture("cms").join(platform)), today())
+            .await
+            .unwrap();
+    let resolver = Arc::new(FailingResolver::default());
+    let r2 = resolver.clone();
+    let run = audit(&server, rules(platform), move |o| {
+        o.fallback_resolver = Some(r2);
+    })
+    .await;
+    let rows = read_rows(&std::fs::read(run.result.run_dir.join("columns.csv")).unwrap()).unwrap();
+    Platform {
+        rows,
+        run,
+        server,
+        resolver,
+    }
+}
+
+/// `TRUTH.tsv`: column, status, items, newest date.
+fn truth(platform: &str) -> Vec<(String, String, usize, String)> {
+    std::fs::read_to_string(fixture("cms").join(platform).join("TRUTH.tsv"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (
+                f[0].to_string(),
+                f[1].to_string(),
+                f[2].parse().unwrap(),
+                f.get(3).unwrap_or(&"").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Every column of the platform reads as its truth (printed as the table of
+/// the issue's closing note when it does not).
+fn assert_truth(platform: &str, p: &Platform) {
+    let want = truth(platform);
+    let got: Vec<(String, String, usize, String)> = want
+        .iter()
+        .map(|(c, ..)| {
+            let r = p.row(c);
+            (c.clone(), r.status.clone(), r.items, r.newest_date.clone())
+        })
+        .collect();
+    assert_eq!(got, want, "{platform}: columns.csv {:#?}", p.rows);
+}
+
+/// A column with an unreadable list: unchecked, the note names the cause,
+/// no empty or stale finding.
+fn assert_unchecked(p: &Platform, column: &str, note_has: &[&str]) {
+    let r = p.row(column);
+    assert_eq!(r.status, "unchecked", "{column}: {r:#?}");
+    for n in note_has {
+        assert!(
+            r.note.contains(n),
+            "{column}: note 「{}」 lacks 「{n}」",
+            r.note
+        );
+    }
+    assert!(
+        p.findings(column).is_empty(),
+        "{column}: {:#?}",
+        p.findings(column)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trs_lists_pages_blocks_and_script_counts() {
+    let p = audit_platform("trs").await;
+    assert_truth("trs", &p);
+    // 通知公告: all three createPageHTML pages were read.
+    for f in ["", "index_1.html", "index_2.html"] {
+        assert_eq!(p.server.hits(&format!("/zwgk/tzgg/{f}")), 1, "{f}");
+    }
+    // 工作动态: 75 items in 15 script-shown blocks (the truth's newest date is
+    // in block 1, its oldest item in block 15), the record count of the page's
+    // script as the total; the avalon template block is no item. 新闻发布:
+    // 35 items in 7 such blocks and no script count.
+    // 规划计划: stale on the dates written after the titles.
+    let stale = p.findings("规划计划");
+    assert_eq!(stale.len(), 1, "{stale:#?}");
+    assert_eq!(stale[0].kind, "column_stale");
+    assert!(
+        stale[0].detail.starts_with("newest item 2024-12-30"),
+        "{}",
+        stale[0].detail
+    );
+    // 人事信息: 暂无信息.
+    let empty = p.findings("人事信息");
+    assert_eq!(empty.len(), 1);
+    assert_eq!(empty[0].kind, "column_empty");
+    // 统计信息: a template filled from a URL built at run time.
+    assert_unchecked(&p, "统计信息", &["$.ajax", "ctx + '/list.do'"]);
+    // Healthy columns: no column finding.
+    for c in ["通知公告", "工作动态", "新闻发布", "政策文件"] {
+        assert!(p.findings(c).is_empty(), "{c}: {:#?}", p.findings(c));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hanweb_every_record_group_through_the_data_proxy() {
+    let p = audit_platform("hanweb").await;
+    assert_truth("hanweb", &p);
+    // Groups 2 and 3 of 通知公告 were POSTed (the route answers POST only),
+    // group 2 of 工作动态 was read by its nextgroup link: three requests.
+    assert_eq!(p.server.hits("/module/web/jpage/dataproxy.jsp"), 3);
+    // The old page's InitData array is its whole list: no request.
+    assert_eq!(p.server.hits("/module/jslib/jquery/jpage/dataproxy.jsp"), 0);
+    // Items of proxied groups are crawled (as links found through a script).
+    assert!(
+        p.run
+            .links
+            .iter()
+            .any(|l| l.target_url.ends_with("/art/2026/2/20/art_1001_30045.html")),
+        "group 2 items not crawled"
+    );
+    // 财政预决算: an empty datastore is an empty column.
+    let empty = p.findings("财政预决算");
+    assert_eq!(empty.len(), 1, "{empty:#?}");
+    assert_eq!(empty[0].kind, "column_empty");
+    // 人事信息: the pager's parameters are built by a script.
+    assert_unchecked(&p, "人事信息", &["jpage", "(`buildParam(1005)`)"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_endpoints_called_as_the_page_script_calls_them() {
+    let p = audit_platform("json").await;
+    assert_truth("json", &p);
+    assert_eq!(p.server.hits("/api/notice/list"), 3, "POST pageNo 1..3");
+    assert_eq!(p.server.hits("/api/policy.json"), 2, "GET page 1..2");
+    assert_eq!(p.server.hits("/api/report/search"), 1, "one JSON POST");
+    // The required 年报 is found among the endpoint's rows.
+    assert!(
+        p.findings("政府信息公开年报").is_empty(),
+        "{:#?}",
+        p.findings("政府信息公开年报")
+    );
+    // An empty answer is an empty column.
+    let empty = p.findings("统计信息");
+    assert_eq!(empty.len(), 1, "{empty:#?}");
+    assert_eq!(empty[0].kind, "column_empty");
+    assert_unchecked(&p, "人事信息", &["apiBase + '/personnel/list'"]);
+    // Another host's endpoint is never called (not even looked up).
+    assert_unchecked(&p, "双随机一公开", &["not on the site's own hosts"]);
+    assert!(
+        !p.resolver
+            .asked()
+            .iter()
+            .any(|h| h.contains("other-region")),
+        "{:?}",
+        p.resolver.asked()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_government_directory_in_a_frame_and_an_html_endpoint() {
+    let p = audit_platform("xxgk").await;
+    assert_truth("xxgk", &p);
+    assert_eq!(p.server.hits("/module/xxgk/search.jsp"), 2, "currpage 1..2");
+    for c in ["法定主动公开内容", "规范性文件"] {
+        assert!(p.findings(c).is_empty(), "{c}: {:#?}", p.findings(c));
+    }
+}

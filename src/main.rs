@@ -102,6 +102,28 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
                     r.id,
                     r.start_urls.len()
                 );
+                let cols = &r.columns.columns;
+                let names = |f: &dyn Fn(&zwgk_audit::rules::columns::Column) -> bool| {
+                    cols.iter()
+                        .filter(|c| f(c))
+                        .map(|c| c.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let heuristic = names(&|c| !c.single_page && !c.list.is_set());
+                if !heuristic.is_empty() {
+                    println!("  lists read by the platform heuristics: {heuristic}");
+                }
+                let single = names(&|c| c.single_page);
+                if !single.is_empty() {
+                    println!("  one document (single_page): {single}");
+                }
+                for c in cols.iter().filter(|c| !c.single_page && c.list.is_set()) {
+                    println!("  column {}: {}", c.name, c.list_reading());
+                }
+                if !cols.is_empty() {
+                    println!("hint: {}", zwgk_audit::rules::columns::LIST_HINT);
+                }
                 Ok(0)
             }
             Err(e) => {

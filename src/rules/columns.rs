@@ -329,6 +329,49 @@ impl ColumnList {
     }
 }
 
+/// How `zwgk-audit rules check` tells a webmaster to point the tool at a
+/// list its heuristics misread.
+pub const LIST_HINT: &str = concat!(
+    "a column whose list is misread (see items, newest_date and note in columns.csv) ",
+    r#"can name its item rows (list_selector = "div.list li"), its date shape "#,
+    r"(date_pattern = '(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日') ",
+    r#"or the data endpoint its page's script reads (data_url = "/api/list?channel=12&page={page}", "#,
+    "data_form for a POST); each needs url_pattern (README: \"Unusual lists\")"
+);
+
+impl Column {
+    /// How this column's list is read, in one line for `rules check`.
+    pub fn list_reading(&self) -> String {
+        let l = &self.list;
+        if self.single_page {
+            return "one document (single_page)".into();
+        }
+        if !l.is_set() {
+            return "list read by the platform heuristics".into();
+        }
+        let mut parts = Vec::new();
+        if l.selector.is_some() {
+            parts.push("rows by list_selector".to_string());
+        }
+        if let Some(p) = &l.date_pattern {
+            parts.push(format!("dates by date_pattern `{}`", p.as_str()));
+        }
+        if let Some(u) = &l.data_url {
+            let how = if l.data_form.is_some() { "POST" } else { "GET" };
+            parts.push(format!("rows from data_url {u} ({how})"));
+        }
+        format!(
+            "{} on pages matching {}",
+            parts.join(", "),
+            self.url_patterns
+                .iter()
+                .map(|r| format!("`{}`", r.as_str()))
+                .collect::<Vec<_>>()
+                .join(" / ")
+        )
+    }
+}
+
 impl Column {
     /// Whether a label (link text, ColumnName, breadcrumb segment) names this column.
     pub fn is_named(&self, text: &str) -> bool {

@@ -397,6 +397,39 @@ fn rules_check_accepts_the_shipped_rules() {
 }
 
 #[test]
+fn rules_check_says_how_each_list_is_read_and_how_to_point_at_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lists.toml");
+    std::fs::write(
+        &path,
+        "[site]\nstart_urls = [\"https://x.gov.cn/\"]\n\n[[columns]]\nname = \"通知公告\"\n\n\
+         [[columns]]\nname = \"政策文件\"\nurl_pattern = '/zcwj/'\nlist_selector = \"div.gl li\"\n\
+         date_pattern = '(?P<m>\\d{2})/(?P<d>\\d{2})/(?P<y>\\d{4})'\n\
+         data_url = \"/api/zcwj?page={page}\"\ndata_form = \"page={page}\"\n",
+    )
+    .unwrap();
+    let (code, out, err) = rules_check(&path);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        out.contains("lists read by the platform heuristics: 通知公告\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("column 政策文件: rows by list_selector, dates by date_pattern")
+            && out.contains(
+                "rows from data_url /api/zcwj?page={page} (POST) on pages matching `/zcwj/`"
+            ),
+        "{out}"
+    );
+    for key in ["list_selector", "date_pattern", "data_url", "url_pattern"] {
+        assert!(
+            out.contains("\nhint: ") && out.contains(key),
+            "{key}: {out}"
+        );
+    }
+}
+
+#[test]
 fn rules_check_rejects_malformed_columns_with_a_located_line() {
     const HEAD: &str = "[site]\nstart_urls = [\"https://x.gov.cn/\"]\n\n";
     let dir = tempfile::tempdir().unwrap();

@@ -212,7 +212,7 @@ impl Fetcher {
             if matches!(status, 301 | 302 | 303 | 307 | 308)
                 && let Some(loc) = location
             {
-                if matches!(status, 301 | 302 | 303) {
+                if (301..=303).contains(&status) {
                     body = None;
                 }
                 let next = current

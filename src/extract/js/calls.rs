@@ -190,7 +190,7 @@ impl<'s> Reader<'s> {
                     .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '$')
                     .collect();
                 self.pos += word.len();
-                let lit = match word.as_str() {
+                match word.as_str() {
                     "true" => Lit::Bool(true),
                     "false" => Lit::Bool(false),
                     "null" | "undefined" => Lit::Null,
@@ -198,8 +198,7 @@ impl<'s> Reader<'s> {
                         self.pos = start;
                         return self.other();
                     }
-                };
-                lit
+                }
             }
             None => return Lit::Other(String::new()),
         };
@@ -337,7 +336,7 @@ pub fn literal(s: &str) -> Lit {
 
 /// The arguments of every call of `name(` in `code` (not `xname(`), at most
 /// [`MAX_CALLS`], with the offset of the name.
-fn calls<'c>(code: &'c str, name: &str) -> Vec<(usize, Vec<Lit>)> {
+fn calls(code: &str, name: &str) -> Vec<(usize, Vec<Lit>)> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(i) = code

@@ -323,7 +323,12 @@ pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
     let lists = homepage || !article_like;
     let hints = page::Hints::of(view.source);
     let ds = if hints.datastore {
-        list::datastore(doc, &base, page, &phrases)
+        list::datastore(doc, &base, page, &phrases).map(|mut d| {
+            if d.total_records.is_none() {
+                (d.total_records, d.total_pages) = list::datastore_totals(view.source);
+            }
+            d
+        })
     } else {
         None
     };

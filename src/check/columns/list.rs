@@ -649,6 +649,16 @@ pub fn datastore(doc: &Html, base: &Url, page: &Url, phrases: &Phrases) -> Optio
     found
 }
 
+/// `<totalrecord>` and `<totalpage>` anywhere in a page's source (some
+/// templates put them beside the datastore, in the pager's container).
+pub fn datastore_totals(source: &str) -> (Option<u32>, Option<u32>) {
+    let num = |re: &Regex| {
+        re.captures(source)
+            .and_then(|c| c.get(1)?.as_str().parse::<u32>().ok())
+    };
+    (num(&TOTAL_RECORD), num(&TOTAL_PAGE))
+}
+
 /// Parses the datastore XML in `text` (a page's script, or a data-proxy answer).
 pub fn datastore_text(text: &str, base: &Url, page: &Url, phrases: &Phrases) -> Datastore {
     let page = &Page::new(page);

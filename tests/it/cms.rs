@@ -185,6 +185,9 @@ async fn json_endpoints_called_as_the_page_script_calls_them() {
     assert_eq!(p.server.hits("/api/notice/list"), 3, "POST pageNo 1..3");
     assert_eq!(p.server.hits("/api/policy.json"), 2, "GET page 1..2");
     assert_eq!(p.server.hits("/api/report/search"), 1, "one JSON POST");
+    // An endpoint that ignores its page parameter: the second answer brings
+    // nothing new and ends the list, whatever page count it claims.
+    assert_eq!(p.server.hits("/api/news/all"), 2);
     // The required 年报 is found among the endpoint's rows.
     assert!(
         p.findings("政府信息公开年报").is_empty(),

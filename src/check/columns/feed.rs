@@ -854,6 +854,43 @@ mod tests {
     }
 
     #[test]
+    fn hostile_answers_do_not_panic() {
+        let page = u("http://x.gov.cn/a/");
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let wide = format!(
+            "{{\"list\":[{}]}}",
+            vec![r#"{"title":"t","url":"/a.html"}"#; 50_000].join(",")
+        );
+        for body in [
+            deep.as_str(),
+            wide.as_str(),
+            "{",
+            "cb(",
+            "<datastore><record>",
+            "\u{0}\u{ffff}",
+            "",
+        ] {
+            let a = read_answer(body, Some("application/json"), &page, &phrases(), None);
+            assert!(a.items.len() <= list::MAX_ITEMS);
+            let _ = read_answer(body, None, &page, &phrases(), None);
+        }
+        // Page numbers at the edge of u32 stop instead of overflowing.
+        let f = ListFeed {
+            via: "x".into(),
+            url: "http://x.gov.cn/?p={page}&s={start}".into(),
+            form: None,
+            json: false,
+            first_page: u32::MAX,
+            per_request: u32::MAX,
+            first_record: u32::MAX,
+            last_page: None,
+            total_records: None,
+        };
+        assert!(f.request(0).is_some());
+        assert_eq!(f.request(1), None);
+    }
+
+    #[test]
     fn datastore_and_html_answers() {
         let page = u("http://x.gov.cn/col/col77/index.html");
         let xml = r#"<?xml version="1.0" encoding="UTF-8"?><datastore><totalrecord>50</totalrecord><totalpage>4</totalpage>

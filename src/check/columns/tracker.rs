@@ -679,6 +679,9 @@ impl ColumnTracker {
             row.url = col_url.to_string();
             if res.pages.is_empty() {
                 row.status = "unchecked".into();
+                row.note = "the column page was not crawled (another host, robots.txt, \
+                            a failed fetch or the run's depth)"
+                    .into();
                 rows.push(row);
                 continue;
             }

@@ -5,6 +5,7 @@ mod columns;
 mod content;
 mod crawl;
 mod demo;
+mod extract;
 mod hostile;
 mod identity;
 mod links;

@@ -382,10 +382,11 @@ impl Walker {
         let codebase = a
             .codebase
             .map(|c| c.trim_matches(|c: char| c.is_ascii_whitespace()));
+        let java = el
+            .attr("classid")
+            .is_some_and(|c| strip_prefix_ci(c.trim(), "java:").is_some());
         if let Some(cb) = codebase.filter(|c| !c.ends_with('/'))
-            && !el
-                .attr("classid")
-                .is_some_and(|c| strip_prefix_ci(c.trim(), "java:").is_some())
+            && !java
         {
             self.link(Some(cb), text.clone(), Element::ObjectCode);
         }

@@ -113,6 +113,8 @@ fn extract_run() -> &'static ExtractRun {
 }
 
 type Found = (String, String, String, String, String);
+/// A page, its broken targets, and its fine look-alikes (target, element).
+type Case = (&'static str, Vec<Found>, Vec<(&'static str, &'static str)>);
 
 /// A broken_link row as link_findings returns it.
 fn broken(target: &str, text: &str, element: &str) -> Found {
@@ -140,7 +142,7 @@ fn link(target: &str, element: &str, status: &str) -> (String, String, String) {
 #[test]
 fn each_source_finds_its_broken_target_and_passes_the_look_alike() {
     let r = extract_run();
-    let cases: Vec<(&str, Vec<Found>, Vec<(&str, &str)>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "/style.html",
             vec![broken("/images/banner-2019.jpg", "", "css url()")],

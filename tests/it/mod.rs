@@ -4,6 +4,7 @@ mod cli;
 mod columns;
 mod content;
 mod crawl;
+mod csv_safety;
 mod demo;
 mod extract;
 mod hostile;

@@ -50,8 +50,6 @@ pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// A typed CSV writer for one report file.
 pub struct CsvWriter<W: Write, R: Row> {
     inner: csv::Writer<W>,
-    /// The row being written (reused: no allocation per row).
-    record: csv::ByteRecord,
     _row: std::marker::PhantomData<R>,
 }
 
@@ -69,7 +67,6 @@ impl<W: Write, R: Row> CsvWriter<W, R> {
         inner.write_record(headers).map_err(csv_to_io)?;
         Ok(CsvWriter {
             inner,
-            record: csv::ByteRecord::new(),
             _row: std::marker::PhantomData,
         })
     }
@@ -82,14 +79,18 @@ impl<W: Write, R: Row> CsvWriter<W, R> {
     /// Writes one row of another type with the same columns (a borrowed view
     /// of `R`). Text cells are made formula-safe (see the module doc).
     pub fn write_as<T: Serialize>(&mut self, row: &T) -> std::io::Result<()> {
-        self.record.clear();
-        row.serialize(RowSer {
-            record: &mut self.record,
-        })
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.0))?;
-        self.inner
-            .write_byte_record(&self.record)
-            .map_err(csv_to_io)
+        let fields = row.serialize(RowSer {
+            out: &mut self.inner,
+        });
+        // Ends the record whatever happened, so the next row starts a line of its own.
+        let end = self.inner.write_record(None::<&[u8]>);
+        match fields {
+            Err(RowError::Csv(e)) => Err(csv_to_io(e)),
+            Err(RowError::Shape(e)) => {
+                Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+            }
+            Ok(()) => end.map_err(csv_to_io),
+        }
     }
 
     /// Flushes buffered rows to the underlying writer.
@@ -176,14 +177,21 @@ fn reader<R: Row, Rd: std::io::Read>(
     Ok((rdr, en))
 }
 
-/// Why a row could not be written as one CSV record (a row type that is not
-/// a flat struct: a programming error, not a site's doing).
+/// Why a row could not be written as one CSV record: the file could not be
+/// written, or the row type is not a flat struct (a programming error, not a
+/// site's doing).
 #[derive(Debug)]
-struct RowError(String);
+enum RowError {
+    Csv(csv::Error),
+    Shape(String),
+}
 
 impl std::fmt::Display for RowError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            RowError::Csv(e) => e.fmt(f),
+            RowError::Shape(e) => f.write_str(e),
+        }
     }
 }
 
@@ -191,37 +199,67 @@ impl std::error::Error for RowError {}
 
 impl ser::Error for RowError {
     fn custom<T: std::fmt::Display>(msg: T) -> Self {
-        RowError(msg.to_string())
+        RowError::Shape(msg.to_string())
     }
 }
 
 fn not_flat<T>(what: &str) -> Result<T, RowError> {
-    Err(RowError(format!("a CSV row has flat fields, not {what}")))
+    Err(RowError::Shape(format!(
+        "a CSV row has flat fields, not {what}"
+    )))
 }
 
-/// Serializes a row struct into a record, one field per cell.
-struct RowSer<'a> {
-    record: &'a mut csv::ByteRecord,
+/// Where cells go: the fields of the current record of a CSV writer.
+trait Cells {
+    fn cell(&mut self, bytes: &[u8]) -> Result<(), RowError>;
 }
 
-/// Serializes one field value into one cell.
-struct CellSer<'a> {
-    record: &'a mut csv::ByteRecord,
-}
-
-impl CellSer<'_> {
-    fn number(self, v: impl std::fmt::Display) -> Result<(), RowError> {
-        use std::io::Write as _;
-        let mut buf = [0u8; 48];
-        let mut cur = std::io::Cursor::new(&mut buf[..]);
-        write!(cur, "{v}").map_err(|e| RowError(e.to_string()))?;
-        let n = usize::try_from(cur.position()).unwrap_or(0);
-        self.record.push_field(&buf[..n]);
-        Ok(())
+impl<W: Write> Cells for csv::Writer<W> {
+    fn cell(&mut self, bytes: &[u8]) -> Result<(), RowError> {
+        self.write_field(bytes).map_err(RowError::Csv)
     }
 }
 
-impl<'a> ser::SerializeStruct for RowSer<'a> {
+/// Serializes a row struct, one field per cell.
+struct RowSer<'a, C: Cells> {
+    out: &'a mut C,
+}
+
+/// Serializes one field value into one cell.
+struct CellSer<'a, C: Cells> {
+    out: &'a mut C,
+}
+
+impl<C: Cells> CellSer<'_, C> {
+    fn int(self, magnitude: u64, negative: bool) -> Result<(), RowError> {
+        let mut buf = [0u8; 21];
+        let mut i = buf.len();
+        let mut n = magnitude;
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        if negative {
+            i -= 1;
+            buf[i] = b'-';
+        }
+        self.out.cell(&buf[i..])
+    }
+
+    fn signed(self, v: i64) -> Result<(), RowError> {
+        self.int(v.unsigned_abs(), v < 0)
+    }
+
+    fn float(self, v: impl std::fmt::Display) -> Result<(), RowError> {
+        self.out.cell(v.to_string().as_bytes())
+    }
+}
+
+impl<'a, C: Cells> ser::SerializeStruct for RowSer<'a, C> {
     type Ok = ();
     type Error = RowError;
     fn serialize_field<T: ?Sized + Serialize>(
@@ -230,7 +268,7 @@ impl<'a> ser::SerializeStruct for RowSer<'a> {
         value: &T,
     ) -> Result<(), RowError> {
         value.serialize(CellSer {
-            record: self.record,
+            out: &mut *self.out,
         })
     }
     fn end(self) -> Result<(), RowError> {
@@ -246,7 +284,7 @@ macro_rules! flat_only {
     };
 }
 
-impl<'a> ser::Serializer for RowSer<'a> {
+impl<'a, C: Cells> ser::Serializer for RowSer<'a, C> {
     type Ok = ();
     type Error = RowError;
     type SerializeSeq = Impossible<(), RowError>;
@@ -254,7 +292,7 @@ impl<'a> ser::Serializer for RowSer<'a> {
     type SerializeTupleStruct = Impossible<(), RowError>;
     type SerializeTupleVariant = Impossible<(), RowError>;
     type SerializeMap = Impossible<(), RowError>;
-    type SerializeStruct = RowSer<'a>;
+    type SerializeStruct = RowSer<'a, C>;
     type SerializeStructVariant = Impossible<(), RowError>;
 
     fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self, RowError> {
@@ -338,7 +376,7 @@ impl<'a> ser::Serializer for RowSer<'a> {
     }
 }
 
-impl ser::Serializer for CellSer<'_> {
+impl<C: Cells> ser::Serializer for CellSer<'_, C> {
     type Ok = ();
     type Error = RowError;
     type SerializeSeq = Impossible<(), RowError>;
@@ -350,56 +388,52 @@ impl ser::Serializer for CellSer<'_> {
     type SerializeStructVariant = Impossible<(), RowError>;
 
     fn serialize_str(self, v: &str) -> Result<(), RowError> {
-        self.record.push_field(neutralize(v).as_bytes());
-        Ok(())
+        self.out.cell(neutralize(v).as_bytes())
     }
     fn serialize_char(self, v: char) -> Result<(), RowError> {
         self.serialize_str(v.encode_utf8(&mut [0u8; 4]))
     }
     fn serialize_bool(self, v: bool) -> Result<(), RowError> {
-        self.record.push_field(if v { b"true" } else { b"false" });
-        Ok(())
+        self.out.cell(if v { b"true" } else { b"false" })
     }
     fn serialize_i8(self, v: i8) -> Result<(), RowError> {
-        self.number(v)
+        self.signed(i64::from(v))
     }
     fn serialize_i16(self, v: i16) -> Result<(), RowError> {
-        self.number(v)
+        self.signed(i64::from(v))
     }
     fn serialize_i32(self, v: i32) -> Result<(), RowError> {
-        self.number(v)
+        self.signed(i64::from(v))
     }
     fn serialize_i64(self, v: i64) -> Result<(), RowError> {
-        self.number(v)
+        self.signed(v)
     }
     fn serialize_u8(self, v: u8) -> Result<(), RowError> {
-        self.number(v)
+        self.int(u64::from(v), false)
     }
     fn serialize_u16(self, v: u16) -> Result<(), RowError> {
-        self.number(v)
+        self.int(u64::from(v), false)
     }
     fn serialize_u32(self, v: u32) -> Result<(), RowError> {
-        self.number(v)
+        self.int(u64::from(v), false)
     }
     fn serialize_u64(self, v: u64) -> Result<(), RowError> {
-        self.number(v)
+        self.int(v, false)
     }
     fn serialize_f32(self, v: f32) -> Result<(), RowError> {
-        self.number(v)
+        self.out.cell(v.to_string().as_bytes())
     }
     fn serialize_f64(self, v: f64) -> Result<(), RowError> {
-        self.number(v)
+        self.float(v)
     }
     fn serialize_none(self) -> Result<(), RowError> {
-        self.record.push_field(b"");
-        Ok(())
+        self.out.cell(b"")
     }
     fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), RowError> {
         value.serialize(self)
     }
     fn serialize_unit(self) -> Result<(), RowError> {
-        self.record.push_field(b"");
-        Ok(())
+        self.out.cell(b"")
     }
     fn serialize_unit_struct(self, _name: &'static str) -> Result<(), RowError> {
         self.serialize_unit()
@@ -610,6 +644,34 @@ mod tests {
         let text = std::str::from_utf8(&bytes[3..]).unwrap();
         assert_eq!(text, "天数,变化,标签,标志,无\n-3,-0.5,'-3,true,\n");
         assert_eq!(read_rows::<Nums>(&bytes).unwrap(), vec![row]);
+    }
+
+    #[test]
+    fn integer_extremes() {
+        #[derive(serde::Serialize)]
+        struct Ints {
+            a: i64,
+            b: u64,
+            c: i8,
+            d: u16,
+        }
+        impl Row for Ints {
+            const EN: &'static [&'static str] = &["a", "b", "c", "d"];
+            const ZH: &'static [&'static str] = &["a", "b", "c", "d"];
+        }
+        let mut w = CsvWriter::<_, Ints>::new(Vec::new(), Lang::En, false).unwrap();
+        w.write(&Ints {
+            a: i64::MIN,
+            b: u64::MAX,
+            c: 0,
+            d: 404,
+        })
+        .unwrap();
+        let bytes = w.into_inner().unwrap();
+        assert_eq!(
+            std::str::from_utf8(&bytes).unwrap(),
+            "a,b,c,d\n-9223372036854775808,18446744073709551615,0,404\n"
+        );
     }
 
     #[test]

@@ -185,6 +185,14 @@ fn every_csv_of_a_crawl_is_formula_safe_and_reads_back_as_written() {
         assert_eq!(f.link_text, *text);
         assert_eq!(f.page_url, format!("{SITE}/"));
     }
+    let soft = findings
+        .iter()
+        .find(|f| f.kind == "soft_404")
+        .expect("soft_404 of /tjsj/removed.html");
+    assert!(
+        soft.detail
+            .contains("<img src=x onerror=alert(2)>页面不存在")
+    );
     let missing = findings
         .iter()
         .find(|f| f.kind == "column_missing")
@@ -325,6 +333,9 @@ fn report_html_shows_the_original_text_escaped() {
     assert!(html.contains("&#39;=HYPERLINK") || html.contains("'=HYPERLINK"));
     assert!(!html.contains("''=HYPERLINK") && !html.contains("&#39;&#39;=HYPERLINK"));
     assert!(html.contains("-2+3 关于发布2026年4月统计数据的公告 &lt;b&gt;"));
+    // A detail quoting the site: the soft-404 page's own title.
+    assert!(!html.contains("<img src=x"));
+    assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;页面不存在"));
     assert!(!html.contains(" <b>"));
 }
 

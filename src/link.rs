@@ -21,7 +21,7 @@ pub enum Element {
     Script,
     /// `<link href>` with rel=stylesheet
     Stylesheet,
-    /// `<link href>` other rels (icon, canonical, alternate …)
+    /// `<link href>` other rels (canonical, alternate, next …): not loaded with the page
     LinkOther,
     /// `<iframe src>`
     Iframe,
@@ -29,7 +29,7 @@ pub enum Element {
     Frame,
     /// `<source src|srcset>`
     Source,
-    /// `<video src|poster>` / `<audio src>`
+    /// `<video src>` / `<audio src>`
     Media,
     /// `<embed src>`
     Embed,
@@ -49,11 +49,39 @@ pub enum Element {
     Pagination,
     /// A record inside a Hanweb `<datastore>` block (a real clickable item once rendered)
     Datastore,
+    /// `<link href>` with rel=icon, apple-touch-icon, mask-icon …
+    Icon,
+    /// `<link href>` with rel=manifest
+    Manifest,
+    /// `<link href>` with rel=preload or modulepreload
+    Preload,
+    /// `<link href>` with rel=prefetch
+    Prefetch,
+    /// `<video poster>`
+    Poster,
+    /// `<track src>` (subtitles, captions)
+    Track,
+    /// `<object codebase|archive>` (an ActiveX installer, plugin archives)
+    ObjectCode,
+    /// `<applet code|archive>`, resolved against the applet's `codebase`
+    Applet,
+    /// `<button formaction>` / `<input type=submit|image formaction>`
+    FormAction,
+    /// `cite` of `<blockquote>`, `<q>`, `<ins>`, `<del>` (the quoted source)
+    Cite,
+    /// The legacy `background` attribute (body, table, tr, td …)
+    Background,
+    /// `<input type=image src>`
+    InputImage,
+    /// SVG `<image href>` / `<feImage href>` (or `xlink:href`)
+    SvgImage,
+    /// SVG `<use href>` (or `xlink:href`) naming another file
+    SvgUse,
 }
 
 impl Element {
     /// Every element, in declaration order (`ALL[e as usize] == e`).
-    pub const ALL: [Element; 19] = [
+    pub const ALL: [Element; 33] = [
         Element::A,
         Element::Area,
         Element::Img,
@@ -73,6 +101,20 @@ impl Element {
         Element::JsLocation,
         Element::Pagination,
         Element::Datastore,
+        Element::Icon,
+        Element::Manifest,
+        Element::Preload,
+        Element::Prefetch,
+        Element::Poster,
+        Element::Track,
+        Element::ObjectCode,
+        Element::Applet,
+        Element::FormAction,
+        Element::Cite,
+        Element::Background,
+        Element::InputImage,
+        Element::SvgImage,
+        Element::SvgUse,
     ];
 
     /// A short description for reports, e.g. `img@src`.
@@ -97,27 +139,67 @@ impl Element {
             Element::JsLocation => "js location",
             Element::Pagination => "pagination script",
             Element::Datastore => "datastore record",
+            Element::Icon => "link[icon]@href",
+            Element::Manifest => "link[manifest]@href",
+            Element::Preload => "link[preload]@href",
+            Element::Prefetch => "link[prefetch]@href",
+            Element::Poster => "video@poster",
+            Element::Track => "track@src",
+            Element::ObjectCode => "object@codebase/archive",
+            Element::Applet => "applet@code/archive",
+            Element::FormAction => "button/input@formaction",
+            Element::Cite => "blockquote/q/ins/del@cite",
+            Element::Background => "table/td/body@background",
+            Element::InputImage => "input[image]@src",
+            Element::SvgImage => "svg image@href",
+            Element::SvgUse => "svg use@href",
         }
     }
 
-    /// Whether the browser loads this automatically with the page (a subresource),
-    /// which makes an http:// target on an https page mixed content.
-    pub fn is_subresource(self) -> bool {
-        matches!(
-            self,
+    /// How a browser loads the target with the page, which decides what an
+    /// http:// target on an https page is (W3C Mixed Content).
+    pub fn loading(self) -> Loading {
+        match self {
+            Element::Script
+            | Element::Stylesheet
+            | Element::CssImport
+            | Element::Iframe
+            | Element::Frame
+            | Element::Object
+            | Element::Embed
+            | Element::ObjectCode
+            | Element::Applet => Loading::Active,
             Element::Img
-                | Element::Script
-                | Element::Stylesheet
-                | Element::Iframe
-                | Element::Frame
-                | Element::Source
-                | Element::Media
-                | Element::Embed
-                | Element::Object
-                | Element::CssUrl
-                | Element::CssImport
-                | Element::Form
-        )
+            | Element::Source
+            | Element::Media
+            | Element::CssUrl
+            | Element::Icon
+            | Element::Poster
+            | Element::Background
+            | Element::InputImage
+            | Element::SvgImage => Loading::Passive,
+            Element::Manifest
+            | Element::Preload
+            | Element::Prefetch
+            | Element::Track
+            | Element::SvgUse => Loading::Blocked,
+            Element::Form | Element::FormAction => Loading::Submit,
+            Element::A
+            | Element::Area
+            | Element::LinkOther
+            | Element::MetaRefresh
+            | Element::JsLocation
+            | Element::Pagination
+            | Element::Datastore
+            | Element::Cite => Loading::NotLoaded,
+        }
+    }
+
+    /// Whether the browser fetches this for the page itself (a subresource, or
+    /// a form's submission target), which makes an http:// target on an https
+    /// page mixed content.
+    pub fn is_subresource(self) -> bool {
+        self.loading() != Loading::NotLoaded
     }
 
     /// Whether the target is expected to be an HTML page a visitor navigates to.
@@ -134,6 +216,24 @@ impl Element {
                 | Element::Datastore
         )
     }
+}
+
+/// How the browser uses a link's target with the page (see [`Element::loading`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Loading {
+    /// Followed only when a visitor acts (links, `cite`, canonical …).
+    NotLoaded,
+    /// Active content the page needs (scripts, stylesheets, frames, plugins):
+    /// browsers block it over http and the page breaks.
+    Active,
+    /// Display content (images, media, icons, CSS images): shown, or upgraded,
+    /// with the page marked not secure.
+    Passive,
+    /// Blocked over http, but the page works without it (manifest, preload,
+    /// prefetch, text tracks, SVG `<use>` of another file).
+    Blocked,
+    /// Where a form is submitted.
+    Submit,
 }
 
 /// How a link came to be known.

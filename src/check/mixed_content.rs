@@ -1,9 +1,12 @@
 //! 混合内容: an https page that loads an http:// subresource.
 //!
-//! Active content (scripts, stylesheets, frames, objects) is blocked by browsers
-//! and breaks the page: error. Passive content (images, media, CSS images) and
-//! insecure form actions: warning. A plain http link from an https page to the
-//! own site: info.
+//! How each element loads is [`Element::loading`]. Active content (scripts,
+//! stylesheets, frames, plugins) is blocked by browsers and breaks the page:
+//! error. Passive content (images, media, icons, CSS images), content that is
+//! blocked without breaking the page (manifest, preload, prefetch, text
+//! tracks, SVG `<use>`) and insecure form actions: warning. A plain http link
+//! from an https page to the own site: info; a `cite` or a canonical link is
+//! never loaded, so never mixed content.
 
 // Site-controlled data passes through here: no panicking shortcuts (issue 8).
 #![cfg_attr(
@@ -12,7 +15,7 @@
 )]
 
 use crate::finding::Severity;
-use crate::link::Element;
+use crate::link::{Element, Loading};
 use url::Url;
 
 /// Judges one link of a page. Returns the severity and detail when it is mixed content.
@@ -26,30 +29,32 @@ pub fn check(
         return None;
     }
     let label = element.label();
-    match element {
-        Element::Script
-        | Element::Stylesheet
-        | Element::Iframe
-        | Element::Frame
-        | Element::Object
-        | Element::Embed
-        | Element::CssImport => Some((
+    match element.loading() {
+        Loading::Active => Some((
             Severity::Error,
             format!("https page loads active content over http ({label}); browsers block it"),
         )),
-        Element::Img | Element::Media | Element::Source | Element::CssUrl => Some((
+        Loading::Passive => Some((
             Severity::Warning,
             format!("https page loads passive content over http ({label}); shown as not secure"),
         )),
-        Element::Form => Some((
+        Loading::Blocked => Some((
+            Severity::Warning,
+            format!("https page requests {label} over http; browsers block it"),
+        )),
+        Loading::Submit if element == Element::Form => Some((
             Severity::Warning,
             "form on an https page submits over http".to_string(),
         )),
-        Element::A | Element::Area if own_site => Some((
+        Loading::Submit => Some((
+            Severity::Warning,
+            format!("form on an https page submits over http ({label})"),
+        )),
+        Loading::NotLoaded if own_site && matches!(element, Element::A | Element::Area) => Some((
             Severity::Info,
             "link from an https page to the own site over http".to_string(),
         )),
-        _ => None,
+        Loading::NotLoaded => None,
     }
 }
 
@@ -96,5 +101,47 @@ mod tests {
             )
             .is_none()
         );
+    }
+
+    /// Every element has a mixed-content class; the new sources of issue 14
+    /// item 5 get the one browsers give them.
+    #[test]
+    fn every_element_is_classified() {
+        let https = u("https://www.demo.gov.cn/a.html");
+        let http = u("http://www.demo.gov.cn/x");
+        let sev = |e: Element| check(&https, &http, e, false).map(|x| x.0);
+        for e in [Element::ObjectCode, Element::Applet, Element::Object] {
+            assert_eq!(sev(e), Some(Severity::Error), "{e:?}");
+        }
+        for e in [
+            Element::Icon,
+            Element::Poster,
+            Element::Background,
+            Element::InputImage,
+            Element::SvgImage,
+            Element::Manifest,
+            Element::Preload,
+            Element::Prefetch,
+            Element::Track,
+            Element::SvgUse,
+            Element::FormAction,
+        ] {
+            assert_eq!(sev(e), Some(Severity::Warning), "{e:?}");
+        }
+        for e in [Element::Cite, Element::LinkOther, Element::MetaRefresh] {
+            assert_eq!(sev(e), None, "{e:?}");
+            assert!(!e.is_subresource());
+        }
+        assert_eq!(
+            check(&https, &http, Element::Track, false).unwrap().1,
+            "https page requests track@src over http; browsers block it"
+        );
+        assert_eq!(
+            check(&https, &http, Element::FormAction, false).unwrap().1,
+            "form on an https page submits over http (button/input@formaction)"
+        );
+        for e in Element::ALL {
+            assert_eq!(e.is_subresource(), sev(e).is_some(), "{e:?}");
+        }
     }
 }

@@ -185,8 +185,8 @@ mod tests {
 
     #[test]
     fn element_codes_round_trip() {
-        assert_eq!(Element::ALL.len(), Element::Datastore as usize + 1);
-        for e in Element::ALL {
+        for (i, e) in Element::ALL.into_iter().enumerate() {
+            assert_eq!(e as usize, i, "{e:?}");
             assert_eq!(element_of(element_code(e)), Some(e));
         }
         assert_eq!(element_of(200), None);

@@ -442,6 +442,18 @@ def news():
                           "我局举办专利转化运用专题培训班</a>" % (ym(9), ymd(9)))
             plant("wrong_link", p, "http://preview.demo-ipa.gov.cn/zwdt/%s/t%s_5105.html" % (ym(9), ymd(9)),
                   "link to the CMS preview host (forbidden_hosts)")
+        if docid == 5103:
+            # An old table layout: its legacy background image is gone, the
+            # cell's background exists; the same attribute on a <p> is ignored
+            # by browsers (never requested, so never reported).
+            body += ('\n<table width="100%" background="/images/2016/news-bg.gif"><tr>'
+                     '<td background="/images/dot.gif">调研组实地察看了企业数据知识产权登记和运用情况。</td>'
+                     '</tr></table>'
+                     '\n<p background="/images/2016/p-bg.gif">调研组听取了企业意见建议。</p>')
+            plant("broken_link", p, url("/images/2016/news-bg.gif"),
+                  "legacy table background answers 404 (table/td/body@background)")
+            alike("broken_link", p, url("/images/dot.gif"),
+                  "legacy td background that exists")
         if docid == 5104:
             route(p, "delay_ms = 2000")
             plant("slow_page", p, "", "answers after 2000 ms; demo threshold slow_page_ms = 1500")

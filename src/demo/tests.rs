@@ -98,6 +98,10 @@ async fn walk(s: &SiteServer) -> Walk {
         ("link[href]", "href"),
         ("iframe[src]", "src"),
         ("form[action]", "action"),
+        (
+            "body[background], table[background], tr[background], td[background], th[background]",
+            "background",
+        ),
     ];
     let sels: Vec<(Selector, &str)> = attr_sel
         .iter()

@@ -28,19 +28,27 @@ pub const MAX_TEXT_BYTES: usize = 600;
 const MAX_TEXT_NODES: usize = 2_000;
 
 const HTML_NS: &str = "http://www.w3.org/1999/xhtml";
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
 /// Extracts links, anchors, title and lang from a parsed document.
 ///
-/// Sources: `a`/`area[href]`; `img[src]` and every `srcset` candidate (`img`,
-/// `source`); `input[type=image][src]`; `script[src]`; `link[href]`
-/// (stylesheet or other; `preconnect`/`dns-prefetch` skipped);
-/// `iframe`/`frame[src]`; `source[src]`; `video[src|poster]`,
-/// `audio`/`track[src]`; `embed[src]`; `object[data]`; `form[action]` (not
-/// when empty); `meta http-equiv=refresh`; the legacy `background` attribute;
-/// CSS `url()` / `@import` in `<style>` and `style=""`; script-derived
-/// redirects and pagination from inline scripts, `onclick`, `javascript:`
-/// hrefs and `<select onchange>` options; Hanweb datastore records. Empty
-/// values and `data:` URIs are not links.
+/// Sources: `a`/`area[href]` (also SVG `a`); `img[src]` and every `srcset`
+/// candidate (`img`, `source`); `input[type=image][src]`; `script[src]` (SVG:
+/// `href`); `link[href]` by rel (stylesheet; icon family; manifest;
+/// preload/modulepreload; prefetch; other; `preconnect`/`dns-prefetch`
+/// skipped); `iframe`/`frame[src]`; `source[src]`; `video[src]`,
+/// `video[poster]`, `audio[src]`, `track[src]`; `embed[src]`;
+/// `object[data]`, `object[codebase]` naming a file and `object[archive]`;
+/// `applet[archive]` or `applet[code]` under its `codebase`;
+/// `form[action]` (not when empty); `button`/`input[formaction]`;
+/// URL-shaped `cite` on `blockquote`/`q`/`ins`/`del`; SVG
+/// `image`/`feImage`/`use[href|xlink:href]` naming another file; `meta
+/// http-equiv=refresh`; the legacy `background` attribute; CSS `url()` /
+/// `@import` in `<style>` and `style=""`; script-derived redirects and
+/// pagination from inline scripts, `onclick`, `javascript:` hrefs and
+/// `<select onchange>` options; Hanweb datastore records. Empty values and
+/// `data:` URIs are not links. The first `<base href>` is returned for the
+/// whole document (as browsers apply it, also to links written before it).
 pub fn extract(doc: &Html) -> ExtractedPage {
     Walker::new(true).run(doc)
 }
@@ -74,6 +82,11 @@ struct Attrs<'a> {
     xml_lang: Option<&'a str>,
     background: Option<&'a str>,
     kind: Option<&'a str>,
+    cite: Option<&'a str>,
+    code: Option<&'a str>,
+    archive: Option<&'a str>,
+    codebase: Option<&'a str>,
+    formaction: Option<&'a str>,
 }
 
 impl<'a> Attrs<'a> {
@@ -101,6 +114,11 @@ impl<'a> Attrs<'a> {
                 "xml:lang" => &mut a.xml_lang,
                 "background" => &mut a.background,
                 "type" => &mut a.kind,
+                "cite" => &mut a.cite,
+                "code" => &mut a.code,
+                "archive" => &mut a.archive,
+                "codebase" => &mut a.codebase,
+                "formaction" => &mut a.formaction,
                 _ => continue,
             };
             slot.get_or_insert(value);
@@ -182,7 +200,12 @@ impl Walker {
         match el.name() {
             "a" => {
                 self.anchor(a.name);
-                if let Some(href) = a.href
+                let href = if &*el.name.ns == SVG_NS {
+                    svg_href(el, &a)
+                } else {
+                    a.href
+                };
+                if let Some(href) = href
                     && is_link_value(href)
                     && !self.full()
                 {
@@ -192,9 +215,9 @@ impl Walker {
                     if let Some(code) = strip_prefix_ci(trimmed, "javascript:") {
                         self.push_all(js::location_links(code));
                     }
-                } else if a.href.is_some() {
+                } else if href.is_some() {
                     // Counted when the cap is hit; empty hrefs are not links.
-                    self.page.truncated |= self.full() && a.href.is_some_and(is_link_value);
+                    self.page.truncated |= self.full() && href.is_some_and(is_link_value);
                 }
             }
             "area" => self.link(a.href, img_text(&a), Element::Area),
@@ -203,11 +226,27 @@ impl Walker {
                 self.link(a.src, text.clone(), Element::Img);
                 self.srcset(a.srcset, &text, Element::Img);
             }
-            "input"
-                if a.kind
-                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("image")) =>
-            {
-                self.link(a.src, img_text(&a), Element::Img);
+            "input" => {
+                let kind = a.kind.map(str::trim).unwrap_or_default();
+                let image = kind.eq_ignore_ascii_case("image");
+                if image {
+                    self.link(a.src, img_text(&a), Element::InputImage);
+                }
+                if image || kind.eq_ignore_ascii_case("submit") {
+                    let text = el.attr("value").unwrap_or_default();
+                    self.link(a.formaction, collapsed(text), Element::FormAction);
+                }
+            }
+            "button" => {
+                // A button submits its form unless it is type=button or reset.
+                let kind = a.kind.map(str::trim).unwrap_or_default();
+                if a.formaction.is_some()
+                    && !kind.eq_ignore_ascii_case("button")
+                    && !kind.eq_ignore_ascii_case("reset")
+                {
+                    let text = link_text(node, a.title);
+                    self.link(a.formaction, text, Element::FormAction);
+                }
             }
             "source" => {
                 self.link(a.src, "", Element::Source);
@@ -216,6 +255,8 @@ impl Walker {
             "script" => {
                 if a.src.is_some() {
                     self.link(a.src, "", Element::Script);
+                } else if &*el.name.ns == SVG_NS && svg_href(el, &a).is_some() {
+                    self.link(svg_href(el, &a), "", Element::Script);
                 } else {
                     self.inline_script(node, a.kind);
                 }
@@ -229,12 +270,32 @@ impl Walker {
             "frame" => self.link(a.src, a.title.unwrap_or_default(), Element::Frame),
             "video" => {
                 self.link(a.src, "", Element::Media);
-                self.link(a.poster, "", Element::Media);
+                self.link(a.poster, "", Element::Poster);
             }
-            "audio" | "track" => self.link(a.src, "", Element::Media),
+            "audio" => self.link(a.src, "", Element::Media),
+            "track" => {
+                let label = el.attr("label").unwrap_or_default();
+                self.link(a.src, collapsed(label), Element::Track);
+            }
             "embed" => self.link(a.src, "", Element::Embed),
-            "object" => self.link(a.data, "", Element::Object),
+            "object" => self.object(el, &a),
+            "applet" => self.applet(&a),
             "form" => self.link(a.action, "", Element::Form),
+            "blockquote" | "q" | "ins" | "del" => {
+                if let Some(cite) = a.cite.filter(|c| looks_like_url(c)) {
+                    let text = link_text(node, a.title);
+                    self.link(Some(cite), text, Element::Cite);
+                }
+            }
+            "image" | "feImage" | "use" if &*el.name.ns == SVG_NS => {
+                let href = svg_href(el, &a).filter(|h| !is_fragment_only(h));
+                let element = if el.name() == "use" {
+                    Element::SvgUse
+                } else {
+                    Element::SvgImage
+                };
+                self.link(href, a.title.unwrap_or_default(), element);
+            }
             "meta"
                 if a.http_equiv
                     .is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh")) =>
@@ -249,7 +310,9 @@ impl Walker {
                     self.push_all(links);
                 }
             }
-            "base" => {
+            "base" if &*el.name.ns == HTML_NS => {
+                // The first <base> with href sets the base of the whole
+                // document, also for links written before it.
                 if self.page.base_href.is_none()
                     && let Some(href) = a.href
                 {
@@ -283,7 +346,9 @@ impl Walker {
                     }
                 }
             }
-            "body" | "table" | "td" | "th" | "tr" => self.link(a.background, "", Element::Img),
+            "body" | "table" | "thead" | "tbody" | "tfoot" | "tr" | "td" | "th" => {
+                self.link(a.background, "", Element::Background)
+            }
             _ => {}
         }
         if let Some(style) = a.style
@@ -304,6 +369,54 @@ impl Walker {
         let Some(srcset) = srcset else { return };
         for url in srcset_urls(srcset) {
             self.link(Some(url), text, element);
+        }
+    }
+
+    /// `<object data>` (against the document base, as browsers do today);
+    /// `codebase` when it names a file (an ActiveX installer such as
+    /// `swflash.cab#version=…`: a directory codebase is only a base);
+    /// `archive` URLs (space-separated) against the codebase.
+    fn object(&mut self, el: &HtmlElement, a: &Attrs<'_>) {
+        let text = img_text(a);
+        self.link(a.data, text.clone(), Element::Object);
+        let codebase = a
+            .codebase
+            .map(|c| c.trim_matches(|c: char| c.is_ascii_whitespace()));
+        let java = el
+            .attr("classid")
+            .is_some_and(|c| strip_prefix_ci(c.trim(), "java:").is_some());
+        if let Some(cb) = codebase.filter(|c| !c.ends_with('/'))
+            && !java
+        {
+            self.link(Some(cb), text.clone(), Element::ObjectCode);
+        }
+        if let Some(archive) = a.archive {
+            for url in archive.split_ascii_whitespace() {
+                let url = under_codebase(codebase, url, false);
+                self.link(Some(&url), text.clone(), Element::ObjectCode);
+            }
+        }
+    }
+
+    /// `<applet>`: each `archive` (comma-separated) and, without an archive,
+    /// the `code` class file (`com.x.Main` → `com/x/Main.class`), both under
+    /// the `codebase` directory (itself only a base, never checked alone).
+    fn applet(&mut self, a: &Attrs<'_>) {
+        let text = img_text(a);
+        let codebase = a
+            .codebase
+            .map(|c| c.trim_matches(|c: char| c.is_ascii_whitespace()));
+        if let Some(archive) = a.archive.filter(|s| is_link_value(s)) {
+            for url in archive.split(',') {
+                let url = url.trim_matches(|c: char| c.is_ascii_whitespace());
+                if is_link_value(url) {
+                    let url = under_codebase(codebase, url, true);
+                    self.link(Some(&url), text.clone(), Element::Applet);
+                }
+            }
+        } else if let Some(code) = a.code.and_then(class_file) {
+            let url = under_codebase(codebase, &code, true);
+            self.link(Some(&url), text, Element::Applet);
         }
     }
 
@@ -365,6 +478,103 @@ fn is_link_value(raw: &str) -> bool {
     !v.is_empty() && strip_prefix_ci(v, "data:").is_none()
 }
 
+/// `#…` alone: a reference inside the same document (an SVG sprite symbol).
+fn is_fragment_only(raw: &str) -> bool {
+    raw.trim_start_matches(|c: char| c.is_ascii_whitespace())
+        .starts_with('#')
+}
+
+/// The `href` of an SVG element: plain `href` wins over `xlink:href` (SVG 2).
+fn svg_href<'a>(el: &'a HtmlElement, a: &Attrs<'a>) -> Option<&'a str> {
+    el.attr("href").or(a.href)
+}
+
+/// Whether a `cite` value is a URL rather than a name (`cite="新华社"` is
+/// sometimes written for the source's name; a browser never loads `cite`, so
+/// only a value that is clearly an address is checked): no whitespace, and a
+/// scheme, a `/`, or a document file name (`source.html`).
+fn looks_like_url(raw: &str) -> bool {
+    const DOC_EXT: &[&str] = &[
+        "htm", "html", "shtml", "jsp", "asp", "aspx", "php", "pdf", "doc", "docx",
+    ];
+    let v = raw.trim_matches(|c: char| c.is_ascii_whitespace());
+    if v.is_empty() || v.contains(char::is_whitespace) {
+        return false;
+    }
+    let scheme = v
+        .split_once(':')
+        .is_some_and(|(s, _)| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let document = v
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| DOC_EXT.iter().any(|e| ext.eq_ignore_ascii_case(e)));
+    scheme || v.contains('/') || document
+}
+
+/// The class file of an applet's `code`: `Clock.class` as is, `com.x.Clock`
+/// and `com.x.Clock.class` as `com/x/Clock.class`; a path is kept.
+fn class_file(code: &str) -> Option<String> {
+    let code = code.trim_matches(|c: char| c.is_ascii_whitespace());
+    if !is_link_value(code) {
+        return None;
+    }
+    if code.contains('/') {
+        return Some(code.to_string());
+    }
+    let name = code.strip_suffix(".class").unwrap_or(code);
+    Some(format!("{}.class", name.replace('.', "/")))
+}
+
+/// `r` written relative to a `codebase` (itself relative to the document
+/// base), as one reference the crawl can resolve against the document base.
+/// `dir`: the codebase is a directory even without a trailing `/` (applets).
+fn under_codebase<'a>(codebase: Option<&str>, r: &'a str, dir: bool) -> Cow<'a, str> {
+    let Some(cb) = codebase.filter(|c| !c.is_empty()) else {
+        return Cow::Borrowed(r);
+    };
+    let has_scheme = |s: &str| {
+        s.split_once(':').is_some_and(|(p, _)| {
+            p.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+        })
+    };
+    if has_scheme(r) || r.starts_with("//") {
+        return Cow::Borrowed(r);
+    }
+    let mut cb = cb.to_string();
+    if dir && !cb.ends_with('/') {
+        cb.push('/');
+    }
+    if has_scheme(&cb) || cb.starts_with("//") {
+        // An absolute (or scheme-relative) codebase: resolve against it here.
+        let (absolute, prefix) = if cb.starts_with("//") {
+            (format!("http:{cb}"), true)
+        } else {
+            (cb.clone(), false)
+        };
+        return match url::Url::parse(&absolute).and_then(|b| b.join(r)) {
+            Ok(u) if prefix => Cow::Owned(u.as_str().trim_start_matches("http:").to_string()),
+            Ok(u) => Cow::Owned(u.into()),
+            Err(_) => Cow::Borrowed(r),
+        };
+    }
+    if r.starts_with('/') {
+        return Cow::Borrowed(r);
+    }
+    // A relative codebase: its directory, then `r`.
+    let cb = cb.split(['?', '#']).next().unwrap_or_default();
+    let dir_end = cb.rfind('/').map_or(0, |i| i + 1);
+    Cow::Owned(format!("{}{r}", &cb[..dir_end]))
+}
+
+/// `s` with whitespace runs collapsed, cut to [`MAX_TEXT_BYTES`].
+fn collapsed(s: &str) -> String {
+    let mut text = String::new();
+    push_collapsed(&mut text, s, &mut false);
+    truncate(&mut text, MAX_TEXT_BYTES);
+    text
+}
+
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.as_bytes().get(..prefix.len())?;
     if head.eq_ignore_ascii_case(prefix.as_bytes()) {
@@ -387,19 +597,35 @@ fn is_javascript(kind: Option<&str>) -> bool {
             .any(|m| kind.contains(m))
 }
 
-/// The element for a `<link rel>`; None for rels that fetch no document.
+/// The element for a `<link rel>`; None for rels that name no document
+/// (`preconnect`, `dns-prefetch` name an origin).
 fn link_rel(rel: Option<&str>) -> Option<Element> {
     let rel = rel.unwrap_or_default();
-    let mut tokens = rel.split_ascii_whitespace();
-    if tokens.clone().any(|t| t.eq_ignore_ascii_case("stylesheet")) {
-        return Some(Element::Stylesheet);
+    let has = |names: &[&str]| {
+        rel.split_ascii_whitespace()
+            .any(|t| names.iter().any(|n| t.eq_ignore_ascii_case(n)))
+    };
+    if has(&["stylesheet"]) {
+        Some(Element::Stylesheet)
+    } else if has(&["preconnect", "dns-prefetch"]) {
+        None
+    } else if has(&[
+        "icon",
+        "apple-touch-icon",
+        "apple-touch-icon-precomposed",
+        "apple-touch-startup-image",
+        "mask-icon",
+    ]) {
+        Some(Element::Icon)
+    } else if has(&["manifest"]) {
+        Some(Element::Manifest)
+    } else if has(&["preload", "modulepreload"]) {
+        Some(Element::Preload)
+    } else if has(&["prefetch"]) {
+        Some(Element::Prefetch)
+    } else {
+        Some(Element::LinkOther)
     }
-    if tokens
-        .any(|t| t.eq_ignore_ascii_case("preconnect") || t.eq_ignore_ascii_case("dns-prefetch"))
-    {
-        return None;
-    }
-    Some(Element::LinkOther)
 }
 
 fn img_text(a: &Attrs<'_>) -> String {
@@ -654,7 +880,7 @@ mod tests {
             vec![
                 ("/css/main.css", "", Element::Stylesheet),
                 ("/css/high-contrast.css", "高对比度", Element::Stylesheet),
-                ("/favicon.ico", "", Element::LinkOther),
+                ("/favicon.ico", "", Element::Icon),
                 ("/js/jquery.min.js", "", Element::Script),
                 ("/images/banner.jpg", "", Element::CssUrl),
                 ("/css/print.css", "", Element::CssImport),
@@ -674,15 +900,15 @@ mod tests {
                 ("/images/a.jpg", "", Element::Img),
                 ("https://map.example.com/embed", "地图", Element::Iframe),
                 ("/media/intro.mp4", "", Element::Media),
-                ("/media/poster.jpg", "", Element::Media),
-                ("/media/zh.vtt", "", Element::Media),
+                ("/media/poster.jpg", "", Element::Poster),
+                ("/media/zh.vtt", "", Element::Track),
                 ("/media/notice.mp3", "", Element::Media),
                 ("/flash/old.swf", "", Element::Embed),
                 ("/docs/guide.pdf", "", Element::Object),
                 ("/search/search.jsp", "", Element::Form),
                 ("/images/bg.png", "", Element::CssUrl),
                 ("/zwgk/list.html", "", Element::JsLocation),
-                ("/images/table-bg.gif", "", Element::Img),
+                ("/images/table-bg.gif", "", Element::Background),
                 (
                     "/uploads/2026/通知.pdf",
                     "关于印发《要点》的通知.pdf",
@@ -708,22 +934,192 @@ mod tests {
         assert!(p.pagination.is_none());
     }
 
+    /// Issue 14 item 5: every other place a browser loads or follows a URL.
+    #[test]
+    fn legacy_svg_and_link_rel_sources() {
+        let p = page(
+            r##"<html><head>
+<link rel="shortcut icon" href="/favicon.ico">
+<link rel="apple-touch-icon" href="/images/touch.png">
+<link rel="manifest" href="/site.webmanifest">
+<link rel="preload" href="/fonts/kai.woff2" as="font">
+<link rel="modulepreload" href="/js/app.mjs">
+<link rel="prefetch" href="/zwgk/next.html">
+<link rel="canonical" href="/zwgk/index.html">
+</head><body background="/images/body-bg.jpg">
+<div style="background:url('/images/div-bg.png')">x</div>
+<object classid="clsid:D27CDB6E-AE6D-11cf-96B8-444553540000" codebase="http://download.example.com/cabs/swflash.cab#version=9,0,0,0" data="/flash/map.swf" archive="a.jar b.jar" title="地图"></object>
+<object classid="java:Clock.class" codebase="/java/"></object>
+<applet code="cn.gov.Clock" codebase="/applets/clock" alt="时钟"></applet>
+<applet code="Ignored.class" archive="lib/a.jar, lib/b.jar" codebase="http://old.example.gov.cn/applets/"></applet>
+<embed src="/flash/banner.swf">
+<form action="/search/"><input type="image" src="/images/go.png" alt="搜索"><input type="image" src="/images/go2.png" formaction="/search/adv.jsp" alt="高级">
+<input type="submit" value="导出" formaction="/export.jsp"><button formaction="/print.jsp">打印</button>
+<button type="button" formaction="/not-submitted.jsp">x</button><input type="text" formaction="/nope.jsp"></form>
+<video src="/media/v.mp4" poster="/media/v.jpg"><track src="/media/v.vtt" label="中文字幕"></video>
+<blockquote cite="http://www.gov.cn/zhengce/2026/content.html"><p>引文</p></blockquote>
+<q cite="/zcwj/source.html">短引文</q><ins cite="../xgjl/why.html">新增</ins><del cite="新华社">删除</del>
+<blockquote cite="国务院 办公厅">名字不是地址</blockquote>
+<table background="/images/t.gif"><tbody background="/images/tb.gif"><tr background="/images/tr.gif"><td background="/images/td.gif">x</td></tr></tbody></table>
+<svg><a xlink:href="/svg-link.html"><text>图</text></a><image href="/images/chart.svg"></image><image xlink:href="/images/old-chart.png"></image>
+<use href="#icon-home"></use><use xlink:href="/images/sprite.svg#icon-mail"></use><feImage href="/images/tex.png"></feImage>
+<script href="/js/svg.js"></script><a href="/plain.html" xlink:href="/xlink.html">双</a></svg>
+</body></html>"##,
+        );
+        assert_eq!(
+            triples(&p),
+            vec![
+                ("/favicon.ico", "", Element::Icon),
+                ("/images/touch.png", "", Element::Icon),
+                ("/site.webmanifest", "", Element::Manifest),
+                ("/fonts/kai.woff2", "", Element::Preload),
+                ("/js/app.mjs", "", Element::Preload),
+                ("/zwgk/next.html", "", Element::Prefetch),
+                ("/zwgk/index.html", "", Element::LinkOther),
+                ("/images/body-bg.jpg", "", Element::Background),
+                ("/images/div-bg.png", "", Element::CssUrl),
+                ("/flash/map.swf", "地图", Element::Object),
+                (
+                    "http://download.example.com/cabs/swflash.cab#version=9,0,0,0",
+                    "地图",
+                    Element::ObjectCode
+                ),
+                (
+                    "http://download.example.com/cabs/a.jar",
+                    "地图",
+                    Element::ObjectCode
+                ),
+                (
+                    "http://download.example.com/cabs/b.jar",
+                    "地图",
+                    Element::ObjectCode
+                ),
+                ("/applets/clock/cn/gov/Clock.class", "时钟", Element::Applet),
+                (
+                    "http://old.example.gov.cn/applets/lib/a.jar",
+                    "",
+                    Element::Applet
+                ),
+                (
+                    "http://old.example.gov.cn/applets/lib/b.jar",
+                    "",
+                    Element::Applet
+                ),
+                ("/flash/banner.swf", "", Element::Embed),
+                ("/search/", "", Element::Form),
+                ("/images/go.png", "搜索", Element::InputImage),
+                ("/images/go2.png", "高级", Element::InputImage),
+                ("/search/adv.jsp", "", Element::FormAction),
+                ("/export.jsp", "导出", Element::FormAction),
+                ("/print.jsp", "打印", Element::FormAction),
+                ("/media/v.mp4", "", Element::Media),
+                ("/media/v.jpg", "", Element::Poster),
+                ("/media/v.vtt", "中文字幕", Element::Track),
+                (
+                    "http://www.gov.cn/zhengce/2026/content.html",
+                    "引文",
+                    Element::Cite
+                ),
+                ("/zcwj/source.html", "短引文", Element::Cite),
+                ("../xgjl/why.html", "新增", Element::Cite),
+                ("/images/t.gif", "", Element::Background),
+                ("/images/tb.gif", "", Element::Background),
+                ("/images/tr.gif", "", Element::Background),
+                ("/images/td.gif", "", Element::Background),
+                ("/svg-link.html", "图", Element::A),
+                ("/images/chart.svg", "", Element::SvgImage),
+                ("/images/old-chart.png", "", Element::SvgImage),
+                ("/images/sprite.svg#icon-mail", "", Element::SvgUse),
+                ("/images/tex.png", "", Element::SvgImage),
+                ("/js/svg.js", "", Element::Script),
+                ("/plain.html", "双", Element::A),
+            ]
+        );
+    }
+
+    #[test]
+    fn base_after_links_applies_to_the_whole_document() {
+        let p = page(
+            r#"<html><head><base target="_blank"></head><body><a href="a.html">甲</a>
+<base href="../docs/"><base href="/ignored/"><svg><base href="/svg-base/"></base></svg></body></html>"#,
+        );
+        assert_eq!(p.base_href.as_deref(), Some("../docs/"));
+        assert_eq!(triples(&p), vec![("a.html", "甲", Element::A)]);
+    }
+
+    #[test]
+    fn codebase_joins_and_class_files() {
+        let j = |cb: Option<&str>, r: &str, dir: bool| under_codebase(cb, r, dir).into_owned();
+        assert_eq!(j(None, "a.jar", true), "a.jar");
+        assert_eq!(j(Some(""), "a.jar", true), "a.jar");
+        assert_eq!(j(Some("classes"), "a.jar", true), "classes/a.jar");
+        assert_eq!(j(Some("classes/"), "a.jar", true), "classes/a.jar");
+        assert_eq!(j(Some("lib/x.cab"), "a.jar", false), "lib/a.jar");
+        assert_eq!(j(Some("x.cab"), "a.jar", false), "a.jar");
+        assert_eq!(j(Some("../applets"), "/abs.jar", true), "/abs.jar");
+        assert_eq!(
+            j(Some("http://h.cn/app"), "../lib/a.jar", true),
+            "http://h.cn/lib/a.jar"
+        );
+        assert_eq!(
+            j(Some("http://h.cn/app/"), "/a.jar", true),
+            "http://h.cn/a.jar"
+        );
+        assert_eq!(j(Some("//h.cn/app"), "a.jar", true), "//h.cn/app/a.jar");
+        assert_eq!(
+            j(Some("/app"), "https://x.cn/a.jar", true),
+            "https://x.cn/a.jar"
+        );
+        assert_eq!(j(Some("/app"), "//x.cn/a.jar", true), "//x.cn/a.jar");
+        assert_eq!(class_file("Clock.class").as_deref(), Some("Clock.class"));
+        assert_eq!(class_file("Clock").as_deref(), Some("Clock.class"));
+        assert_eq!(
+            class_file(" cn.gov.Clock.class ").as_deref(),
+            Some("cn/gov/Clock.class")
+        );
+        assert_eq!(
+            class_file("cn/gov/Clock.class").as_deref(),
+            Some("cn/gov/Clock.class")
+        );
+        assert_eq!(class_file("  "), None);
+        for (v, want) in [
+            ("http://www.gov.cn/a.html", true),
+            ("/a.html", true),
+            ("docs/a.html", true),
+            ("urn:isbn:123", true),
+            ("source.html", true),
+            ("解读.PDF", true),
+            ("新华社", false),
+            ("人民日报 2026/03/01", false),
+            ("www.gov.cn", false),
+            ("", false),
+        ] {
+            assert_eq!(looks_like_url(v), want, "{v}");
+        }
+    }
+
     #[test]
     fn look_alikes_yield_no_link() {
         let p = page(
-            r#"<html><body>
+            r##"<html><body>
             <a href="">empty</a><a href="   ">blank</a><a>no href</a>
             <!-- <a href="/commented.html">x</a> <img src="/c.png"> -->
             <form><input></form><form action="  "></form>
             <img src="" alt="x"><script src=""></script><iframe></iframe>
             <link rel="preconnect" href="https://x.example.com">
+            <link rel="dns-prefetch" href="//x.example.com">
+            <object codebase="/java/classes/"></object><applet codebase="/applets/"></applet>
+            <blockquote cite="">x</blockquote><q cite="新华社">x</q>
+            <svg><use href="#icon"></use><use xlink:href=" #icon2"></use><image href=""></image></svg>
+            <button formaction="">x</button><input type="reset" formaction="/r.jsp">
+            <p background="/not-a-table.gif">x</p>
             <p style="color:red">no url</p>
             <div style="background:url(data:image/gif;base64,R0lGOD)"></div>
             <meta http-equiv="refresh" content="300">
             <meta name="keywords" content="0;url=not-a-refresh.html">
             <script type="text/template"><a href="/tpl.html">tpl</a> location.href='/tpl2.html'</script>
             <select onchange="doSomething(this.value)"><option value="/opt.html">x</option></select>
-            </body></html>"#,
+            </body></html>"##,
         );
         assert!(p.links.is_empty(), "{:?}", p.links);
     }

@@ -1,9 +1,48 @@
 //! CSV writing: UTF-8 with BOM (opens correctly in Excel and WPS), RFC 4180
-//! quoting by the csv crate, headers in the chosen language.
+//! quoting by the csv crate, headers in the chosen language, and cells that
+//! are safe to open in a spreadsheet.
+//!
+//! Formula safety (OWASP "CSV injection"): a text cell that starts with `=`,
+//! `+`, `-`, `@`, a tab or a carriage return (after any run of `'`) is
+//! written with one more `'` in front, so Excel and WPS show it as text and
+//! run nothing. Every text cell is treated so (link texts, titles, URLs and
+//! details all come from a site or from the rules); number cells (status,
+//! bytes, days …) are written as numbers, never prefixed. Reading a report
+//! back ([`read_rows`], [`for_each_row`]) removes exactly the `'` that was
+//! added, so `diff`, `report` and history keys see the original text; a text
+//! that itself starts with `'` round-trips too.
 
 use super::Lang;
 use super::rows::Row;
+use serde::ser::{self, Impossible, Serialize};
+use std::borrow::Cow;
 use std::io::Write;
+
+/// Whether a spreadsheet would read a cell starting with this as a formula.
+fn is_formula_start(s: &str) -> bool {
+    matches!(
+        s.trim_start_matches('\'').as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
+}
+
+/// A text cell as written: one `'` added in front of a formula-like text
+/// (also after `'`s of its own, so that reading it back is exact).
+pub fn neutralize(s: &str) -> Cow<'_, str> {
+    if is_formula_start(s) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// A text cell as read back: the `'` that [`neutralize`] added removed.
+pub fn restore(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if is_formula_start(rest) => rest,
+        _ => s,
+    }
+}
 
 /// The UTF-8 byte order mark Excel and WPS need to read UTF-8.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -34,12 +73,24 @@ impl<W: Write, R: Row> CsvWriter<W, R> {
 
     /// Writes one row.
     pub fn write(&mut self, row: &R) -> std::io::Result<()> {
-        self.inner.serialize(row).map_err(csv_to_io)
+        self.write_as(row)
     }
 
-    /// Writes one row of another type with the same columns (a borrowed view of `R`).
-    pub fn write_as<T: serde::Serialize>(&mut self, row: &T) -> std::io::Result<()> {
-        self.inner.serialize(row).map_err(csv_to_io)
+    /// Writes one row of another type with the same columns (a borrowed view
+    /// of `R`). Text cells are made formula-safe (see the module doc).
+    pub fn write_as<T: Serialize>(&mut self, row: &T) -> std::io::Result<()> {
+        let fields = row.serialize(RowSer {
+            out: &mut self.inner,
+        });
+        // Ends the record whatever happened, so the next row starts a line of its own.
+        let end = self.inner.write_record(None::<&[u8]>);
+        match fields {
+            Err(RowError::Csv(e)) => Err(csv_to_io(e)),
+            Err(RowError::Shape(e)) => {
+                Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+            }
+            Ok(()) => end.map_err(csv_to_io),
+        }
     }
 
     /// Flushes buffered rows to the underlying writer.
@@ -62,12 +113,23 @@ fn csv_to_io(e: csv::Error) -> std::io::Error {
     }
 }
 
-/// Reads rows of a report written by [`CsvWriter`] (either header language).
+/// The fields of a record as written, with the `'` of formula-safe cells
+/// removed (unchanged when there is none).
+fn restored(rec: csv::StringRecord) -> csv::StringRecord {
+    if rec.iter().any(|f| f.starts_with('\'')) {
+        rec.iter().map(restore).collect()
+    } else {
+        rec
+    }
+}
+
+/// Reads rows of a report written by [`CsvWriter`] (either header language),
+/// cells as they were before [`neutralize`].
 pub fn read_rows<R: serde::de::DeserializeOwned + Row>(bytes: &[u8]) -> Result<Vec<R>, csv::Error> {
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
     let (mut rdr, en) = reader::<R, _>(bytes)?;
     rdr.records()
-        .map(|r| r.and_then(|rec| rec.deserialize(Some(&en))))
+        .map(|r| r.and_then(|rec| restored(rec).deserialize(Some(&en))))
         .collect()
 }
 
@@ -86,7 +148,7 @@ where
     }
     let (rdr, en) = reader::<R, _>(file).map_err(std::io::Error::other)?;
     for rec in rdr.into_records() {
-        match rec.and_then(|rec| rec.deserialize(Some(&en))) {
+        match rec.and_then(|rec| restored(rec).deserialize(Some(&en))) {
             Ok(row) => f(row),
             Err(_) => break,
         }
@@ -113,6 +175,331 @@ fn reader<R: Row, Rd: std::io::Read>(
         .collect();
     rdr.set_headers(en.clone());
     Ok((rdr, en))
+}
+
+/// Why a row could not be written as one CSV record: the file could not be
+/// written, or the row type is not a flat struct (a programming error, not a
+/// site's doing).
+#[derive(Debug)]
+enum RowError {
+    Csv(csv::Error),
+    Shape(String),
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RowError::Csv(e) => e.fmt(f),
+            RowError::Shape(e) => f.write_str(e),
+        }
+    }
+}
+
+impl std::error::Error for RowError {}
+
+impl ser::Error for RowError {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        RowError::Shape(msg.to_string())
+    }
+}
+
+fn not_flat<T>(what: &str) -> Result<T, RowError> {
+    Err(RowError::Shape(format!(
+        "a CSV row has flat fields, not {what}"
+    )))
+}
+
+/// Where cells go: the fields of the current record of a CSV writer.
+trait Cells {
+    fn cell(&mut self, bytes: &[u8]) -> Result<(), RowError>;
+}
+
+impl<W: Write> Cells for csv::Writer<W> {
+    fn cell(&mut self, bytes: &[u8]) -> Result<(), RowError> {
+        self.write_field(bytes).map_err(RowError::Csv)
+    }
+}
+
+/// Serializes a row struct, one field per cell.
+struct RowSer<'a, C: Cells> {
+    out: &'a mut C,
+}
+
+/// Serializes one field value into one cell.
+struct CellSer<'a, C: Cells> {
+    out: &'a mut C,
+}
+
+impl<C: Cells> CellSer<'_, C> {
+    fn int(self, magnitude: u64, negative: bool) -> Result<(), RowError> {
+        let mut buf = [0u8; 21];
+        let mut i = buf.len();
+        let mut n = magnitude;
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        if negative {
+            i -= 1;
+            buf[i] = b'-';
+        }
+        self.out.cell(&buf[i..])
+    }
+
+    fn signed(self, v: i64) -> Result<(), RowError> {
+        self.int(v.unsigned_abs(), v < 0)
+    }
+
+    fn float(self, v: impl std::fmt::Display) -> Result<(), RowError> {
+        self.out.cell(v.to_string().as_bytes())
+    }
+}
+
+impl<'a, C: Cells> ser::SerializeStruct for RowSer<'a, C> {
+    type Ok = ();
+    type Error = RowError;
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        _key: &'static str,
+        value: &T,
+    ) -> Result<(), RowError> {
+        value.serialize(CellSer {
+            out: &mut *self.out,
+        })
+    }
+    fn end(self) -> Result<(), RowError> {
+        Ok(())
+    }
+}
+
+macro_rules! flat_only {
+    ($($method:ident($($arg:ty),*) -> $ret:ty;)*) => {
+        $(fn $method(self, $(_: $arg),*) -> Result<$ret, RowError> {
+            not_flat(stringify!($method))
+        })*
+    };
+}
+
+impl<'a, C: Cells> ser::Serializer for RowSer<'a, C> {
+    type Ok = ();
+    type Error = RowError;
+    type SerializeSeq = Impossible<(), RowError>;
+    type SerializeTuple = Impossible<(), RowError>;
+    type SerializeTupleStruct = Impossible<(), RowError>;
+    type SerializeTupleVariant = Impossible<(), RowError>;
+    type SerializeMap = Impossible<(), RowError>;
+    type SerializeStruct = RowSer<'a, C>;
+    type SerializeStructVariant = Impossible<(), RowError>;
+
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self, RowError> {
+        Ok(self)
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), RowError> {
+        value.serialize(self)
+    }
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), RowError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Result<(), RowError> {
+        not_flat("an enum")
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+    ) -> Result<(), RowError> {
+        not_flat("an enum")
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), RowError> {
+        not_flat("a unit struct")
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct, RowError> {
+        not_flat("a tuple struct")
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, RowError> {
+        not_flat("an enum")
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, RowError> {
+        not_flat("an enum")
+    }
+    flat_only! {
+        serialize_bool(bool) -> ();
+        serialize_i8(i8) -> ();
+        serialize_i16(i16) -> ();
+        serialize_i32(i32) -> ();
+        serialize_i64(i64) -> ();
+        serialize_u8(u8) -> ();
+        serialize_u16(u16) -> ();
+        serialize_u32(u32) -> ();
+        serialize_u64(u64) -> ();
+        serialize_f32(f32) -> ();
+        serialize_f64(f64) -> ();
+        serialize_char(char) -> ();
+        serialize_str(&str) -> ();
+        serialize_bytes(&[u8]) -> ();
+        serialize_none() -> ();
+        serialize_unit() -> ();
+        serialize_seq(Option<usize>) -> Self::SerializeSeq;
+        serialize_tuple(usize) -> Self::SerializeTuple;
+        serialize_map(Option<usize>) -> Self::SerializeMap;
+    }
+}
+
+impl<C: Cells> ser::Serializer for CellSer<'_, C> {
+    type Ok = ();
+    type Error = RowError;
+    type SerializeSeq = Impossible<(), RowError>;
+    type SerializeTuple = Impossible<(), RowError>;
+    type SerializeTupleStruct = Impossible<(), RowError>;
+    type SerializeTupleVariant = Impossible<(), RowError>;
+    type SerializeMap = Impossible<(), RowError>;
+    type SerializeStruct = Impossible<(), RowError>;
+    type SerializeStructVariant = Impossible<(), RowError>;
+
+    fn serialize_str(self, v: &str) -> Result<(), RowError> {
+        self.out.cell(neutralize(v).as_bytes())
+    }
+    fn serialize_char(self, v: char) -> Result<(), RowError> {
+        self.serialize_str(v.encode_utf8(&mut [0u8; 4]))
+    }
+    fn serialize_bool(self, v: bool) -> Result<(), RowError> {
+        self.out.cell(if v { b"true" } else { b"false" })
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), RowError> {
+        self.signed(i64::from(v))
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), RowError> {
+        self.signed(i64::from(v))
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), RowError> {
+        self.signed(i64::from(v))
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), RowError> {
+        self.signed(v)
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), RowError> {
+        self.int(u64::from(v), false)
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), RowError> {
+        self.int(u64::from(v), false)
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), RowError> {
+        self.int(u64::from(v), false)
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), RowError> {
+        self.int(v, false)
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), RowError> {
+        self.out.cell(v.to_string().as_bytes())
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), RowError> {
+        self.float(v)
+    }
+    fn serialize_none(self) -> Result<(), RowError> {
+        self.out.cell(b"")
+    }
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), RowError> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), RowError> {
+        self.out.cell(b"")
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), RowError> {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<(), RowError> {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), RowError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Result<(), RowError> {
+        not_flat("an enum with data")
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct, RowError> {
+        not_flat("a tuple struct")
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant, RowError> {
+        not_flat("an enum with data")
+    }
+    fn serialize_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStruct, RowError> {
+        not_flat("a nested struct")
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant, RowError> {
+        not_flat("an enum with data")
+    }
+    flat_only! {
+        serialize_bytes(&[u8]) -> ();
+        serialize_seq(Option<usize>) -> Self::SerializeSeq;
+        serialize_tuple(usize) -> Self::SerializeTuple;
+        serialize_map(Option<usize>) -> Self::SerializeMap;
+    }
 }
 
 #[cfg(test)]
@@ -163,6 +550,162 @@ mod tests {
             let mut back = Vec::new();
             for_each_row(&path, |r: LinkRow| back.push(r)).unwrap();
             assert_eq!(back, vec![row(), row(), row()], "{lang:?}");
+        }
+    }
+    /// OWASP CSV injection: the cells a spreadsheet would run get a `'`.
+    #[test]
+    fn formula_cells_get_a_quote_and_read_back_as_written() {
+        for (cell, written) in [
+            ("=1+2", "'=1+2"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("-2+3", "'-2+3"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("'=1", "''=1"),
+            ("''-x", "'''-x"),
+            ("'plain", "'plain"),
+            ("'", "'"),
+            ("通知公告", "通知公告"),
+            (" =1", " =1"),
+            ("a=1", "a=1"),
+            ("", ""),
+            ("http://a/-x", "http://a/-x"),
+        ] {
+            assert_eq!(neutralize(cell), written, "{cell:?}");
+            assert_eq!(restore(written), cell, "{written:?}");
+        }
+    }
+
+    #[test]
+    fn hostile_text_cells_are_prefixed_numbers_are_not() {
+        let hostile = LinkRow {
+            page_url: "=HYPERLINK(\"http://evil/\")".into(),
+            target_url: "-2+3".into(),
+            link_text: "+cmd|' /C calc'!A0".into(),
+            element: "@SUM(A1)".into(),
+            status: "'quoted".into(),
+            http_status: Some(404),
+            final_url: "'=1+2".into(),
+            elapsed_ms: Some(0),
+        };
+        let mut w = CsvWriter::<_, LinkRow>::new(Vec::new(), Lang::En, false).unwrap();
+        w.write(&hostile).unwrap();
+        let bytes = w.into_inner().unwrap();
+        let text = std::str::from_utf8(&bytes).unwrap();
+        let line = text.lines().nth(1).unwrap();
+        assert_eq!(
+            line,
+            "\"'=HYPERLINK(\"\"http://evil/\"\")\",'-2+3,'+cmd|' /C calc'!A0,'@SUM(A1),'quoted,404,''=1+2,0"
+        );
+        // No cell of the file starts with a formula character.
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(bytes.as_slice());
+        for rec in rdr.records() {
+            for cell in rec.unwrap().iter() {
+                assert!(
+                    !matches!(
+                        cell.chars().next(),
+                        Some('=' | '+' | '-' | '@' | '\t' | '\r')
+                    ),
+                    "{cell:?}"
+                );
+            }
+        }
+        assert_eq!(read_rows::<LinkRow>(&bytes).unwrap(), vec![hostile]);
+    }
+
+    /// Our own negative numbers stay numbers; a text column holding one is text.
+    #[test]
+    fn numbers_are_written_as_numbers() {
+        #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+        struct Nums {
+            days: i64,
+            delta: f64,
+            label: String,
+            flag: bool,
+            none: Option<u16>,
+        }
+        impl Row for Nums {
+            const EN: &'static [&'static str] = &["days", "delta", "label", "flag", "none"];
+            const ZH: &'static [&'static str] = &["天数", "变化", "标签", "标志", "无"];
+        }
+        let row = Nums {
+            days: -3,
+            delta: -0.5,
+            label: "-3".into(),
+            flag: true,
+            none: None,
+        };
+        let mut w = CsvWriter::<_, Nums>::new(Vec::new(), Lang::Zh, true).unwrap();
+        w.write(&row).unwrap();
+        let bytes = w.into_inner().unwrap();
+        let text = std::str::from_utf8(&bytes[3..]).unwrap();
+        assert_eq!(text, "天数,变化,标签,标志,无\n-3,-0.5,'-3,true,\n");
+        assert_eq!(read_rows::<Nums>(&bytes).unwrap(), vec![row]);
+    }
+
+    #[test]
+    fn integer_extremes() {
+        #[derive(serde::Serialize)]
+        struct Ints {
+            a: i64,
+            b: u64,
+            c: i8,
+            d: u16,
+        }
+        impl Row for Ints {
+            const EN: &'static [&'static str] = &["a", "b", "c", "d"];
+            const ZH: &'static [&'static str] = &["a", "b", "c", "d"];
+        }
+        let mut w = CsvWriter::<_, Ints>::new(Vec::new(), Lang::En, false).unwrap();
+        w.write(&Ints {
+            a: i64::MIN,
+            b: u64::MAX,
+            c: 0,
+            d: 404,
+        })
+        .unwrap();
+        let bytes = w.into_inner().unwrap();
+        assert_eq!(
+            std::str::from_utf8(&bytes).unwrap(),
+            "a,b,c,d\n-9223372036854775808,18446744073709551615,0,404\n"
+        );
+    }
+
+    #[test]
+    fn a_row_that_is_not_a_flat_struct_is_an_error_not_a_panic() {
+        #[derive(serde::Serialize)]
+        struct Nested {
+            inner: Vec<u8>,
+        }
+        impl Row for Nested {
+            const EN: &'static [&'static str] = &["inner"];
+            const ZH: &'static [&'static str] = &["内"];
+        }
+        let mut w = CsvWriter::<_, Nested>::new(Vec::new(), Lang::En, false).unwrap();
+        assert!(w.write(&Nested { inner: vec![1] }).is_err());
+    }
+
+    proptest::proptest! {
+        /// Any text, after any run of quotes, reads back as it was, and the
+        /// written cell never starts with a formula character.
+        #[test]
+        fn any_text_round_trips(
+            quotes in 0usize..3,
+            first in proptest::sample::select(vec!['=', '+', '-', '@', '\t', '\r', '\'', 'a', '通', ' ']),
+            rest in ".{0,12}",
+        ) {
+            let cell = format!("{}{first}{rest}", "'".repeat(quotes));
+            let written = neutralize(&cell).into_owned();
+            proptest::prop_assert!(!matches!(written.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r')));
+            let row = LinkRow { link_text: cell.clone(), ..row() };
+            let mut w = CsvWriter::<_, LinkRow>::new(Vec::new(), Lang::Zh, true).unwrap();
+            w.write(&row).unwrap();
+            let bytes = w.into_inner().unwrap();
+            let back: Vec<LinkRow> = read_rows(&bytes).unwrap();
+            proptest::prop_assert_eq!(&back[0].link_text, &cell);
         }
     }
 }

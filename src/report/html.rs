@@ -1807,6 +1807,9 @@ pub(crate) mod tests {
         assert!(html.contains("&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;通知"));
         assert!(!html.contains("<b>\"") && !html.contains("局 <b>") && !html.contains("<i>"));
         assert!(html.contains("示例市知识产权局 &lt;b&gt;"));
+        // Details and page titles from the site are escaped too.
+        assert!(html.contains("页面不存在 &lt;b&gt;"));
+        assert!(html.contains("信息公开 &lt;i&gt;"));
         // A javascript: URL is text, never a link.
         assert!(!html.contains("href=\"javascript:"));
         assert!(html.contains("<span class=\"url\">javascript:alert(1)</span>"));

@@ -273,7 +273,7 @@ fn every_link_source_is_recorded_with_its_element_and_resolved_target() {
         row("/img/pic.webp", "source@src", "", "ok"),
         row("/img/pic.png", "img@src", "图片", "ok"),
         row("/media/clip.mp4", "video/audio@src", "", "ok"),
-        row("/media/poster.png", "video/audio@src", "", "ok"),
+        row("/media/poster.png", "video@poster", "", "ok"),
         row("/media/clip.webm", "source@src", "", "ok"),
         row("/media/sound.mp3", "video/audio@src", "", "ok"),
         row("/files/embed.pdf", "embed@src", "", "ok"),
@@ -352,7 +352,7 @@ fn every_link_source_is_recorded_with_its_element_and_resolved_target() {
     // The homepage's <link rel=icon>, logo and the links that are never fetched.
     let home = s.rows_from("/");
     for r in [
-        row("/img/favicon.png", "link@href", "", "ok"),
+        row("/img/favicon.png", "link[icon]@href", "", "ok"),
         row("/img/logo.png", "img@src", "测试市市场监督管理局", "ok"),
         row(
             "mailto:test@example.gov.cn",

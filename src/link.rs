@@ -5,6 +5,7 @@
 //! crawler only derived it from a script. The crawl resolves them against the
 //! page's base URL at the stage boundary.
 
+use crate::finding::Severity;
 use serde::{Deserialize, Serialize};
 
 /// Where a link came from in the page.
@@ -77,11 +78,17 @@ pub enum Element {
     SvgImage,
     /// SVG `<use href>` (or `xlink:href`) naming another file
     SvgUse,
+    /// `<img data-src|data-original|data-lazy-src>`: the image a lazy-loading
+    /// script puts in `src`, the one a visitor sees
+    LazyImg,
+    /// `<link href>` with rel=preload and `as=image` (upgraded to https by
+    /// browsers, like the image it preloads)
+    PreloadImage,
 }
 
 impl Element {
     /// Every element, in declaration order (`ALL[e as usize] == e`).
-    pub const ALL: [Element; 33] = [
+    pub const ALL: [Element; 35] = [
         Element::A,
         Element::Area,
         Element::Img,
@@ -115,6 +122,8 @@ impl Element {
         Element::InputImage,
         Element::SvgImage,
         Element::SvgUse,
+        Element::LazyImg,
+        Element::PreloadImage,
     ];
 
     /// A short description for reports, e.g. `img@src`.
@@ -153,6 +162,8 @@ impl Element {
             Element::InputImage => "input[image]@src",
             Element::SvgImage => "svg image@href",
             Element::SvgUse => "svg use@href",
+            Element::LazyImg => "img@data-src/data-original/data-lazy-src",
+            Element::PreloadImage => "link[preload as=image]@href",
         }
     }
 
@@ -177,7 +188,9 @@ impl Element {
             | Element::Poster
             | Element::Background
             | Element::InputImage
-            | Element::SvgImage => Loading::Passive,
+            | Element::SvgImage
+            | Element::LazyImg
+            | Element::PreloadImage => Loading::Passive,
             Element::Manifest
             | Element::Preload
             | Element::Prefetch
@@ -200,6 +213,30 @@ impl Element {
     /// page mixed content.
     pub fn is_subresource(self) -> bool {
         self.loading() != Loading::NotLoaded
+    }
+
+    /// What a broken target of this element is: a visitor meets it (a link,
+    /// an image, a script …), or it is a hint the page works without
+    /// (`preload`, `prefetch`, the web-app `manifest`) or plugin code no
+    /// current browser fetches (ActiveX `codebase` installers, `archive`s,
+    /// applets). See [`Weight`].
+    pub fn weight(self) -> Weight {
+        match self {
+            Element::ObjectCode | Element::Applet => Weight::Obsolete,
+            Element::Preload | Element::PreloadImage | Element::Prefetch | Element::Manifest => {
+                Weight::Hint
+            }
+            _ => Weight::Visible,
+        }
+    }
+
+    /// The severity of a broken target of this element: an error for what a
+    /// visitor meets (counted in the deduction), a warning otherwise.
+    pub fn broken_severity(self) -> Severity {
+        match self.weight() {
+            Weight::Visible => Severity::Error,
+            Weight::Hint | Weight::Obsolete => Severity::Warning,
+        }
     }
 
     /// Whether the target is expected to be an HTML page a visitor navigates to.
@@ -234,6 +271,69 @@ pub enum Loading {
     Blocked,
     /// Where a form is submitted.
     Submit,
+}
+
+/// How much a broken target of an element matters (see [`Element::weight`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Weight {
+    /// A visitor meets it: an unusable link of the national indicators.
+    Visible,
+    /// A hint the page works without (preload, prefetch, manifest).
+    Hint,
+    /// Plugin code no current browser fetches (ActiveX installers, applets).
+    Obsolete,
+}
+
+impl Weight {
+    /// Why a broken target of this weight is a warning (None when it is an error).
+    pub fn note(self) -> Option<&'static str> {
+        match self {
+            Weight::Visible => None,
+            Weight::Hint => Some(
+                "a loading hint the page works without: a warning, not counted as an unusable link",
+            ),
+            Weight::Obsolete => Some(
+                "plugin code no current browser fetches: a warning, not counted as an unusable link",
+            ),
+        }
+    }
+}
+
+/// Template syntaxes (opening, closing) of the front-end and server-side
+/// engines these sites use (Mustache / avalon / Vue / art-template `{{…}}`,
+/// Jinja `{%…%}`, jQuery tmpl / juicer `${…}`, EJS / JSP `<%…%>`, Smarty
+/// `{$…}`, `[[…]]`, `#{…}`), also percent-encoded, lower case.
+const PLACEHOLDERS: &[(&str, &str)] = &[
+    ("{{", "}}"),
+    ("{%", "%}"),
+    ("${", "}"),
+    ("#{", "}"),
+    ("{$", "}"),
+    ("<%", "%>"),
+    ("[[", "]]"),
+    ("%7b%7b", "%7d%7d"),
+    ("$%7b", "%7d"),
+];
+
+/// Whether a value as written holds a template placeholder (`{{el.url}}`,
+/// `/detail.html?id=${id}`, `<%= url %>` …): markup a script or a server
+/// template fills in, never the address a visitor's browser uses.
+pub fn is_template_placeholder(raw: &str) -> bool {
+    if !raw.bytes().any(|b| matches!(b, b'{' | b'[' | b'<' | b'%')) {
+        return false;
+    }
+    let lower;
+    let s = if raw.contains('%') {
+        lower = raw.to_ascii_lowercase();
+        lower.as_str()
+    } else {
+        raw
+    };
+    PLACEHOLDERS.iter().any(|(open, close)| {
+        s.find(open)
+            .and_then(|i| s.get(i + open.len()..))
+            .is_some_and(|rest| rest.contains(close))
+    })
 }
 
 /// How a link came to be known.
@@ -276,6 +376,78 @@ impl RawLink {
             text: String::new(),
             element,
             origin: Origin::Derived,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_and_look_alikes() {
+        for v in [
+            "{{el.url}}",
+            "{{ item.link }}",
+            "./{{el.id}}.html",
+            "${url}",
+            "/a?id=${id}",
+            "<%= url %>",
+            "<%=request.getContextPath()%>/a.jsp",
+            "{$url}",
+            "[[url]]",
+            "#{url}",
+            "{%url%}",
+            "%7B%7Bel.url%7D%7D",
+            "/a/$%7Bid%7D.html",
+        ] {
+            assert!(is_template_placeholder(v), "{v}");
+        }
+        for v in [
+            "/zwgk/index.html",
+            "",
+            "/search?q={\"lm\":{\"id\":1}}",
+            "/a?x[0]=1&x[1]=2",
+            "/a.html#{",
+            "/a%7Bb%7D.html",
+            "/100%25.html",
+            "{url}",
+            "}}{{",
+            "/%E9%80%9A%E7%9F%A5.pdf",
+        ] {
+            assert!(!is_template_placeholder(v), "{v}");
+        }
+    }
+
+    /// Plugin code and loading hints are warnings; what a visitor meets is an error.
+    #[test]
+    fn broken_severity_by_element() {
+        for e in [
+            Element::ObjectCode,
+            Element::Applet,
+            Element::Preload,
+            Element::PreloadImage,
+            Element::Prefetch,
+            Element::Manifest,
+        ] {
+            assert_eq!(e.broken_severity(), Severity::Warning, "{e:?}");
+            assert!(e.weight().note().is_some());
+        }
+        for e in [
+            Element::A,
+            Element::Img,
+            Element::LazyImg,
+            Element::Script,
+            Element::Stylesheet,
+            Element::Object,
+            Element::Embed,
+            Element::Iframe,
+        ] {
+            assert_eq!(e.broken_severity(), Severity::Error, "{e:?}");
+            assert_eq!(e.weight().note(), None);
+        }
+        for (i, e) in Element::ALL.into_iter().enumerate() {
+            assert_eq!(e as usize, i, "{e:?}");
         }
     }
 }

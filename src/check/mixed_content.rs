@@ -2,7 +2,8 @@
 //!
 //! How each element loads is [`Element::loading`]. Active content (scripts,
 //! stylesheets, frames, plugins) is blocked by browsers and breaks the page:
-//! error. Passive content (images, media, icons, CSS images), content that is
+//! error. Passive content (images, lazy-loaded images, media, icons, CSS
+//! images, a `preload as=image`: browsers upgrade or show them), content that is
 //! blocked without breaking the page (manifest, preload, prefetch, text
 //! tracks, SVG `<use>`) and insecure form actions: warning. A plain http link
 //! from an https page to the own site: info; a `cite` or a canonical link is
@@ -119,6 +120,8 @@ mod tests {
             Element::Background,
             Element::InputImage,
             Element::SvgImage,
+            Element::LazyImg,
+            Element::PreloadImage,
             Element::Manifest,
             Element::Preload,
             Element::Prefetch,
@@ -132,6 +135,12 @@ mod tests {
             assert_eq!(sev(e), None, "{e:?}");
             assert!(!e.is_subresource());
         }
+        assert_eq!(
+            check(&https, &http, Element::PreloadImage, false)
+                .unwrap()
+                .1,
+            "https page loads passive content over http (link[preload as=image]@href); shown as not secure"
+        );
         assert_eq!(
             check(&https, &http, Element::Track, false).unwrap().1,
             "https page requests track@src over http; browsers block it"

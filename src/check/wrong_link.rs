@@ -54,6 +54,11 @@ pub fn classify_raw(raw: &str) -> RawClass {
     if s.is_empty() {
         return RawClass::Skip("empty");
     }
+    if crate::link::is_template_placeholder(s) {
+        // `{{el.url}}` in an avalon / Vue list template: filled in by a
+        // script, never requested as written.
+        return RawClass::Skip("template placeholder");
+    }
     let lower: String = s.chars().take(12).collect::<String>().to_ascii_lowercase();
     if s.starts_with("\\\\") {
         return RawClass::Wrong(
@@ -246,6 +251,35 @@ mod tests {
             classify_raw("javascript:void(0)"),
             RawClass::Skip("javascript")
         );
+    }
+
+    /// Template placeholders are not links (skipped, never wrong or fetched);
+    /// a wrong link next to one is still wrong.
+    #[test]
+    fn template_placeholders_are_skipped() {
+        for raw in [
+            "{{el.url}}",
+            " {{ item.link }} ",
+            "http://{{ host }}/a.html",
+            "/detail.html?id=${id}",
+            "<%= url %>",
+            "{$url}",
+            "[[url]]",
+            "#{url}",
+            "{% url 'list' %}",
+            "%7B%7Bel.url%7D%7D",
+        ] {
+            assert_eq!(
+                classify_raw(raw),
+                RawClass::Skip("template placeholder"),
+                "{raw}"
+            );
+        }
+        assert!(matches!(
+            classify_raw("http://www. x.gov.cn/{a}"),
+            RawClass::Wrong(_)
+        ));
+        assert_eq!(classify_raw("/search?q={\"lm\":1}"), RawClass::Web);
     }
 
     #[test]

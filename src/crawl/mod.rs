@@ -674,11 +674,19 @@ impl Crawl {
                 .status(o.status)
         };
         if let Some((certainty, detail)) = broken(o) {
-            let detail = match &o.final_url {
+            let mut detail = match &o.final_url {
                 Some(f) if o.redirects > 0 => format!("{detail} (after redirect to {f})"),
                 _ => detail,
             };
-            self.send_finding(base(FindingKind::BrokenLink, detail).certainty(certainty));
+            let weight = occ.element.weight();
+            if let Some(note) = weight.note() {
+                detail = format!("{detail}; {note}");
+            }
+            self.send_finding(
+                base(FindingKind::BrokenLink, detail)
+                    .certainty(certainty)
+                    .severity(occ.element.broken_severity()),
+            );
             return;
         }
         if let Some(ev) = &o.soft404 {

@@ -6,12 +6,14 @@
 //! title and the language. Values are kept as written (html5ever has already
 //! decoded entities); resolution happens later
 //! ([`resolve`](super::resolve::resolve)). Comments are not part of the tree,
-//! so commented-out markup yields nothing. Limits ([`MAX_LINKS`],
+//! so commented-out markup yields nothing; `<template>` content is inert and
+//! skipped. Limits ([`MAX_LINKS`],
 //! [`MAX_ANCHORS`], link-text length) keep a hostile page from using
 //! unbounded memory.
 
 use std::borrow::Cow;
 
+use ego_tree::iter::Edge;
 use scraper::node::Element as HtmlElement;
 use scraper::{ElementRef, Html, Node};
 
@@ -33,10 +35,11 @@ const SVG_NS: &str = "http://www.w3.org/2000/svg";
 /// Extracts links, anchors, title and lang from a parsed document.
 ///
 /// Sources: `a`/`area[href]` (also SVG `a`); `img[src]` and every `srcset`
-/// candidate (`img`, `source`); `input[type=image][src]`; `script[src]` (SVG:
+/// candidate (`img`, `source`); the lazy-loading `img[data-src]`,
+/// `[data-original]`, `[data-lazy-src]`; `input[type=image][src]`; `script[src]` (SVG:
 /// `href`); `link[href]` by rel (stylesheet; icon family; manifest;
-/// preload/modulepreload; prefetch; other; `preconnect`/`dns-prefetch`
-/// skipped); `iframe`/`frame[src]`; `source[src]`; `video[src]`,
+/// preload/modulepreload, `preload as=image` apart; prefetch; other;
+/// `preconnect`/`dns-prefetch` skipped); `iframe`/`frame[src]`; `source[src]`; `video[src]`,
 /// `video[poster]`, `audio[src]`, `track[src]`; `embed[src]`;
 /// `object[data]`, `object[codebase]` naming a file and `object[archive]`;
 /// `applet[archive]` or `applet[code]` under its `codebase`;
@@ -46,15 +49,19 @@ const SVG_NS: &str = "http://www.w3.org/2000/svg";
 /// http-equiv=refresh`; the legacy `background` attribute; CSS `url()` /
 /// `@import` in `<style>` and `style=""`; script-derived redirects and
 /// pagination from inline scripts, `onclick`, `javascript:` hrefs and
-/// `<select onchange>` options; Hanweb datastore records. Empty values and
-/// `data:` URIs are not links. The first `<base href>` is returned for the
+/// `<select onchange>` options; Hanweb datastore records; the fallback markup
+/// of `<noscript>` (text to a parser with scripting enabled, read once).
+/// Empty values and `data:` URIs are not links; the content of `<template>`
+/// and of `<script type="text/html">`-style templates is inert, not read
+/// (placeholders such as `{{el.url}}` elsewhere are kept, and skipped by the
+/// crawl: [`crate::link::is_template_placeholder`]). The first `<base href>` is returned for the
 /// whole document (as browsers apply it, also to links written before it).
 pub fn extract(doc: &Html) -> ExtractedPage {
     Walker::new(true).run(doc)
 }
 
-/// Like [`extract`] but without reading datastore blocks (for the record
-/// fragments themselves, so extraction never recurses).
+/// Like [`extract`] but without reading datastore blocks or `<noscript>`
+/// text (for those fragments themselves, so extraction never recurses).
 pub(crate) fn extract_nested(doc: &Html) -> ExtractedPage {
     Walker::new(false).run(doc)
 }
@@ -87,6 +94,10 @@ struct Attrs<'a> {
     archive: Option<&'a str>,
     codebase: Option<&'a str>,
     formaction: Option<&'a str>,
+    data_src: Option<&'a str>,
+    data_original: Option<&'a str>,
+    data_lazy_src: Option<&'a str>,
+    as_: Option<&'a str>,
 }
 
 impl<'a> Attrs<'a> {
@@ -119,6 +130,10 @@ impl<'a> Attrs<'a> {
                 "archive" => &mut a.archive,
                 "codebase" => &mut a.codebase,
                 "formaction" => &mut a.formaction,
+                "data-src" => &mut a.data_src,
+                "data-original" => &mut a.data_original,
+                "data-lazy-src" => &mut a.data_lazy_src,
+                "as" => &mut a.as_,
                 _ => continue,
             };
             slot.get_or_insert(value);
@@ -129,26 +144,40 @@ impl<'a> Attrs<'a> {
 
 struct Walker {
     page: ExtractedPage,
-    /// Read `<datastore>` blocks (false inside a datastore record).
-    datastore: bool,
+    /// Read `<datastore>` blocks and `<noscript>` text (false inside a
+    /// datastore record or a `<noscript>`, so extraction never recurses).
+    read_nested: bool,
     seen_html: bool,
     seen_title: bool,
 }
 
 impl Walker {
-    fn new(datastore: bool) -> Self {
+    fn new(read_nested: bool) -> Self {
         Walker {
             page: ExtractedPage::default(),
-            datastore,
+            read_nested,
             seen_html: false,
             seen_title: false,
         }
     }
 
+    /// Walks the tree in document order, skipping the contents of every
+    /// `<template>` (inert markup a script clones and fills in).
     fn run(mut self, doc: &Html) -> ExtractedPage {
-        for node in doc.tree.root().descendants() {
-            if let Some(el) = ElementRef::wrap(node) {
-                self.element(el, el.value());
+        let mut inert: Option<ego_tree::NodeId> = None;
+        for edge in doc.tree.root().traverse() {
+            match edge {
+                Edge::Open(node) if inert.is_none() => {
+                    if let Some(el) = ElementRef::wrap(node) {
+                        if is_template(el.value()) {
+                            inert = Some(node.id());
+                        } else {
+                            self.element(el, el.value());
+                        }
+                    }
+                }
+                Edge::Close(node) if inert == Some(node.id()) => inert = None,
+                _ => {}
             }
         }
         self.page
@@ -225,6 +254,7 @@ impl Walker {
                 let text = img_text(&a);
                 self.link(a.src, text.clone(), Element::Img);
                 self.srcset(a.srcset, &text, Element::Img);
+                self.lazy_img(&a, &text);
             }
             "input" => {
                 let kind = a.kind.map(str::trim).unwrap_or_default();
@@ -262,7 +292,7 @@ impl Walker {
                 }
             }
             "link" => {
-                if let Some(element) = link_rel(a.rel) {
+                if let Some(element) = link_rel(a.rel, a.as_) {
                     self.link(a.href, a.title.unwrap_or_default(), element);
                 }
             }
@@ -302,6 +332,7 @@ impl Walker {
             {
                 self.link(a.content.and_then(refresh_url), "", Element::MetaRefresh);
             }
+            "noscript" if self.read_nested => self.noscript(node),
             "style" => {
                 let text = text_children(node);
                 if !self.full() {
@@ -363,6 +394,46 @@ impl Walker {
         {
             self.push_all(js::location_links(onclick));
         }
+    }
+
+    /// The lazy-loading attributes of an `<img>` (`data-src`,
+    /// `data-original`, `data-lazy-src`): the image a script swaps in for
+    /// the placeholder `src`. A value equal to `src` is the same image, once.
+    fn lazy_img(&mut self, a: &Attrs<'_>, text: &str) {
+        let trim = |s: &str| {
+            s.trim_matches(|c: char| c.is_ascii_whitespace())
+                .to_string()
+        };
+        let mut seen: Vec<String> = a.src.map(trim).into_iter().collect();
+        for v in [a.data_src, a.data_original, a.data_lazy_src]
+            .into_iter()
+            .flatten()
+        {
+            let t = trim(v);
+            if !seen.contains(&t) {
+                self.link(Some(v), text, Element::LazyImg);
+                seen.push(t);
+            }
+        }
+    }
+
+    /// `<noscript>`: the parser (scripting enabled, as in a browser) keeps its
+    /// content as text; the fallback markup in it (an `<img>`, an `<a>`, a
+    /// stylesheet) is what a browser without scripts shows, so its links are
+    /// read once from that text. Content parsed as elements (a parser with
+    /// scripting disabled) is walked like the rest of the page instead.
+    fn noscript(&mut self, node: ElementRef<'_>) {
+        if self.full() || node.children().any(|c| c.value().is_element()) {
+            return;
+        }
+        let text = text_children(node);
+        if !text.contains('<') {
+            return;
+        }
+        let fragment = Html::parse_fragment(&super::nesting::flatten(&text).text);
+        let inner = extract_nested(&fragment);
+        self.page.truncated |= inner.truncated;
+        self.push_all(inner.links);
     }
 
     fn srcset(&mut self, srcset: Option<&str>, text: &str, element: Element) {
@@ -428,7 +499,7 @@ impl Walker {
         if text.trim().is_empty() {
             return;
         }
-        if self.datastore
+        if self.read_nested
             && let Some(ds) = js::datastore(&text)
         {
             self.push_all(ds.links());
@@ -470,6 +541,11 @@ impl Walker {
             self.push(link);
         }
     }
+}
+
+/// `<template>` (HTML): its content is inert until a script uses it.
+fn is_template(el: &HtmlElement) -> bool {
+    el.name() == "template" && &*el.name.ns == HTML_NS
 }
 
 /// Not empty (after ASCII whitespace) and not a `data:` URI.
@@ -597,9 +673,9 @@ fn is_javascript(kind: Option<&str>) -> bool {
             .any(|m| kind.contains(m))
 }
 
-/// The element for a `<link rel>`; None for rels that name no document
-/// (`preconnect`, `dns-prefetch` name an origin).
-fn link_rel(rel: Option<&str>) -> Option<Element> {
+/// The element for a `<link rel>` (a preload by its `as`); None for rels
+/// that name no document (`preconnect`, `dns-prefetch` name an origin).
+fn link_rel(rel: Option<&str>, as_: Option<&str>) -> Option<Element> {
     let rel = rel.unwrap_or_default();
     let has = |names: &[&str]| {
         rel.split_ascii_whitespace()
@@ -619,6 +695,8 @@ fn link_rel(rel: Option<&str>) -> Option<Element> {
         Some(Element::Icon)
     } else if has(&["manifest"]) {
         Some(Element::Manifest)
+    } else if has(&["preload"]) && as_.is_some_and(|a| a.trim().eq_ignore_ascii_case("image")) {
+        Some(Element::PreloadImage)
     } else if has(&["preload", "modulepreload"]) {
         Some(Element::Preload)
     } else if has(&["prefetch"]) {
@@ -944,6 +1022,8 @@ mod tests {
 <link rel="manifest" href="/site.webmanifest">
 <link rel="preload" href="/fonts/kai.woff2" as="font">
 <link rel="modulepreload" href="/js/app.mjs">
+<link rel="preload" href="/images/hero.jpg" as=" IMAGE ">
+<link rel="prefetch" href="/images/next.jpg" as="image">
 <link rel="prefetch" href="/zwgk/next.html">
 <link rel="canonical" href="/zwgk/index.html">
 </head><body background="/images/body-bg.jpg">
@@ -974,6 +1054,8 @@ mod tests {
                 ("/site.webmanifest", "", Element::Manifest),
                 ("/fonts/kai.woff2", "", Element::Preload),
                 ("/js/app.mjs", "", Element::Preload),
+                ("/images/hero.jpg", "", Element::PreloadImage),
+                ("/images/next.jpg", "", Element::Prefetch),
                 ("/zwgk/next.html", "", Element::Prefetch),
                 ("/zwgk/index.html", "", Element::LinkOther),
                 ("/images/body-bg.jpg", "", Element::Background),
@@ -1122,6 +1204,85 @@ mod tests {
             </body></html>"##,
         );
         assert!(p.links.is_empty(), "{:?}", p.links);
+    }
+
+    /// `<template>` content is inert: no links, no fragment targets; what
+    /// follows the template is read as usual.
+    #[test]
+    fn template_content_is_inert() {
+        let p = page(
+            r#"<ul id="list"><template id="row"><li id="tpl-li"><a href="/tpl/a.html">行</a><img src="/tpl/a.png">
+<template><a href="/tpl/nested.html">内</a></template><a href="/tpl/after-nested.html">后</a></li></template>
+<li><a href="/real.html">真实</a></li></ul>
+<svg><template><a href="/svg-template.html">图</a></template></svg>"#,
+        );
+        assert_eq!(
+            triples(&p),
+            vec![
+                ("/real.html", "真实", Element::A),
+                ("/svg-template.html", "图", Element::A)
+            ]
+        );
+        assert_eq!(p.anchors, vec!["list"]);
+    }
+
+    /// `<noscript>` is text to a parser with scripting enabled: its fallback
+    /// markup is read from that text, once, in document order; without
+    /// markup in it nothing is read; a `<noscript>` nested in one (not
+    /// allowed by HTML) is not read. A `noscript` element with element
+    /// children (here in SVG) is walked as the rest of the tree, not twice.
+    #[test]
+    fn noscript_fallbacks_are_read_once() {
+        let p = page(
+            r#"<html><head><noscript><link rel="stylesheet" href="/css/nojs.css"><meta http-equiv="refresh" content="0;url=/nojs/index.html"></noscript></head>
+<body><a href="/before.html">前</a>
+<noscript><p>请启用脚本，或访问<a href="/nojs/list.html">无脚本版</a></p><img src="/nojs/banner.png" alt="横幅"><img src="{{el.pic}}"><noscript><a href="/nested.html">嵌套</a></noscript></noscript>
+<noscript>请启用脚本 &lt; 3</noscript><noscript></noscript>
+<svg><noscript><a href="/svg-noscript.html">图</a></noscript></svg>
+<a href="/after.html">后</a></body></html>"#,
+        );
+        assert_eq!(
+            triples(&p),
+            vec![
+                ("/css/nojs.css", "", Element::Stylesheet),
+                ("/nojs/index.html", "", Element::MetaRefresh),
+                ("/before.html", "前", Element::A),
+                ("/nojs/list.html", "无脚本版", Element::A),
+                ("/nojs/banner.png", "横幅", Element::Img),
+                ("{{el.pic}}", "", Element::Img),
+                ("/svg-noscript.html", "图", Element::A),
+                ("/after.html", "后", Element::A),
+            ]
+        );
+        assert!(p.links.iter().all(|l| l.origin == Origin::Markup));
+        assert_eq!(p.title, None);
+        // A hostile chain of unclosed noscripts is read one level deep.
+        let html = "<noscript><a href='/n.html'>".repeat(20_000);
+        let p = page(&html);
+        assert_eq!(p.links.len(), 1);
+    }
+
+    /// Lazy-loading attributes of `<img>` are image sources; a value equal
+    /// to `src` (or to another lazy attribute) is read once.
+    #[test]
+    fn lazy_image_attributes() {
+        let p = page(
+            r#"<img class="lazy" src="/images/loading.gif" data-original="/photos/a.jpg" alt="甲">
+<img data-src="/photos/b.jpg" data-lazy-src="/photos/b.jpg" title="乙">
+<img src="/photos/c.jpg" data-src=" /photos/c.jpg ">
+<img src="data:image/gif;base64,R0lGOD" data-src="" data-original="data:image/png;base64,AA" data-lazy-src="/photos/d.jpg">
+<div data-src="/not-an-img.jpg" data-original="/not-an-img2.jpg"></div>"#,
+        );
+        assert_eq!(
+            triples(&p),
+            vec![
+                ("/images/loading.gif", "甲", Element::Img),
+                ("/photos/a.jpg", "甲", Element::LazyImg),
+                ("/photos/b.jpg", "乙", Element::LazyImg),
+                ("/photos/c.jpg", "", Element::Img),
+                ("/photos/d.jpg", "", Element::LazyImg),
+            ]
+        );
     }
 
     #[test]

@@ -151,6 +151,27 @@ async fn trs_lists_pages_blocks_and_script_counts() {
     for c in ["通知公告", "工作动态", "新闻发布", "政策文件"] {
         assert!(p.findings(c).is_empty(), "{c}: {:#?}", p.findings(c));
     }
+    // The avalon templates' `href="{{el.url}}"` / `{{el.link}}` are no
+    // links: never requested, never a finding, listed as not_checked.
+    let requested: Vec<_> = p
+        .server
+        .all_hits()
+        .into_iter()
+        .filter(|(_, path, _)| path.contains('{') || path.contains("el."))
+        .collect();
+    assert!(requested.is_empty(), "{requested:#?}");
+    let reported: Vec<_> = p
+        .run
+        .findings
+        .iter()
+        .filter(|f| f.target_url.contains("el.") || f.target_url.contains('{'))
+        .collect();
+    assert!(reported.is_empty(), "{reported:#?}");
+    for t in ["{{el.url}}", "{{el.link}}"] {
+        let rows = p.run.links_to(t);
+        assert!(!rows.is_empty(), "{t}");
+        assert!(rows.iter().all(|l| l.status == "not_checked"), "{rows:#?}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

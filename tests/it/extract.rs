@@ -45,8 +45,8 @@ impl ExtractRun {
             .sum()
     }
 
-    /// Link findings (page, target, text, element, detail) of one page, sorted.
-    fn link_findings(&self, page: &str) -> Vec<(String, String, String, String, String)> {
+    /// Link findings (kind, target, text, element, severity, detail) of one page, sorted.
+    fn link_findings(&self, page: &str) -> Vec<Found> {
         let page = abs(page);
         let mut v: Vec<_> = self
             .run
@@ -59,6 +59,7 @@ impl ExtractRun {
                     f.target_url.clone(),
                     f.link_text.clone(),
                     f.element.clone(),
+                    f.severity.clone(),
                     f.detail.clone(),
                 )
             })
@@ -112,18 +113,43 @@ fn extract_run() -> &'static ExtractRun {
     })
 }
 
-type Found = (String, String, String, String, String);
+type Found = (String, String, String, String, String, String);
 /// A page, its broken targets, and its fine look-alikes (target, element).
 type Case = (&'static str, Vec<Found>, Vec<(&'static str, &'static str)>);
 
-/// A broken_link row as link_findings returns it.
+/// A broken_link row as link_findings returns it: an error (an unusable link).
 fn broken(target: &str, text: &str, element: &str) -> Found {
     (
         "broken_link".into(),
         abs(target),
         text.into(),
         element.into(),
+        "error".into(),
         "404 Not Found".into(),
+    )
+}
+
+/// A broken loading hint (preload, prefetch, manifest): a warning.
+fn broken_hint(target: &str, element: &str) -> Found {
+    (
+        "broken_link".into(),
+        abs(target),
+        String::new(),
+        element.into(),
+        "warning".into(),
+        "404 Not Found; a loading hint the page works without: a warning, not counted as an unusable link".into(),
+    )
+}
+
+/// Broken plugin code no current browser fetches (ActiveX cab, archives, applets): a warning.
+fn broken_plugin(target: &str, text: &str, element: &str) -> Found {
+    (
+        "broken_link".into(),
+        abs(target),
+        text.into(),
+        element.into(),
+        "warning".into(),
+        "404 Not Found; plugin code no current browser fetches: a warning, not counted as an unusable link".into(),
     )
 }
 
@@ -152,9 +178,9 @@ fn each_source_finds_its_broken_target_and_passes_the_look_alike() {
             "/head-links.html",
             vec![
                 broken("/favicon-2018.ico", "", "link[icon]@href"),
-                broken("/manifest-2020.json", "", "link[manifest]@href"),
-                broken("/fonts/heiti-2019.woff2", "", "link[preload]@href"),
-                broken("/zwgk/list-2019.html", "", "link[prefetch]@href"),
+                broken_hint("/manifest-2020.json", "link[manifest]@href"),
+                broken_hint("/fonts/heiti-2019.woff2", "link[preload]@href"),
+                broken_hint("/zwgk/list-2019.html", "link[prefetch]@href"),
             ],
             vec![
                 ("/images/touch-icon.png", "link[icon]@href"),
@@ -165,21 +191,22 @@ fn each_source_finds_its_broken_target_and_passes_the_look_alike() {
         (
             "/plugins.html",
             vec![
-                broken(
+                broken_plugin(
                     "http://download.plugin.test/pub/cabs/swflash.cab#version=9,0,28,0",
                     "档案宣传动画",
                     "object@codebase/archive",
                 ),
-                broken(
+                broken_plugin(
                     "/java/map-data-2017.jar",
                     "馆址地图",
                     "object@codebase/archive",
                 ),
-                broken(
+                broken_plugin(
                     "/applets/old/counter-lib-2016.jar",
                     "访问计数",
                     "applet@code/archive",
                 ),
+                broken("/docs/exhibit-2016.pdf", "展览图录", "object@data"),
             ],
             vec![
                 (
@@ -311,6 +338,186 @@ fn not_links_are_never_requested() {
     assert_eq!(r.asked, Vec::<String>::new());
 }
 
+/// Script templates are not links: placeholders (`{{el.url}}` in an avalon
+/// `ms-for` list, `{{ item.link }}`, `${url}`, `<%= url %>`, `{$url}`,
+/// `[[url]]`, `#{url}`, a query or host made of one) are listed as
+/// not_checked, never requested, resolved or reported (no broken_link, no
+/// wrong_link for `http://{{ el.host }}/`, no missing_anchor for `#{url}`);
+/// bound attributes (`ms-href`, `ms-attr`, `:href`, `v-bind:href`,
+/// `:src`) are no URL at all; `<template>` and `<script type=text/html|
+/// text/template|text/x-template>` content is inert. The page's real broken
+/// link is still found, and a query holding JSON braces is still checked.
+#[test]
+fn template_placeholders_are_neither_requested_nor_reported() {
+    let r = extract_run();
+    let page = "/templates.html";
+    assert_eq!(
+        r.link_findings(page),
+        vec![broken("/zwgk/rules-2018.html", "旧版查阅规定", "a@href")]
+    );
+    let placeholder = |t: &str| {
+        ["{{", "${", "<%", "{$", "[[", "#{", "%7B%7B", "%7B"]
+            .iter()
+            .any(|p| t.contains(p))
+    };
+    let rows = r.links_of(page);
+    let mut skipped: Vec<&str> = rows
+        .iter()
+        .filter(|(t, _, _)| placeholder(t) && !t.contains("search/index.jsp"))
+        .map(|(t, e, status)| {
+            assert_eq!(status, "not_checked", "{t} ({e})");
+            t.as_str()
+        })
+        .collect();
+    skipped.sort();
+    assert_eq!(
+        skipped,
+        vec![
+            "#{url}",
+            "${url}",
+            "./detail.html?id={{el.id}}",
+            "<%= url %>",
+            "[[url]]",
+            "http://{{ el.host }}/zwgk/",
+            "{$url}",
+            "{{ item.link }}",
+            "{{el.pic}}",
+            "{{el.url}}",
+            "{{el.url}}",
+        ],
+        "{rows:#?}"
+    );
+    assert!(
+        rows.iter().all(|(t, _, _)| !t.contains("/tpl/")),
+        "{rows:#?}"
+    );
+    assert!(rows.contains(&link("/zwgk/list.html", "a@href", "ok")));
+    assert!(
+        rows.iter()
+            .any(|(t, e, st)| t.contains("/search/index.jsp?q=") && e == "a@href" && st == "ok"),
+        "{rows:#?}"
+    );
+    // Not one request for a placeholder or template path, no name resolved.
+    let asked_for: Vec<_> = r
+        .hits
+        .iter()
+        .filter(|(_, p, _)| {
+            p.contains(['{', '}', '[', '<', '$', '#'])
+                || p.starts_with("/tpl/")
+                || p.contains("detail.html")
+        })
+        .collect();
+    assert!(asked_for.is_empty(), "{asked_for:#?}");
+    assert_eq!(r.hits("/templates.html"), 1);
+    assert!(r.asked.is_empty(), "{:?}", r.asked);
+    assert!(
+        r.run
+            .findings
+            .iter()
+            .all(|f| !placeholder(&f.target_url) && !f.target_url.contains("/tpl/")),
+        "{:#?}",
+        r.run.findings
+    );
+}
+
+/// Lazy-loaded images (`data-original`, `data-src`, `data-lazy-src`) are the
+/// images visitors see: checked, and a broken one is an error. A lazy value
+/// equal to `src` is one row, not two. The fallback markup of `<noscript>`
+/// (parsed as text with scripting enabled) is read once: its broken image is
+/// found, its link and the stylesheet in the head's `<noscript>` are one row
+/// each.
+#[test]
+fn lazy_images_and_noscript_fallbacks_are_checked_once() {
+    let r = extract_run();
+    let page = "/lazy.html";
+    let lazy = "img@data-src/data-original/data-lazy-src";
+    assert_eq!(
+        r.link_findings(page),
+        sorted(vec![
+            broken("/photos/1950-gone.jpg", "一九五〇年的人民路", lazy),
+            broken("/photos/1980-gone.jpg", "一九八〇年的车站", lazy),
+            broken("/photos/nojs-banner-gone.jpg", "无脚本横幅", "img@src"),
+        ])
+    );
+    let mut want = vec![
+        link("/css/nojs.css", "link[stylesheet]@href", "ok"),
+        link("/", "a@href", "ok"),
+        link("/images/loading.gif", "img@src", "ok"),
+        link("/images/loading.gif", "img@src", "ok"),
+        link("/images/loading.gif", "img@src", "ok"),
+        link("/photos/1950-gone.jpg", lazy, "broken"),
+        link("/photos/1960.jpg", lazy, "ok"),
+        link("/photos/1970.jpg", lazy, "ok"),
+        link("/photos/1980-gone.jpg", lazy, "broken"),
+        link("/photos/1990.jpg", "img@src", "ok"),
+        link("{{el.pic}}", lazy, "not_checked"),
+        link("/photos/list-nojs.html", "a@href", "ok"),
+        link("/photos/nojs-banner-gone.jpg", "img@src", "broken"),
+        link("/photos/1960.jpg", "img@src", "ok"),
+    ];
+    want.sort();
+    assert_eq!(r.links_of(page), want);
+    for path in [
+        "/photos/1960.jpg",
+        "/photos/list-nojs.html",
+        "/css/nojs.css",
+    ] {
+        assert_eq!(r.hits(path), 1, "{path}");
+    }
+}
+
+/// Plugin code no current browser fetches (an ActiveX `swflash.cab`
+/// installer, `<object archive>`, applet archives) and loading hints
+/// (manifest, preload, prefetch) are warnings when broken: reported, not
+/// counted as unusable links in the estimate. A broken favicon and a broken
+/// `<object data>` PDF on the same pages stay errors and are counted.
+#[test]
+fn plugin_code_and_loading_hints_are_warnings_not_deducted() {
+    let r = extract_run();
+    let sev = |target: &str| -> Vec<String> {
+        r.run
+            .findings
+            .iter()
+            .filter(|f| f.kind == "broken_link" && f.target_url == abs(target))
+            .map(|f| f.severity.clone())
+            .collect()
+    };
+    for t in [
+        "http://download.plugin.test/pub/cabs/swflash.cab#version=9,0,28,0",
+        "/java/map-data-2017.jar",
+        "/applets/old/counter-lib-2016.jar",
+        "/manifest-2020.json",
+        "/fonts/heiti-2019.woff2",
+        "/zwgk/list-2019.html",
+    ] {
+        assert_eq!(sev(t), vec!["warning"], "{t}");
+    }
+    for t in ["/favicon-2018.ico", "/docs/exhibit-2016.pdf"] {
+        assert_eq!(sev(t), vec!["error"], "{t}");
+    }
+    // The estimate counts the distinct error targets only (the homepage has none).
+    let errors: std::collections::BTreeSet<&str> = r
+        .run
+        .findings
+        .iter()
+        .filter(|f| {
+            matches!(f.kind.as_str(), "broken_link" | "soft_404" | "wrong_link")
+                && f.severity == "error"
+        })
+        .map(|f| f.target_url.as_str())
+        .collect();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(r.run.result.run_dir.join("summary.json")).unwrap())
+            .unwrap();
+    let counted: u64 = summary["estimate"]["deductions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["confirmed"].as_u64().unwrap() + d["suspected"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, errors.len() as u64, "{errors:#?}");
+}
+
 /// A relative `<base href="../static/2026/">` written in the body after some
 /// links applies to every link of the page, whatever its source (as browsers
 /// do: the first base with href sets the document's base).
@@ -432,6 +639,20 @@ async fn mixed_content_class_of_each_new_source() {
             "link[preload]@href",
             "warning",
             blocked("link[preload]@href"),
+        ),
+        m(
+            "/images/hero.jpg",
+            "",
+            "link[preload as=image]@href",
+            "warning",
+            passive("link[preload as=image]@href"),
+        ),
+        m(
+            "/images/hall.jpg",
+            "馆景",
+            "img@data-src/data-original/data-lazy-src",
+            "warning",
+            passive("img@data-src/data-original/data-lazy-src"),
         ),
         m(
             "/next.html",

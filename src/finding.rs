@@ -42,11 +42,19 @@ pub enum FindingKind {
     MissingAlt,
     /// 访问缓慢: page slower than the threshold.
     SlowPage,
+    /// 互动回应差: a public message of the past year unanswered (or answered)
+    /// after more than the rules' delay (national veto).
+    ReplyOverdue,
+    /// 发布日期异常: an article's publication dates disagree (PubDate meta,
+    /// labelled date, URL date, list date), or one is in the future.
+    DateMismatch,
+    /// 办事指南要素缺失: a service guide page lacks required elements.
+    GuideIncomplete,
 }
 
 impl FindingKind {
     /// Every kind, in report order.
-    pub const ALL: [FindingKind; 15] = [
+    pub const ALL: [FindingKind; 18] = [
         FindingKind::BrokenLink,
         FindingKind::Soft404,
         FindingKind::WrongLink,
@@ -62,6 +70,9 @@ impl FindingKind {
         FindingKind::ForbiddenText,
         FindingKind::MissingAlt,
         FindingKind::SlowPage,
+        FindingKind::ReplyOverdue,
+        FindingKind::DateMismatch,
+        FindingKind::GuideIncomplete,
     ];
 
     /// The stable code used in CSV and the history database.
@@ -82,6 +93,9 @@ impl FindingKind {
             FindingKind::ForbiddenText => "forbidden_text",
             FindingKind::MissingAlt => "missing_alt",
             FindingKind::SlowPage => "slow_page",
+            FindingKind::ReplyOverdue => "reply_overdue",
+            FindingKind::DateMismatch => "date_mismatch",
+            FindingKind::GuideIncomplete => "guide_incomplete",
         }
     }
 
@@ -103,6 +117,9 @@ impl FindingKind {
             FindingKind::ForbiddenText => "严重错误",
             FindingKind::MissingAlt => "无障碍",
             FindingKind::SlowPage => "访问缓慢",
+            FindingKind::ReplyOverdue => "互动回应差",
+            FindingKind::DateMismatch => "发布日期异常",
+            FindingKind::GuideIncomplete => "办事指南要素缺失",
         }
     }
 

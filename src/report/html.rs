@@ -169,6 +169,9 @@ pub fn kind_en(k: FindingKind) -> &'static str {
         FindingKind::ForbiddenText => "Forbidden text",
         FindingKind::MissingAlt => "Accessibility",
         FindingKind::SlowPage => "Slow page",
+        FindingKind::ReplyOverdue => "Message not answered in time",
+        FindingKind::DateMismatch => "Publication date mismatch",
+        FindingKind::GuideIncomplete => "Service guide incomplete",
     }
 }
 

@@ -6,6 +6,7 @@
 //! normalised — built once before any network I/O. Every mistake in a file is a
 //! [`RulesError`] naming the file, line and key.
 
+pub mod checks;
 pub mod columns;
 pub mod content;
 pub mod scoring;
@@ -196,6 +197,18 @@ pub struct RulesFile {
     pub content: content::ContentSection,
     /// `[scoring]`: national indicator numbers (defaults from the national pack).
     pub scoring: scoring::ScoringSection,
+    /// `[pubdate]`: 发布日期异常 (defaults from `rules/defaults/checks.toml`).
+    #[serde(deserialize_with = "checks::merged")]
+    pub pubdate: checks::PubdateSection,
+    /// `[hidden]`: 暗链.
+    #[serde(deserialize_with = "checks::merged")]
+    pub hidden: checks::HiddenSection,
+    /// `[guide]`: 办事指南要素.
+    #[serde(deserialize_with = "checks::merged")]
+    pub guide: checks::GuideSection,
+    /// `[interaction]`: 互动回应差.
+    #[serde(deserialize_with = "checks::merged")]
+    pub interaction: checks::InteractionSection,
 }
 
 /// Validated, compiled rules: what the engine uses.
@@ -239,6 +252,8 @@ pub struct Rules {
     pub content: content::Content,
     /// Scoring numbers.
     pub scoring: scoring::ScoringSection,
+    /// Page-check settings: dates, hidden links, guides, message boards.
+    pub checks: checks::Checks,
 }
 
 impl Rules {
@@ -423,6 +438,15 @@ impl Rules {
             }
             None => columns.homepage_window_days = scoring.veto.homepage_stale.days,
         }
+        let column_names: Vec<String> = columns.columns.iter().map(|c| c.name.clone()).collect();
+        let checks = checks::Checks::compile(
+            file.pubdate,
+            file.hidden,
+            file.guide,
+            file.interaction,
+            &column_names,
+            ctx,
+        )?;
         Ok(Rules {
             path,
             name,
@@ -441,6 +465,7 @@ impl Rules {
             columns,
             content,
             scoring,
+            checks,
         })
     }
 

@@ -9,8 +9,10 @@
 pub mod columns;
 pub mod content;
 pub mod dates;
+pub mod labels;
 pub mod links;
 pub mod mixed_content;
+pub mod pubdate;
 pub mod risky;
 pub mod soft404;
 pub mod wrong_link;

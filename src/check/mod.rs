@@ -9,6 +9,7 @@
 pub mod columns;
 pub mod content;
 pub mod dates;
+pub mod hidden;
 pub mod labels;
 pub mod links;
 pub mod mixed_content;

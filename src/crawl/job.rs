@@ -114,6 +114,10 @@ pub struct FoundLink {
     pub origin: Origin,
     /// What to do with it.
     pub class: LinkClass,
+    /// How it is hidden from visitors (暗链): set on external `a` / `area`
+    /// links only, by [`crate::check::hidden`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<crate::check::hidden::Hidden>,
 }
 
 impl FoundLink {

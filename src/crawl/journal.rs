@@ -224,6 +224,7 @@ mod tests {
                 title: format!("关于第{i}号文件的通知"),
                 links: (0..i % 5)
                     .map(|n| FoundLink {
+                        hidden: None,
                         raw: String::new(),
                         url: Some(format!("http://a.gov.cn/{n}.pdf")),
                         text: format!("附件{n}"),

@@ -114,6 +114,8 @@ pub struct Crawl {
     start_errors: Vec<String>,
     stats: CrawlStats,
     max_depth: u32,
+    /// Hidden external links (暗链) waiting for their target's outcome, by (page, target).
+    hidden: std::collections::HashMap<(Arc<str>, Arc<str>), crate::check::hidden::Hidden>,
 }
 
 impl Crawl {
@@ -148,6 +150,7 @@ impl Crawl {
             start_errors: Vec::new(),
             stats: CrawlStats::default(),
             max_depth,
+            hidden: Default::default(),
         }
     }
 
@@ -512,6 +515,9 @@ impl Crawl {
             } => (key, own, fragment, mixed),
         };
         let target: Arc<str> = link.url.take().unwrap_or_default().into();
+        if let Some(h) = link.hidden.take() {
+            self.hidden.insert((page.clone(), target.clone()), h);
+        }
         if link.origin == Origin::Markup {
             if let Some((sev, detail)) = mixed {
                 self.send_finding(
@@ -649,6 +655,17 @@ impl Crawl {
     fn emit(&mut self, occ: Occ, o: &Outcome, anchors: Option<&[u64]>) {
         if occ.origin == Origin::Markup && o.skipped.is_none() {
             self.link_findings(&occ, o, anchors);
+        } else if let Some(h) = (!self.hidden.is_empty())
+            .then(|| self.hidden.get(&(occ.page.clone(), occ.target.clone())))
+            .flatten()
+        {
+            // Not checked (crawl.check_external = false …): still hidden.
+            let f = Finding::new(FindingKind::RiskyExternal, &*occ.page, "")
+                .target(&*occ.target)
+                .text(&*occ.text)
+                .element(occ.element.label());
+            let f = crate::check::hidden::finding(f, h, o);
+            self.send_finding(f);
         }
         self.stats.links += 1;
         self.emit_event(ReportEvent::Link(LinkEvent {
@@ -673,6 +690,20 @@ impl Crawl {
                 .element(occ.element.label())
                 .status(o.status)
         };
+        let hidden = if self.hidden.is_empty() {
+            None
+        } else {
+            self.hidden
+                .get(&(occ.page.clone(), occ.target.clone()))
+                .cloned()
+        };
+        if let Some(h) = &hidden {
+            self.send_finding(crate::check::hidden::finding(
+                base(FindingKind::RiskyExternal, String::new()),
+                h,
+                o,
+            ));
+        }
         if let Some((certainty, detail)) = broken(o) {
             let mut detail = match &o.final_url {
                 Some(f) if o.redirects > 0 => format!("{detail} (after redirect to {f})"),
@@ -693,7 +724,7 @@ impl Crawl {
             self.send_finding(base(FindingKind::Soft404, ev.clone()));
             return;
         }
-        if let Some((ev, is_content)) = &o.risky {
+        if let Some((ev, is_content)) = o.risky.as_ref().filter(|_| hidden.is_none()) {
             let f = base(FindingKind::RiskyExternal, ev.clone());
             self.send_finding(if *is_content {
                 f

@@ -282,10 +282,18 @@ fn analyse(
     };
     let observation = check::columns::observe(&view, rules);
     let links_cut = extracted.truncated || extracted.links.len() > rules.crawl.max_links_per_page;
+    let hidden = check::hidden::find(&doc, &rules.checks.hidden, &rules.words);
     let links = std::mem::take(&mut extracted.links)
         .into_iter()
         .take(rules.crawl.max_links_per_page)
-        .map(|l| classify(l, &base, &resp.final_url, decoded.encoding, rules, policy))
+        .map(|l| {
+            let h = hidden.get(&l.url).cloned();
+            let mut found = classify(l, &base, &resp.final_url, decoded.encoding, rules, policy);
+            if let Some(h) = h {
+                found.hidden = check::hidden::note(&found, h, &rules.checks.hidden);
+            }
+            found
+        })
         .collect();
     Some(Analysis {
         soft404,
@@ -324,6 +332,7 @@ pub fn classify(
         element: l.element,
         origin: l.origin,
         class: LinkClass::NotChecked,
+        hidden: None,
     };
     match wrong_link::classify_raw(&out.raw) {
         RawClass::Skip(_) => return out,

@@ -310,6 +310,7 @@ impl Auditor {
             ..VetoInput::default()
         };
         let homepage_only = self.opts.max_depth.unwrap_or(c.max_depth) == 0;
+        let (mut reply_judged, mut guide_judged) = (false, false);
         if !stats.interrupted
             && let Some(mut tracker) = stats.tracker.take()
         {
@@ -325,6 +326,14 @@ impl Auditor {
                 veto.stale_dynamic_notice_policy = 0;
                 veto.long_unupdated = 0;
                 veto.blank_columns = 0;
+            }
+            if let Some(sitewide) = stats.sitewide.take() {
+                let out = sitewide.finish(rules, today, &tracker);
+                // Judged only when the run could see them: a board was read;
+                // guide pages are named by the rules.
+                reply_judged = !homepage_only && out.board_pages > 0;
+                guide_judged = !homepage_only && rules.checks.guide.active();
+                findings.extend(out.findings);
             }
             let tx = writer.sender();
             for f in findings {
@@ -353,6 +362,18 @@ impl Auditor {
             caps: crate::report::summary::limiting_caps(&stats.caps, homepage_only),
             no_columns: rules.columns.columns.is_empty(),
         };
+        veto.reply_overdue = reply_judged.then(|| {
+            crate::report::summary::distinct_pages(
+                &written.findings,
+                crate::finding::FindingKind::ReplyOverdue,
+            )
+        });
+        veto.guide_incomplete = guide_judged.then(|| {
+            crate::report::summary::distinct_pages(
+                &written.findings,
+                crate::finding::FindingKind::GuideIncomplete,
+            )
+        });
         let mut homepage: Vec<String> = rules
             .start_urls
             .iter()

@@ -9,12 +9,15 @@
 pub mod columns;
 pub mod content;
 pub mod dates;
+pub mod guide;
 pub mod hidden;
+pub mod interaction;
 pub mod labels;
 pub mod links;
 pub mod mixed_content;
 pub mod pubdate;
 pub mod risky;
+pub mod sitewide;
 pub mod soft404;
 pub mod wrong_link;
 

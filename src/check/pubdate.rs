@@ -82,14 +82,15 @@ pub fn labelled(text: &str, p: &PubdateSection) -> Option<(String, NaiveDate)> {
 
 /// The dates of an article page, None for pages that are not articles (lists,
 /// the homepage): the URL looks like an article or the page has an
-/// `ArticleTitle` meta.
-pub fn read(view: &PageView, text: &str, p: &PubdateSection, homepage: bool) -> Option<PageDates> {
-    if homepage {
-        return None;
-    }
-    let meta = page::meta(view.doc);
-    let article = urls::looks_like_article(view.final_url) || meta.article_title.is_some();
-    if !article {
+/// `ArticleTitle` meta. `meta` is the page's meta tags.
+pub fn read(
+    view: &PageView,
+    text: &str,
+    p: &PubdateSection,
+    homepage: bool,
+    meta: &page::Meta,
+) -> Option<PageDates> {
+    if homepage || !is_article(view, meta) {
         return None;
     }
     Some(PageDates {
@@ -97,6 +98,12 @@ pub fn read(view: &PageView, text: &str, p: &PubdateSection, homepage: bool) -> 
         label: labelled(text, p),
         url: dates::from_url(view.final_url.as_str()),
     })
+}
+
+/// Whether a page is an article: its URL looks like one, or it has an
+/// `ArticleTitle` meta.
+pub fn is_article(view: &PageView, meta: &page::Meta) -> bool {
+    urls::looks_like_article(view.final_url) || meta.article_title.is_some()
 }
 
 fn days(a: NaiveDate, b: NaiveDate) -> i64 {
@@ -212,19 +219,17 @@ pub struct ListDates {
     meta: FingerprintMap<NaiveDate>,
     lists: Vec<ListRec>,
     deferred: usize,
-    today: NaiveDate,
     rules: PubdateSection,
 }
 
 impl ListDates {
-    /// A tracker judging as of `today` with these rules.
-    pub fn new(rules: &PubdateSection, today: NaiveDate) -> ListDates {
+    /// A tracker judging with these rules.
+    pub fn new(rules: &PubdateSection) -> ListDates {
         ListDates {
             fp: Fingerprinter::new(),
             meta: FingerprintMap::default(),
             lists: Vec::new(),
             deferred: 0,
-            today,
             rules: rules.clone(),
         }
     }
@@ -236,9 +241,14 @@ impl ListDates {
 
     /// Compares one item with its article's CMS date: None when unknown,
     /// else whether the list date agrees (and how it does not).
-    fn compare(&self, e: &Entry, cms: Option<NaiveDate>) -> Option<Result<(), &'static str>> {
-        let shown = list_date(e.shown, cms, self.today)?;
-        if days(shown, self.today) > i64::from(self.rules.future_days) {
+    fn compare(
+        &self,
+        e: &Entry,
+        cms: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Option<Result<(), &'static str>> {
+        let shown = list_date(e.shown, cms, today)?;
+        if days(shown, today) > i64::from(self.rules.future_days) {
             return Some(Err("future"));
         }
         let cms = cms?;
@@ -249,9 +259,15 @@ impl ListDates {
         })
     }
 
-    /// Records the dated items of a list page; `own` says whether an item URL
-    /// is one of the site's pages.
-    pub fn list(&mut self, page: &str, items: &[ListItem], own: impl Fn(&str) -> bool) {
+    /// Records the dated items of a list page seen on `today`; `own` says
+    /// whether an item URL is one of the site's pages.
+    pub fn list(
+        &mut self,
+        page: &str,
+        items: &[ListItem],
+        own: impl Fn(&str) -> bool,
+        today: NaiveDate,
+    ) {
         if !self.rules.enabled {
             return;
         }
@@ -270,7 +286,7 @@ impl ListDates {
                 shown,
             };
             match dates::from_url(&it.url) {
-                Some(u) => match self.compare(&e, Some(u)) {
+                Some(u) => match self.compare(&e, Some(u), today) {
                     Some(Ok(())) => rec.agree += 1,
                     Some(Err(how)) => rec.outliers.push((e, Some(u), how)),
                     None => {}
@@ -287,14 +303,15 @@ impl ListDates {
         }
     }
 
-    /// The findings: outliers of every list whose comparable items mostly agree.
-    pub fn finish(mut self) -> Vec<Finding> {
+    /// The findings as of `today`: outliers of every list whose comparable
+    /// items mostly agree.
+    pub fn finish(mut self, today: NaiveDate) -> Vec<Finding> {
         let mut out = Vec::new();
         let lists = std::mem::take(&mut self.lists);
         for mut rec in lists {
             for e in std::mem::take(&mut rec.deferred) {
                 let cms = self.meta.get(&self.fp.of(&urls::key(&e.url))).copied();
-                match self.compare(&e, cms) {
+                match self.compare(&e, cms, today) {
                     Some(Ok(())) => rec.agree += 1,
                     Some(Err(how)) => rec.outliers.push((e, cms, how)),
                     None => {}
@@ -305,7 +322,7 @@ impl ListDates {
                 continue;
             }
             for (e, cms, how) in rec.outliers {
-                let Some(shown) = list_date(e.shown, cms, self.today) else {
+                let Some(shown) = list_date(e.shown, cms, today) else {
                     continue;
                 };
                 let detail = match (how, cms) {
@@ -313,10 +330,7 @@ impl ListDates {
                         "the list shows {shown}, {} days newer than the page's own date {c} (re-dated to look current?)",
                         days(shown, c)
                     ),
-                    _ => format!(
-                        "the list shows {shown}, after the audit date {}",
-                        self.today
-                    ),
+                    _ => format!("the list shows {shown}, after the audit date {today}"),
                 };
                 out.push(
                     finding(&rec.page, "list date", detail)
@@ -418,7 +432,7 @@ mod tests {
 
     #[test]
     fn list_outliers_only_where_most_items_agree() {
-        let mut t = ListDates::new(&p(), d(TODAY));
+        let mut t = ListDates::new(&p());
         let u = |n: &str| format!("https://www.a.gov.cn/tzgg/202603/t202603{n}_1.html");
         t.list(
             "https://www.a.gov.cn/tzgg/",
@@ -431,6 +445,7 @@ mod tests {
                 item(&u("16"), "2026-04-20"),
             ],
             |_| true,
+            d(TODAY),
         );
         // A list of deadlines: every date newer than its page.
         t.list(
@@ -442,8 +457,9 @@ mod tests {
                 item(&u("04"), "2026-03-04"),
             ],
             |_| true,
+            d(TODAY),
         );
-        let f = t.finish();
+        let f = t.finish(d(TODAY));
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].page_url, "https://www.a.gov.cn/tzgg/");
         assert_eq!(f[0].target_url, u("16"));
@@ -460,7 +476,7 @@ mod tests {
 
     #[test]
     fn pages_without_url_dates_are_compared_with_their_meta() {
-        let mut t = ListDates::new(&p(), d(TODAY));
+        let mut t = ListDates::new(&p());
         let u = |n: u32| format!("https://www.a.gov.cn/gkmlpt/content/post_{n}.html");
         t.list(
             "https://www.a.gov.cn/gkmlpt/",
@@ -473,11 +489,12 @@ mod tests {
                 item(&u(5), "2026-04-29"),
             ],
             |_| true,
+            d(TODAY),
         );
         for n in 1..=4 {
             t.article(&u(n), d(&format!("2026-03-0{n}")));
         }
-        let f = t.finish();
+        let f = t.finish(d(TODAY));
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].target_url, u(4));
     }

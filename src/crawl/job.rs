@@ -14,6 +14,7 @@
 
 use super::fetch::FetchError;
 use crate::check::columns::PageObservation;
+use crate::check::sitewide::PageFacts;
 use crate::finding::{Finding, Severity};
 use crate::link::{Element, Origin};
 use serde::{Deserialize, Serialize};
@@ -157,6 +158,9 @@ pub struct PageData {
     /// signature of its document ([`super::identity::body_signature`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_sig: Option<u64>,
+    /// What the end-of-run checks keep of the page (dates, a message board, guide elements).
+    #[serde(default, skip_serializing_if = "PageFacts::is_empty")]
+    pub facts: PageFacts,
 }
 
 /// A finished job.

@@ -72,6 +72,8 @@ pub struct CrawlStats {
     pub columns: Vec<ColumnRow>,
     /// The tracker, for veto counters.
     pub tracker: Option<ColumnTracker>,
+    /// The end-of-run page checks (list dates, message boards, guides).
+    pub sitewide: Option<crate::check::sitewide::Sitewide>,
     /// Where the homepage redirected to, if it did.
     pub home_final_url: Option<String>,
 }
@@ -108,6 +110,7 @@ pub struct Crawl {
     /// (`/dir/` for `/dir/index.html` too): the signature of their document.
     documents: FingerprintMap<u64>,
     tracker: ColumnTracker,
+    sitewide: crate::check::sitewide::Sitewide,
     journal: Option<journal::Journal>,
     replay: journal::Replay,
     start_keys: Vec<String>,
@@ -131,6 +134,7 @@ impl Crawl {
         work_dir: Option<&std::path::Path>,
     ) -> Crawl {
         let tracker = ColumnTracker::new(&rules).spooled_in(work_dir);
+        let sitewide = crate::check::sitewide::Sitewide::new(&rules);
         let spill = Spill::new(work_dir);
         let scope = scope::Scope::new(&rules);
         Crawl {
@@ -144,6 +148,7 @@ impl Crawl {
             scope,
             documents: FingerprintMap::default(),
             tracker,
+            sitewide,
             journal,
             replay,
             start_keys: Vec::new(),
@@ -162,6 +167,7 @@ impl Crawl {
         progress: Progress,
         stop: Arc<AtomicBool>,
     ) -> CrawlStats {
+        self.sitewide.set_today(ctx.today);
         for u in self.rules.start_urls.clone() {
             let key = normalize(&u).to_string();
             let fp = self.fp.of(&key);
@@ -256,6 +262,7 @@ impl Crawl {
                 .min(crate::extract::MAX_LINKS),
         );
         self.stats.tracker = Some(self.tracker);
+        self.stats.sitewide = Some(self.sitewide);
         self.stats
     }
 
@@ -341,6 +348,15 @@ impl Crawl {
                     .min(crate::extract::MAX_LINKS);
                 self.frontier.note_links_cut(&res.url, max);
             }
+            let items = page
+                .observation
+                .as_ref()
+                .map(|o| o.items.as_slice())
+                .unwrap_or_default();
+            let rules = &self.rules;
+            self.sitewide.page(&res.url, page.facts, items, |u| {
+                Url::parse(u).is_ok_and(|u| task::is_own(rules, &u))
+            });
             if let Some(obs) = page.observation {
                 self.tracker.record(&res.url, obs);
             }
@@ -533,6 +549,7 @@ impl Crawl {
                 Element::A | Element::Area | Element::Datastore
             ) {
                 self.tracker.link(page, &target, &link.text);
+                self.sitewide.link(&target, &link.text, &self.rules);
             }
         }
         let (element, origin) = (link.element, link.origin);

@@ -275,10 +275,15 @@ fn analyse(
         elapsed_ms: resp.elapsed.as_millis() as u64,
         depth,
     };
-    let findings = if soft404.is_none() {
-        check::content::check_walk(&view, rules, today, &walk)
+    let (findings, facts) = if soft404.is_none() {
+        let mut f = check::content::check_walk(&view, rules, today, &walk);
+        let homepage = check::columns::urls::key_of(view.final_url)
+            == check::columns::urls::key_of(rules.homepage());
+        let (more, facts) = check::sitewide::on_page(&view, rules, today, &walk, homepage);
+        f.extend(more);
+        (f, facts)
     } else {
-        Vec::new()
+        Default::default()
     };
     let observation = check::columns::observe(&view, rules);
     let links_cut = extracted.truncated || extracted.links.len() > rules.crawl.max_links_per_page;
@@ -311,6 +316,7 @@ fn analyse(
             links_cut,
             flattened,
             body_sig,
+            facts,
         }),
     })
 }

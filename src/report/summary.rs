@@ -554,6 +554,19 @@ pub fn distinct_targets<'a>(
         .len()
 }
 
+/// Distinct pages with a finding of `kind` at severity error (a message, a
+/// guide: one page each).
+pub fn distinct_pages<'a>(
+    rows: impl IntoIterator<Item = &'a FindingRow>,
+    kind: FindingKind,
+) -> usize {
+    rows.into_iter()
+        .filter(|r| r.kind == kind.code() && r.severity == Severity::Error.code())
+        .map(|r| (norm_url(&r.page_url), r.link_text.as_str()))
+        .collect::<HashSet<_>>()
+        .len()
+}
+
 /// Counts unusable targets and applies points and caps.
 struct LinkCounter {
     homepage: HashSet<String>,

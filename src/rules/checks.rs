@@ -83,6 +83,8 @@ pub struct GuideSection {
     pub url_pattern: Vec<String>,
     /// A `[[columns]]` name whose listed articles are guides (empty: none).
     pub column: String,
+    /// Missing elements that make a guide count toward the veto (and its finding an error).
+    pub min_missing: usize,
     /// The required elements.
     pub elements: Vec<GuideElement>,
 }
@@ -112,6 +114,8 @@ pub struct InteractionSection {
     pub reply_labels: Vec<String>,
     /// Header cells / labels of the status.
     pub status_labels: Vec<String>,
+    /// Labels whose value is the reply text.
+    pub reply_text_labels: Vec<String>,
     /// Header cells of the message title.
     pub title_labels: Vec<String>,
     /// Status words of an answered message.
@@ -335,6 +339,7 @@ impl Checks {
             ("interaction.reply_labels", &i.reply_labels),
             ("interaction.status_labels", &i.status_labels),
             ("interaction.title_labels", &i.title_labels),
+            ("interaction.reply_text_labels", &i.reply_text_labels),
             ("interaction.answered", &i.answered),
             ("interaction.pending", &i.pending),
         ] {

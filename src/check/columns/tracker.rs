@@ -421,6 +421,17 @@ impl ColumnTracker {
         }
     }
 
+    /// The items listed by the required column `name` (as [`finish`](Self::finish)
+    /// resolves it), deduplicated; empty when there is no such column or it
+    /// was not found.
+    pub fn items_of_column(&self, rules: &Rules, name: &str, today: NaiveDate) -> Vec<ListItem> {
+        let Some(c) = rules.columns.columns.iter().find(|c| c.name == name) else {
+            return Vec::new();
+        };
+        let r = self.resolve(c);
+        self.tally(&r.pages, today).items
+    }
+
     fn matches_patterns(c: &Column, rec: &PageRec) -> bool {
         c.url_patterns
             .iter()

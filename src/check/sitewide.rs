@@ -1,0 +1,200 @@
+//! Checks judged across pages at the end of a run: list dates against their
+//! articles' own dates ([`super::pubdate::ListDates`]), message boards
+//! ([`super::interaction::Boards`]) and the guides of a required column
+//! ([`super::guide`]).
+//!
+//! Stage: check. Each page task hands back small [`PageFacts`] with its
+//! [`PageData`](crate::crawl::job::PageData); the crawl coordinator feeds them
+//! (and the list items of the column observation, and the links it sees) to
+//! one [`Sitewide`], and the run judges it after the columns
+//! ([`Sitewide::finish`]). What is kept per page is a few bytes (a date, a
+//! guide mask) except on message-board pages.
+
+use super::PageView;
+use super::columns::{ColumnTracker, ListItem, page, urls};
+use super::content::text::Walk;
+use super::interaction::{Board, Boards};
+use super::pubdate::ListDates;
+use super::{guide, interaction, pubdate};
+use crate::finding::Finding;
+use crate::fingerprint::{FingerprintMap, Fingerprinter};
+use crate::rules::Rules;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// What a page task found for the end-of-run checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageFacts {
+    /// `<meta name="PubDate">` of an article whose URL carries no date (list
+    /// dates of those articles are compared with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pubdate_meta: Option<NaiveDate>,
+    /// The page's message board.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub board: Option<Board>,
+    /// Guide elements an article shows (bit i: `[guide].elements[i]`), when
+    /// the rules name a guide column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guide: Option<u32>,
+}
+
+impl PageFacts {
+    /// Whether there is nothing to keep.
+    pub fn is_empty(&self) -> bool {
+        self.pubdate_meta.is_none() && self.board.is_none() && self.guide.is_none()
+    }
+}
+
+/// The page checks of issue 16 on one page: the findings made on the page
+/// itself (its dates, a guide matched by URL pattern) and the facts kept for
+/// the end of the run. `homepage`: the page is the site's homepage.
+pub fn on_page(
+    view: &PageView,
+    rules: &Rules,
+    today: NaiveDate,
+    walk: &Walk,
+    homepage: bool,
+) -> (Vec<Finding>, PageFacts) {
+    let c = &rules.checks;
+    let mut out = Vec::new();
+    let mut facts = PageFacts::default();
+    let meta = page::meta(view.doc);
+    let page_url = view.final_url.as_str();
+    if c.pubdate.enabled
+        && let Some(d) = pubdate::read(view, &walk.text, &c.pubdate, homepage, &meta)
+    {
+        out.extend(pubdate::check(page_url, &d, &c.pubdate, today));
+        if d.url.is_none() {
+            facts.pubdate_meta = d.meta;
+        }
+    }
+    if c.guide.active() && !homepage {
+        let g = &c.guide.section;
+        let by_pattern = c.guide.url_patterns.iter().any(|re| re.is_match(page_url));
+        let by_column = !g.column.trim().is_empty() && pubdate::is_article(view, &meta);
+        if by_pattern || by_column {
+            let mask = guide::present(&walk.text, &g.elements);
+            if by_pattern {
+                let missing = guide::missing(mask, &g.elements);
+                let title = meta
+                    .article_title
+                    .as_deref()
+                    .or(walk.title.as_deref())
+                    .unwrap_or("");
+                let error_at = rules.checks.guide.section.min_missing;
+                out.extend(guide::finding(
+                    page_url,
+                    title,
+                    &missing,
+                    g.elements.len(),
+                    error_at,
+                ));
+            } else {
+                facts.guide = Some(mask);
+            }
+        }
+    }
+    facts.board = interaction::read(view, &walk.text, walk.title.as_deref(), &c.interaction);
+    (out, facts)
+}
+
+/// The counters the national vetoes read from these checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SitewideOutcome {
+    /// Every finding, in a stable order.
+    pub findings: Vec<Finding>,
+    /// Message-board pages of the kept channels that were read.
+    pub board_pages: usize,
+    /// Messages of the kept channels asked within the window.
+    pub messages_in_window: usize,
+}
+
+/// The state of the end-of-run checks during a crawl.
+#[derive(Debug)]
+pub struct Sitewide {
+    today: NaiveDate,
+    dates: ListDates,
+    boards: Boards,
+    fp: Fingerprinter,
+    guides: FingerprintMap<u32>,
+}
+
+impl Sitewide {
+    /// For a run of `rules` (dated by [`set_today`](Self::set_today)).
+    pub fn new(rules: &Rules) -> Sitewide {
+        Sitewide {
+            today: chrono::Local::now().date_naive(),
+            dates: ListDates::new(&rules.checks.pubdate),
+            boards: Boards::default(),
+            fp: Fingerprinter::new(),
+            guides: FingerprintMap::default(),
+        }
+    }
+
+    /// The audit date, for list dates without a year.
+    pub fn set_today(&mut self, today: NaiveDate) {
+        self.today = today;
+    }
+
+    /// Takes in what the page at `url` yielded: its facts and its list items
+    /// (the column observation's); `own` says whether a URL is the site's.
+    pub fn page(
+        &mut self,
+        url: &str,
+        facts: PageFacts,
+        items: &[ListItem],
+        own: impl Fn(&str) -> bool,
+    ) {
+        if let Some(d) = facts.pubdate_meta {
+            self.dates.article(url, d);
+        }
+        if !items.is_empty() {
+            self.dates.list(url, items, own, self.today);
+        }
+        if let Some(b) = facts.board {
+            self.boards.record(url, b);
+        }
+        if let Some(mask) = facts.guide {
+            self.guides.insert(self.fp.of(&urls::key(url)), mask);
+        }
+    }
+
+    /// Takes in a link the crawl saw (channel entries by link text).
+    pub fn link(&mut self, target: &str, text: &str, rules: &Rules) {
+        self.boards.link(target, text, &rules.checks.interaction);
+    }
+
+    /// Judges everything; `columns` is the finished column tracker (the
+    /// guide column's items come from it).
+    pub fn finish(
+        self,
+        rules: &Rules,
+        today: NaiveDate,
+        columns: &ColumnTracker,
+    ) -> SitewideOutcome {
+        let mut findings = self.dates.finish(today);
+        let boards = self.boards.finish(&rules.checks.interaction, today);
+        findings.extend(boards.findings);
+        let g = &rules.checks.guide;
+        if g.active() && !g.section.column.trim().is_empty() {
+            let elements = &g.section.elements;
+            let error_at = rules.checks.guide.section.min_missing;
+            for it in columns.items_of_column(rules, g.section.column.trim(), today) {
+                let Some(mask) = self.guides.get(&self.fp.of(&urls::key(&it.url))) else {
+                    continue;
+                };
+                let missing = super::guide::missing(*mask, elements);
+                if let Some(f) =
+                    super::guide::finding(&it.url, &it.title, &missing, elements.len(), error_at)
+                {
+                    findings.push(f.column(g.section.column.trim()));
+                }
+            }
+        }
+        SitewideOutcome {
+            findings,
+            board_pages: boards.pages_read,
+            messages_in_window: boards.in_window,
+        }
+    }
+}

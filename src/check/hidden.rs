@@ -89,7 +89,7 @@ impl Decls {
                 if let Some(v) = self.get(p)
                     && px(v).is_some_and(|n| n <= f64::from(r.tiny_px))
                 {
-                    return Some(format!("zero size ({p}:{v}; overflow:hidden)"));
+                    return Some(format!("zero size ({p}:{v}, overflow:hidden)"));
                 }
             }
         }
@@ -480,8 +480,12 @@ fn can_open(doc: &Html, id: NodeId, sheet: &Sheet, script: &str, r: &HiddenSecti
             return true;
         }
     }
-    // A visible sibling of the same shape: the open tab of a tab set.
+    // A visible sibling of the same shape (tag and a class): the open tab of
+    // a tab set.
     let shape = (e.name(), e.attr("class").unwrap_or(""));
+    if shape.1.trim().is_empty() {
+        return false;
+    }
     node.parent().is_some_and(|p| {
         p.children().any(|s| {
             s.id() != id
@@ -614,7 +618,7 @@ mod tests {
         );
         assert_eq!(
             how("http://f.example.com/"),
-            Some("zero size (height:0; overflow:hidden) on a hidden <div>")
+            Some("zero size (height:0, overflow:hidden) on a hidden <div>")
         );
         assert_eq!(
             how("http://g.example.com/"),
@@ -664,11 +668,15 @@ mod tests {
             <a href="http://m8.example.com/">M8</a>
             <div style="display:none"><a href="http://m8.example.com/">M8 again</a></div>
             <a href="#main" class="skip" style="position:absolute;left:-9999px">跳到主要内容</a>
+            <div>正文</div><div style="display:none"><a href="http://dark.example.com/">D</a></div>
             </body></html>"##,
         );
         // The skip link is hidden, but it is an own-site fragment: the crawl
         // reports external links only.
-        assert_eq!(h.keys().collect::<Vec<_>>(), ["#main"]);
+        // A plain visible <div> next to a hidden one is no tab set.
+        let mut keys: Vec<&String> = h.keys().collect();
+        keys.sort();
+        assert_eq!(keys, ["#main", "http://dark.example.com/"]);
     }
 
     #[test]

@@ -379,10 +379,18 @@ pub fn read(
         messages = status_rows(view.doc, base, s);
     }
     if messages.is_empty() {
-        let meta = page::meta(view.doc);
-        let t = meta
-            .article_title
+        static H1: LazyLock<Selector> =
+            LazyLock::new(|| Selector::parse("h1").expect("constant selector"));
+        let h1 = view
+            .doc
+            .select(&H1)
+            .next()
+            .map(text_of)
+            .filter(|t| !t.is_empty());
+        let t = h1
+            .or(page::meta(view.doc).article_title)
             .or_else(|| title.map(str::to_string))
+            .map(|t| cap_chars(&t, 100))
             .unwrap_or_default();
         messages = detail_blocks(text, &t, s);
         detail = messages.len() == 1;
@@ -522,7 +530,8 @@ impl Boards {
                     page_kept || (m.url.is_some() && channel(&url) && board.excluded.is_none());
                 e.kept |= kept;
                 e.excluded |= board.excluded.is_some();
-                if e.title.is_empty() || board.detail && !m.title.is_empty() && e.title.is_empty() {
+                // A list row's title wins over a detail page's heading.
+                if !m.title.is_empty() && (e.title.is_empty() || (!board.detail && e.from_detail)) {
                     e.title = m.title.clone();
                 }
                 if board.detail || !e.from_detail {

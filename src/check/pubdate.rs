@@ -171,7 +171,7 @@ pub fn check(page: &str, d: &PageDates, p: &PubdateSection, today: NaiveDate) ->
         out.push(finding(
             page,
             "future date",
-            format!("{} after the audit date {today}", future.join(", ")),
+            format!("after the audit date {today}: {}", future.join(", ")),
         ));
     }
     out

@@ -45,6 +45,9 @@ impl PageFacts {
     }
 }
 
+static H1: std::sync::LazyLock<scraper::Selector> =
+    std::sync::LazyLock::new(|| scraper::Selector::parse("h1").expect("constant selector"));
+
 /// The page checks of issue 16 on one page: the findings made on the page
 /// itself (its dates, a guide matched by URL pattern) and the facts kept for
 /// the end of the run. `homepage`: the page is the site's homepage.
@@ -76,15 +79,23 @@ pub fn on_page(
             let mask = guide::present(&walk.text, &g.elements);
             if by_pattern {
                 let missing = guide::missing(mask, &g.elements);
+                let h1 = view
+                    .doc
+                    .select(&H1)
+                    .next()
+                    .map(|h| page::collapse(&h.text().collect::<String>()))
+                    .filter(|t| !t.is_empty());
                 let title = meta
                     .article_title
-                    .as_deref()
-                    .or(walk.title.as_deref())
-                    .unwrap_or("");
+                    .clone()
+                    .or(h1)
+                    .or_else(|| walk.title.clone())
+                    .unwrap_or_default();
+                let title = page::cap_chars(&title, 100);
                 let error_at = rules.checks.guide.section.min_missing;
                 out.extend(guide::finding(
                     page_url,
-                    title,
+                    &title,
                     &missing,
                     g.elements.len(),
                     error_at,

@@ -10,6 +10,7 @@ mod demo;
 mod extract;
 mod hostile;
 mod identity;
+mod kinds;
 mod links;
 mod nightly;
 mod precision;

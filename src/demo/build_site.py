@@ -346,8 +346,11 @@ def list_page(path, col, items, in_xxgk=True, enc="utf-8", charset=None, pager=N
 
 
 def article(path, col, col_path, title, n, docid, body, attach=(), enc="utf-8",
-            charset=None, doc_no="", column_meta=None, related=(), in_xxgk=True, meta_block=True):
-    """A TRS detail page with PubDate/ColumnName metas, breadcrumb and 信息公开 metadata."""
+            charset=None, doc_no="", column_meta=None, related=(), in_xxgk=True, meta_block=True,
+            shown=None):
+    """A TRS detail page with PubDate/ColumnName metas, breadcrumb and 信息公开 metadata.
+    `shown`: the page shows this day (days ago) as its publication date instead of n."""
+    shown = n if shown is None else shown
     charset = charset or ("utf-8" if enc == "utf-8" else "gbk")
     cname = column_meta or col
     meta = [("ColumnName", cname), ("ColumnType", cname), ("ArticleTitle", title),
@@ -363,12 +366,12 @@ def article(path, col, col_path, title, n, docid, body, attach=(), enc="utf-8",
                  '<tr><td>索引号：</td><td>11330000MB1A2B3C4D/{{year:-0}}-%05d</td><td>主题分类：</td><td>%s</td></tr>\n'
                  '<tr><td>发布机构：</td><td>%s</td><td>发布日期：</td><td>%s</td></tr>\n'
                  '<tr><td>文号：</td><td>%s</td><td>成文日期：</td><td>%s</td></tr>\n'
-                 '</table>\n' % (docid, col, SITE_NAME, d(n), doc_no or "无", d(n + 2)))
+                 '</table>\n' % (docid, col, SITE_NAME, d(shown), doc_no or "无", d(n + 2)))
     html += '<h1>%s</h1>\n' % title
     html += ('<div class="info">发布时间：%s　来源：%s　【字号 <a href="javascript:setFontSize(18)">大</a> '
              '<a href="javascript:setFontSize(16)">中</a> <a href="javascript:setFontSize(14)">小</a>】'
              '　<a href="javascript:window.print()">【打印本页】</a>　'
-             '<a href="javascript:history.back()">【返回】</a></div>\n') % (dzh(n), SITE_NAME)
+             '<a href="javascript:history.back()">【返回】</a></div>\n') % (dzh(shown), SITE_NAME)
     html += '<div class="content" id="zoom">\n%s\n</div>\n' % body
     if attach:
         html += '<div class="attach">附件：<br>\n'
@@ -460,7 +463,17 @@ def news():
         if docid == 5107:
             route(p, "delay_ms = 300")
             alike("slow_page", p, "", "answers after 300 ms, under the 1500 ms threshold")
-        article(p, "新闻动态", "/zwdt/", title, n, docid, body, attach, in_xxgk=False, meta_block=False)
+        shown = None
+        if docid == 5103:
+            # The page shows 2 days ago; its PubDate meta (and URL) say 18.
+            shown = 2
+            plant("date_mismatch", p, "",
+                  "发布时间 on the page 2 days ago, PubDate meta 18 days ago: re-dated to look current")
+        if docid == 5108:
+            alike("date_mismatch", p, "",
+                  "the body quotes the day of the meeting (a date in the text, not a label)")
+        article(p, "新闻动态", "/zwdt/", title, n, docid, body, attach, in_xxgk=False, meta_block=False,
+                shown=shown)
     list_page("/zwdt/index.html", "新闻动态", items, in_xxgk=False)
 
 
@@ -577,8 +590,24 @@ def homepage():
 </ul></div>
 </div>
 """ % (news_rows, notice_rows, d(100))
+    # 暗链: an SEO block hidden from visitors; look-alikes: an off-screen skip
+    # link (own page) and a tab panel of government links opened by its tab bar.
+    html = html.replace('<a id="top"></a>\n',
+                        '<a id="top"></a>\n<a href="#main" style="position:absolute;left:-9999px">跳到主要内容</a>\n', 1)
+    html += ('<div class="box" id="main"><div class="tab-hd"><span onmouseover="showTab(1)">市级部门</span>'
+             '<span onmouseover="showTab(2)">区县政府</span></div>\n'
+             '<div class="tab-bd"><p>市级部门网站：<a href="http://%s/">示范市人民政府</a></p>\n'
+             '<p style="display:none">区县政府网站：<a href="http://%s/qx/index.html">区县政府网站群</a></p></div></div>\n'
+             % (CITY, CITY))
+    html += ('<div style="display:none"><a href="http://%s/tuijian/index.html">热门推荐</a> '
+             '<a href="http://%s/tuijian/index.html">企业推广</a></div>\n' % (FRIEND, FRIEND))
     html += footer(friends)
     page("/index.html", html)
+    plant("risky_external", "/", "http://%s/tuijian/index.html" % FRIEND,
+          "hidden link (display:none): an SEO block no visitor sees; a warning, its target is not gambling")
+    alike("risky_external", "/", url("/#main"), "off-screen skip link to the page's own content")
+    alike("risky_external", "/", "http://%s/qx/index.html" % CITY,
+          "tab panel hidden until its tab is hovered (a government site)")
     plant("broken_link", "/", "http://%s/zscq/index.html" % FRIEND,
           "friend link to an external host whose page is gone (404)")
     plant("risky_external", "/", "http://%s/zscq/index.html" % OLD,
@@ -903,7 +932,14 @@ def column_bszn():
                      "四、申请材料：申请书、身份证明材料", "五、办理流程：申请—受理—审查—决定",
                      "六、办理时限：法定时限二十个工作日", "七、收费标准：不收费",
                      "八、咨询电话：<a href=\"tel:0571-87001234\">0571-87001234</a>")
+        if docid == 3201:
+            body += "\n" + paras("九、受理地点：示范市政务服务中心二楼知识产权窗口",
+                                 "十、办公时间：工作日上午9:00-12:00，下午13:30-17:00")
+            alike("guide_incomplete", p, "",
+                  "every element, some by synonym (受理条件, 申请材料, 受理地点, 办公时间, 咨询电话)")
         if docid == 3202:
+            plant("guide_incomplete", p, "",
+                  "办事指南 column ([guide] column): no 办理地点 and no 办理时间 (办理时限 is a deadline)")
             body += "\n" + paras('在线办理：<a href="http://10.1.2.3/wsbs/apply.jsp?sxid=3202">网上办事大厅</a>')
             plant("wrong_link", p, "http://10.1.2.3/wsbs/apply.jsp?sxid=3202", "private-range IP literal (intranet)")
         article(p, "办事指南", "/xxgk/bszn/", title, n, docid, body)
@@ -982,7 +1018,9 @@ def misc():
              '<p>通信地址：示范市人民路100号　邮编：310000</p>\n'
              '<p><a href="javascript:window.print()">打印本页</a>　<a href="javascript:history.back()">返回上一页</a></p>\n'
              '</div></div>\n') + footer()
-    page("/hdjl/index.html", html)
+    page("/hdjl/index.html", html.replace(
+        '<p>通信地址', '<p><a href="/hdjl/lyb/">咨询留言</a>（网上咨询，10个工作日内答复）</p>\n<p>通信地址', 1))
+    message_board()
     alike("broken_link", "/hdjl/", "javascript:window.print()", "javascript: print link")
     alike("broken_link", "/hdjl/", "javascript:history.back()", "javascript: back link")
 
@@ -1005,6 +1043,44 @@ def misc():
     page("/search/index.html", html)
 
 
+MESSAGES = [
+    # (docid, title, asked days ago, replied days ago or None, status, reply text)
+    (6003, "关于专利侵权纠纷投诉渠道的咨询", 120, None, "未回复", "暂未回复"),
+    (6002, "关于商标注册证补发的咨询", 40, 35, "已回复", "请携带身份证明到窗口办理。"),
+    (6001, "关于专利费减缴政策的咨询", 30, None, "处理中", "正在办理"),
+]
+
+
+def message_board():
+    """咨询留言 ([interaction] link_text): a list with a header row, a detail page per message."""
+    rows = []
+    for docid, title, asked, replied, status, text in MESSAGES:
+        p = art("/hdjl/lyb/", asked, docid)
+        rows.append('<tr><td><a href="./%s/t%s_%d.html">%s</a></td><td>%s</td><td>%s</td><td>%s</td></tr>'
+                    % (ym(asked), ymd(asked), docid, title, d(asked),
+                       d(replied) if replied is not None else "", status))
+        html = head("%s_%s" % (title, SITE_NAME), "utf-8", [("ColumnName", "咨询留言")]) + header()
+        html += crumbs(("互动交流", "/hdjl/"), ("咨询留言", "/hdjl/lyb/"), ("正文", None))
+        html += ('<div class="w"><div class="box article"><h1>%s</h1>\n'
+                 '<p>来信时间：%s</p>\n<p>来信内容：请问%s的具体办理方式？</p>\n' % (title, d(asked), title[2:-3]))
+        if replied is not None:
+            html += '<p>答复时间：%s</p>\n' % d(replied)
+        html += '<p>答复内容：%s</p>\n</div></div>\n' % text
+        html += footer()
+        page(p, html)
+        if docid == 6003:
+            plant("reply_overdue", p, "", "asked 120 days ago, still 未回复: more than 3 months")
+        else:
+            alike("reply_overdue", p, "",
+                  "answered within days" if replied is not None else "处理中 for 30 days, under 3 months")
+    html = head("咨询留言_%s" % SITE_NAME, "utf-8", [("ColumnName", "咨询留言")]) + header()
+    html += crumbs(("互动交流", "/hdjl/"), ("咨询留言", None))
+    html += ('<div class="w"><div class="box"><h2>咨询留言</h2>\n<table class="msg">\n'
+             '<tr><th>留言主题</th><th>留言时间</th><th>回复时间</th><th>状态</th></tr>\n%s\n</table></div></div>\n'
+             % "\n".join(rows)) + footer()
+    page("/hdjl/lyb/index.html", html)
+
+
 def external():
     page("/index.html", """<!DOCTYPE html>
 <html lang="zh-CN">
@@ -1019,6 +1095,16 @@ def external():
 <head><meta charset="utf-8"><title>示范市知识产权保护中心</title></head>
 <body><h1>示范市知识产权保护中心</h1><p>网站改版中，原栏目地址已调整。</p></body></html>
 """, host=FRIEND)
+    page("/tuijian/index.html", """<!DOCTYPE html>
+<html lang="zh-CN">
+<head><meta charset="utf-8"><title>企业推广服务</title></head>
+<body><h1>企业推广服务</h1><p>网站建设、搜索优化、品牌推广。</p></body></html>
+""", host=FRIEND)
+    page("/qx/index.html", """<!DOCTYPE html>
+<html lang="zh-CN">
+<head><meta charset="utf-8"><title>区县政府网站群</title></head>
+<body><h1>示范市区县政府网站群</h1><ul><li>东城区</li><li>西城区</li></ul></body></html>
+""", host=CITY)
     page("/index.html", """<!DOCTYPE html>
 <html lang="zh-CN">
 <head><meta charset="utf-8"><title>皇冠体育 - 真人娱乐 百家乐 在线投注</title></head>

@@ -280,7 +280,10 @@ async fn the_demo_site_has_exactly_the_planted_defects() {
     // Risky external: the friend link is redirected to its site's homepage,
     // which serves gambling words.
     let risky = targets(&exp, "risky_external");
-    let first = risky.iter().next().unwrap();
+    let first = risky
+        .iter()
+        .find(|t| t.contains("old-partner.example.com"))
+        .unwrap();
     let g = &w.got[first];
     assert_eq!((g.status, g.location.as_deref()), (302, Some("/")));
     let home = Url::parse(first).unwrap().join("/").unwrap();
@@ -292,6 +295,76 @@ async fn the_demo_site_has_exactly_the_planted_defects() {
         .filter(|word| g.text.contains(word.trim()))
         .count();
     assert!(hits >= 2, "{hits}");
+
+    // 暗链: the other risky target is linked only from a display:none block;
+    // the skip link and the tab panel are look-alikes.
+    let hidden = risky
+        .iter()
+        .find(|t| !t.contains("old-partner.example.com"))
+        .unwrap();
+    let home = &w.pages["http://www.demo-ipa.gov.cn/"];
+    let block = home
+        .split("<div style=\"display:none\">")
+        .nth(1)
+        .unwrap()
+        .split("</div>")
+        .next()
+        .unwrap();
+    assert!(block.contains(hidden.as_str()), "{block}");
+    assert_eq!(
+        home.matches(hidden.as_str()).count(),
+        2,
+        "two links, both hidden"
+    );
+    assert_eq!(w.got[hidden.as_str()].status, 200);
+    assert!(
+        home.contains("<p style=\"display:none\">") && home.contains("onmouseover=\"showTab(2)\"")
+    );
+
+    // date_mismatch: the re-dated news article shows another day than its
+    // PubDate meta; the other news articles agree.
+    let redated = exp.iter().find(|p| p.kind == "date_mismatch").unwrap();
+    let text = &w.pages[&redated.page];
+    assert!(text.contains(&format!(
+        "content=\"{} 09:30\"",
+        (today() - chrono::Days::new(18)).format("%Y-%m-%d")
+    )));
+    assert!(
+        text.contains(&format!(
+            "发布时间：{}",
+            (today() - chrono::Days::new(2)).format("%Y年%-m月%-d日")
+        )),
+        "{text}"
+    );
+
+    // guide_incomplete: the planted guide has neither 办理地点 nor 办理时间
+    // (nor a synonym); the look-alike has them by synonym.
+    let guide = exp.iter().find(|p| p.kind == "guide_incomplete").unwrap();
+    let complete = alikes
+        .iter()
+        .find(|p| p.kind == "guide_incomplete")
+        .unwrap();
+    for w_ in ["办理地点", "受理地点", "办理时间", "办公时间"] {
+        assert!(!w.pages[&guide.page].contains(w_), "{w_}");
+    }
+    assert!(
+        w.pages[&complete.page].contains("受理地点")
+            && w.pages[&complete.page].contains("办公时间")
+    );
+
+    // reply_overdue: the list says 未回复 for the message asked 120 days ago.
+    let board = &w.pages["http://www.demo-ipa.gov.cn/hdjl/lyb/"];
+    let overdue = exp.iter().find(|p| p.kind == "reply_overdue").unwrap();
+    let asked = (today() - chrono::Days::new(120))
+        .format("%Y-%m-%d")
+        .to_string();
+    let row = board
+        .lines()
+        .find(|l| l.contains(&asked))
+        .unwrap_or_else(|| panic!("{asked} in {board}"));
+    assert!(row.contains("未回复"), "{row}");
+    assert!(w.pages[&overdue.page].contains(&format!("来信时间：{asked}")));
+    assert!(!w.pages[&overdue.page].contains("答复时间"));
 
     // Slow: the planted page is over 1500 ms, the look-alike under it.
     let slow = exp.iter().find(|p| p.kind == "slow_page").unwrap();

@@ -342,6 +342,9 @@ fn demo_binary_exits_1_and_prints_the_summary() {
         "item_missing",
         "privacy_leak",
         "slow_page",
+        "reply_overdue",
+        "date_mismatch",
+        "guide_incomplete",
     ] {
         assert!(stdout.contains(kind), "{kind} not in:\n{stdout}");
     }

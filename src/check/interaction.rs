@@ -126,8 +126,13 @@ fn header(cells: &[String], s: &InteractionSection) -> Option<Columns> {
     (cols.asked.is_some() && (cols.replied.is_some() || cols.status.is_some())).then_some(cols)
 }
 
-static LINK: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("a[href]").expect("constant selector"));
+/// A constant selector (exercised by every test of this module).
+#[allow(clippy::expect_used)]
+fn sel(p: &str) -> Selector {
+    Selector::parse(p).expect("constant selector")
+}
+
+static LINK: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
 
 fn element_children(e: ElementRef<'_>) -> Vec<ElementRef<'_>> {
     e.children().filter_map(ElementRef::wrap).collect()
@@ -232,8 +237,7 @@ fn header_lists(doc: &Html, base: &Url, s: &InteractionSection) -> Vec<Message> 
 /// Messages of list rows without a header: a `<li>`, `<tr>` or `<dd>` with a
 /// link, a cell that is only a status word, and a date.
 fn status_rows(doc: &Html, base: &Url, s: &InteractionSection) -> Vec<Message> {
-    static ROWS: LazyLock<Selector> =
-        LazyLock::new(|| Selector::parse("li, tr, dd").expect("constant selector"));
+    static ROWS: LazyLock<Selector> = LazyLock::new(|| sel("li, tr, dd"));
     let mut out = Vec::new();
     for row in doc.select(&ROWS).take(MAX_ELEMENTS) {
         // Innermost rows only.
@@ -379,8 +383,7 @@ pub fn read(
         messages = status_rows(view.doc, base, s);
     }
     if messages.is_empty() {
-        static H1: LazyLock<Selector> =
-            LazyLock::new(|| Selector::parse("h1").expect("constant selector"));
+        static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
         let h1 = view
             .doc
             .select(&H1)
@@ -492,7 +495,7 @@ impl Boards {
             return;
         }
         let t: String = text.split_whitespace().collect();
-        if r.link_texts.iter().any(|l| *l == t)
+        if r.link_texts.contains(&t)
             && let Some(f) = folder(target)
         {
             self.entries.insert(f);

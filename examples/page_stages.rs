@@ -29,7 +29,7 @@ fn main() {
         }
     }
     let rules = Rules::for_url("http://127.0.0.1:8088/").expect("rules");
-    let mut t = [Duration::ZERO; 7];
+    let mut t = [Duration::ZERO; 9];
     let names = [
         "decode",
         "parse",
@@ -38,6 +38,8 @@ fn main() {
         "content",
         "columns",
         "classify",
+        "hidden_links",
+        "dates_guide_board",
     ];
     let policy = zwgk_audit::crawl::host_policy(&rules, &[]);
     for f in &files {
@@ -85,6 +87,23 @@ fn main() {
             .collect();
         std::hint::black_box(links);
         t[6] += s.elapsed();
+        let s = Instant::now();
+        std::hint::black_box(check::hidden::find(
+            &doc,
+            &rules.checks.hidden,
+            &rules.words,
+        ));
+        t[7] += s.elapsed();
+        let walk = check::content::text::Walk::full(&doc);
+        let s = Instant::now();
+        std::hint::black_box(check::sitewide::on_page(
+            &view,
+            &rules,
+            chrono::NaiveDate::from_ymd_opt(2026, 5, 25).expect("date"),
+            &walk,
+            false,
+        ));
+        t[8] += s.elapsed();
     }
     println!("{} pages", files.len());
     for (name, d) in names.iter().zip(t) {

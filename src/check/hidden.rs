@@ -25,7 +25,7 @@ use crate::rules::words::Words;
 use ego_tree::NodeId;
 use regex::Regex;
 use scraper::{ElementRef, Html, Node, Selector};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 use url::Url;
 
@@ -295,10 +295,14 @@ pub fn find(doc: &Html, r: &HiddenSection, words: &Words) -> HashMap<String, Hid
     }
     let mut css = String::new();
     let mut script = String::new();
+    let mut candidates: Vec<NodeId> = Vec::new();
     for n in doc.tree.root().descendants() {
         let Node::Element(e) = n.value() else {
             continue;
         };
+        if e.attr("style").is_some() || e.attr("hidden").is_some() {
+            candidates.push(n.id());
+        }
         let into = match e.name() {
             "style" => {
                 let media = e.attr("media").unwrap_or("all").to_ascii_lowercase();
@@ -320,53 +324,67 @@ pub fn find(doc: &Html, r: &HiddenSection, words: &Words) -> HashMap<String, Hid
         }
     }
     let sheet = Sheet::parse(&css, r);
-    // Nearest hidden root of each element (None: visible).
-    let mut state: HashMap<NodeId, Option<usize>> = HashMap::new();
+    let root_node = doc.tree.root();
+    // Hidden elements, in document order. Without page rules that hide, only
+    // elements with a `style` or `hidden` attribute can be.
     let mut roots: Vec<Root> = Vec::new();
-    // href → hidden roots of its links, and whether one is visible.
-    let mut links: HashMap<String, (Vec<usize>, bool)> = HashMap::new();
-    let mut any_hidden = false;
-    for n in doc.tree.root().descendants() {
-        let Some(el) = ElementRef::wrap(n) else {
-            continue;
-        };
-        let e = el.value();
-        let inherited = n
-            .parent()
-            .and_then(|p| state.get(&p.id()).copied())
-            .flatten();
-        let own = if inherited.is_some() {
-            None
-        } else {
-            hidden_by(el, &sheet, r)
-        };
-        let cur = match own {
-            Some(why) => {
-                roots.push(Root { id: n.id(), why });
-                any_hidden = true;
-                Some(roots.len() - 1)
-            }
-            None => inherited,
-        };
-        state.insert(n.id(), cur);
-        if matches!(e.name(), "a" | "area")
-            && let Some(href) = e.attr("href")
+    let mut consider = |n: ego_tree::NodeRef<'_, Node>| {
+        if let Some(el) = ElementRef::wrap(n)
+            && let Some(why) = hidden_by(el, &sheet, r)
         {
-            let entry = links.entry(href.to_string()).or_default();
-            match cur {
-                Some(i) => entry.0.push(i),
-                None => entry.1 = true,
+            roots.push(Root { id: n.id(), why });
+        }
+    };
+    if sheet.hide.is_empty() {
+        for id in candidates {
+            if let Some(n) = doc.tree.get(id) {
+                consider(n);
             }
         }
+    } else {
+        for n in root_node.descendants() {
+            consider(n);
+        }
     }
-    if !any_hidden {
+    if roots.is_empty() {
         return out;
     }
-    let mut openable: HashMap<usize, bool> = HashMap::new();
-    for (href, (hidden_in, visible)) in links {
-        if visible || hidden_in.is_empty() {
+    // A hidden element inside another one: the outer one hides it.
+    let all: HashSet<NodeId> = roots.iter().map(|r| r.id).collect();
+    let under_root = |n: ego_tree::NodeRef<'_, Node>| n.ancestors().any(|a| all.contains(&a.id()));
+    roots.retain(|r| doc.tree.get(r.id).is_some_and(|n| !under_root(n)));
+    // href → the roots its hidden links are in.
+    let mut hidden: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, root) in roots.iter().enumerate() {
+        let Some(n) = doc.tree.get(root.id) else {
             continue;
+        };
+        for d in n.descendants() {
+            if let Node::Element(e) = d.value()
+                && matches!(e.name(), "a" | "area")
+                && let Some(href) = e.attr("href")
+            {
+                hidden.entry(href).or_default().push(i);
+            }
         }
+    }
+    if hidden.is_empty() {
+        return out;
+    }
+    // A target also linked where a visitor sees it is not a hidden link.
+    for n in root_node.descendants() {
+        if let Node::Element(e) = n.value()
+            && matches!(e.name(), "a" | "area")
+            && let Some(href) = e.attr("href")
+            && hidden.contains_key(href)
+            && !all.contains(&n.id())
+            && !under_root(n)
+        {
+            hidden.remove(href);
+        }
+    }
+    let mut openable: HashMap<usize, bool> = HashMap::new();
+    for (href, hidden_in) in hidden {
         let closed = hidden_in.iter().all(|&i| {
             !*openable.entry(i).or_insert_with(|| {
                 roots
@@ -391,7 +409,7 @@ pub fn find(doc: &Html, r: &HiddenSection, words: &Words) -> HashMap<String, Hid
         };
         let text: String = root_el.text().collect::<Vec<_>>().join(" ");
         let risky = super::risky::content(&text, words);
-        out.insert(href, Hidden { how, risky });
+        out.insert(href.to_string(), Hidden { how, risky });
     }
     out
 }

@@ -373,7 +373,7 @@ pub fn read(
     r: &InteractionRules,
 ) -> Option<Board> {
     let s = &r.section;
-    if !s.enabled || !s.asked_labels.iter().any(|l| text.contains(l.as_str())) {
+    if !s.enabled || !r.asked.is_match(text) {
         return None;
     }
     let base = view.final_url;

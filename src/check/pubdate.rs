@@ -51,33 +51,34 @@ pub struct PageDates {
 
 /// The labelled publication date in visible `text`: the first of `labels`
 /// standing as a label, or of `line_labels` on a line holding a `line_words`
-/// word, followed by a date.
-pub fn labelled(text: &str, p: &PubdateSection) -> Option<(String, NaiveDate)> {
-    let mut best: Option<(usize, String, NaiveDate)> = None;
-    let mut consider = |at: usize, label: &str, d: NaiveDate| {
-        if best.as_ref().is_none_or(|(b, ..)| at < *b) {
-            best = Some((at, label.to_string(), d));
+/// word, followed by a date. `ac` finds both label lists (see
+/// [`crate::rules::checks::Checks::pubdate_labels`]).
+pub fn labelled(
+    text: &str,
+    p: &PubdateSection,
+    ac: &aho_corasick::AhoCorasick,
+) -> Option<(String, NaiveDate)> {
+    for m in ac.find_iter(text) {
+        let (start, end) = (m.start(), m.end());
+        let label = text.get(start..end)?;
+        let glued = text
+            .get(..start)
+            .and_then(|b| b.chars().next_back())
+            .is_some_and(labels::is_han);
+        if glued {
+            continue;
         }
-    };
-    for l in &p.labels {
-        if let Some((at, d)) = labels::occurrences(text, l)
-            .find_map(|(s, e)| labels::date_after(text, e).map(|d| (s, d)))
-        {
-            consider(at, l, d);
+        if !p.labels.iter().any(|l| l == label) {
+            let line = labels::line_at(text, start);
+            if !p.line_words.iter().any(|w| line.contains(w.as_str())) {
+                continue;
+            }
+        }
+        if let Some(d) = labels::date_after(text, end) {
+            return Some((label.to_string(), d));
         }
     }
-    for l in &p.line_labels {
-        let found = labels::occurrences(text, l).find_map(|(s, e)| {
-            let line = labels::line_at(text, s);
-            let info = p.line_words.iter().any(|w| line.contains(w.as_str()));
-            info.then(|| labels::date_after(text, e).map(|d| (s, d)))
-                .flatten()
-        });
-        if let Some((at, d)) = found {
-            consider(at, l, d);
-        }
-    }
-    best.map(|(_, l, d)| (l, d))
+    None
 }
 
 /// The dates of an article page, None for pages that are not articles (lists,
@@ -86,7 +87,7 @@ pub fn labelled(text: &str, p: &PubdateSection) -> Option<(String, NaiveDate)> {
 pub fn read(
     view: &PageView,
     text: &str,
-    p: &PubdateSection,
+    c: &crate::rules::checks::Checks,
     homepage: bool,
     meta: &page::Meta,
 ) -> Option<PageDates> {
@@ -95,7 +96,7 @@ pub fn read(
     }
     Some(PageDates {
         meta: meta.pubdate,
-        label: labelled(text, p),
+        label: labelled(text, &c.pubdate, &c.pubdate_labels),
         url: dates::from_url(view.final_url.as_str()),
     })
 }

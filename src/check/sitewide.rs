@@ -61,10 +61,10 @@ pub fn on_page(
     let c = &rules.checks;
     let mut out = Vec::new();
     let mut facts = PageFacts::default();
-    let meta = page::meta(view.doc);
+    let meta = head_meta(view.doc);
     let page_url = view.final_url.as_str();
     if c.pubdate.enabled
-        && let Some(d) = pubdate::read(view, &walk.text, &c.pubdate, homepage, &meta)
+        && let Some(d) = pubdate::read(view, &walk.text, c, homepage, &meta)
     {
         out.extend(pubdate::check(page_url, &d, &c.pubdate, today));
         if d.url.is_none() {
@@ -107,6 +107,43 @@ pub fn on_page(
     }
     facts.board = interaction::read(view, &walk.text, walk.title.as_deref(), &c.interaction);
     (out, facts)
+}
+
+/// The `ColumnName`, `PubDate` and `ArticleTitle` metas of the page's
+/// `<head>` (read without walking the body).
+fn head_meta(doc: &scraper::Html) -> page::Meta {
+    let mut m = page::Meta::default();
+    let head = doc
+        .root_element()
+        .children()
+        .filter_map(scraper::ElementRef::wrap)
+        .find(|e| e.value().name() == "head");
+    let Some(head) = head else {
+        return page::meta(doc);
+    };
+    for e in head.children().filter_map(scraper::ElementRef::wrap) {
+        let v = e.value();
+        if v.name() != "meta" {
+            continue;
+        }
+        let (Some(name), Some(content)) = (v.attr("name"), v.attr("content")) else {
+            continue;
+        };
+        let name = name.trim();
+        let content = page::collapse(content);
+        if content.is_empty() {
+            continue;
+        }
+        let is = |n: &str| name.eq_ignore_ascii_case(n);
+        if is("columnname") && m.column_name.is_none() {
+            m.column_name = Some(page::cap_chars(&content, 60));
+        } else if (is("pubdate") || is("publishdate")) && m.pubdate.is_none() {
+            m.pubdate = super::dates::find_full(&content);
+        } else if is("articletitle") && m.article_title.is_none() {
+            m.article_title = Some(page::cap_chars(&content, 200));
+        }
+    }
+    m
 }
 
 /// The counters the national vetoes read from these checks.

@@ -8,6 +8,7 @@
 //! regexes are compiled once into [`Checks`].
 
 use super::{Ctx, RulesError};
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
@@ -236,6 +237,8 @@ pub struct InteractionRules {
     pub url_patterns: Vec<Regex>,
     /// `link_text`, whitespace removed.
     pub link_texts: Vec<String>,
+    /// `asked_labels` in one automaton: a page without one holds no message.
+    pub asked: AhoCorasick,
 }
 
 impl InteractionRules {
@@ -250,6 +253,8 @@ impl InteractionRules {
 pub struct Checks {
     /// 发布日期异常.
     pub pubdate: PubdateSection,
+    /// `pubdate.labels` and `pubdate.line_labels` in one automaton (leftmost longest).
+    pub pubdate_labels: AhoCorasick,
     /// 暗链.
     pub hidden: HiddenSection,
     /// 办事指南要素.
@@ -258,19 +263,38 @@ pub struct Checks {
     pub interaction: InteractionRules,
 }
 
+/// An automaton over `labels` (leftmost longest: 发布时间, not its 时间).
+fn automaton<'a>(labels: impl IntoIterator<Item = &'a String>) -> Result<AhoCorasick, String> {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(labels)
+        .map_err(|e| e.to_string())
+}
+
 impl Default for Checks {
     fn default() -> Self {
+        let pubdate = PubdateSection::default();
+        let interaction = InteractionSection::default();
+        // The embedded lists are short constants; a test builds them.
+        let (Ok(pubdate_labels), Ok(asked)) = (
+            automaton(pubdate.labels.iter().chain(&pubdate.line_labels)),
+            automaton(&interaction.asked_labels),
+        ) else {
+            panic!("embedded rules/defaults/checks.toml: label automata");
+        };
         Checks {
-            pubdate: PubdateSection::default(),
+            pubdate,
+            pubdate_labels,
             hidden: HiddenSection::default(),
             guide: GuideRules {
                 section: GuideSection::default(),
                 url_patterns: Vec::new(),
             },
             interaction: InteractionRules {
-                section: InteractionSection::default(),
+                section: interaction,
                 url_patterns: Vec::new(),
                 link_texts: Vec::new(),
+                asked,
             },
         }
     }
@@ -352,8 +376,13 @@ impl Checks {
             .iter()
             .map(|t| t.split_whitespace().collect())
             .collect();
+        let pubdate_labels = automaton(pubdate.labels.iter().chain(&pubdate.line_labels))
+            .map_err(|e| ctx.invalid("pubdate.labels", &e))?;
+        let asked =
+            automaton(&i.asked_labels).map_err(|e| ctx.invalid("interaction.asked_labels", &e))?;
         Ok(Checks {
             pubdate,
+            pubdate_labels,
             hidden,
             guide: GuideRules {
                 section: guide,
@@ -363,6 +392,7 @@ impl Checks {
                 section: interaction,
                 url_patterns: interaction_patterns,
                 link_texts,
+                asked,
             },
         })
     }
@@ -418,6 +448,8 @@ mod tests {
         assert!(!c.guide.active(), "no guide pages named");
         assert!(!c.interaction.configured());
         assert!(c.hidden.enabled && c.hidden.rule.contains("暗链"));
+        let d = Checks::default();
+        assert!(d.pubdate_labels.is_match("时间：") && d.interaction.asked.is_match("来信时间"));
     }
 
     #[test]

@@ -81,6 +81,10 @@ pub struct Board {
     /// The excluded channel word its title, breadcrumb or ColumnName holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub excluded: Option<String>,
+    /// Its title, breadcrumb or ColumnName names a consultation channel
+    /// (`channel_words`): read even when the rules name no channel.
+    #[serde(default)]
+    pub channel: bool,
 }
 
 /// Label text of a cell: whitespace, colons and brackets removed.
@@ -413,10 +417,15 @@ pub fn read(
         .iter()
         .find(|w| names.iter().any(|n| n.contains(w.as_str())))
         .cloned();
+    let channel = s
+        .channel_words
+        .iter()
+        .any(|w| names.iter().any(|n| n.contains(w.as_str())));
     Some(Board {
         messages,
         detail,
         excluded,
+        channel,
     })
 }
 
@@ -505,16 +514,19 @@ impl Boards {
     /// Judges every message as of `today`.
     pub fn finish(self, r: &InteractionRules, today: NaiveDate) -> BoardsOutcome {
         let s = &r.section;
-        let channel = |u: &str| {
-            !r.configured()
-                || r.url_patterns.iter().any(|re| re.is_match(u))
-                || starts_with_folder(u, &self.entries)
+        // A page of a channel: named by the rules, or (when they name none)
+        // by its own title, breadcrumb or ColumnName.
+        let named = |u: &str| {
+            r.url_patterns.iter().any(|re| re.is_match(u)) || starts_with_folder(u, &self.entries)
+        };
+        let channel = |u: &str, b: &Board| {
+            if r.configured() { named(u) } else { b.channel }
         };
         let mut merged: HashMap<String, Merged> = HashMap::new();
         let mut order: Vec<String> = Vec::new();
         let mut pages_read = 0;
         for (page, board) in &self.pages {
-            let page_kept = channel(page) && board.excluded.is_none();
+            let page_kept = channel(page, board) && board.excluded.is_none();
             pages_read += usize::from(page_kept);
             for (i, m) in board.messages.iter().enumerate() {
                 let (key, url) = match (&m.url, board.detail) {
@@ -529,8 +541,12 @@ impl Boards {
                         ..Default::default()
                     }
                 });
-                let kept =
-                    page_kept || (m.url.is_some() && channel(&url) && board.excluded.is_none());
+                // A row's detail page named by the rules is a channel page too.
+                let kept = page_kept
+                    || (r.configured()
+                        && m.url.is_some()
+                        && named(&url)
+                        && board.excluded.is_none());
                 e.kept |= kept;
                 e.excluded |= board.excluded.is_some();
                 // A list row's title wins over a detail page's heading.
@@ -795,6 +811,36 @@ mod tests {
             out.findings
                 .iter()
                 .all(|f| f.page_url.contains("/hdjl/zxzx/"))
+        );
+    }
+
+    #[test]
+    fn a_service_progress_table_is_no_message_board() {
+        let r = rules("");
+        let html = r#"<html><head><title>办件公示</title></head><body><table>
+            <tr><th>办件名称</th><th>提交时间</th><th>办理状态</th></tr>
+            <tr><td>专利资助申请</td><td>2025-12-01</td><td>办理中</td></tr></table></body></html>"#;
+        let b = board("http://www.a.gov.cn/bjgs/index.html", html, &r).unwrap();
+        assert!(!b.channel);
+        let mut boards = Boards::default();
+        boards.record("http://www.a.gov.cn/bjgs/index.html", b);
+        assert!(
+            boards
+                .finish(&r.checks.interaction, d("2026-05-25"))
+                .findings
+                .is_empty()
+        );
+        // Named by the rules, it is read.
+        let r = rules("[interaction]\nurl_pattern = ['/bjgs/']\n");
+        let b = board("http://www.a.gov.cn/bjgs/index.html", html, &r).unwrap();
+        let mut boards = Boards::default();
+        boards.record("http://www.a.gov.cn/bjgs/index.html", b);
+        assert_eq!(
+            boards
+                .finish(&r.checks.interaction, d("2026-05-25"))
+                .findings
+                .len(),
+            1
         );
     }
 

@@ -107,6 +107,8 @@ pub struct InteractionSection {
     pub link_text: Vec<String>,
     /// Regexes on channel list or detail page URLs.
     pub url_pattern: Vec<String>,
+    /// Words that mark a consultation channel, when the site names none.
+    pub channel_words: Vec<String>,
     /// Words that mark a channel the rule excludes (在线访谈, 调查征集, 举报投诉 …).
     pub exclude: Vec<String>,
     /// Header cells / labels of the question date.
@@ -359,6 +361,7 @@ impl Checks {
         for (key, list) in [
             ("interaction.link_text", &i.link_text),
             ("interaction.exclude", &i.exclude),
+            ("interaction.channel_words", &i.channel_words),
             ("interaction.asked_labels", &i.asked_labels),
             ("interaction.reply_labels", &i.reply_labels),
             ("interaction.status_labels", &i.status_labels),

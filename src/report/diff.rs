@@ -415,6 +415,92 @@ pub(crate) mod tests {
         );
     }
 
+    /// The kinds of issue 16 keep their identity from night to night while
+    /// their evidence changes (days unanswered, elements still missing).
+    #[test]
+    fn inspection_kinds_stay_open_while_their_detail_changes() {
+        let mk = |kind: &str, page: &str, text: &str, element: &str, detail: &str| FindingRow {
+            link_text: text.into(),
+            element: element.into(),
+            detail: detail.into(),
+            target_url: String::new(),
+            http_status: None,
+            ..row(kind, page, "", "2026-11-01")
+        };
+        let prev = vec![
+            mk(
+                "reply_overdue",
+                "http://a/m/1.html",
+                "关于年费的咨询",
+                "message",
+                "not answered after 100 days",
+            ),
+            mk(
+                "guide_incomplete",
+                "http://a/g/1.html",
+                "质押登记办事指南",
+                "办事指南",
+                "lacks 3 of 8",
+            ),
+            mk(
+                "date_mismatch",
+                "http://a/n/1.html",
+                "",
+                "meta PubDate / 发布日期",
+                "differ by 15 days",
+            ),
+            mk(
+                "date_mismatch",
+                "http://a/n/2.html",
+                "",
+                "future date",
+                "after the audit date",
+            ),
+        ];
+        let cur = vec![
+            mk(
+                "reply_overdue",
+                "http://a/m/1.html",
+                "关于年费的咨询",
+                "message",
+                "not answered after 126 days",
+            ),
+            mk(
+                "guide_incomplete",
+                "http://a/g/1.html",
+                "质押登记办事指南",
+                "办事指南",
+                "lacks 1 of 8",
+            ),
+            mk(
+                "date_mismatch",
+                "http://a/n/1.html",
+                "",
+                "meta PubDate / 发布日期",
+                "differ by 15 days",
+            ),
+            // Another comparison on the same page is another finding.
+            mk(
+                "date_mismatch",
+                "http://a/n/2.html",
+                "",
+                "发布日期 / URL date",
+                "older",
+            ),
+        ];
+        let out = diff(&prev, &cur, d("2026-11-27"));
+        let c = DiffCounts::of(&out);
+        assert_eq!(
+            c,
+            DiffCounts {
+                new: 1,
+                fixed: 1,
+                open: 3
+            },
+            "{out:?}"
+        );
+    }
+
     #[test]
     fn a_half_written_last_line_is_dropped_and_a_broken_file_named() {
         let tmp = tempfile::tempdir().unwrap();

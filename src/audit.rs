@@ -6,6 +6,7 @@
 //! the `Auditor`.
 
 use crate::check::columns::{ColumnRow, HOMEPAGE_COLUMN};
+use crate::crawl::budget::BodyBudget;
 use crate::crawl::client::{self, ClientError, ClientOptions, ProxySetting};
 use crate::crawl::fetch::{FetchConfig, Fetcher};
 use crate::crawl::hosts::HostPool;
@@ -124,10 +125,12 @@ pub struct RunResult {
     pub checked_urls: u64,
     /// Why the site could not be audited, when no start URL answered.
     pub start_unreachable: Option<String>,
-    /// Whether the run was stopped early.
+    /// Whether the run was stopped early (Ctrl-C, SIGTERM, the deadline).
     pub interrupted: bool,
-    /// Caps that bit.
+    /// Caps that bit, one line each (summary.json lists their URLs).
     pub caps: Vec<String>,
+    /// Why the run stopped early and how much was left, if it did.
+    pub stopped: Option<crate::crawl::Stopped>,
     /// Wall time.
     pub duration: Duration,
     /// The audit date.
@@ -283,6 +286,7 @@ impl Auditor {
                 max_retry_after: Duration::from_secs(c.max_retry_after_secs),
                 max_redirects: c.max_redirects,
                 allow_private: allow_fetch,
+                budget: BodyBudget::new(c.body_budget_bytes, c.max_page_bytes, c.max_concurrency),
             },
         );
         let ctx = Arc::new(TaskCtx {
@@ -302,6 +306,10 @@ impl Auditor {
             replay,
             self.opts.max_depth.unwrap_or(c.max_depth),
             Some(&dir),
+        )
+        .with_deadline(
+            c.max_duration_secs
+                .map(|s| tokio::time::Instant::from_std(started) + Duration::from_secs(s)),
         );
         let mut stats = crawl.run(ctx, self.opts.progress, stop).await;
         let mut columns = Vec::new();
@@ -401,6 +409,8 @@ impl Auditor {
                     fail_on: rules.thresholds.fail_on.clone(),
                     complete: !stats.interrupted && stats.start_unreachable.is_none(),
                     scope,
+                    stopped: stats.stopped,
+                    capped: std::mem::take(&mut stats.capped),
                 },
                 veto,
                 scoring: &rules.scoring,
@@ -427,6 +437,7 @@ impl Auditor {
             start_unreachable: stats.start_unreachable,
             interrupted: stats.interrupted,
             caps: stats.caps,
+            stopped: stats.stopped,
             duration: started.elapsed(),
             today,
             summary: Some(finished.summary),

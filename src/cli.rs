@@ -116,6 +116,10 @@ pub struct CrawlArgs {
     /// Most pages crawled.
     #[arg(long, value_name = "N")]
     pub max_pages: Option<usize>,
+    /// Stop crawling after DURATION (e.g. 90m, 2h, 1h30m, 45s; a bare number is seconds),
+    /// as Ctrl-C does: reports written, the run resumable with --resume.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub max_duration: Option<u64>,
     /// Quick mode: check the homepage and every link on it, crawl nothing else.
     #[arg(long)]
     pub homepage_only: bool,
@@ -203,6 +207,49 @@ pub fn parse_proxy(s: &str) -> Result<String, String> {
     crate::crawl::client::ProxySetting::parse(s).map(|_| s.trim().to_string())
 }
 
+/// Parses a duration such as `90m`, `2h`, `1h30m`, `45s` or `3600` (seconds)
+/// into seconds (at least 1).
+pub fn parse_duration(s: &str) -> Result<u64, String> {
+    let err = || format!("`{s}`: expected a duration such as 90m, 2h, 1h30m, 45s or 3600");
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(err());
+    }
+    let mut total: u64 = 0;
+    let mut num = String::new();
+    let mut bare = true;
+    for c in t.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let unit = match c.to_ascii_lowercase() {
+            'd' => 86_400,
+            'h' => 3_600,
+            'm' => 60,
+            's' => 1,
+            _ => return Err(err()),
+        };
+        let n: u64 = num.parse().map_err(|_| err())?;
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(err)?;
+        num.clear();
+        bare = false;
+    }
+    if !num.is_empty() {
+        if !bare {
+            return Err(err());
+        }
+        total = num.parse().map_err(|_| err())?;
+    }
+    if total == 0 {
+        return Err(format!("`{s}`: the duration must be at least 1 second"));
+    }
+    Ok(total)
+}
+
 impl CrawlArgs {
     /// Applies the crawl flags over the rules.
     pub fn apply(&self, rules: &mut Rules) {
@@ -227,6 +274,9 @@ impl CrawlArgs {
         }
         if let Some(v) = self.max_pages {
             c.max_pages = v.max(1);
+        }
+        if let Some(v) = self.max_duration {
+            c.max_duration_secs = Some(v.max(1));
         }
         if self.homepage_only {
             c.max_depth = 0;
@@ -268,6 +318,43 @@ mod tests {
         ] {
             assert!(parse_connect_to(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn durations_parse_as_a_cron_user_writes_them() {
+        for (text, secs) in [
+            ("45s", 45),
+            ("90m", 5400),
+            ("2h", 7200),
+            ("1h30m", 5400),
+            ("1d", 86_400),
+            ("3600", 3600),
+            (" 10M ", 600),
+        ] {
+            assert_eq!(parse_duration(text), Ok(secs), "{text}");
+        }
+        for bad in [
+            "",
+            "0",
+            "0s",
+            "h",
+            "1x",
+            "1h30",
+            "-5m",
+            "1.5h",
+            "99999999999999999999d",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        let cli =
+            Cli::try_parse_from(["zwgk-audit", "crawl", "x", "--max-duration", "2h"]).unwrap();
+        let Command::Crawl(args) = cli.command else {
+            panic!("not crawl")
+        };
+        let mut rules = Rules::for_url("http://www.a.gov.cn/").unwrap();
+        assert_eq!(rules.crawl.max_duration_secs, None);
+        args.apply(&mut rules);
+        assert_eq!(rules.crawl.max_duration_secs, Some(7200));
     }
 
     #[test]

@@ -327,8 +327,18 @@ fn finish(rules: &Rules, r: &RunResult) -> u8 {
     }
     zwgk_audit::report::print_summary(rules, r);
     if r.interrupted {
+        let why = match r.stopped.map(|s| s.reason) {
+            Some(zwgk_audit::crawl::StopReason::Deadline) => {
+                "stopped at the deadline (--max-duration, crawl.max_duration_secs)"
+            }
+            _ => "interrupted",
+        };
+        let left = r
+            .stopped
+            .map(|s| format!("{} URL(s) not checked; ", s.urls_left))
+            .unwrap_or_default();
         eprintln!(
-            "zwgk-audit: interrupted; resume with: zwgk-audit crawl ... --resume (reports so far in {})",
+            "zwgk-audit: {why}; resume with: zwgk-audit crawl ... --resume ({left}reports so far in {})",
             r.run_dir.display()
         );
         return 1;

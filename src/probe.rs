@@ -12,6 +12,7 @@
 //! those days has at least `min_daily_visits` visits of the homepage (the
 //! first start URL). Cron runs the probe every 30 minutes (README).
 
+use crate::crawl::budget::BodyBudget;
 use crate::crawl::client::{self, ClientError, ClientOptions, ProxySetting};
 use crate::crawl::fetch::{FetchConfig, FetchError, Fetcher, Method};
 use crate::crawl::hosts::HostPool;
@@ -277,6 +278,7 @@ pub async fn probe(rules: &Rules, opts: &ProbeOptions) -> Result<ProbeResult, Pr
             max_retry_after: Duration::ZERO,
             max_redirects: c.max_redirects,
             allow_private: allowed,
+            budget: BodyBudget::new(c.max_page_bytes, c.max_page_bytes, 1),
         },
     );
     let history_path = opts.reports_root.join(HISTORY_FILE);

@@ -12,6 +12,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+use super::budget::{BodyBudget, BodyPermit, SMALL};
 use super::client::Clients;
 use super::hosts::HostPool;
 use super::resolve::{PRIVATE_ONLY, is_private_ip};
@@ -77,7 +78,7 @@ pub enum Method {
 }
 
 /// A response after redirects.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Response {
     /// Final HTTP status.
     pub status: u16,
@@ -91,8 +92,14 @@ pub struct Response {
     pub body: Vec<u8>,
     /// Whether the body was cut at the size cap.
     pub truncated: bool,
-    /// Time from the first request to the end of the body.
+    /// The body's length as the server declared it (`Content-Length`),
+    /// when it did and the body was not decompressed.
+    pub declared_len: Option<u64>,
+    /// Time from the first request to the end of the body, without the
+    /// time spent waiting for the body budget.
     pub elapsed: Duration,
+    /// The body budget held by `body` (given back when dropped).
+    pub budget: BodyPermit,
 }
 
 /// Fetch settings.
@@ -110,6 +117,8 @@ pub struct FetchConfig {
     pub max_redirects: usize,
     /// Hosts and IP literals that may be private (own mapped hosts, rules allow list).
     pub allow_private: Vec<String>,
+    /// The memory budget of bodies read and being parsed.
+    pub budget: BodyBudget,
 }
 
 /// The HTTP side of the crawl.
@@ -205,14 +214,15 @@ impl Fetcher {
         let mut chain: Vec<Url> = Vec::new();
         let mut seen: HashSet<Url> = HashSet::new();
         seen.insert(strip_fragment(&current));
+        let mut waited = Duration::ZERO;
         loop {
             self.guard(&current)?;
-            let (status, location, content_type, resp_body, truncated) =
-                self.with_retries(&current, method, body, max_body).await?;
-            if matches!(status, 301 | 302 | 303 | 307 | 308)
-                && let Some(loc) = location
+            let answer = self.with_retries(&current, method, body, max_body).await?;
+            waited += answer.waited;
+            if matches!(answer.status, 301 | 302 | 303 | 307 | 308)
+                && let Some(loc) = answer.location
             {
-                if (301..=303).contains(&status) {
+                if (301..=303).contains(&answer.status) {
                     body = None;
                 }
                 let next = current
@@ -234,13 +244,15 @@ impl Fetcher {
                 continue;
             }
             return Ok(Response {
-                status,
+                status: answer.status,
                 final_url: current,
                 redirects: chain,
-                content_type,
-                body: resp_body,
-                truncated,
-                elapsed: started.elapsed(),
+                content_type: answer.content_type,
+                body: answer.body,
+                truncated: answer.truncated,
+                declared_len: answer.declared_len,
+                elapsed: started.elapsed().saturating_sub(waited),
+                budget: answer.permit,
             });
         }
     }
@@ -251,9 +263,11 @@ impl Fetcher {
         method: Method,
         post: Option<&str>,
         max_body: usize,
-    ) -> Result<(u16, Option<String>, Option<String>, Vec<u8>, bool), FetchError> {
+    ) -> Result<Answer, FetchError> {
         let key = host_key(url);
         let mut attempt = 0u32;
+        // Time spent waiting for the body budget by failed attempts.
+        let mut waited = Duration::ZERO;
         loop {
             let result = match (method, post) {
                 (_, Some(b)) => {
@@ -266,7 +280,7 @@ impl Fetcher {
                 }
                 (Method::HeadThenGet, None) => {
                     match self.once(url, reqwest::Method::HEAD, &key, 0, None).await {
-                        Ok(r) if r.0 < 400 => Ok(r),
+                        Ok(r) if r.status < 400 => Ok(r),
                         // Servers that refuse HEAD (403/405/501 …) or fail it: ask with GET.
                         _ => self.once(url, reqwest::Method::GET, &key, 0, None).await,
                     }
@@ -274,27 +288,32 @@ impl Fetcher {
             };
             let backoff = self.cfg.backoff * 2u32.saturating_pow(attempt);
             match result {
-                Err(e) if e.retryable() && attempt < self.cfg.retries => {
+                Err((e, w)) if e.retryable() && attempt < self.cfg.retries => {
+                    waited += w;
                     tracing::debug!(%url, error = %e, attempt, "retrying");
                 }
-                Err(e) => return Err(e),
-                Ok(r) => {
-                    let status = r.0;
+                Err((e, _)) => return Err(e),
+                Ok(mut r) => {
+                    r.waited += waited;
+                    let status = r.status;
                     let transient = matches!(status, 429 | 500 | 502 | 503 | 504);
                     if !transient || attempt >= self.cfg.retries {
-                        return Ok((r.0, r.1, r.2, r.3, r.4));
+                        return Ok(r);
                     }
-                    if let Some(wait) = r.5 {
+                    waited = r.waited;
+                    if let Some(wait) = r.retry_after {
                         if wait > self.cfg.max_retry_after {
                             if status == 429 {
                                 return Err(FetchError::RetryAfterTooLong(wait.as_secs()));
                             }
-                            return Ok((r.0, r.1, r.2, r.3, r.4));
+                            return Ok(r);
                         }
+                        drop(r);
                         self.hosts.pause(&key, tokio::time::Instant::now() + wait);
                         attempt += 1;
                         continue;
                     }
+                    drop(r);
                     self.hosts
                         .pause(&key, tokio::time::Instant::now() + backoff);
                 }
@@ -304,9 +323,11 @@ impl Fetcher {
         }
     }
 
-    /// One request under a host permit and the timeout. Returns status,
-    /// Location, Content-Type, body, truncated, Retry-After.
-    #[allow(clippy::type_complexity)]
+    /// One request under a host permit and the timeout. The body (up to
+    /// `max_body` bytes) is read under a reservation of the body budget;
+    /// time waiting for the budget does not count against the timeout (it
+    /// is returned, with the error too, so the caller can leave it out of
+    /// the elapsed time).
     async fn once(
         &self,
         url: &Url,
@@ -314,72 +335,124 @@ impl Fetcher {
         key: &str,
         max_body: usize,
         post: Option<&str>,
-    ) -> Result<
-        (
-            u16,
-            Option<String>,
-            Option<String>,
-            Vec<u8>,
-            bool,
-            Option<Duration>,
-        ),
-        FetchError,
-    > {
+    ) -> Result<Answer, (FetchError, Duration)> {
         let _permit = self.hosts.acquire(key).await;
         let timeout = self.cfg.timeout;
-        let fut = async {
-            let mut req = self.clients.for_url(url).request(method, url.clone());
-            if let Some(b) = post {
-                let ct = if b.trim_start().starts_with('{') {
-                    "application/json; charset=UTF-8"
-                } else {
-                    "application/x-www-form-urlencoded; charset=UTF-8"
-                };
-                req = req
-                    .header(reqwest::header::CONTENT_TYPE, ct)
-                    .header("X-Requested-With", "XMLHttpRequest")
-                    .body(b.to_string());
-            }
-            let resp = req.send().await.map_err(classify)?;
-            let status = resp.status().as_u16();
-            let header = |name: reqwest::header::HeaderName| {
-                resp.headers()
-                    .get(name)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string)
+        let timed_out = || FetchError::Timeout(timeout.as_secs().max(1));
+        let mut deadline = tokio::time::Instant::now() + timeout;
+        let mut waited = Duration::ZERO;
+        let mut req = self.clients.for_url(url).request(method, url.clone());
+        if let Some(b) = post {
+            let ct = if b.trim_start().starts_with('{') {
+                "application/json; charset=UTF-8"
+            } else {
+                "application/x-www-form-urlencoded; charset=UTF-8"
             };
-            let location = header(reqwest::header::LOCATION);
-            let content_type = header(reqwest::header::CONTENT_TYPE);
-            let retry_after =
-                header(reqwest::header::RETRY_AFTER).and_then(|v| parse_retry_after(&v));
-            // Sized from Content-Length (capped), so a page is read without regrowing.
-            let hint = resp
-                .content_length()
-                .unwrap_or(0)
-                .min(max_body as u64)
-                .min(4 << 20);
-            let mut body = Vec::with_capacity(if max_body > 0 { hint as usize } else { 0 });
-            let mut truncated = false;
-            if max_body > 0 && !(300..400).contains(&status) {
-                let mut resp = resp;
-                while let Some(chunk) = resp.chunk().await.map_err(classify)? {
-                    let room = max_body - body.len();
-                    if chunk.len() >= room {
-                        body.extend_from_slice(chunk.get(..room).unwrap_or_default());
-                        truncated =
-                            chunk.len() > room || resp.chunk().await.ok().flatten().is_some();
-                        break;
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-            }
-            Ok((status, location, content_type, body, truncated, retry_after))
-        };
-        match tokio::time::timeout(timeout, fut).await {
-            Ok(r) => r,
-            Err(_) => Err(FetchError::Timeout(timeout.as_secs().max(1))),
+            req = req
+                .header(reqwest::header::CONTENT_TYPE, ct)
+                .header("X-Requested-With", "XMLHttpRequest")
+                .body(b.to_string());
         }
+        let sent = tokio::time::timeout_at(deadline, req.send()).await;
+        let resp = match sent {
+            Err(_) => return Err((timed_out(), waited)),
+            Ok(Err(e)) => return Err((classify(e), waited)),
+            Ok(Ok(r)) => r,
+        };
+        let status = resp.status().as_u16();
+        let header = |name: reqwest::header::HeaderName| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let location = header(reqwest::header::LOCATION);
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        let retry_after = header(reqwest::header::RETRY_AFTER).and_then(|v| parse_retry_after(&v));
+        let mut answer = Answer {
+            status,
+            location,
+            content_type,
+            body: Vec::new(),
+            truncated: false,
+            declared_len: resp.content_length(),
+            retry_after,
+            permit: BodyPermit::default(),
+            waited,
+        };
+        if max_body == 0 || (300..400).contains(&status) {
+            return Ok(answer);
+        }
+        // A known length reserves its bytes at once; an unknown one (chunked,
+        // compressed) a little, then the rest up to the cap if it grows.
+        let known = resp
+            .content_length()
+            .map(|n| n.min(max_body as u64) as usize);
+        let t = tokio::time::Instant::now();
+        answer.permit = self
+            .cfg
+            .budget
+            .reserve(known.unwrap_or(SMALL.min(max_body)))
+            .await;
+        let w = t.elapsed();
+        waited += w;
+        deadline += w;
+        let mut body: Vec<u8> = Vec::with_capacity(known.unwrap_or(0).min(4 << 20));
+        let mut resp = resp;
+        loop {
+            let chunk = match tokio::time::timeout_at(deadline, resp.chunk()).await {
+                Err(_) => return Err((timed_out(), waited)),
+                Ok(Err(e)) => return Err((classify(e), waited)),
+                Ok(Ok(None)) => break,
+                Ok(Ok(Some(c))) => c,
+            };
+            let room = max_body - body.len();
+            let take = chunk.len().min(room);
+            let need = body.len() + take;
+            if need > answer.permit.bytes() {
+                // Beyond the reservation (a body longer than it said, or of
+                // unknown length past SMALL): reserve up to the cap at once.
+                let t = tokio::time::Instant::now();
+                answer.permit.grow_to(max_body).await;
+                let w = t.elapsed();
+                waited += w;
+                deadline += w;
+            }
+            if body.capacity() < need {
+                // Grow towards the cap, never past it.
+                let want = (body.capacity() * 2).max(need).min(max_body);
+                body.reserve_exact(want - body.len());
+            }
+            body.extend_from_slice(chunk.get(..take).unwrap_or_default());
+            if chunk.len() >= room {
+                answer.truncated = chunk.len() > room
+                    || matches!(
+                        tokio::time::timeout_at(deadline, resp.chunk()).await,
+                        Ok(Ok(Some(_)))
+                    );
+                break;
+            }
+        }
+        answer.permit.shrink_to(body.capacity());
+        answer.body = body;
+        answer.waited = waited;
+        Ok(answer)
     }
+}
+
+/// One answer of [`Fetcher::once`].
+struct Answer {
+    status: u16,
+    location: Option<String>,
+    content_type: Option<String>,
+    body: Vec<u8>,
+    truncated: bool,
+    declared_len: Option<u64>,
+    retry_after: Option<Duration>,
+    /// The body budget the body holds.
+    permit: BodyPermit,
+    /// Time spent waiting for the body budget.
+    waited: Duration,
 }
 
 fn strip_fragment(u: &Url) -> Url {

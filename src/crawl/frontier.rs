@@ -1,8 +1,8 @@
 //! The frontier: the queue of URLs still to fetch, in breadth-first order,
 //! with the trap guards — a per-pattern URL cap (calendars, endless `?page=`,
 //! session ids), the page cap and the depth cap — and the notes of the other
-//! caps that bite while pages are read (page size, links per page). Each cap
-//! that bites is logged when it first bites and reported once in `caps`.
+//! caps that bite while pages are read (page size, links per page, nesting).
+//! Every URL at which a cap bites is recorded in [`CapLog`] (`caps`).
 
 // Site-controlled data passes through here: no panicking shortcuts (issue 8).
 #![cfg_attr(
@@ -10,6 +10,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+use super::caps::{Cap, CapLog, CapReport};
 use super::identity;
 use super::job::{Job, Mode};
 use std::collections::{HashMap, VecDeque};
@@ -25,17 +26,11 @@ pub struct Frontier {
     /// the breadth-first queue of pages.
     leaves: VecDeque<Queued>,
     patterns: HashMap<String, usize>,
-    /// Human lines naming each cap that bit, once each.
-    pub caps: Vec<String>,
-    capped_patterns: std::collections::HashSet<String>,
+    /// Every URL at which a cap bit.
+    pub caps: CapLog,
     /// Per path prefix holding a session-like token: the tokens admitted.
     tokens: HashMap<String, std::collections::HashSet<String>>,
     pages: usize,
-    page_cap_reported: bool,
-    deep: Bite,
-    cut_pages: Bite,
-    cut_links: Bite,
-    flattened: Bite,
 }
 
 /// A job while it waits: its URL as text (parsed again when it is taken),
@@ -47,30 +42,6 @@ struct Queued {
     key: Option<Box<str>>,
     depth: u32,
     mode: Mode,
-}
-
-/// How often a cap bit, and the first URL it bit on.
-#[derive(Default)]
-struct Bite {
-    count: usize,
-    first: Option<String>,
-}
-
-impl Bite {
-    /// Counts one more; true the first time.
-    fn hit(&mut self, url: &str) -> bool {
-        self.count += 1;
-        if self.first.is_none() {
-            self.first = Some(url.to_string());
-            return true;
-        }
-        false
-    }
-
-    fn line(&self, what: &str) -> Option<String> {
-        let first = self.first.as_deref()?;
-        Some(format!("{what}: {} URL(s), first {first}", self.count))
-    }
 }
 
 impl Frontier {
@@ -119,24 +90,23 @@ impl Frontier {
         self.queue.is_empty() && self.leaves.is_empty()
     }
 
-    /// Whether one more page may be crawled under the page cap (counts it if so).
-    pub fn admit_page(&mut self, max_pages: usize) -> bool {
+    /// Whether one more page may be crawled under the page cap (counts it
+    /// if so; records `url` as capped if not).
+    pub fn admit_page(&mut self, url: &str, max_pages: usize) -> bool {
         if self.pages < max_pages {
             self.pages += 1;
             return true;
         }
-        if !self.page_cap_reported {
-            self.page_cap_reported = true;
-            let line = format!(
+        self.caps.bite(Cap::Pages, None, url, None, || {
+            format!(
                 "page cap reached: {max_pages} pages crawled (crawl.max_pages); further pages are checked, not crawled"
-            );
-            tracing::warn!("{line}");
-            self.caps.push(line);
-        }
+            )
+        });
         false
     }
 
-    /// Whether one more URL of this URL's pattern may be crawled (counts it if so).
+    /// Whether one more URL of this URL's pattern may be crawled (counts it
+    /// if so; records it as capped under its pattern if not).
     pub fn admit_pattern(&mut self, url: &Url, max_per_pattern: usize) -> bool {
         let p = pattern(url);
         let n = self.patterns.entry(p.clone()).or_insert(0);
@@ -144,13 +114,11 @@ impl Frontier {
             *n += 1;
             return true;
         }
-        if self.capped_patterns.insert(p.clone()) {
-            let line = format!(
+        self.caps.bite(Cap::Pattern, Some(&p), url.as_str(), None, || {
+            format!(
                 "URL pattern cap reached: {max_per_pattern} URLs like {p} (crawl.max_urls_per_pattern); the rest are skipped"
-            );
-            tracing::warn!("{line}");
-            self.caps.push(line);
-        }
+            )
+        });
         false
     }
 }
@@ -159,8 +127,8 @@ impl Frontier {
     /// Whether a URL whose path holds a session-like token in a directory
     /// (`/s/<token>/page.html`, `/(S(…))/list.aspx`) may be crawled: at most
     /// `max_tokens` different tokens under one prefix (`host/s/{hex}/`), any
-    /// number of URLs under an admitted token. The first refusal under a
-    /// prefix adds one cap line naming it.
+    /// number of URLs under an admitted token. Each URL refused is recorded
+    /// under its prefix.
     pub fn admit_token(&mut self, url: &Url, max_tokens: usize) -> bool {
         let Some((prefix, token)) = identity::token_prefix(url) else {
             return true;
@@ -173,77 +141,62 @@ impl Frontier {
             seen.insert(token);
             return true;
         }
-        if self.capped_patterns.insert(prefix.clone()) {
-            let line = format!(
+        self.caps.bite(Cap::Token, Some(&prefix), url.as_str(), None, || {
+            format!(
                 "session token cap reached: {max_tokens} different tokens under {prefix} (crawl.max_tokens_per_prefix); URLs under further tokens are skipped"
-            );
-            tracing::warn!("{line}");
-            self.caps.push(line);
-        }
+            )
+        });
         false
     }
 
     /// Notes an internal page deeper than `crawl.max_depth` (checked, not crawled).
     pub fn note_too_deep(&mut self, url: &Url, max_depth: u32) {
-        if self.deep.hit(url.as_str()) {
-            tracing::warn!(
-                %url,
+        self.caps.bite(Cap::Depth, None, url.as_str(), None, || {
+            format!(
                 "depth cap reached: pages more than {max_depth} links from the start are checked, not crawled (crawl.max_depth)"
-            );
-        }
+            )
+        });
     }
 
-    /// Notes a page whose body was cut at `crawl.max_page_bytes`.
-    pub fn note_page_cut(&mut self, url: &str, max_bytes: usize) {
-        if self.cut_pages.hit(url) {
-            tracing::warn!(
-                %url,
-                "page size cap reached: body cut at {max_bytes} bytes, the rest not read (crawl.max_page_bytes)"
-            );
-        }
+    /// Notes a page whose body was cut at `crawl.max_page_bytes`; `declared`
+    /// is the length the server declared, if it did.
+    pub fn note_page_cut(&mut self, url: &str, max_bytes: usize, declared: Option<u64>) {
+        let note = match declared {
+            Some(n) => format!("Content-Length {n}"),
+            None => "no Content-Length: a body that may never end".to_string(),
+        };
+        self.caps.bite(Cap::PageSize, None, url, Some(note), || {
+            format!(
+                "page size cap reached: bodies cut at {max_bytes} bytes, the rest not read (crawl.max_page_bytes)"
+            )
+        });
     }
 
     /// Notes a page with more links than `crawl.max_links_per_page`.
     pub fn note_links_cut(&mut self, url: &str, max_links: usize) {
-        if self.cut_links.hit(url) {
-            tracing::warn!(
-                %url,
-                "link cap reached: only the first {max_links} links of the page are checked (crawl.max_links_per_page)"
-            );
-        }
+        self.caps.bite(Cap::Links, None, url, None, || {
+            format!(
+                "link cap reached: only the first {max_links} links of a page are checked (crawl.max_links_per_page)"
+            )
+        });
     }
 
     /// Notes a page nested deeper than `extract::nesting::MAX_OPEN` elements,
     /// whose deepest start tags (`dropped` of them) were ignored.
     pub fn note_flattened(&mut self, url: &str, dropped: usize) {
-        if self.flattened.hit(url) {
-            tracing::warn!(
-                %url,
-                dropped,
-                "nesting cap reached: start tags deeper than {} open elements ignored",
+        let note = format!("{dropped} start tags ignored");
+        self.caps.bite(Cap::Nesting, None, url, Some(note), || {
+            format!(
+                "nesting cap reached: start tags deeper than {} open elements ignored, text and links kept",
                 crate::extract::nesting::MAX_OPEN
-            );
-        }
+            )
+        });
     }
 
-    /// Moves every cap line out: the ones that bit during the crawl, then one
-    /// line per read cap (depth, page size, links per page) with its count.
-    pub fn take_caps(&mut self, max_depth: u32, max_bytes: usize, max_links: usize) -> Vec<String> {
-        let mut caps = std::mem::take(&mut self.caps);
-        caps.extend(self.deep.line(&format!(
-            "depth cap reached: pages more than {max_depth} links from the start are checked, not crawled (crawl.max_depth)"
-        )));
-        caps.extend(self.cut_pages.line(&format!(
-            "page size cap reached: bodies cut at {max_bytes} bytes, the rest not read (crawl.max_page_bytes)"
-        )));
-        caps.extend(self.cut_links.line(&format!(
-            "link cap reached: only the first {max_links} links of a page are checked (crawl.max_links_per_page)"
-        )));
-        caps.extend(self.flattened.line(&format!(
-            "nesting cap reached: start tags deeper than {} open elements ignored, text and links kept",
-            crate::extract::nesting::MAX_OPEN
-        )));
-        caps
+    /// Moves out every cap that bit, with the URLs it bit on, in the order
+    /// the caps first bit (see [`CapLog::take`]).
+    pub fn take_caps(&mut self) -> Vec<CapReport> {
+        self.caps.take()
     }
 }
 
@@ -349,12 +302,15 @@ mod tests {
         assert!(f.admit_token(&u("http://a.gov.cn/s/00000001c0ffee/list.html"), 3));
         assert!(!f.admit_token(&u(&tok(3)), 3));
         assert!(!f.admit_token(&u(&tok(4)), 3));
+        let caps = f.caps.take();
+        let lines: Vec<String> = caps.iter().map(|c| c.line()).collect();
         assert_eq!(
-            f.caps,
+            lines,
             [
-                "session token cap reached: 3 different tokens under a.gov.cn/s/{hex}/ (crawl.max_tokens_per_prefix); URLs under further tokens are skipped"
+                "session token cap reached: 3 different tokens under a.gov.cn/s/{hex}/ (crawl.max_tokens_per_prefix); URLs under further tokens are skipped: 2 URL(s), first http://a.gov.cn/s/00000003c0ffee/page.html"
             ]
         );
+        assert_eq!(caps[0].pattern.as_deref(), Some("a.gov.cn/s/{hex}/"));
         // Look-alikes: names are never counted, a token in a file name neither.
         for i in 0..10 {
             for url in [
@@ -368,40 +324,63 @@ mod tests {
                 assert!(f.admit_token(&u(&url), 3), "{url}");
             }
         }
-        assert_eq!(f.caps.len(), 1);
+        assert!(f.caps.is_empty());
     }
 
     #[test]
-    fn pattern_cap_bites_once() {
+    fn pattern_cap_lists_every_url_under_its_pattern() {
         let mut f = Frontier::default();
         let u = |i: u32| Url::parse(&format!("http://a.gov.cn/cal?day={i}")).unwrap();
         assert!(f.admit_pattern(&u(1), 2));
         assert!(f.admit_pattern(&u(2), 2));
         assert!(!f.admit_pattern(&u(3), 2));
         assert!(!f.admit_pattern(&u(4), 2));
-        assert_eq!(f.caps.len(), 1);
+        let caps = f.take_caps();
+        assert_eq!(caps.len(), 1);
+        assert_eq!(caps[0].pattern.as_deref(), Some("a.gov.cn/cal?day"));
+        let urls: Vec<&str> = caps[0].urls.iter().map(|c| c.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            ["http://a.gov.cn/cal?day=3", "http://a.gov.cn/cal?day=4"]
+        );
     }
 
     #[test]
-    fn read_caps_are_counted_and_reported_once() {
+    fn read_caps_list_every_url_they_bit_on() {
         let mut f = Frontier::default();
-        assert!(f.take_caps(3, 100, 10).is_empty());
+        assert!(f.take_caps().is_empty());
         let u = Url::parse("http://a.gov.cn/a/b/c/d/").unwrap();
         f.note_too_deep(&u, 3);
-        f.note_too_deep(&u, 3);
-        f.note_page_cut("http://a.gov.cn/huge.html", 100);
+        f.note_too_deep(&Url::parse("http://a.gov.cn/a/b/c/e/").unwrap(), 3);
+        f.note_page_cut("http://a.gov.cn/huge.html", 100, Some(5000));
+        f.note_page_cut("http://a.gov.cn/endless.html", 100, None);
         f.note_links_cut("http://a.gov.cn/many.html", 10);
         f.note_flattened("http://a.gov.cn/deep.html", 5);
         f.note_flattened("http://a.gov.cn/deeper.html", 9);
-        let caps = f.take_caps(3, 100, 10);
+        assert!(f.admit_page("http://a.gov.cn/1.html", 1));
+        assert!(!f.admit_page("http://a.gov.cn/2.html", 1));
+        let caps = f.take_caps();
+        let lines: Vec<String> = caps.iter().map(|c| c.line()).collect();
         assert_eq!(
-            caps,
+            lines,
             vec![
                 "depth cap reached: pages more than 3 links from the start are checked, not crawled (crawl.max_depth): 2 URL(s), first http://a.gov.cn/a/b/c/d/",
-                "page size cap reached: bodies cut at 100 bytes, the rest not read (crawl.max_page_bytes): 1 URL(s), first http://a.gov.cn/huge.html",
+                "page size cap reached: bodies cut at 100 bytes, the rest not read (crawl.max_page_bytes): 2 URL(s), first http://a.gov.cn/huge.html",
                 "link cap reached: only the first 10 links of a page are checked (crawl.max_links_per_page): 1 URL(s), first http://a.gov.cn/many.html",
                 "nesting cap reached: start tags deeper than 1000 open elements ignored, text and links kept: 2 URL(s), first http://a.gov.cn/deep.html",
+                "page cap reached: 1 pages crawled (crawl.max_pages); further pages are checked, not crawled: 1 URL(s), first http://a.gov.cn/2.html",
             ]
+        );
+        let size = &caps[1];
+        assert_eq!(size.urls[0].note.as_deref(), Some("Content-Length 5000"));
+        assert_eq!(
+            size.urls[1].note.as_deref(),
+            Some("no Content-Length: a body that may never end")
+        );
+        assert_eq!(caps[3].urls[1].url, "http://a.gov.cn/deeper.html");
+        assert_eq!(
+            caps[3].urls[1].note.as_deref(),
+            Some("9 start tags ignored")
         );
     }
 

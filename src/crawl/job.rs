@@ -148,6 +148,10 @@ pub struct PageData {
     /// Whether the body was cut at `crawl.max_page_bytes` (HTML pages).
     #[serde(default)]
     pub truncated: bool,
+    /// The `Content-Length` the server declared for a cut body (none for
+    /// a chunked or compressed body: perhaps one that never ends).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_len: Option<u64>,
     /// Whether the page had more links than were taken (`crawl.max_links_per_page`).
     #[serde(default)]
     pub links_cut: bool,

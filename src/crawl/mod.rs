@@ -8,6 +8,8 @@
 //! URL is fetched at most once per run; a URL only derived from a script never
 //! produces a finding; a wrong link is never fetched.
 
+pub mod budget;
+pub mod caps;
 pub mod client;
 pub mod fetch;
 pub mod frontier;
@@ -64,10 +66,14 @@ pub struct CrawlStats {
     pub links: u64,
     /// Why the start URLs could not be audited (all of them failed).
     pub start_unreachable: Option<String>,
-    /// Whether the run was stopped early (Ctrl-C, SIGTERM).
+    /// Whether the run was stopped early (Ctrl-C, SIGTERM, the deadline).
     pub interrupted: bool,
-    /// Caps that bit.
+    /// Caps that bit, one line each (one per pattern for the pattern cap).
     pub caps: Vec<String>,
+    /// Every URL at which a cap bit, per cap.
+    pub capped: Vec<caps::CapReport>,
+    /// Why the run stopped before the end, and what was left.
+    pub stopped: Option<Stopped>,
     /// Column findings and columns.csv rows.
     pub columns: Vec<ColumnRow>,
     /// The tracker, for veto counters.
@@ -91,6 +97,26 @@ enum Landing {
 /// The normalised form of a URL given as text (itself when it does not parse).
 fn normalize_str(s: &str) -> String {
     Url::parse(s).map_or_else(|_| s.to_string(), |u| normalize(&u).to_string())
+}
+
+/// Why a run stopped before the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// Ctrl-C or SIGTERM.
+    Interrupted,
+    /// `--max-duration` / `crawl.max_duration_secs` ran out.
+    Deadline,
+}
+
+/// A run stopped before the end: why, and how much was left to check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stopped {
+    /// Why.
+    pub reason: StopReason,
+    /// URLs known and not checked yet (queued, and in flight when stopped):
+    /// `--resume` checks them.
+    pub urls_left: u64,
 }
 
 /// The coordinator state of one run.
@@ -119,6 +145,7 @@ pub struct Crawl {
     max_depth: u32,
     /// Hidden external links (暗链) waiting for their target's outcome, by (page, target).
     hidden: std::collections::HashMap<(Arc<str>, Arc<str>), crate::check::hidden::Hidden>,
+    deadline: Option<tokio::time::Instant>,
 }
 
 impl Crawl {
@@ -156,7 +183,15 @@ impl Crawl {
             stats: CrawlStats::default(),
             max_depth,
             hidden: Default::default(),
+            deadline: None,
         }
+    }
+
+    /// Stops the run at `deadline` as Ctrl-C does (reports written, the
+    /// run resumable), saying how many URLs were left.
+    pub fn with_deadline(mut self, deadline: Option<tokio::time::Instant>) -> Crawl {
+        self.deadline = deadline;
+        self
     }
 
     /// Runs the crawl to the end (or until `stop` is set), with at most
@@ -174,7 +209,8 @@ impl Crawl {
             if self.targets.get(&fp).is_some() {
                 continue;
             }
-            self.frontier.admit_page(self.rules.crawl.max_pages);
+            self.frontier
+                .admit_page(u.as_str(), self.rules.crawl.max_pages);
             self.start_keys.push(key.clone());
             self.targets.insert_waiting(fp, true, 0);
             let url: Arc<str> = u.as_str().into();
@@ -187,9 +223,32 @@ impl Crawl {
         let started = Instant::now();
         let mut ticker = tokio::time::interval(Duration::from_millis(250));
         loop {
-            if stop.load(Ordering::Relaxed) {
+            let reason = if stop.load(Ordering::Relaxed) {
+                Some(StopReason::Interrupted)
+            } else if self
+                .deadline
+                .is_some_and(|d| tokio::time::Instant::now() >= d)
+            {
+                Some(StopReason::Deadline)
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                let urls_left = (self.frontier.len() + set.len()) as u64;
                 self.stats.interrupted = true;
+                self.stats.stopped = Some(Stopped { reason, urls_left });
                 set.abort_all();
+                match reason {
+                    StopReason::Deadline => tracing::warn!(
+                        urls_left,
+                        elapsed_s = started.elapsed().as_secs(),
+                        "deadline reached (crawl.max_duration_secs): stopping with {urls_left} URL(s) not checked; --resume checks them"
+                    ),
+                    StopReason::Interrupted => tracing::warn!(
+                        urls_left,
+                        "stopped: {urls_left} URL(s) not checked; --resume checks them"
+                    ),
+                }
                 break;
             }
             while set.len() < max {
@@ -253,14 +312,19 @@ impl Crawl {
         if !self.start_keys.is_empty() && self.start_errors.len() == self.start_keys.len() {
             self.stats.start_unreachable = Some(self.start_errors.join("; "));
         }
-        self.stats.caps = self.frontier.take_caps(
-            self.max_depth,
-            self.rules.crawl.max_page_bytes,
-            self.rules
-                .crawl
-                .max_links_per_page
-                .min(crate::extract::MAX_LINKS),
-        );
+        let capped = self.frontier.take_caps();
+        self.stats.caps = capped.iter().map(caps::CapReport::line).collect();
+        self.stats.capped = capped;
+        if let Some(Stopped {
+            reason: StopReason::Deadline,
+            urls_left,
+        }) = self.stats.stopped
+        {
+            self.stats.caps.push(format!(
+                "deadline reached: the crawl stopped after {} s (crawl.max_duration_secs) with {urls_left} URL(s) not checked; --resume checks them",
+                self.rules.crawl.max_duration_secs.unwrap_or_default()
+            ));
+        }
         self.stats.tracker = Some(self.tracker);
         self.stats.sitewide = Some(self.sitewide);
         self.stats
@@ -334,8 +398,11 @@ impl Crawl {
         }
         if let Some(page) = res.page {
             if page.truncated {
-                self.frontier
-                    .note_page_cut(&res.url, self.rules.crawl.max_page_bytes);
+                self.frontier.note_page_cut(
+                    &res.url,
+                    self.rules.crawl.max_page_bytes,
+                    page.declared_len,
+                );
             }
             if page.flattened > 0 {
                 self.frontier.note_flattened(&res.url, page.flattened);
@@ -663,7 +730,7 @@ impl Crawl {
         if !self.frontier.admit_pattern(url, c.max_urls_per_pattern) {
             return Err("URL pattern cap reached (crawl.max_urls_per_pattern)".into());
         }
-        if !self.frontier.admit_page(c.max_pages) {
+        if !self.frontier.admit_page(url.as_str(), c.max_pages) {
             return Ok(Mode::Resource);
         }
         Ok(Mode::Page)

@@ -313,6 +313,7 @@ fn analyse(
             observation,
             html: true,
             truncated: resp.truncated,
+            declared_len: resp.declared_len.filter(|_| resp.truncated),
             links_cut,
             flattened,
             body_sig,

@@ -169,6 +169,8 @@ mod tests {
             fail_on: "new".into(),
             complete,
             scope: Default::default(),
+            stopped: None,
+            capped: Vec::new(),
         };
         let scoring = ScoringSection::default();
         finish(

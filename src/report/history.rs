@@ -922,6 +922,8 @@ mod tests {
             fail_on: "error".into(),
             complete: true,
             scope: Default::default(),
+            stopped: None,
+            capped: Vec::new(),
         };
         let s = Summary::build(
             &meta,

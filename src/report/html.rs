@@ -11,7 +11,7 @@
 //!
 //! Stable element ids (used by scripts/check-report-html.sh): `verdict`,
 //! `counts`, `estimate`, `columns-table`, `worst-pages`, `findings-table`,
-//! `trend`, `diff`.
+//! `trend`, `diff`, `caps`, `stopped`.
 
 use super::Lang;
 use super::diff::{DiffRow, DiffStatus, read_csv, read_diff, read_findings};
@@ -20,6 +20,8 @@ use super::history::{History, RunInfo};
 use super::rows::{FindingRow, PageRow, Row};
 use super::summary::{SUMMARY_JSON, Summary, Verdict, VetoState};
 use crate::check::columns::ColumnRow;
+use crate::crawl::StopReason;
+use crate::crawl::caps::Cap;
 use crate::finding::{Certainty, FindingKind, Severity};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -499,6 +501,7 @@ fn render_data(d: &RunData, lang: Lang) -> String {
     columns(&mut o, d, &l);
     worst_pages(&mut o, d, &l);
     findings(&mut o, d, &l);
+    caps(&mut o, d, &l);
     trend(&mut o, d, &l);
     w!(
         o,
@@ -663,13 +666,38 @@ fn verdict(o: &mut String, d: &RunData, l: &L) {
                 );
             }
             if !s.complete {
+                let why = match s.stopped {
+                    Some(st) => {
+                        let reason = match st.reason {
+                            StopReason::Deadline => l.t(
+                                "达到运行时限（--max-duration）",
+                                "The run reached its deadline (--max-duration)",
+                            ),
+                            StopReason::Interrupted => {
+                                l.t("运行被中断（Ctrl-C）", "The run was interrupted (Ctrl-C)")
+                            }
+                        };
+                        format!(
+                            "{reason}{}{}{}",
+                            l.t("，尚有 ", "; "),
+                            st.urls_left,
+                            l.t(
+                                " 个地址未检查，结果不完整；用 --resume 续跑可补全。",
+                                " URL(s) were not checked and results are partial: --resume completes the run."
+                            )
+                        )
+                    }
+                    None => l
+                        .t(
+                            "本次运行未完成（被中断或达到上限），结果不完整。",
+                            "This run did not complete (interrupted or a limit was reached); results are partial.",
+                        )
+                        .to_string(),
+                };
                 w!(
                     o,
-                    "<div class=\"warnbox\">{}</div>\n",
-                    l.t(
-                        "本次运行未完成（被中断或达到上限），结果不完整。",
-                        "This run did not complete (interrupted or a limit was reached); results are partial."
-                    )
+                    "<div class=\"warnbox\" id=\"stopped\">{}</div>\n",
+                    esc(&why)
                 );
             }
             if let Some(p) = &s.proxy {
@@ -1115,6 +1143,84 @@ fn more(o: &mut String, l: &L, total: usize, shown: usize, file: &str) {
             esc(file)
         );
     }
+}
+
+/// Most URLs shown per cap (summary.json keeps more).
+pub const MAX_CAP_URLS_SHOWN: usize = 200;
+
+fn cap_label(l: &L, cap: Cap) -> &'static str {
+    match cap {
+        Cap::PageSize => l.t("页面大小上限", "Page size cap"),
+        Cap::Links => l.t("每页链接数上限", "Links per page cap"),
+        Cap::Nesting => l.t("嵌套层数上限", "Nesting cap"),
+        Cap::Depth => l.t("链接深度上限", "Depth cap"),
+        Cap::Pattern => l.t("同类地址数上限", "URL pattern cap"),
+        Cap::Token => l.t("会话令牌网址数上限", "Session token cap"),
+        Cap::Pages => l.t("页面总数上限", "Page cap"),
+    }
+}
+
+/// Every URL at which a cap bit (from summary.json).
+fn caps(o: &mut String, d: &RunData, l: &L) {
+    let Some(s) = &d.summary else { return };
+    if s.capped.is_empty() {
+        return;
+    }
+    let kept = crate::crawl::caps::MAX_URLS_PER_CAP;
+    let intro = match l.0 {
+        Lang::Zh => format!(
+            "以下地址处爬虫触及了上限：页面只读了一部分、未被爬取或被跳过。每类上限在 summary.json 中最多列出 {kept} 个地址。"
+        ),
+        Lang::En => format!(
+            "At these URLs a crawl limit bit: a page was read in part, checked but not crawled, or skipped. summary.json lists up to {kept} URLs per cap."
+        ),
+    };
+    w!(
+        o,
+        "<h2>{}</h2>\n<section id=\"caps\">\n<p class=\"note\">{}</p>\n",
+        l.t("触及的上限", "Caps that bit"),
+        esc(&intro)
+    );
+    for c in &s.capped {
+        let pattern = c
+            .pattern
+            .as_deref()
+            .map(|p| format!(" · {}", esc(p)))
+            .unwrap_or_default();
+        w!(
+            o,
+            "<details class=\"cap\" data-cap=\"{}\"><summary>{}{} ({})</summary>\n<p class=\"note\">{}</p><ul>",
+            c.cap.code(),
+            esc(cap_label(l, c.cap)),
+            pattern,
+            c.count,
+            esc(&c.what)
+        );
+        for u in c.urls.iter().take(MAX_CAP_URLS_SHOWN) {
+            w!(o, "<li>{}", url_html(&u.url));
+            if let Some(n) = &u.note {
+                w!(o, " <span class=\"note\">{}</span>", esc(n));
+            }
+            o.push_str("</li>");
+        }
+        o.push_str("</ul>\n");
+        let shown = c.urls.len().min(MAX_CAP_URLS_SHOWN) as u64;
+        if c.count > shown {
+            let rest = match l.0 {
+                Lang::Zh => format!("个地址未显示（summary.json 列出前 {kept} 个）"),
+                Lang::En => format!("more URL(s) (summary.json lists the first {kept})"),
+            };
+            w!(
+                o,
+                "<p class=\"more\">{} {} {}</p>\n",
+                l.t("… 另有", "… and"),
+                c.count - shown,
+                esc(&rest)
+            );
+        }
+        o.push_str("</details>\n");
+    }
+    o.push_str("</section>\n");
 }
 
 fn columns(o: &mut String, d: &RunData, l: &L) {
@@ -1753,6 +1859,8 @@ pub(crate) mod tests {
             fail_on: "error".into(),
             complete: true,
             scope: Default::default(),
+            stopped: None,
+            capped: Vec::new(),
         };
         let veto = VetoInput {
             stale_dynamic_notice_policy: 1,
@@ -1899,6 +2007,8 @@ pub(crate) mod tests {
             fail_on: "error".into(),
             complete: true,
             scope,
+            stopped: None,
+            capped: Vec::new(),
         };
         s = Summary::build(
             &meta,
@@ -1919,6 +2029,74 @@ pub(crate) mod tests {
         let en = render(&dir, None, Lang::En).unwrap();
         assert!(en.contains("id=\"verdict-badge\">not rated<"));
         assert!(en.contains("<td class=\"vs-unchecked\">not checked</td>"));
+    }
+
+    #[test]
+    fn caps_list_their_urls_and_an_early_stop_says_what_was_left() {
+        use crate::crawl::caps::{CapReport, CapUrl};
+        use crate::crawl::{StopReason, Stopped};
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = sample_run(tmp.path(), 3);
+        let plain = render(&dir, None, Lang::Zh).unwrap();
+        assert!(!plain.contains("id=\"caps\"") && !plain.contains("id=\"stopped\""));
+        let path = dir.join(SUMMARY_JSON);
+        let mut s: Summary = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        s.complete = false;
+        s.stopped = Some(Stopped {
+            reason: StopReason::Deadline,
+            urls_left: 4321,
+        });
+        let url = |u: &str, note: Option<&str>| CapUrl {
+            url: u.into(),
+            note: note.map(str::to_string),
+        };
+        s.capped = vec![
+            CapReport {
+                cap: Cap::PageSize,
+                pattern: None,
+                what: "page size cap reached: bodies cut at 10485760 bytes".into(),
+                count: 2,
+                urls: vec![
+                    url(
+                        "https://www.example.gov.cn/huge.html",
+                        Some("Content-Length 52428800"),
+                    ),
+                    url(
+                        "https://www.example.gov.cn/endless.html?<script>x</script>",
+                        Some("no Content-Length: a body that may never end"),
+                    ),
+                ],
+                not_listed: 0,
+            },
+            CapReport {
+                cap: Cap::Pattern,
+                pattern: Some("www.example.gov.cn/cal?date".into()),
+                what: "URL pattern cap reached".into(),
+                count: 1500,
+                urls: (0..1000)
+                    .map(|i| url(&format!("https://www.example.gov.cn/cal?date={i}"), None))
+                    .collect(),
+                not_listed: 500,
+            },
+        ];
+        std::fs::write(&path, serde_json::to_vec(&s).unwrap()).unwrap();
+        let html = render(&dir, None, Lang::Zh).unwrap();
+        assert!(html.contains("id=\"caps\""));
+        assert!(html.contains("达到运行时限（--max-duration），尚有 4321 个地址未检查"));
+        assert!(html.contains("页面大小上限 (2)"));
+        assert!(html.contains("href=\"https://www.example.gov.cn/huge.html\""));
+        assert!(html.contains("Content-Length 52428800"));
+        assert!(html.contains("endless.html?&lt;script&gt;x&lt;/script&gt;"));
+        assert!(!html.contains("<script>x"));
+        assert!(html.contains("同类地址数上限 · www.example.gov.cn/cal?date (1500)"));
+        assert!(html.contains("cal?date=199\""));
+        assert!(!html.contains("cal?date=200\""));
+        assert!(html.contains("… 另有 1300 个地址未显示"));
+        let en = render(&dir, None, Lang::En).unwrap();
+        assert!(en.contains(
+            "The run reached its deadline (--max-duration); 4321 URL(s) were not checked"
+        ));
+        assert!(en.contains("Page size cap (2)"));
     }
 
     #[test]
@@ -2011,6 +2189,8 @@ pub(crate) mod tests {
                 fail_on: "error".into(),
                 complete: true,
                 scope: Default::default(),
+                stopped: None,
+                capped: Vec::new(),
             };
             let rows = vec![row(
                 "broken_link",
@@ -2060,6 +2240,8 @@ pub(crate) mod tests {
                 fail_on: "error".into(),
                 complete: true,
                 scope: Default::default(),
+                stopped: None,
+                capped: Vec::new(),
             };
             let mut rows: Vec<FindingRow> = (0..n)
                 .map(|i| {

@@ -10,6 +10,8 @@ use super::Lang;
 use super::diff::{DiffCounts, DiffRow, DiffStatus};
 use super::error::ReportError;
 use super::rows::FindingRow;
+use crate::crawl::Stopped;
+use crate::crawl::caps::CapReport;
 use crate::finding::{FindingKind, Severity};
 use crate::probe::Availability;
 use crate::rules::scoring::{AvailabilityRule, ScoringSection, ThresholdRule, WindowRule};
@@ -275,6 +277,10 @@ pub struct RunMeta {
     pub complete: bool,
     /// What the run covered besides being interrupted.
     pub scope: RunScope,
+    /// Why the run stopped before the end (Ctrl-C, the deadline) and what was left.
+    pub stopped: Option<Stopped>,
+    /// Every URL at which a cap bit, per cap.
+    pub capped: Vec<CapReport>,
 }
 
 /// One per-link deduction of the estimate.
@@ -480,6 +486,14 @@ pub struct Summary {
     /// What the run covered; only a complete scope can pass.
     #[serde(default)]
     pub scope: Scope,
+    /// Why the run stopped before the end and how many URLs were left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<Stopped>,
+    /// Every URL at which a cap bit, per cap (the first
+    /// [`MAX_URLS_PER_CAP`](crate::crawl::caps::MAX_URLS_PER_CAP) of each;
+    /// `count` has them all).
+    #[serde(default)]
+    pub capped: Vec<CapReport>,
     /// Homepage URL(s).
     pub homepage: Vec<String>,
     /// Pages fetched.
@@ -1172,6 +1186,8 @@ impl Summary {
             today: meta.started.format("%Y-%m-%d").to_string(),
             complete: meta.complete,
             scope,
+            stopped: meta.stopped,
+            capped: meta.capped.clone(),
             homepage: meta.homepage.clone(),
             pages: meta.pages,
             links: meta.links,
@@ -1392,6 +1408,8 @@ mod tests {
             fail_on: "error".into(),
             complete: true,
             scope: RunScope::default(),
+            stopped: None,
+            capped: Vec::new(),
         }
     }
 

@@ -105,8 +105,15 @@ pub struct CrawlSection {
     pub max_depth: u32,
     /// Most pages crawled in a run.
     pub max_pages: usize,
+    /// Longest time a run crawls, seconds: at the deadline it stops as
+    /// Ctrl-C does (reports written, resumable with `--resume`). None: no
+    /// deadline.
+    pub max_duration_secs: Option<u64>,
     /// Most bytes read of one page (after decompression); the rest is ignored.
     pub max_page_bytes: usize,
+    /// Most bytes of page bodies held and being parsed at once, over all
+    /// requests; big pages wait for each other beyond it.
+    pub body_budget_bytes: usize,
     /// Most URLs crawled per URL pattern (digits collapsed, query keys kept).
     pub max_urls_per_pattern: usize,
     /// Most different session-like tokens (hex, UUID, base64, ASP.NET
@@ -141,7 +148,9 @@ impl Default for CrawlSection {
             max_redirects: 10,
             max_depth: 50,
             max_pages: 200_000,
+            max_duration_secs: None,
             max_page_bytes: 10 * 1024 * 1024,
+            body_budget_bytes: 16 * 1024 * 1024,
             max_urls_per_pattern: 20_000,
             max_tokens_per_prefix: 100,
             max_links_per_page: 5_000,
@@ -399,6 +408,7 @@ impl Rules {
             ("crawl.host_concurrency", c.host_concurrency),
             ("crawl.max_pages", c.max_pages),
             ("crawl.max_page_bytes", c.max_page_bytes),
+            ("crawl.body_budget_bytes", c.body_budget_bytes),
             ("crawl.max_urls_per_pattern", c.max_urls_per_pattern),
             ("crawl.max_tokens_per_prefix", c.max_tokens_per_prefix),
             ("crawl.max_links_per_page", c.max_links_per_page),
@@ -412,6 +422,9 @@ impl Rules {
         }
         if c.timeout_secs == 0 {
             return Err(ctx.invalid("crawl.timeout_secs", "must be at least 1"));
+        }
+        if c.max_duration_secs == Some(0) {
+            return Err(ctx.invalid("crawl.max_duration_secs", "must be at least 1"));
         }
         if !matches!(
             file.thresholds.fail_on.as_str(),

@@ -245,6 +245,40 @@ async fn hostile_site_is_audited_in_bounded_time() {
     cap(
         "page size cap reached: bodies cut at 1048576 bytes, the rest not read (crawl.max_page_bytes): 3 URL(s)",
     );
+    // Each of them is listed, with what the server declared.
+    let listed = |code: zwgk_audit::crawl::caps::Cap| -> Vec<(String, Option<String>)> {
+        let summary = run.result.summary.as_ref().expect("summary");
+        let group = summary
+            .capped
+            .iter()
+            .find(|c| c.cap == code)
+            .unwrap_or_else(|| panic!("{code:?} in summary.json: {:#?}", summary.capped));
+        assert_eq!(group.count, group.urls.len() as u64);
+        let mut v: Vec<_> = group
+            .urls
+            .iter()
+            .map(|u| {
+                (
+                    u.url.replace(&format!("http://{}", server.addr()), ""),
+                    u.note.clone(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let endless = Some("no Content-Length: a body that may never end".to_string());
+    assert_eq!(
+        listed(zwgk_audit::crawl::caps::Cap::PageSize),
+        vec![
+            ("/bomb.html".to_string(), endless.clone()),
+            ("/endless.html".to_string(), endless),
+            (
+                "/huge.html".to_string(),
+                Some("Content-Length 52428800".to_string())
+            ),
+        ]
+    );
 
     // Binary data labelled text/html: checked, not parsed, so no page findings on noise.
     let bin = page(&run, "/binary.html");
@@ -274,6 +308,19 @@ async fn hostile_site_is_audited_in_bounded_time() {
     assert!(run.has("broken_link", "/unclosed.html", "/unclosed-bottom.html"));
     cap(
         "nesting cap reached: start tags deeper than 1000 open elements ignored, text and links kept: 2 URL(s), first http://127.0.0.1:",
+    );
+    assert_eq!(
+        listed(zwgk_audit::crawl::caps::Cap::Nesting),
+        vec![
+            (
+                "/deep.html".to_string(),
+                Some("19000 start tags ignored".to_string())
+            ),
+            (
+                "/unclosed.html".to_string(),
+                Some("99000 start tags ignored".to_string())
+            ),
+        ]
     );
     assert!(
         run.links

@@ -1,5 +1,6 @@
 //! Integration test modules, one per area.
 
+mod bounded;
 mod cli;
 mod cms;
 mod columns;

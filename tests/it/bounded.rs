@@ -1,0 +1,539 @@
+//! Bounded under hostile sites (issue 15): every URL at which a cap bit is
+//! listed in summary.json and report.html, also in a run stopped early; a
+//! deadline (`--max-duration`) stops a run as Ctrl-C does and `--resume`
+//! completes it to the same reports; the body budget makes big bodies wait
+//! for each other without turning the wait into a timeout.
+
+use crate::common::*;
+use axum::http::{Uri, header};
+use axum::response::{IntoResponse, Response};
+use std::collections::BTreeSet;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+use zwgk_audit::crawl::budget::BodyBudget;
+use zwgk_audit::crawl::client::ClientOptions;
+use zwgk_audit::crawl::fetch::{FetchConfig, FetchError, Fetcher, Method};
+use zwgk_audit::crawl::hosts::HostPool;
+use zwgk_audit::demo::{SiteServer, SiteSource};
+use zwgk_audit::report::rows::{FindingRow, LinkRow, PageRow};
+
+const BIN: &str = env!("CARGO_BIN_EXE_zwgk-audit");
+
+fn html(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body>{body}</body></html>"
+    )
+}
+
+fn page(title: &str, body: &str) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html(title, body),
+    )
+        .into_response()
+}
+
+/// A site where every cap of the crawl bites: two pages over the size cap
+/// and a body that never ends, a calendar and a list of 30 items (pattern
+/// cap), a path that grows one folder per page (depth cap), a page of 30
+/// links (link cap).
+fn capped_site(uri: &Uri) -> Response {
+    let path = uri.path();
+    let q = uri.query().unwrap_or("");
+    match path {
+        "/" => page(
+            "受限测试站",
+            "<a href=\"/big1.html\">大页面一</a> <a href=\"/big2.html\">大页面二</a> \
+             <a href=\"/endless.html\">无尽页面</a> <a href=\"/cal?day=100\">日历</a> \
+             <a href=\"/deep/\">深层目录</a> <a href=\"/many.html\">条目列表</a>",
+        ),
+        "/big1.html" | "/big2.html" => {
+            let filler = "<p>政府信息公开 填充内容</p>\n".repeat(10_000);
+            page("大页面", &filler)
+        }
+        "/endless.html" => {
+            let head = html("无尽页面", "").replace("</body></html>", "");
+            let chunk = bytes::Bytes::from("<p>永不结束的页面内容</p>\n".repeat(200));
+            let stream =
+                futures::stream::once(async move { Ok::<_, Infallible>(bytes::Bytes::from(head)) })
+                    .chain(futures::stream::repeat_with(move || Ok(chunk.clone())));
+            (
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                axum::body::Body::from_stream(stream),
+            )
+                .into_response()
+        }
+        "/cal" => {
+            let day: i64 = q
+                .strip_prefix("day=")
+                .and_then(|d| d.parse().ok())
+                .unwrap_or(0);
+            let links: String = [day - 1, day + 1, day + 2, day + 3]
+                .iter()
+                .map(|d| format!("<a href=\"/cal?day={d}\">第{d}天</a> "))
+                .collect();
+            page(&format!("日历 {day}"), &links)
+        }
+        "/many.html" => {
+            let links: String = (1..=30)
+                .map(|i| format!("<li><a href=\"/item?id={i}\">第{i}条</a></li>"))
+                .collect();
+            page("条目列表", &format!("<ul>{links}</ul>"))
+        }
+        "/item" => page("条目", "<p>条目正文</p>"),
+        p if p.starts_with("/deep/") => page("深层", "<a href=\"more/\">更深</a>"),
+        _ => (axum::http::StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
+use futures::StreamExt as _;
+
+async fn serve_fn(f: fn(&Uri) -> Response) -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    let app = axum::Router::new().fallback(move |uri: Uri| async move { f(&uri) });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (addr, task)
+}
+
+const CAPPED_RULES: &str = r#"
+[crawl]
+host_interval_ms = 0
+timeout_secs = 5
+retries = 0
+respect_robots = false
+max_page_bytes = 100000
+max_urls_per_pattern = 5
+max_depth = 4
+max_links_per_page = 20
+"#;
+
+fn summary(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("summary.json")).expect("summary.json"))
+        .expect("summary.json parses")
+}
+
+/// The URLs summary.json lists for `cap` (and `pattern`, for the pattern cap).
+fn listed(s: &serde_json::Value, cap: &str, pattern: Option<&str>) -> BTreeSet<String> {
+    let caps = s["capped"].as_array().expect("caps");
+    let groups: Vec<&serde_json::Value> = caps
+        .iter()
+        .filter(|c| c["cap"] == cap && pattern.is_none_or(|p| c["pattern"] == p))
+        .collect();
+    assert_eq!(
+        groups.len(),
+        1,
+        "one group for {cap} {pattern:?}: {caps:#?}"
+    );
+    let g = groups[0];
+    let urls: BTreeSet<String> = g["urls"]
+        .as_array()
+        .expect("urls")
+        .iter()
+        .map(|u| u["url"].as_str().expect("url").to_string())
+        .collect();
+    assert_eq!(g["count"].as_u64(), Some(urls.len() as u64), "{g:#}");
+    assert_eq!(g["not_listed"].as_u64(), Some(0));
+    urls
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_url_at_which_a_cap_bit_is_listed_in_the_summary_and_the_report() {
+    let (addr, task) = serve_fn(capped_site).await;
+    let base = format!("http://{addr}");
+    let dir = tempfile::tempdir().unwrap();
+    let rules = zwgk_audit::rules::Rules::from_toml(
+        &format!("[site]\nname = \"受限测试站\"\nid = \"capped\"\nstart_urls = [\"{base}/\"]\n{CAPPED_RULES}"),
+        Path::new("capped.toml"),
+    )
+    .unwrap();
+    let mut opts = zwgk_audit::audit::AuditOptions::new(today());
+    opts.reports_root = dir.path().to_path_buf();
+    opts.out_dir = Some(dir.path().join("run"));
+    opts.progress = zwgk_audit::crawl::Progress::Quiet;
+    opts.stop = Some(Arc::new(std::sync::atomic::AtomicBool::new(false)));
+    opts.fallback_resolver = Some(Arc::new(FailingResolver::default()));
+    let run = tokio::time::timeout(Duration::from_secs(60), audit_with(rules, opts, dir))
+        .await
+        .expect("the capped crawl ends (hang guard)");
+    task.abort();
+    let run_dir = &run.result.run_dir;
+    let s = summary(run_dir);
+    let u = |p: &str| format!("{base}{p}");
+
+    // Page size: the two big pages (their Content-Length said) and the endless body.
+    assert_eq!(
+        listed(&s, "page_size", None),
+        BTreeSet::from([u("/big1.html"), u("/big2.html"), u("/endless.html")])
+    );
+    let size = s["capped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["cap"] == "page_size")
+        .unwrap();
+    for entry in size["urls"].as_array().unwrap() {
+        let note = entry["note"].as_str().unwrap();
+        if entry["url"].as_str().unwrap().ends_with("/endless.html") {
+            assert_eq!(note, "no Content-Length: a body that may never end");
+        } else {
+            assert!(note.starts_with("Content-Length "), "{note}");
+        }
+    }
+    // Links per page: the list of 30.
+    assert_eq!(listed(&s, "links", None), BTreeSet::from([u("/many.html")]));
+    // Pattern cap: exactly the URLs skipped in links.csv, per pattern.
+    let skipped = |prefix: &str| -> BTreeSet<String> {
+        run.links
+            .iter()
+            .filter(|l| l.status == "skipped" && l.target_url.starts_with(&u(prefix)))
+            .map(|l| l.target_url.clone())
+            .collect()
+    };
+    let cal = skipped("/cal?");
+    let items = skipped("/item?");
+    assert!(!cal.is_empty() && items.len() == 15, "{cal:?} {items:?}");
+    assert_eq!(listed(&s, "pattern", Some("127.0.0.1/cal?day")), cal);
+    assert_eq!(listed(&s, "pattern", Some("127.0.0.1/item?id")), items);
+    // Depth: the first folder deeper than max_depth (4), checked not crawled.
+    assert_eq!(
+        listed(&s, "depth", None),
+        BTreeSet::from([u("/deep/more/more/more/more/")])
+    );
+    assert!(
+        !run.pages
+            .iter()
+            .any(|p| p.url.ends_with("/deep/more/more/more/more/")),
+        "not crawled"
+    );
+    // Nothing else bit, and the summary lines say the same.
+    assert_eq!(
+        s["capped"].as_array().unwrap().len(),
+        5,
+        "{:#}",
+        s["capped"]
+    );
+    assert_eq!(run.result.caps.len(), 5, "{:#?}", run.result.caps);
+
+    // report.html lists every one of them.
+    let report = std::fs::read_to_string(run_dir.join("report.html")).unwrap();
+    assert!(report.contains("id=\"caps\""));
+    for cap in s["capped"].as_array().unwrap() {
+        for entry in cap["urls"].as_array().unwrap() {
+            let url = entry["url"].as_str().unwrap();
+            assert!(
+                report.contains(&format!("href=\"{url}\"")),
+                "{url} in report.html"
+            );
+        }
+    }
+}
+
+/// The slow site of the deadline test: a page cut by the size cap, then
+/// `n` pages answering after `delay_ms` (every third links a missing file).
+fn slow_site(dir: &Path, n: usize, delay_ms: u64) {
+    let mut list = String::from("<ul>");
+    let mut routes = String::from("[\"/big.html\"]\nbytes = 300000\n\n");
+    for i in 1..=n {
+        list.push_str(&format!("<li><a href=\"/slow/p{i}.html\">第{i}篇</a></li>"));
+        let broken = if i % 3 == 0 {
+            format!("<a href=\"/slow/missing-{i}.pdf\">附件{i}</a>")
+        } else {
+            String::new()
+        };
+        std::fs::create_dir_all(dir.join("slow")).unwrap();
+        std::fs::write(
+            dir.join(format!("slow/p{i}.html")),
+            html(
+                &format!("第{i}篇"),
+                &format!("<p>正文{i}</p><a href=\"/\">首页</a> {broken}"),
+            ),
+        )
+        .unwrap();
+        routes.push_str(&format!("[\"/slow/p{i}.html\"]\ndelay_ms = {delay_ms}\n\n"));
+    }
+    list.push_str("</ul>");
+    std::fs::write(
+        dir.join("index.html"),
+        html(
+            "慢速站点",
+            &format!("<a href=\"/big.html\">大页面</a> {list}"),
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.join("_routes.toml"), routes).unwrap();
+}
+
+fn read<T: serde::de::DeserializeOwned + zwgk_audit::report::rows::Row>(path: &Path) -> Vec<T> {
+    zwgk_audit::report::csv::read_rows(&std::fs::read(path).expect("report file"))
+        .expect("CSV parses")
+}
+
+/// What a run folder holds, comparable between runs.
+#[derive(Debug, PartialEq)]
+struct Reports {
+    findings: BTreeSet<(String, String, String, String)>,
+    links: BTreeSet<(String, String, String)>,
+    pages: BTreeSet<(String, Option<u16>, u32, u64)>,
+    caps: serde_json::Value,
+    counts: (u64, u64, u64),
+}
+
+fn reports(dir: &Path) -> Reports {
+    let findings: Vec<FindingRow> = read(&dir.join("findings.csv"));
+    let links: Vec<LinkRow> = read(&dir.join("links.csv"));
+    let pages: Vec<PageRow> = read(&dir.join("pages.csv"));
+    let s = summary(dir);
+    Reports {
+        findings: findings
+            .into_iter()
+            .map(|f| (f.kind, f.page_url, f.target_url, f.detail))
+            .collect(),
+        links: links
+            .into_iter()
+            .map(|l| (l.page_url, l.target_url, l.status))
+            .collect(),
+        pages: pages
+            .into_iter()
+            .map(|p| (p.url, p.http_status, p.depth, p.bytes))
+            .collect(),
+        caps: s["capped"].clone(),
+        counts: (
+            s["pages"].as_u64().unwrap(),
+            s["links"].as_u64().unwrap(),
+            s["checked_urls"].as_u64().unwrap(),
+        ),
+    }
+}
+
+fn crawl_cmd(rules: &Path, reports: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("crawl")
+        .arg("--rules")
+        .arg(rules)
+        .arg("--reports")
+        .arg(reports)
+        .arg("--today")
+        .arg("2026-05-25")
+        .arg("--quiet")
+        .env("RUST_LOG", "zwgk_audit=warn")
+        .stdin(Stdio::null());
+    c
+}
+
+fn only_run(reports: &Path) -> PathBuf {
+    let runs: Vec<PathBuf> = std::fs::read_dir(reports.join("slow"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    runs.into_iter().next().unwrap()
+}
+
+#[test]
+fn a_deadline_stops_the_run_as_ctrl_c_does_and_resume_completes_it() {
+    const PAGES: usize = 12;
+    let site = tempfile::tempdir().unwrap();
+    // 12 pages of 1 s, two at a time: at least 6 s of crawling.
+    slow_site(site.path(), PAGES, 1000);
+    let server = SiteServer::start_in_thread(SiteSource::dir(site.path()), Some(today())).unwrap();
+    let rules = site.path().join("slow.toml");
+    std::fs::write(
+        &rules,
+        format!(
+            "[site]\nname = \"慢速站点\"\nid = \"slow\"\nstart_urls = [\"{}\"]\n\
+             [crawl]\nmax_concurrency = 2\nhost_concurrency = 2\nhost_interval_ms = 0\n\
+             respect_robots = false\nmax_page_bytes = 100000\n",
+            server.url("/")
+        ),
+    )
+    .unwrap();
+
+    // An uninterrupted run, for comparison.
+    let clean = tempfile::tempdir().unwrap();
+    let out = crawl_cmd(&rules, clean.path()).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let want = reports(&only_run(clean.path()));
+    assert_eq!(want.counts.0, 2 + PAGES as u64);
+    let broken = want
+        .findings
+        .iter()
+        .filter(|f| f.0 == "broken_link")
+        .count();
+    assert_eq!(broken, PAGES / 3, "{:#?}", want.findings);
+
+    // A deadline of 3 s: stopped mid-crawl, reports written, resumable.
+    let reports_dir = tempfile::tempdir().unwrap();
+    let out = crawl_cmd(&rules, reports_dir.path())
+        .args(["--max-duration", "3s"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "stopped at the deadline (--max-duration, crawl.max_duration_secs); resume with"
+        ),
+        "{err}"
+    );
+    let dir = only_run(reports_dir.path());
+    let s = summary(&dir);
+    assert_eq!(s["complete"], false);
+    assert_eq!(s["stopped"]["reason"], "deadline");
+    // The verdict's scope names the deadline among what limited the run.
+    let scope = s["scope"]["statement_zh"].as_str().unwrap();
+    assert!(scope.contains("运行时限"), "{scope}");
+    let left = s["stopped"]["urls_left"].as_u64().unwrap();
+    assert!(left > 0, "{s:#}");
+    assert!(
+        err.contains(&format!("({left} URL(s) not checked; reports so far in")),
+        "{err}"
+    );
+    let pages: Vec<PageRow> = read(&dir.join("pages.csv"));
+    assert!(
+        pages.len() < want.pages.len(),
+        "stopped mid-crawl: {pages:?}"
+    );
+    // The cap that bit before the deadline is listed in the stopped run.
+    assert_eq!(
+        listed(&s, "page_size", None),
+        BTreeSet::from([server.url("/big.html")])
+    );
+    let report = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(
+        report.contains("id=\"stopped\"") && report.contains(&format!("尚有 {left} 个地址未检查"))
+    );
+    assert!(dir.join("journal.jsonl").is_file(), "kept for --resume");
+
+    // --resume (without a deadline) completes it to the clean run's reports.
+    let out = crawl_cmd(&rules, reports_dir.path())
+        .arg("--resume")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(only_run(reports_dir.path()), dir, "same run folder");
+    let got = reports(&dir);
+    assert_eq!(summary(&dir)["complete"], true);
+    assert!(summary(&dir).get("stopped").is_none());
+    assert_eq!(got, want);
+}
+
+#[test]
+fn a_deadline_in_the_rules_file_is_read_and_checked() {
+    let base =
+        "[site]\nname = \"测试\"\nid = \"t\"\nstart_urls = [\"http://www.a.gov.cn/\"]\n[crawl]\n";
+    let r = zwgk_audit::rules::Rules::from_toml(
+        &format!("{base}max_duration_secs = 7200\n"),
+        Path::new("t.toml"),
+    )
+    .unwrap();
+    assert_eq!(r.crawl.max_duration_secs, Some(7200));
+    let e = zwgk_audit::rules::Rules::from_toml(
+        &format!("{base}max_duration_secs = 0\n"),
+        Path::new("t.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("crawl.max_duration_secs") && e.contains("at least 1"),
+        "{e}"
+    );
+}
+
+/// A fetcher of one request at a time over `budget`, with a 2 s timeout.
+fn fetcher(budget: BodyBudget) -> Fetcher {
+    let clients = zwgk_audit::crawl::client::build(&ClientOptions {
+        user_agent: "zwgk-audit test".into(),
+        connect_timeout: Duration::from_secs(2),
+        ca_certs: Vec::new(),
+        resolve: Vec::new(),
+        allow_private: vec!["127.0.0.1".into()],
+        fallback_resolver: Some(Arc::new(FailingResolver::default())),
+        pool_per_host: 4,
+        proxy: Default::default(),
+    })
+    .unwrap();
+    Fetcher::new(
+        clients,
+        Arc::new(HostPool::new(4, Duration::ZERO)),
+        FetchConfig {
+            timeout: Duration::from_secs(2),
+            retries: 0,
+            backoff: Duration::from_millis(10),
+            max_retry_after: Duration::from_secs(1),
+            max_redirects: 5,
+            allow_private: vec!["127.0.0.1".into()],
+            budget,
+        },
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_waiting_for_the_budget_is_not_timed_out() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(
+        site.path().join("_routes.toml"),
+        "[\"/big.html\"]\nbytes = 1048576\n",
+    )
+    .unwrap();
+    std::fs::write(site.path().join("index.html"), html("首页", "")).unwrap();
+    let server = SiteServer::start(SiteSource::dir(site.path()))
+        .await
+        .unwrap();
+    let cap = 1024 * 1024;
+    let budget = BodyBudget::new(1, cap, 1);
+    let f = Arc::new(fetcher(budget.clone()));
+    let url = url::Url::parse(&server.url("/big.html")).unwrap();
+
+    // Another page's body holds the whole budget for 3 s (more than the timeout).
+    let hog = budget.reserve(budget.bytes()).await;
+    let (f2, u2) = (f.clone(), url.clone());
+    let fetch = tokio::spawn(async move { f2.fetch(&u2, Method::Get, cap).await });
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(!fetch.is_finished(), "the body waits for the budget");
+    drop(hog);
+    let resp = fetch
+        .await
+        .unwrap()
+        .expect("no timeout: the wait is not the server's");
+    assert_eq!(
+        (resp.status, resp.body.len(), resp.truncated),
+        (200, cap, false)
+    );
+    // The body holds its bytes until it is dropped.
+    assert!(budget.available() <= budget.bytes() - cap);
+    drop(resp);
+    assert_eq!(budget.available(), budget.bytes());
+
+    // A server that really is too slow still times out.
+    std::fs::write(
+        site.path().join("_routes.toml"),
+        "[\"/slow.html\"]\ndelay_ms = 3000\nbody = \"late\"\n",
+    )
+    .unwrap();
+    let server = SiteServer::start(SiteSource::dir(site.path()))
+        .await
+        .unwrap();
+    let slow = url::Url::parse(&server.url("/slow.html")).unwrap();
+    assert_eq!(
+        f.fetch(&slow, Method::Get, cap).await.unwrap_err(),
+        FetchError::Timeout(2)
+    );
+}

@@ -6,7 +6,9 @@
 //! ([`task::run`]), politeness lives in the shared [`hosts::HostPool`], and rows
 //! leave through the report channel as soon as they are known. Invariants: a
 //! URL is fetched at most once per run; a URL only derived from a script never
-//! produces a finding; a wrong link is never fetched.
+//! produces a finding; a wrong link is never fetched. Ctrl-C and the
+//! deadline (`crawl.max_duration_secs`) stop the loop alike, counting the
+//! URLs left.
 
 pub mod budget;
 pub mod caps;

@@ -756,14 +756,35 @@ async fn a_chain_of_path_tokens_stops_at_one_cap_and_look_alikes_are_crawled() {
         .iter()
         .filter(|c| c.contains("token"))
         .collect();
-    assert_eq!(
-        caps,
-        [&format!(
-            "session token cap reached: 100 different tokens under {TRAP}:{port}/s/{{hex}}/ (crawl.max_tokens_per_prefix); URLs under further tokens are skipped"
-        )],
+    let line = format!(
+        "session token cap reached: 100 different tokens under {TRAP}:{port}/s/{{hex}}/ (crawl.max_tokens_per_prefix); URLs under further tokens are skipped: "
+    );
+    assert!(
+        caps.len() == 1 && caps[0].starts_with(&line),
         "{:#?}",
         run.result.caps
     );
+    // summary.json lists every URL the cap skipped, under the prefix.
+    let summary = run.result.summary.as_ref().expect("summary");
+    let group = summary
+        .capped
+        .iter()
+        .find(|c| c.cap == zwgk_audit::crawl::caps::Cap::Token)
+        .expect("session token cap in summary.json");
+    assert_eq!(
+        group.pattern.as_deref(),
+        Some(format!("{TRAP}:{port}/s/{{hex}}/").as_str())
+    );
+    let listed: std::collections::BTreeSet<&str> =
+        group.urls.iter().map(|u| u.url.as_str()).collect();
+    let skipped: std::collections::BTreeSet<&str> = run
+        .links
+        .iter()
+        .filter(|l| l.target_url.contains("/s/") && l.status == "skipped")
+        .map(|l| l.target_url.as_str())
+        .collect();
+    assert_eq!(listed, skipped);
+    assert_eq!(group.count, listed.len() as u64);
     assert!(
         run.links
             .iter()

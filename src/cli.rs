@@ -33,7 +33,7 @@ pub enum Command {
         /// The newer run folder.
         run_b: PathBuf,
     },
-    /// Re-render report.html of a run folder.
+    /// Re-render report.html and report.xlsx of a run folder.
     Report {
         /// The run folder.
         run: PathBuf,

@@ -155,6 +155,9 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
             let path = zwgk_audit::report::html::write(&run, history.as_ref(), lang)
                 .with_context(|| format!("cannot render the report of {}", run.display()))?;
             println!("{}", path.display());
+            let xlsx = zwgk_audit::report::xlsx::write(&run, lang)
+                .with_context(|| format!("cannot write the workbook of {}", run.display()))?;
+            println!("{}", xlsx.display());
             Ok(0)
         }
     }

@@ -1,5 +1,6 @@
 //! The end of a run in one call: summary.json, diff.csv against the previous
-//! finished run of the site, the history update, report.html and pruning.
+//! finished run of the site, the history update, report.html, report.xlsx and
+//! pruning.
 //!
 //! Input: a run directory whose findings.csv the crawl has written and
 //! flushed, the history, and the facts only the crawl knows ([`RunMeta`],
@@ -49,6 +50,9 @@ pub struct Finished {
     pub previous_run: Option<String>,
     /// report.html.
     pub report: PathBuf,
+    /// report.xlsx, None when it could not be written (a warning says why;
+    /// the CSV files and report.html have everything).
+    pub xlsx: Option<PathBuf>,
     /// Run ids deleted by pruning (their folders are removed).
     pub pruned: Vec<String>,
 }
@@ -87,6 +91,13 @@ pub fn finish(history: &History, input: FinishInput) -> Result<Finished, ReportE
         history.finish_run(&meta.run_id, &summary)?;
     }
     let report = html::write(run_dir, Some(history), lang)?;
+    let xlsx = match super::xlsx::write(run_dir, lang) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot write report.xlsx");
+            None
+        }
+    };
     let mut pruned = Vec::new();
     if let Some(keep) = keep_runs {
         let this = std::fs::canonicalize(run_dir).ok();
@@ -116,6 +127,7 @@ pub fn finish(history: &History, input: FinishInput) -> Result<Finished, ReportE
         diff: rows_diff,
         previous_run: prev.map(|(p, _)| p.run_id),
         report,
+        xlsx,
         pruned,
     })
 }
@@ -226,7 +238,7 @@ mod tests {
         );
         assert_eq!(second.summary.fail_count, 1);
         let dir = reports.join("site/20261127-031500");
-        for f in ["summary.json", "diff.csv", "report.html"] {
+        for f in ["summary.json", "diff.csv", "report.html", "report.xlsx"] {
             assert!(dir.join(f).is_file(), "{f}");
         }
         // Same findings again: nothing new, the run passes --fail-on new.

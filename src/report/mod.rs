@@ -1,4 +1,4 @@
-//! Report: typed rows → CSV files, summary.json, report.html; run history and diffs.
+//! Report: typed rows → CSV files, summary.json, report.html, report.xlsx; run history and diffs.
 //!
 //! One task owns the writers of a run ([`writer::RunWriter`]); findings and rows
 //! arrive over a channel and are written as the crawl goes, so a killed run keeps
@@ -13,6 +13,7 @@ pub mod html;
 pub mod rows;
 pub mod summary;
 pub mod writer;
+pub mod xlsx;
 
 pub use error::ReportError;
 

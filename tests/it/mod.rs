@@ -8,6 +8,7 @@ mod content;
 mod crawl;
 mod csv_safety;
 mod demo;
+mod excel;
 mod extract;
 mod hostile;
 mod identity;

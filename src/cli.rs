@@ -85,6 +85,11 @@ pub struct RunArgs {
     /// Keep only the newest N runs of the site (older run folders and their history are deleted).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub keep_runs: Option<u64>,
+    /// When the run ends, POST a short summary to this webhook (企业微信, 钉钉, 飞书 robot or
+    /// JSON, by host; `FORMAT=URL` names it: wecom, dingtalk, feishu, json). Repeatable; added
+    /// to `[notify] urls` of the rules, whose `on` decides when (default: new errors).
+    #[arg(long, value_name = "URL")]
+    pub notify: Vec<crate::rules::notify::Target>,
 }
 
 /// `crawl` flags.

@@ -5,7 +5,8 @@
 //! decoded bodies to [`extract`]; raw links become resolved URLs at the stage
 //! boundary; [`check`] turns outcomes and pages into [`finding::Finding`]s; and
 //! [`report`] writes them as the crawl goes. [`rules`] is the data that drives
-//! it all; [`demo`] is the built-in sample bureau site.
+//! it all; [`demo`] is the built-in sample bureau site; [`notify`] posts an
+//! alert when a run ends.
 
 pub mod audit;
 pub mod check;
@@ -16,6 +17,7 @@ pub mod extract;
 pub mod finding;
 pub mod fingerprint;
 pub mod link;
+pub mod notify;
 pub mod probe;
 pub mod report;
 pub mod rules;

@@ -214,7 +214,16 @@ async fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
             return Ok(2);
         }
     };
-    Ok(finish(auditor.rules(), &result))
+    let code = finish(auditor.rules(), &result);
+    notify(auditor.rules(), &args.run, &result).await;
+    Ok(code)
+}
+
+/// Posts the run's alert to the webhooks of the rules and `--notify`; never
+/// changes the exit code (a failed webhook is a warning line).
+async fn notify(rules: &Rules, run: &RunArgs, r: &RunResult) {
+    let plan = zwgk_audit::notify::Plan::new(rules, &run.notify, run.lang);
+    zwgk_audit::notify::after_run(&plan, &r.run_dir, r.start_unreachable.as_deref()).await;
 }
 
 async fn demo(args: zwgk_audit::cli::DemoArgs) -> anyhow::Result<u8> {
@@ -228,6 +237,7 @@ async fn demo(args: zwgk_audit::cli::DemoArgs) -> anyhow::Result<u8> {
         }
     };
     let code = finish(&rules, &result);
+    notify(&rules, &args.run, &result).await;
     println!(
         "  demo site: served on {} (hosts {} …); open {}/report.html",
         server.url("/"),

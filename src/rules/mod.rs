@@ -9,6 +9,7 @@
 pub mod checks;
 pub mod columns;
 pub mod content;
+pub mod notify;
 pub mod scoring;
 pub mod words;
 
@@ -218,6 +219,8 @@ pub struct RulesFile {
     /// `[interaction]`: 互动回应差.
     #[serde(deserialize_with = "checks::merged")]
     pub interaction: checks::InteractionSection,
+    /// `[notify]`: alerts after a run.
+    pub notify: notify::NotifySection,
 }
 
 /// Validated, compiled rules: what the engine uses.
@@ -263,6 +266,8 @@ pub struct Rules {
     pub scoring: scoring::ScoringSection,
     /// Page-check settings: dates, hidden links, guides, message boards.
     pub checks: checks::Checks,
+    /// Alerts after a run.
+    pub notify: notify::Notify,
 }
 
 impl Rules {
@@ -460,6 +465,7 @@ impl Rules {
             &column_names,
             ctx,
         )?;
+        let notify = notify::Notify::compile(&file.notify, ctx)?;
         Ok(Rules {
             path,
             name,
@@ -479,6 +485,7 @@ impl Rules {
             content,
             scoring,
             checks,
+            notify,
         })
     }
 

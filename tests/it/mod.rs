@@ -15,6 +15,7 @@ mod identity;
 mod kinds;
 mod links;
 mod nightly;
+mod notify;
 mod precision;
 mod props;
 mod reliability;

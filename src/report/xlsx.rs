@@ -82,6 +82,7 @@ pub fn change_header(lang: Lang) -> &'static str {
 /// Writes report.xlsx into the run directory (through a temporary file, so a
 /// reader never sees half a workbook); returns its path.
 pub fn write(run_dir: &Path, lang: Lang) -> Result<PathBuf, ReportError> {
+    let started = std::time::Instant::now();
     let path = run_dir.join(REPORT_XLSX);
     let tmp = run_dir.join(".report.xlsx.tmp");
     let xl = |e: XlsxError| ReportError::io(&path, std::io::Error::other(e.to_string()));
@@ -128,6 +129,11 @@ pub fn write(run_dir: &Path, lang: Lang) -> Result<PathBuf, ReportError> {
         xl(e)
     })?;
     std::fs::rename(&tmp, &path).map_err(|e| ReportError::io(&path, e))?;
+    tracing::debug!(
+        ms = started.elapsed().as_millis() as u64,
+        findings = findings.len(),
+        "report.xlsx written"
+    );
     Ok(path)
 }
 

@@ -39,6 +39,10 @@ pub const MAX_PAGES_SHEET: usize = 100_000;
 pub const MAX_URL_CHARS: usize = 2079;
 /// Most hyperlinks Excel allows in one sheet; further URLs are written as text.
 pub const MAX_LINKS_PER_SHEET: usize = 65_530;
+/// Most hyperlinks in one workbook: the writer keeps each one in memory until
+/// the file is saved (about 1.5 KB a link), so past this many URLs are
+/// written as text — the findings sheet gets them first, then columns, then pages.
+pub const MAX_LINKS_PER_WORKBOOK: usize = 10_000;
 /// Most characters of one cell (Excel's limit); longer text is cut with `…`.
 pub const MAX_CELL_CHARS: usize = 32_767;
 
@@ -175,6 +179,8 @@ struct Book {
     fallback: Vec<(usize, usize)>,
     /// Findings left out of the findings sheet (past Excel's row limit).
     truncated: usize,
+    /// Hyperlinks left (see [`MAX_LINKS_PER_WORKBOOK`]).
+    budget: usize,
 }
 
 /// What became of the pages sheet.
@@ -295,15 +301,18 @@ pub fn linkable(s: &str) -> bool {
 struct Cells<'a> {
     ws: &'a mut Worksheet,
     fmt: &'a Formats,
+    /// Hyperlinks left for the workbook.
+    budget: &'a mut usize,
     links: usize,
     fallback: usize,
 }
 
 impl<'a> Cells<'a> {
-    fn new(ws: &'a mut Worksheet, fmt: &'a Formats) -> Self {
+    fn new(ws: &'a mut Worksheet, fmt: &'a Formats, budget: &'a mut usize) -> Self {
         Cells {
             ws,
             fmt,
+            budget,
             links: 0,
             fallback: 0,
         }
@@ -357,7 +366,7 @@ impl<'a> Cells<'a> {
         if !linkable(s) {
             return self.text(row, c, s, tint);
         }
-        if self.links >= MAX_LINKS_PER_SHEET {
+        if self.links >= MAX_LINKS_PER_SHEET || *self.budget == 0 {
             self.fallback += 1;
             return self.text(row, c, s, tint);
         }
@@ -372,6 +381,7 @@ impl<'a> Cells<'a> {
         {
             Ok(_) => {
                 self.links += 1;
+                *self.budget -= 1;
                 Ok(())
             }
             // Excel's own URL limits (counted after its escaping): keep the text.
@@ -431,6 +441,7 @@ impl Book {
             fmt: Formats::new(),
             fallback: Vec::new(),
             truncated: 0,
+            budget: MAX_LINKS_PER_WORKBOOK,
         })
     }
 
@@ -499,7 +510,7 @@ impl Book {
         widths.fit(8, "000");
         widths.fit(12, DiffStatus::Open.label(lang));
         widths.apply(&mut ws)?;
-        let mut cells = Cells::new(&mut ws, &self.fmt);
+        let mut cells = Cells::new(&mut ws, &self.fmt, &mut self.budget);
         cells.header(&headers)?;
         for (i, r) in order.iter().enumerate() {
             let row = row_num(i + 1);
@@ -557,7 +568,7 @@ impl Book {
         }
         widths.fit(1, "false");
         widths.apply(&mut ws)?;
-        let mut cells = Cells::new(&mut ws, &self.fmt);
+        let mut cells = Cells::new(&mut ws, &self.fmt, &mut self.budget);
         cells.header(headers)?;
         for (i, c) in columns.iter().enumerate() {
             let row = row_num(i + 1);
@@ -613,7 +624,7 @@ impl Book {
         let mut ws = self.workbook.new_worksheet_with_constant_memory()?;
         ws.set_name(name)?;
         widths.apply(&mut ws)?;
-        let mut cells = Cells::new(&mut ws, &self.fmt);
+        let mut cells = Cells::new(&mut ws, &self.fmt, &mut self.budget);
         cells.header(headers)?;
         let mut i = 0usize;
         let mut err: Option<XlsxError> = None;
@@ -685,7 +696,7 @@ impl Book {
         widths.fit(1, "0000000");
         widths.apply(&mut ws)?;
         let fmt = &self.fmt;
-        let mut cells = Cells::new(&mut ws, fmt);
+        let mut cells = Cells::new(&mut ws, fmt, &mut self.budget);
         cells.header(&headers)?;
         for (i, l) in lines.0.iter().enumerate() {
             let row = row_num(i + 1);
@@ -1011,10 +1022,10 @@ fn summary_lines(
             count(*n),
             match lang {
                 Lang::Zh => format!(
-                    "个网址以文字显示：超过 Excel 每表 {MAX_LINKS_PER_SHEET} 个超链接或每个 {MAX_URL_CHARS} 字符的限制"
+                    "个网址以文字显示（未设超链接）：本工作簿最多 {MAX_LINKS_PER_WORKBOOK} 个超链接（Excel 每表上限 {MAX_LINKS_PER_SHEET} 个）"
                 ),
                 Lang::En => format!(
-                    "URLs written as text: past Excel's limit of {MAX_LINKS_PER_SHEET} hyperlinks a sheet or {MAX_URL_CHARS} characters a link"
+                    "URLs written as text, not hyperlinks: at most {MAX_LINKS_PER_WORKBOOK} hyperlinks a workbook (Excel's limit: {MAX_LINKS_PER_SHEET} a sheet)"
                 ),
             },
         );

@@ -18,8 +18,8 @@ use zwgk_audit::report::diff::DiffRow;
 use zwgk_audit::report::html::ColumnRecord;
 use zwgk_audit::report::rows::{FindingRow, PageRow, Row};
 use zwgk_audit::report::xlsx::{
-    MAX_LINKS_PER_SHEET, MAX_PAGES_SHEET, MAX_URL_CHARS, REPORT_XLSX, change_header, sheet_names,
-    write,
+    MAX_LINKS_PER_SHEET, MAX_LINKS_PER_WORKBOOK, MAX_PAGES_SHEET, MAX_URL_CHARS, REPORT_XLSX,
+    change_header, sheet_names, write,
 };
 
 type Book = Xlsx<std::io::BufReader<std::fs::File>>;
@@ -430,14 +430,14 @@ async fn site_text_that_looks_like_a_formula_stays_text() {
     server.shutdown().await;
 }
 
-/// Past Excel's 65,530 hyperlinks in a sheet, URLs are written as text and
-/// the summary counts them; at 100,000 pages there is no pages sheet and the
-/// summary says so.
+/// Past the workbook's hyperlink budget (memory; below Excel's 65,530 a
+/// sheet), URLs are written as text and the summary counts them; at 100,000
+/// pages there is no pages sheet and the summary says so.
 #[test]
 fn limits_of_excel_fall_back_to_text_and_notes() {
     let dir = tempfile::tempdir().unwrap();
     let run = dir.path();
-    let n = MAX_LINKS_PER_SHEET / 2 + 100;
+    let n = MAX_LINKS_PER_WORKBOOK / 2 + 100;
     let mut w = CsvWriter::<_, FindingRow>::new(
         std::fs::File::create(run.join("findings.csv")).unwrap(),
         Lang::Zh,
@@ -488,7 +488,17 @@ fn limits_of_excel_fall_back_to_text_and_notes() {
     let mut book = open(run);
     assert_eq!(book.sheet_names(), ["概要", "问题", "栏目"]);
     let l = links(&mut book, "问题");
-    assert_eq!(l.len(), MAX_LINKS_PER_SHEET);
+    assert_eq!(l.len(), MAX_LINKS_PER_WORKBOOK);
+    assert!(MAX_LINKS_PER_WORKBOOK <= MAX_LINKS_PER_SHEET);
+    // The first rows (by kind, then page) got them: page and target of each.
+    assert_eq!(
+        l.get(&(1, 3)).map(String::as_str),
+        Some("http://www.a.gov.cn/xxgk/000000.html")
+    );
+    assert_eq!(
+        l.get(&(1, 4)).map(String::as_str),
+        Some("http://www.a.gov.cn/files/000000.pdf")
+    );
     let rows = sheet(&mut book, "问题");
     assert_eq!(rows.len(), n + 1);
     let last = rows.last().unwrap();
@@ -498,7 +508,7 @@ fn limits_of_excel_fall_back_to_text_and_notes() {
     );
     let s = summary(&mut book, Lang::Zh);
     assert_eq!(s["问题"].0, n.to_string(), "{s:#?}");
-    assert_eq!(s["问题表"].0, (2 * n - MAX_LINKS_PER_SHEET).to_string());
+    assert_eq!(s["问题表"].0, (2 * n - MAX_LINKS_PER_WORKBOOK).to_string());
     assert!(s["问题表"].1.contains("以文字显示"));
     assert_eq!(s["页面表"].0, "未生成");
     assert!(

@@ -685,3 +685,49 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// A site that cannot be audited (exit code 3) alerts under the default `on`:
+/// the message says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_site_alerts_with_its_reason() {
+    let rx = Receiver::start().await;
+    // A port nothing listens on: bind one, then close it.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let reports = tempfile::tempdir().unwrap();
+    let hook = format!("json={}", rx.url("/down"));
+    let (code, out) = run_bin(
+        &[
+            "crawl",
+            "http://www.down.gov.cn/",
+            "--connect-to",
+            &format!("www.down.gov.cn:80:127.0.0.1:{port}"),
+            "--retries",
+            "0",
+            "--quiet",
+            "--reports",
+            reports.path().to_str().unwrap(),
+            "--notify",
+            &hook,
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(code, Some(3), "{out}");
+    let got = rx.at("/down");
+    assert_eq!(got.len(), 1, "{out}");
+    let a = got[0].json();
+    assert!(
+        a["site_unreachable"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty()),
+        "{a}"
+    );
+    assert_eq!(a["title"], "www.down.gov.cn 网站检查：无法访问");
+    assert!(
+        a["text"].as_str().unwrap().contains("站点无法访问："),
+        "{a}"
+    );
+}

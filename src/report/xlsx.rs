@@ -846,8 +846,8 @@ fn summary_lines(
                 l("概要", "Summary"),
                 Value::None,
                 l(
-                    "本次运行没有 summary.json（运行未结束）",
-                    "this run has no summary.json (it did not end)",
+                    "summary.json 缺失或无法读取（运行可能未结束）",
+                    "summary.json is missing or unreadable (the run may not have ended)",
                 ),
             );
             out.add(l("问题", "Findings"), count(input.findings.len()), "");
@@ -955,9 +955,8 @@ fn summary_lines(
     let caps = input
         .raw
         .and_then(|v| v.get("caps"))
-        .and_then(serde_json::Value::as_array)
-        .filter(|a| !a.is_empty());
-    match caps {
+        .and_then(serde_json::Value::as_array);
+    match caps.filter(|a| !a.is_empty()) {
         Some(caps) => {
             for c in caps {
                 let s = |k: &str| c.get(k).and_then(serde_json::Value::as_str).unwrap_or("");
@@ -984,12 +983,17 @@ fn summary_lines(
                 out.add(label, num(n as f64), note);
             }
         }
-        None => out.add(
+        None if caps.is_some() => out.add(
             l("无", "none"),
             Value::None,
+            l("没有抓取上限生效", "no crawl cap bit"),
+        ),
+        None => out.add(
+            l("未记录", "not recorded"),
+            Value::None,
             l(
-                "没有抓取上限生效（详见 summary.json）",
-                "no crawl cap bit (see summary.json)",
+                "summary.json 未列出抓取上限（见运行日志）",
+                "summary.json lists no caps (see the run's log)",
             ),
         ),
     }

@@ -323,6 +323,10 @@ async fn demo_workbooks_match_their_csv_files_in_both_languages() {
     }
     assert!(s["上次运行"].0.starts_with("无"), "{:?}", s["上次运行"]);
     assert!(s.contains_key("触发的抓取上限"));
+    assert!(
+        s.contains_key("无") || s.contains_key("未记录") || s.keys().any(|k| k.contains('_')),
+        "caps listed or said absent: {s:#?}"
+    );
 
     let day2 = day1.succ_opt().unwrap();
     let (server, _, second) = audit_demo(demo_opts(dir.path(), day2, Lang::En))
@@ -484,6 +488,14 @@ fn limits_of_excel_fall_back_to_text_and_notes() {
     }
     p.flush().unwrap();
     drop(p);
+    // The caps of summary.json (as the crawl lists them), whatever else it holds.
+    std::fs::write(
+        run.join("summary.json"),
+        r#"{"caps": [{"cap": "page_size", "what": "crawl.max_page_bytes: body cut", "count": 3,
+             "urls": [{"url": "http://www.a.gov.cn/big.html", "note": "no Content-Length"}]},
+            {"cap": "pattern", "pattern": "/cal/<n>.html", "what": "crawl.max_urls_per_pattern", "count": 120, "urls": []}]}"#,
+    )
+    .unwrap();
     write(run, Lang::Zh).expect("workbook written");
     let mut book = open(run);
     assert_eq!(book.sheet_names(), ["概要", "问题", "栏目"]);
@@ -510,6 +522,13 @@ fn limits_of_excel_fall_back_to_text_and_notes() {
     assert_eq!(s["问题"].0, n.to_string(), "{s:#?}");
     assert_eq!(s["问题表"].0, (2 * n - MAX_LINKS_PER_WORKBOOK).to_string());
     assert!(s["问题表"].1.contains("以文字显示"));
+    assert_eq!(s["page_size"].0, "3");
+    assert!(
+        s["page_size"].1.contains("http://www.a.gov.cn/big.html"),
+        "{:?}",
+        s["page_size"]
+    );
+    assert_eq!(s["pattern /cal/<n>.html"].0, "120");
     assert_eq!(s["页面表"].0, "未生成");
     assert!(
         s["页面表"].1.contains(&MAX_PAGES_SHEET.to_string()),

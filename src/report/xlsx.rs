@@ -42,7 +42,7 @@ pub const MAX_LINKS_PER_SHEET: usize = 65_530;
 /// Most hyperlinks in one workbook: the writer keeps each one in memory until
 /// the file is saved (about 1.5 KB a link), so past this many URLs are
 /// written as text — the findings sheet gets them first, then columns, then pages.
-pub const MAX_LINKS_PER_WORKBOOK: usize = 10_000;
+pub const MAX_LINKS_PER_WORKBOOK: usize = 5_000;
 /// Most characters of one cell (Excel's limit); longer text is cut with `…`.
 pub const MAX_CELL_CHARS: usize = 32_767;
 
@@ -696,7 +696,9 @@ impl Book {
         widths.fit(1, "0000000");
         widths.apply(&mut ws)?;
         let fmt = &self.fmt;
-        let mut cells = Cells::new(&mut ws, fmt, &mut self.budget);
+        // The homepage link of the summary is outside the budget of the data sheets.
+        let mut own = 1;
+        let mut cells = Cells::new(&mut ws, fmt, &mut own);
         cells.header(&headers)?;
         for (i, l) in lines.0.iter().enumerate() {
             let row = row_num(i + 1);

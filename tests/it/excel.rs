@@ -322,6 +322,12 @@ async fn demo_workbooks_match_their_csv_files_in_both_languages() {
         assert!(s.contains_key(&v.name_zh), "veto {} listed", v.name_zh);
     }
     assert!(s["上次运行"].0.starts_with("无"), "{:?}", s["上次运行"]);
+    let home = links(&mut book, "概要");
+    assert_eq!(
+        home.values().collect::<Vec<_>>(),
+        [&s["首页"].0],
+        "the homepage is a link"
+    );
     assert!(s.contains_key("触发的抓取上限"));
     assert!(
         s.contains_key("无") || s.contains_key("未记录") || s.keys().any(|k| k.contains('_')),

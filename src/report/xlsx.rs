@@ -23,7 +23,7 @@ use super::diff::{DiffRow, DiffStatus, read_csv, read_diff, read_findings};
 use super::error::ReportError;
 use super::html::{ColumnRecord, kind_en};
 use super::rows::{FindingRow, PageRow, Row};
-use super::summary::{SUMMARY_JSON, Summary, Verdict};
+use super::summary::{SUMMARY_JSON, Summary, Verdict, VetoState};
 use crate::finding::{FindingKind, Severity};
 use rust_xlsxwriter::{
     ColNum, Color, Format, FormatBorder, RowNum, Url, Workbook, Worksheet, XlsxError,
@@ -565,6 +565,7 @@ impl Book {
             widths.fit(2, &c.url);
             widths.fit(4, &c.newest_date);
             widths.fit(6, &c.status);
+            widths.fit(7, &c.note);
         }
         widths.fit(1, "false");
         widths.apply(&mut ws)?;
@@ -580,6 +581,7 @@ impl Book {
             cells.text(row, 4, &c.newest_date, tint)?;
             cells.number(row, 5, Some(f64::from(c.window_days)), tint)?;
             cells.text(row, 6, &c.status, tint)?;
+            cells.text(row, 7, &c.note, tint)?;
         }
         let fallback = cells.fallback;
         finish_table(&mut ws, columns.len(), headers.len())?;
@@ -813,6 +815,19 @@ fn summary_lines(
                 ),
             );
             out.add(l("检查完整", "Complete"), text(yes_no(s.complete)), "");
+            let statement = match lang {
+                Lang::Zh => &s.scope.statement_zh,
+                Lang::En => &s.scope.statement_en,
+            };
+            out.add(
+                l("检查范围", "Scope"),
+                text(if s.scope.complete {
+                    l("完整", "complete")
+                } else {
+                    l("部分", "partial")
+                }),
+                statement.clone(),
+            );
             let e = &s.estimate;
             let verdict = text(e.verdict.label(lang));
             let why = match lang {
@@ -919,16 +934,37 @@ fn summary_lines(
                 Lang::Zh => &v.name_zh,
                 Lang::En => &v.name_en,
             };
-            let state = match (v.triggered, lang) {
-                (true, Lang::Zh) => format!("触发（{} ≥ {}）", v.value, v.threshold),
-                (false, Lang::Zh) => format!("未触发（{} < {}）", v.value, v.threshold),
-                (true, Lang::En) => format!("vetoed ({} ≥ {})", v.value, v.threshold),
-                (false, Lang::En) => format!("not triggered ({} < {})", v.value, v.threshold),
-            };
-            if v.triggered {
-                out.add_tinted(name.clone(), text(state), &v.rule);
+            // Summaries written before states existed: a triggered item is a veto.
+            let state = if v.triggered {
+                VetoState::Veto
             } else {
-                out.add(name.clone(), text(state), &v.rule);
+                v.state
+            };
+            let line = match (lang, v.warning) {
+                (Lang::Zh, Some(w)) => {
+                    format!("当前 {}，否决线 ≥ {}，预警线 ≥ {w}", v.value, v.threshold)
+                }
+                (Lang::Zh, None) => format!("当前 {}，否决线 ≥ {}", v.value, v.threshold),
+                (Lang::En, Some(w)) => format!(
+                    "value {}, veto at {}, pre-warning at {w}",
+                    v.value, v.threshold
+                ),
+                (Lang::En, None) => format!("value {}, veto at {}", v.value, v.threshold),
+            };
+            let evidence = match lang {
+                Lang::Zh => &v.note_zh,
+                Lang::En => &v.note_en,
+            };
+            let note = [line.as_str(), evidence.as_str(), v.rule.as_str()]
+                .iter()
+                .filter(|p| !p.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(l("；", "; "));
+            if state == VetoState::Veto {
+                out.add_tinted(name.clone(), text(state.label(lang)), note);
+            } else {
+                out.add(name.clone(), text(state.label(lang)), note);
             }
         }
         out.blank();
@@ -958,9 +994,18 @@ fn summary_lines(
         .raw
         .and_then(|v| v.get("caps"))
         .and_then(serde_json::Value::as_array);
+    // The caps that left part of the site unchecked, as the scope states them.
+    let scope_caps: &[String] = input.summary.map(|s| &s.scope.caps[..]).unwrap_or(&[]);
+    for c in scope_caps {
+        out.add(l("范围受限", "scope limited"), text(c.clone()), "");
+    }
     match caps.filter(|a| !a.is_empty()) {
         Some(caps) => {
             for c in caps {
+                if let Some(line) = c.as_str() {
+                    out.add(l("上限", "cap"), text(line), "");
+                    continue;
+                }
                 let s = |k: &str| c.get(k).and_then(serde_json::Value::as_str).unwrap_or("");
                 let label = match (s("cap"), s("pattern")) {
                     (cap, "") => cap.to_string(),
@@ -985,6 +1030,7 @@ fn summary_lines(
                 out.add(label, num(n as f64), note);
             }
         }
+        None if !scope_caps.is_empty() => {}
         None if caps.is_some() => out.add(
             l("无", "none"),
             Value::None,

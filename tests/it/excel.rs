@@ -109,6 +109,7 @@ fn column_cells(c: &ColumnRecord) -> Vec<String> {
         c.newest_date.clone(),
         c.window_days.to_string(),
         c.status.clone(),
+        c.note.clone(),
     ]
 }
 
@@ -319,8 +320,18 @@ async fn demo_workbooks_match_their_csv_files_in_both_languages() {
     );
     assert_eq!(s["错误"].0, sum.by_severity["error"].to_string());
     for v in &sum.estimate.vetoes {
-        assert!(s.contains_key(&v.name_zh), "veto {} listed", v.name_zh);
+        let state = if v.triggered {
+            zwgk_audit::report::summary::VetoState::Veto
+        } else {
+            v.state
+        };
+        assert_eq!(s[&v.name_zh].0, state.label(Lang::Zh), "veto {}", v.name_zh);
+        assert!(s[&v.name_zh].1.contains(&v.rule), "{:?}", s[&v.name_zh]);
     }
+    assert!(
+        sum.estimate.vetoes.iter().any(|v| v.triggered),
+        "the demo plants a veto"
+    );
     assert!(s["上次运行"].0.starts_with("无"), "{:?}", s["上次运行"]);
     let home = links(&mut book, "概要");
     assert_eq!(

@@ -23,7 +23,8 @@ use super::diff::{DiffRow, DiffStatus, read_csv, read_diff, read_findings};
 use super::error::ReportError;
 use super::html::{ColumnRecord, kind_en};
 use super::rows::{FindingRow, PageRow, Row};
-use super::summary::{SUMMARY_JSON, Summary, Verdict, VetoState};
+use super::summary::{Summary, Verdict, VetoState};
+use crate::crawl::StopReason;
 use crate::finding::{FindingKind, Severity};
 use rust_xlsxwriter::{
     ColNum, Color, Format, FormatBorder, RowNum, Url, Workbook, Worksheet, XlsxError,
@@ -93,9 +94,6 @@ pub fn write(run_dir: &Path, lang: Lang) -> Result<PathBuf, ReportError> {
     let mut book = Book::new(run_dir, lang).map_err(xl)?;
     let findings = read_findings(run_dir)?;
     let summary = Summary::read(run_dir).ok();
-    let raw = std::fs::read(run_dir.join(SUMMARY_JSON))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok());
     let diff = read_diff(run_dir).ok().flatten();
     let columns_csv = run_dir.join("columns.csv");
     let columns: Vec<ColumnRecord> = if columns_csv.is_file() {
@@ -115,7 +113,6 @@ pub fn write(run_dir: &Path, lang: Lang) -> Result<PathBuf, ReportError> {
     let summary_sheet = book
         .summary_sheet(SummaryInput {
             summary: summary.as_ref(),
-            raw: raw.as_ref(),
             findings: &findings,
             diff: diff.as_deref(),
             pages: &pages,
@@ -211,7 +208,6 @@ impl From<XlsxError> for PagesError {
 /// What the summary sheet is made of.
 struct SummaryInput<'a> {
     summary: Option<&'a Summary>,
-    raw: Option<&'a serde_json::Value>,
     findings: &'a [FindingRow],
     diff: Option<&'a [DiffRow]>,
     pages: &'a PagesResult,
@@ -990,60 +986,60 @@ fn summary_lines(
 
     out.blank();
     out.section(l("触发的抓取上限", "Caps that bit"));
-    let caps = input
-        .raw
-        .and_then(|v| v.get("caps"))
-        .and_then(serde_json::Value::as_array);
-    // The caps that left part of the site unchecked, as the scope states them.
-    let scope_caps: &[String] = input.summary.map(|s| &s.scope.caps[..]).unwrap_or(&[]);
-    for c in scope_caps {
-        out.add(l("范围受限", "scope limited"), text(c.clone()), "");
+    if let Some(st) = input.summary.and_then(|s| s.stopped) {
+        let why = match (st.reason, lang) {
+            (StopReason::Interrupted, Lang::Zh) => "被中断（Ctrl-C / SIGTERM）",
+            (StopReason::Deadline, Lang::Zh) => "到达运行时限（--max-duration）",
+            (StopReason::Interrupted, Lang::En) => "interrupted (Ctrl-C / SIGTERM)",
+            (StopReason::Deadline, Lang::En) => "the deadline ran out (--max-duration)",
+        };
+        out.add_tinted(
+            l("提前停止", "Stopped early"),
+            text(why),
+            match lang {
+                Lang::Zh => format!("{} 个地址未检查，可用 --resume 继续", st.urls_left),
+                Lang::En => format!("{} URLs not checked: --resume goes on", st.urls_left),
+            },
+        );
     }
-    match caps.filter(|a| !a.is_empty()) {
-        Some(caps) => {
-            for c in caps {
-                if let Some(line) = c.as_str() {
-                    out.add(l("上限", "cap"), text(line), "");
-                    continue;
-                }
-                let s = |k: &str| c.get(k).and_then(serde_json::Value::as_str).unwrap_or("");
-                let label = match (s("cap"), s("pattern")) {
-                    (cap, "") => cap.to_string(),
-                    (cap, p) => format!("{cap} {p}"),
-                };
-                let n = c
-                    .get("count")
-                    .and_then(serde_json::Value::as_u64)
-                    .unwrap_or(0);
-                let first = c
-                    .get("urls")
-                    .and_then(serde_json::Value::as_array)
-                    .and_then(|u| u.first())
-                    .and_then(|u| u.get("url").or(Some(u)))
-                    .and_then(serde_json::Value::as_str)
-                    .unwrap_or("");
-                let note = if first.is_empty() {
-                    s("what").to_string()
-                } else {
-                    format!("{} · {} {first}", s("what"), l("例如", "e.g."))
-                };
-                out.add(label, num(n as f64), note);
-            }
+    let capped = input.summary.map(|s| &s.capped[..]).unwrap_or(&[]);
+    // Older summaries have only the scope's cap lines.
+    let lines = input.summary.map(|s| &s.scope.caps[..]).unwrap_or(&[]);
+    for c in capped {
+        let label = match &c.pattern {
+            Some(p) => format!("{} {p}", c.cap.code()),
+            None => c.cap.code().to_string(),
+        };
+        let first = c.urls.first().map(|u| u.url.as_str()).unwrap_or("");
+        let note = if first.is_empty() {
+            c.what.clone()
+        } else {
+            format!("{} · {} {first}", c.what, l("例如", "e.g."))
+        };
+        out.add(
+            label,
+            count(usize::try_from(c.count).unwrap_or(usize::MAX)),
+            note,
+        );
+    }
+    if capped.is_empty() {
+        for line in lines {
+            out.add(l("上限", "cap"), text(line.clone()), "");
         }
-        None if !scope_caps.is_empty() => {}
-        None if caps.is_some() => out.add(
+    }
+    if capped.is_empty() && lines.is_empty() {
+        out.add(
             l("无", "none"),
             Value::None,
-            l("没有抓取上限生效", "no crawl cap bit"),
-        ),
-        None => out.add(
-            l("未记录", "not recorded"),
-            Value::None,
-            l(
-                "summary.json 未列出抓取上限（见运行日志）",
-                "summary.json lists no caps (see the run's log)",
-            ),
-        ),
+            if input.summary.is_some() {
+                l("没有抓取上限生效", "no crawl cap bit")
+            } else {
+                l(
+                    "summary.json 缺失，无法列出",
+                    "no summary.json to list them from",
+                )
+            },
+        );
     }
 
     out.blank();

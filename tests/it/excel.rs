@@ -11,16 +11,20 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use zwgk_audit::audit::AuditOptions;
 use zwgk_audit::crawl::Progress;
+use zwgk_audit::crawl::caps::{Cap, CapReport, CapUrl};
+use zwgk_audit::crawl::{StopReason, Stopped};
 use zwgk_audit::demo::{SiteServer, SiteSource, audit_demo};
 use zwgk_audit::report::Lang;
 use zwgk_audit::report::csv::{BOM, CsvWriter, read_rows};
 use zwgk_audit::report::diff::DiffRow;
 use zwgk_audit::report::html::ColumnRecord;
 use zwgk_audit::report::rows::{FindingRow, PageRow, Row};
+use zwgk_audit::report::summary::{RunMeta, RunScope, Summary, VetoInput};
 use zwgk_audit::report::xlsx::{
     MAX_LINKS_PER_SHEET, MAX_LINKS_PER_WORKBOOK, MAX_PAGES_SHEET, MAX_URL_CHARS, REPORT_XLSX,
     change_header, sheet_names, write,
 };
+use zwgk_audit::rules::scoring::ScoringSection;
 
 type Book = Xlsx<std::io::BufReader<std::fs::File>>;
 
@@ -505,13 +509,56 @@ fn limits_of_excel_fall_back_to_text_and_notes() {
     }
     p.flush().unwrap();
     drop(p);
-    // The caps of summary.json (as the crawl lists them), whatever else it holds.
-    std::fs::write(
-        run.join("summary.json"),
-        r#"{"caps": [{"cap": "page_size", "what": "crawl.max_page_bytes: body cut", "count": 3,
-             "urls": [{"url": "http://www.a.gov.cn/big.html", "note": "no Content-Length"}]},
-            {"cap": "pattern", "pattern": "/cal/<n>.html", "what": "crawl.max_urls_per_pattern", "count": 120, "urls": []}]}"#,
+    // summary.json of a run stopped by its deadline, with two caps that bit.
+    let rows: Vec<FindingRow> =
+        read_rows(&std::fs::read(run.join("findings.csv")).unwrap()).unwrap();
+    let started = chrono::Local::now();
+    let meta = RunMeta {
+        site_name: "示例局".into(),
+        site_id: "a".into(),
+        run_id: "20260525-031500".into(),
+        started,
+        finished: started,
+        homepage: vec!["http://www.a.gov.cn/".into()],
+        pages: MAX_PAGES_SHEET,
+        links: 0,
+        checked_urls: 0,
+        fail_on: "error".into(),
+        complete: false,
+        scope: RunScope::default(),
+        stopped: Some(Stopped {
+            reason: StopReason::Deadline,
+            urls_left: 42,
+        }),
+        capped: vec![
+            CapReport {
+                cap: Cap::PageSize,
+                pattern: None,
+                what: "crawl.max_page_bytes: body cut".into(),
+                count: 3,
+                urls: vec![CapUrl {
+                    url: "http://www.a.gov.cn/big.html".into(),
+                    note: None,
+                }],
+                not_listed: 2,
+            },
+            CapReport {
+                cap: Cap::Pattern,
+                pattern: Some("/cal/<n>.html".into()),
+                what: "crawl.max_urls_per_pattern".into(),
+                count: 120,
+                urls: Vec::new(),
+                not_listed: 120,
+            },
+        ],
+    };
+    Summary::build(
+        &meta,
+        &rows,
+        &VetoInput::default(),
+        &ScoringSection::default(),
     )
+    .write(run)
     .unwrap();
     write(run, Lang::Zh).expect("workbook written");
     let mut book = open(run);
@@ -539,6 +586,8 @@ fn limits_of_excel_fall_back_to_text_and_notes() {
     assert_eq!(s["问题"].0, n.to_string(), "{s:#?}");
     assert_eq!(s["问题表"].0, (2 * n - MAX_LINKS_PER_WORKBOOK).to_string());
     assert!(s["问题表"].1.contains("以文字显示"));
+    assert_eq!(s["提前停止"].0, "到达运行时限（--max-duration）");
+    assert!(s["提前停止"].1.contains("42"), "{:?}", s["提前停止"]);
     assert_eq!(s["page_size"].0, "3");
     assert!(
         s["page_size"].1.contains("http://www.a.gov.cn/big.html"),

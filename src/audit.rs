@@ -319,7 +319,10 @@ impl Auditor {
         };
         let homepage_only = self.opts.max_depth.unwrap_or(c.max_depth) == 0;
         let (mut reply_judged, mut guide_judged) = (false, false);
+        // Columns are judged on a whole crawl: not after a stop, nor when a
+        // page failed inside the auditor (a column could look missing).
         if !stats.interrupted
+            && stats.errors.is_empty()
             && let Some(mut tracker) = stats.tracker.take()
         {
             let (mut findings, mut rows) = tracker.finish(rules, today);
@@ -369,6 +372,7 @@ impl Auditor {
             homepage_only,
             caps: crate::report::summary::limiting_caps(&stats.caps, homepage_only),
             no_columns: rules.columns.columns.is_empty(),
+            errors: std::mem::take(&mut stats.errors),
         };
         veto.reply_overdue = reply_judged.then(|| {
             crate::report::summary::distinct_pages(

@@ -178,6 +178,37 @@ pub struct JobResult {
     pub outcome: Outcome,
     /// Page data for HTML pages and stylesheets.
     pub page: Option<PageData>,
+    /// Why checking or analysing the URL failed inside the auditor (a
+    /// panic: a bug, not a finding). Such a result is not journalled, so a
+    /// resumed run checks the URL again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<String>,
+}
+
+impl JobResult {
+    /// The result of a job whose task failed before it had an outcome: the
+    /// URL counts as not checked, `why` says what failed.
+    pub fn failed(key: String, url: String, why: String) -> JobResult {
+        JobResult {
+            key,
+            url,
+            outcome: Outcome {
+                skipped: Some(format!("not checked: {why}")),
+                ..Default::default()
+            },
+            page: None,
+            failed: Some(why),
+        }
+    }
+}
+
+/// The message of a panic payload (`panic!` with a string or a format).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
 }
 
 /// Stable 64-bit hash of an anchor name (FNV-1a), for compact fragment checks.

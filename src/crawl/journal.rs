@@ -184,6 +184,7 @@ mod tests {
                 ..Default::default()
             },
             page: None,
+            failed: None,
         }
     }
 

@@ -34,9 +34,11 @@ use crate::finding::{Certainty, Finding, FindingKind, Severity};
 use crate::fingerprint::{FingerprintMap, Fingerprinter};
 use crate::link::{Element, Origin};
 use crate::report::rows::PageRow;
+use crate::report::summary::RunError;
 use crate::report::writer::{LinkEvent, ReportEvent, ReportSender};
 use crate::rules::Rules;
 use frontier::Frontier;
+use futures::FutureExt;
 use job::{FoundLink, JobResult, LinkClass, Mode, Outcome, anchor_hash};
 use spill::{Occ, Spill};
 use std::sync::Arc;
@@ -84,6 +86,9 @@ pub struct CrawlStats {
     pub sitewide: Option<crate::check::sitewide::Sitewide>,
     /// Where the homepage redirected to, if it did.
     pub home_final_url: Option<String>,
+    /// URLs whose check or analysis failed inside the auditor (their
+    /// occurrences are written; the run is not complete).
+    pub errors: Vec<RunError>,
 }
 
 /// Where a fetched page's content is reported (see [`Crawl::landing`]).
@@ -262,7 +267,19 @@ impl Crawl {
                     continue;
                 }
                 let (depth, mode, ctx) = (job.depth, job.mode, ctx.clone());
-                set.spawn(async move { (depth, mode, task::run(ctx, job).await) });
+                set.spawn(async move {
+                    // A panic (a bug) fails this URL only: its result says so.
+                    let (key, url) = (job.key.clone(), job.url.to_string());
+                    let res = std::panic::AssertUnwindSafe(task::run(ctx, job))
+                        .catch_unwind()
+                        .await
+                        .unwrap_or_else(|p| {
+                            let why = job::panic_message(&*p);
+                            tracing::error!(%url, "checking the URL failed: {why}");
+                            JobResult::failed(key, url, format!("internal error: {why}"))
+                        });
+                    (depth, mode, res)
+                });
             }
             if set.is_empty() && self.frontier.is_empty() {
                 break;
@@ -274,7 +291,15 @@ impl Crawl {
                 joined = set.join_next() => {
                     match joined {
                         Some(Ok((depth, mode, res))) => self.process(res, depth, mode, true),
-                        Some(Err(e)) if e.is_panic() => tracing::error!("a crawl task panicked: {e}"),
+                        Some(Err(e)) if !e.is_cancelled() => {
+                            // Not reached (tasks catch their panics): still, a
+                            // lost result leaves the run incomplete.
+                            tracing::error!("a crawl task failed: {e}");
+                            self.stats.errors.push(RunError {
+                                url: String::new(),
+                                error: format!("a crawl task failed: {e}"),
+                            });
+                        }
                         _ => {}
                     }
                 }
@@ -350,8 +375,18 @@ impl Crawl {
 
     /// Takes in the result of a job at `depth` checked as `mode`.
     fn process(&mut self, res: JobResult, depth: u32, mode: Mode, journal: bool) {
-        if journal && let Some(j) = self.journal.as_mut() {
+        // A failed result is not journalled: a resumed run checks it again.
+        if journal
+            && res.failed.is_none()
+            && let Some(j) = self.journal.as_mut()
+        {
             j.append(&res);
+        }
+        if let Some(why) = &res.failed {
+            self.stats.errors.push(RunError {
+                url: res.url.clone(),
+                error: why.clone(),
+            });
         }
         self.stats.checked_urls += 1;
         // The outcome is kept for every later link to this URL: the content
@@ -382,9 +417,14 @@ impl Crawl {
             _ => Arc::from(res.url.as_str()),
         };
         let reported = !matches!(landing, Landing::Elsewhere);
-        if mode == Mode::Page && outcome.skipped.is_none() && reported {
+        if mode == Mode::Page && (outcome.skipped.is_none() || res.failed.is_some()) && reported {
             let p = res.page.as_ref().filter(|p| p.html);
-            if p.is_some() || outcome.error.is_some() || outcome.status.is_some() {
+            let error = match (&res.failed, &outcome.error) {
+                (Some(why), _) => why.clone(),
+                (None, Some(e)) => e.to_string(),
+                (None, None) => String::new(),
+            };
+            if p.is_some() || !error.is_empty() || outcome.status.is_some() {
                 self.stats.pages += u64::from(p.is_some());
                 self.emit_event(ReportEvent::Page(PageRow {
                     url: page_url.to_string(),
@@ -395,6 +435,7 @@ impl Crawl {
                     bytes: p.map(|p| p.bytes).unwrap_or(0),
                     elapsed_ms: outcome.elapsed_ms,
                     title: p.map(|p| p.title.clone()).unwrap_or_default(),
+                    error,
                 }));
             }
         }

@@ -4,7 +4,9 @@
 
 use super::fetch::{Fetcher, Method, Response};
 use super::hosts::Robots;
-use super::job::{FoundLink, Job, JobResult, LinkClass, Mode, Outcome, PageData, anchor_hash};
+use super::job::{
+    self, FoundLink, Job, JobResult, LinkClass, Mode, Outcome, PageData, anchor_hash,
+};
 use crate::check::wrong_link::{self, HostPolicy, RawClass};
 use crate::check::{self, PageView};
 use crate::extract;
@@ -40,6 +42,7 @@ pub async fn run(ctx: Arc<TaskCtx>, job: Job) -> JobResult {
         url: job.url.to_string(),
         outcome: Outcome::default(),
         page: None,
+        failed: None,
     };
     if job.mode == Mode::Page && ctx.rules.crawl.respect_robots {
         let robots = robots_for(&ctx, &job.url).await;
@@ -105,12 +108,24 @@ pub async fn run(ctx: Arc<TaskCtx>, job: Job) -> JobResult {
                         resp,
                     )
                 };
+                // A panic while analysing (a bug) fails this URL only.
                 let analysed = if big {
-                    tokio::task::spawn_blocking(work).await
+                    tokio::task::spawn_blocking(work)
+                        .await
+                        .map_err(|e| match e.try_into_panic() {
+                            Ok(p) => job::panic_message(&*p),
+                            Err(e) => e.to_string(),
+                        })
                 } else {
-                    Ok(work())
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+                        .map_err(|p| job::panic_message(&*p))
                 };
-                if let Ok(Some(a)) = analysed {
+                let analysed = analysed.unwrap_or_else(|why| {
+                    tracing::error!(url = %job.url, "analysing the page failed: {why}");
+                    result.failed = Some(format!("page analysis failed: {why}"));
+                    None
+                });
+                if let Some(a) = analysed {
                     let o = &mut result.outcome;
                     if o.soft404.is_none() {
                         o.soft404 = a.soft404;
@@ -177,6 +192,11 @@ fn is_css(content_type: Option<&str>, url: &Url) -> bool {
         || url.path().to_ascii_lowercase().ends_with(".css")
 }
 
+/// A page with this title makes a debug build panic while analysing it
+/// (tests of how a failed analysis is reported); release builds ignore it.
+#[cfg(debug_assertions)]
+pub const TEST_PANIC_TITLE: &str = "zwgk-audit test: panic while analysing";
+
 static H1: LazyLock<Selector> = LazyLock::new(|| Selector::parse("h1").expect("static selector"));
 
 #[allow(clippy::too_many_arguments)]
@@ -236,6 +256,10 @@ fn analyse(
     drop(flat);
     let mut extracted = extract::extract(&doc);
     let title = extracted.title.clone().unwrap_or_default();
+    #[cfg(debug_assertions)]
+    if title == TEST_PANIC_TITLE {
+        panic!("injected for a test");
+    }
     let h1 = doc.select(&H1).next().map(|e| e.text().collect::<String>());
     // One text walk serves the soft-404, risky-content and content checks.
     let walk = if mode == Mode::External {

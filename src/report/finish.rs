@@ -87,7 +87,7 @@ pub fn finish(history: &History, input: FinishInput) -> Result<Finished, ReportE
         summary.apply_diff(Some(&p.run_id), &rows_diff);
     }
     summary.write(run_dir)?;
-    if meta.complete {
+    if summary.complete {
         history.finish_run(&meta.run_id, &summary)?;
     }
     let report = html::write(run_dir, Some(history), lang)?;

@@ -1844,6 +1844,7 @@ pub(crate) mod tests {
             bytes: 1000,
             elapsed_ms: 30,
             title: "信息公开 <i>".into(),
+            error: String::new(),
         }];
         write_csv(&dir.join("pages.csv"), &pages, Lang::Zh);
         let meta = RunMeta {

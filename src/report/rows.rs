@@ -178,6 +178,9 @@ pub struct PageRow {
     pub elapsed_ms: u64,
     /// Page title.
     pub title: String,
+    /// Why the page could not be fetched or analysed (empty when it was).
+    #[serde(default)]
+    pub error: String,
 }
 
 impl Row for PageRow {
@@ -190,6 +193,7 @@ impl Row for PageRow {
         "bytes",
         "elapsed_ms",
         "title",
+        "error",
     ];
     const ZH: &'static [&'static str] = &[
         "页面地址",
@@ -200,6 +204,7 @@ impl Row for PageRow {
         "字节数",
         "耗时毫秒",
         "标题",
+        "错误",
     ];
 }
 

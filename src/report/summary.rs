@@ -113,7 +113,23 @@ pub struct RunScope {
     pub caps: Vec<String>,
     /// The required columns were not judged (the rules list none).
     pub no_columns: bool,
+    /// URLs whose check or analysis failed inside the auditor: the run is
+    /// not complete.
+    pub errors: Vec<RunError>,
 }
+
+/// A URL whose check or analysis failed inside the auditor (a panic: a bug
+/// to report, not a finding about the site).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunError {
+    /// The URL (empty when it is not known).
+    pub url: String,
+    /// What failed.
+    pub error: String,
+}
+
+/// Most [`RunError`]s listed in summary.json (`error_count` counts them all).
+pub const MAX_ERRORS_LISTED: usize = 100;
 
 /// The scope of a run as summary.json states it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,8 +202,14 @@ impl Scope {
     /// The scope of a run: `complete` is false when it was interrupted.
     fn of(scope: &RunScope, complete: bool, errors: usize, warnings: usize) -> Scope {
         let interrupted = !complete;
-        let columns_checked = !scope.no_columns && !scope.homepage_only && !interrupted;
-        let full = !scope.homepage_only && !interrupted && scope.caps.is_empty() && columns_checked;
+        let columns_checked =
+            !scope.no_columns && !scope.homepage_only && !interrupted && scope.errors.is_empty();
+        let full = !scope.homepage_only
+            && !interrupted
+            && scope.caps.is_empty()
+            && scope.errors.is_empty()
+            && columns_checked;
+        let failed = scope.errors.len();
         let (found_zh, found_en) = match (errors, warnings) {
             (0, 0) => ("未发现问题".to_string(), "no problem found".to_string()),
             (0, w) => (
@@ -217,6 +239,13 @@ impl Scope {
             en.push(format!(
                 "incomplete run (interrupted): {found_en}; the remaining pages and the columns not checked"
             ));
+        } else if failed > 0 {
+            zh.push(format!(
+                "检查未完成（{failed} 个网址因审计程序内部错误未能检查）：{found_zh}；栏目未检查"
+            ));
+            en.push(format!(
+                "incomplete run ({failed} URL(s) not checked: internal error of the auditor): {found_en}; columns not checked"
+            ));
         } else if !scope.caps.is_empty() {
             zh.push(format!(
                 "部分检查（达到上限：{}）：{found_zh}；上限以外的页面与链接未检查",
@@ -233,6 +262,12 @@ impl Scope {
         if !full && !scope.caps.is_empty() && (scope.homepage_only || interrupted) {
             zh.push(format!("达到上限：{}", caps(Lang::Zh, "、")));
             en.push(format!("cap reached: {}", caps(Lang::En, ", ")));
+        }
+        if failed > 0 && (scope.homepage_only || interrupted) {
+            zh.push(format!("{failed} 个网址因审计程序内部错误未能检查"));
+            en.push(format!(
+                "{failed} URL(s) not checked: internal error of the auditor"
+            ));
         }
         if scope.no_columns && !scope.homepage_only {
             zh.push("规则未配置必查栏目，栏目未检查".into());
@@ -534,6 +569,13 @@ pub struct Summary {
     /// The proxy used for unmapped hosts (without credentials); None: direct.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy: Option<String>,
+    /// URLs whose check or analysis failed inside the auditor (the first
+    /// [`MAX_ERRORS_LISTED`]); any makes the run incomplete.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<RunError>,
+    /// How many URLs failed so.
+    #[serde(default)]
+    pub error_count: usize,
 }
 
 fn local_resolution() -> String {
@@ -1184,7 +1226,7 @@ impl Summary {
             finished: meta.finished.to_rfc3339(),
             duration_s,
             today: meta.started.format("%Y-%m-%d").to_string(),
-            complete: meta.complete,
+            complete: meta.complete && meta.scope.errors.is_empty(),
             scope,
             stopped: meta.stopped,
             capped: meta.capped.clone(),
@@ -1206,6 +1248,14 @@ impl Summary {
             verdict_line: String::new(),
             name_resolution: local_resolution(),
             proxy: None,
+            errors: meta
+                .scope
+                .errors
+                .iter()
+                .take(MAX_ERRORS_LISTED)
+                .cloned()
+                .collect(),
+            error_count: meta.scope.errors.len(),
         };
         s.update_fail(None);
         s

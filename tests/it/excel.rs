@@ -504,6 +504,7 @@ fn limits_of_excel_fall_back_to_text_and_notes() {
             bytes: 1000,
             elapsed_ms: 5,
             title: "通知".into(),
+            error: String::new(),
         })
         .unwrap();
     }

@@ -708,3 +708,127 @@ fn rules_check_says_why_a_site_id_cannot_name_a_folder() {
         );
     }
 }
+
+// ---- item 6: nothing is lost silently ----
+
+/// The title that makes a debug build panic while analysing a page
+/// (`zwgk_audit::crawl::task::TEST_PANIC_TITLE`).
+#[cfg(debug_assertions)]
+const PANIC_TITLE: &str = zwgk_audit::crawl::task::TEST_PANIC_TITLE;
+
+#[cfg(debug_assertions)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_while_analysing_a_page_fails_that_url_and_the_run_is_incomplete() {
+    // One small page and one big page (analysed on the blocking pool) panic
+    // while analysed; the pages around them are audited as usual.
+    let filler = "<p>政府信息公开工作年度报告正文。</p>\n".repeat(12_000);
+    let files = site(&[
+        (
+            "index.html",
+            page(
+                "可靠性测试局",
+                "<p><a href=\"/tzgg/a.html\">通知公告</a></p>\n\
+                 <p><a href=\"/tzgg/bad.html\">关于开展检查的通知</a></p>\n\
+                 <p><a href=\"/tzgg/big.html\">年度报告全文</a></p>",
+            ),
+        ),
+        (
+            "tzgg/a.html",
+            page(
+                "通知公告",
+                "<p><a href=\"/tzgg/bad.html#s2\">通知第二部分</a></p>\n\
+                 <p><a href=\"/files/missing.pdf\">附件：检查表</a></p>",
+            ),
+        ),
+        (
+            "tzgg/bad.html",
+            page(
+                PANIC_TITLE,
+                "<p><a href=\"/tzgg/only-from-bad.html\">仅此处链接</a></p>",
+            ),
+        ),
+        ("tzgg/big.html", page(PANIC_TITLE, &filler)),
+        ("tzgg/only-from-bad.html", page("仅此处链接", "<p>正文</p>")),
+    ]);
+    let server = SiteServer::start_with_today(SiteSource::dir(files.path()), today())
+        .await
+        .expect("server");
+    let run = audit(&server, rules(&server.url("/"), ""), |_| {}).await;
+    // The failed pages are in pages.csv with their status and why they failed.
+    for path in ["/tzgg/bad.html", "/tzgg/big.html"] {
+        let row = run
+            .pages
+            .iter()
+            .find(|p| p.url.ends_with(path))
+            .unwrap_or_else(|| panic!("{path} not in pages.csv: {:#?}", run.pages));
+        assert_eq!(row.http_status, Some(200), "{row:?}");
+        assert!(
+            row.error.contains("page analysis failed") && row.error.contains("injected"),
+            "{row:?}"
+        );
+    }
+    // The occurrences that waited for them are written, and they are not
+    // reported as broken: the site served them.
+    assert_eq!(run.links_to("/tzgg/bad.html").len(), 1, "{:#?}", run.links);
+    assert_eq!(
+        run.links_to("/tzgg/bad.html#s2").len(),
+        1,
+        "{:#?}",
+        run.links
+    );
+    for l in run
+        .links
+        .iter()
+        .filter(|l| l.target_url.contains("/tzgg/b"))
+    {
+        assert_eq!(
+            (l.status.as_str(), l.http_status),
+            ("ok", Some(200)),
+            "{l:?}"
+        );
+    }
+    assert!(
+        !run.findings
+            .iter()
+            .any(|f| f.target_url.contains("/tzgg/b")),
+        "{:#?}",
+        run.findings
+    );
+    // Other pages are intact: their rows, links and findings.
+    for path in ["/", "/tzgg/a.html"] {
+        let row = run
+            .pages
+            .iter()
+            .find(|p| p.url.ends_with(path))
+            .unwrap_or_else(|| panic!("{path} not in pages.csv"));
+        assert!(row.error.is_empty(), "{row:?}");
+    }
+    assert!(run.has("broken_link", "/tzgg/a.html", "/files/missing.pdf"));
+    // The run says it is incomplete, and why, URL by URL.
+    let s = summary(&run.result.run_dir);
+    assert_eq!(s["complete"], false);
+    assert_eq!(s["error_count"], 2);
+    let failed: BTreeSet<&str> = s["errors"]
+        .as_array()
+        .expect("errors listed")
+        .iter()
+        .map(|e| e["url"].as_str().expect("a url"))
+        .collect();
+    assert_eq!(
+        failed,
+        [server.url("/tzgg/bad.html"), server.url("/tzgg/big.html")]
+            .iter()
+            .map(String::as_str)
+            .collect()
+    );
+    assert_eq!(s["estimate"]["verdict"], "partial");
+    assert!(
+        s["scope"]["statement_zh"]
+            .as_str()
+            .is_some_and(|t| t.contains("2 个网址因审计程序内部错误未能检查")),
+        "{}",
+        s["scope"]
+    );
+    // Kept for `--resume`, which checks the failed URLs again.
+    assert!(run.result.run_dir.join("journal.jsonl").is_file());
+}

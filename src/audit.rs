@@ -270,10 +270,13 @@ impl Auditor {
             today.format("%Y-%m-%d").to_string(),
         )
         .map_err(io_err(&dir))?;
-        let hosts = Arc::new(HostPool::new(
-            c.host_concurrency,
-            Duration::from_millis(c.host_interval_ms),
-        ));
+        let hosts = Arc::new(
+            HostPool::new(
+                c.host_concurrency,
+                Duration::from_millis(c.host_interval_ms),
+            )
+            .with_breaker(c.host_failures),
+        );
         let mut allow_fetch = allowed.clone();
         allow_fetch.extend(rules.own_hosts.iter().cloned());
         let fetcher = Fetcher::new(
@@ -281,8 +284,10 @@ impl Auditor {
             hosts,
             FetchConfig {
                 timeout: Duration::from_secs(c.timeout_secs.max(1)),
+                connect_timeout: Duration::from_secs(c.connect_timeout_secs.max(1)),
                 retries: c.retries,
                 backoff: Duration::from_millis(c.backoff_ms),
+                max_backoff: Duration::from_millis(c.max_backoff_ms),
                 max_retry_after: Duration::from_secs(c.max_retry_after_secs),
                 max_redirects: c.max_redirects,
                 allow_private: allow_fetch,

@@ -273,8 +273,10 @@ pub async fn probe(rules: &Rules, opts: &ProbeOptions) -> Result<ProbeResult, Pr
         Arc::new(HostPool::new(1, Duration::ZERO)),
         FetchConfig {
             timeout: limit,
+            connect_timeout: limit,
             retries: 0,
             backoff: Duration::ZERO,
+            max_backoff: Duration::ZERO,
             max_retry_after: Duration::ZERO,
             max_redirects: c.max_redirects,
             allow_private: allowed,
@@ -297,7 +299,9 @@ pub async fn probe(rules: &Rules, opts: &ProbeOptions) -> Result<ProbeResult, Pr
             )
         };
         let (ok, status, reason) = match outcome {
-            Err(_) | Ok(Err(FetchError::Timeout(_))) => (false, None, not_open()),
+            Err(_) | Ok(Err(FetchError::Timeout(_) | FetchError::ConnectTimeout(_))) => {
+                (false, None, not_open())
+            }
             Ok(Err(e)) => (false, None, e.to_string()),
             Ok(Ok(r)) if r.status >= 400 => (false, Some(r.status), format!("HTTP {}", r.status)),
             Ok(Ok(r)) => (true, Some(r.status), String::new()),

@@ -19,6 +19,8 @@ pub fn broken(o: &Outcome) -> Option<(Certainty, String)> {
     if let Some(e) = &o.error {
         let certainty = match e {
             FetchError::Timeout(_)
+            | FetchError::ConnectTimeout(_)
+            | FetchError::HostDown(_)
             | FetchError::Reset(_)
             | FetchError::RetryAfterTooLong(_)
             | FetchError::Other(_) => Certainty::Suspected,

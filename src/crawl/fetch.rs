@@ -29,6 +29,12 @@ pub enum FetchError {
     /// No complete answer within the timeout.
     #[error("timeout after {0}s")]
     Timeout(u64),
+    /// No connection within the connect timeout (a host that drops packets).
+    #[error("connect timeout after {0}s")]
+    ConnectTimeout(u64),
+    /// The host's failure breaker tripped earlier in the run: not fetched.
+    #[error("{0}")]
+    HostDown(String),
     /// The name does not resolve.
     #[error("DNS: {0}")]
     Dns(String),
@@ -63,7 +69,52 @@ pub enum FetchError {
 
 impl FetchError {
     fn retryable(&self) -> bool {
-        matches!(self, FetchError::Timeout(_) | FetchError::Reset(_))
+        matches!(
+            self,
+            FetchError::Timeout(_) | FetchError::ConnectTimeout(_) | FetchError::Reset(_)
+        )
+    }
+
+    /// Whether a GET may succeed where a HEAD failed so: a server that drops
+    /// or garbles HEAD requests. A timeout, a refusal, a DNS or TLS failure
+    /// would fail the GET the same way.
+    fn head_specific(&self) -> bool {
+        matches!(self, FetchError::Reset(_) | FetchError::Other(_))
+    }
+}
+
+/// What [`Fetcher::fetch_job`] hands back.
+#[derive(Debug)]
+pub enum Fetched {
+    /// A response or a final error.
+    Done(Result<Response, FetchError>),
+    /// A transient failure with retries left: the host is paused until it
+    /// may be asked again; fetch again as attempt `.0`.
+    Later(u32),
+}
+
+/// Why [`Fetcher::with_retries`] stopped without an answer.
+enum Stop {
+    /// For good.
+    Failed(FetchError),
+    /// To be retried, as attempt `.0`, when the host may be asked again.
+    Later(u32),
+}
+
+impl From<FetchError> for Stop {
+    fn from(e: FetchError) -> Stop {
+        Stop::Failed(e)
+    }
+}
+
+impl Stop {
+    /// The error of a fetch that was not asked to defer its retries.
+    fn into_error(self) -> FetchError {
+        match self {
+            Stop::Failed(e) => e,
+            // Not reached: only deferring fetches stop so.
+            Stop::Later(_) => FetchError::Other("retry deferred".into()),
+        }
     }
 }
 
@@ -107,10 +158,14 @@ pub struct Response {
 pub struct FetchConfig {
     /// Whole-request timeout.
     pub timeout: Duration,
+    /// Connect timeout (as the client was built with), for the reports.
+    pub connect_timeout: Duration,
     /// Retries of transient failures.
     pub retries: u32,
     /// First backoff.
     pub backoff: Duration,
+    /// Longest backoff (the doubling stops there).
+    pub max_backoff: Duration,
     /// Longest Retry-After honoured.
     pub max_retry_after: Duration,
     /// Redirects followed.
@@ -178,14 +233,45 @@ impl Fetcher {
             .any(|a| a.trim_matches(['[', ']']) == host || *a == with_port)
     }
 
-    /// Fetches `url`, following redirects, reading at most `max_body` bytes.
+    /// Fetches `url`, following redirects, reading at most `max_body` bytes;
+    /// transient failures are retried here, after their wait.
     pub async fn fetch(
         &self,
         url: &Url,
         method: Method,
         max_body: usize,
     ) -> Result<Response, FetchError> {
-        self.fetch_with(url, method, None, max_body).await
+        self.fetch_with(url, method, None, max_body, 0, false)
+            .await
+            .map_err(Stop::into_error)
+    }
+
+    /// [`fetch`](Self::fetch) as attempt `attempt` of a crawl job, which
+    /// never waits for a retry: a transient failure with retries left
+    /// pauses the host for the backoff (or `Retry-After`) and hands back
+    /// [`Fetched::Later`], so the job waits in its host's queue, not in a
+    /// crawl slot.
+    pub async fn fetch_job(
+        &self,
+        url: &Url,
+        method: Method,
+        max_body: usize,
+        attempt: u32,
+    ) -> Fetched {
+        match self
+            .fetch_with(url, method, None, max_body, attempt, true)
+            .await
+        {
+            Ok(r) => Fetched::Done(Ok(r)),
+            Err(Stop::Failed(e)) => Fetched::Done(Err(e)),
+            Err(Stop::Later(n)) => Fetched::Later(n),
+        }
+    }
+
+    /// The wait before retry number `attempt + 1`: the backoff doubled
+    /// `attempt` times, at most `max_backoff`.
+    fn backoff(&self, attempt: u32) -> Duration {
+        capped_backoff(self.cfg.backoff, self.cfg.max_backoff, attempt)
     }
 
     /// POSTs `body` (a form, or JSON when it starts with `{`) to `url` as a
@@ -198,8 +284,9 @@ impl Fetcher {
         body: &str,
         max_body: usize,
     ) -> Result<Response, FetchError> {
-        self.fetch_with(url, Method::Get, Some(body), max_body)
+        self.fetch_with(url, Method::Get, Some(body), max_body, 0, false)
             .await
+            .map_err(Stop::into_error)
     }
 
     async fn fetch_with(
@@ -208,7 +295,9 @@ impl Fetcher {
         method: Method,
         mut body: Option<&str>,
         max_body: usize,
-    ) -> Result<Response, FetchError> {
+        attempt: u32,
+        defer: bool,
+    ) -> Result<Response, Stop> {
         let started = Instant::now();
         let mut current = url.clone();
         let mut chain: Vec<Url> = Vec::new();
@@ -217,7 +306,9 @@ impl Fetcher {
         let mut waited = Duration::ZERO;
         loop {
             self.guard(&current)?;
-            let answer = self.with_retries(&current, method, body, max_body).await?;
+            let answer = self
+                .with_retries(&current, method, body, max_body, attempt, defer)
+                .await?;
             waited += answer.waited;
             if matches!(answer.status, 301 | 302 | 303 | 307 | 308)
                 && let Some(loc) = answer.location
@@ -229,16 +320,16 @@ impl Fetcher {
                     .join(loc.trim())
                     .map_err(|_| FetchError::BadRedirect(format!("Location `{loc}`")))?;
                 if !matches!(next.scheme(), "http" | "https") {
-                    return Err(FetchError::BadRedirect(format!("to `{next}`")));
+                    return Err(FetchError::BadRedirect(format!("to `{next}`")).into());
                 }
                 chain.push(current);
                 if chain.len() > self.cfg.max_redirects {
-                    return Err(FetchError::TooManyRedirects(self.cfg.max_redirects));
+                    return Err(FetchError::TooManyRedirects(self.cfg.max_redirects).into());
                 }
                 if !seen.insert(strip_fragment(&next)) {
                     let mut path: Vec<String> = chain.iter().map(short).collect();
                     path.push(short(&next));
-                    return Err(FetchError::RedirectLoop(path.join(" -> ")));
+                    return Err(FetchError::RedirectLoop(path.join(" -> ")).into());
                 }
                 current = next;
                 continue;
@@ -257,18 +348,24 @@ impl Fetcher {
         }
     }
 
+    /// One hop, retried as `retries` allows from attempt `attempt`; with
+    /// `defer`, a retry is handed back ([`Stop::Later`]) instead of waited for.
     async fn with_retries(
         &self,
         url: &Url,
         method: Method,
         post: Option<&str>,
         max_body: usize,
-    ) -> Result<Answer, FetchError> {
+        mut attempt: u32,
+        defer: bool,
+    ) -> Result<Answer, Stop> {
         let key = host_key(url);
-        let mut attempt = 0u32;
         // Time spent waiting for the body budget by failed attempts.
         let mut waited = Duration::ZERO;
         loop {
+            if let Some(why) = self.hosts.down(&key) {
+                return Err(FetchError::HostDown(why.to_string()).into());
+            }
             let result = match (method, post) {
                 (_, Some(b)) => {
                     self.once(url, reqwest::Method::POST, &key, max_body, Some(b))
@@ -281,18 +378,37 @@ impl Fetcher {
                 (Method::HeadThenGet, None) => {
                     match self.once(url, reqwest::Method::HEAD, &key, 0, None).await {
                         Ok(r) if r.status < 400 => Ok(r),
-                        // Servers that refuse HEAD (403/405/501 …) or fail it: ask with GET.
+                        // A timeout, refusal, DNS or TLS failure fails a GET alike.
+                        Err((e, w)) if !e.head_specific() => Err((e, w)),
+                        // Servers that refuse HEAD (403/405/501 …) or drop it: ask with GET.
                         _ => self.once(url, reqwest::Method::GET, &key, 0, None).await,
                     }
                 }
             };
-            let backoff = self.cfg.backoff * 2u32.saturating_pow(attempt);
+            // The breaker counts connect timeouts in a row; an answer resets it.
+            match &result {
+                Ok(_) => {
+                    self.hosts.note_connect(&key, true, "");
+                }
+                Err((e @ FetchError::ConnectTimeout(_), _)) => {
+                    if let Some(why) = self.hosts.note_connect(&key, false, &e.to_string()) {
+                        tracing::warn!(host = %key, "{why}");
+                    }
+                }
+                Err(_) => {}
+            }
+            let backoff = self.backoff(attempt);
             match result {
                 Err((e, w)) if e.retryable() && attempt < self.cfg.retries => {
                     waited += w;
                     tracing::debug!(%url, error = %e, attempt, "retrying");
+                    if defer {
+                        self.hosts
+                            .pause(&key, tokio::time::Instant::now() + backoff);
+                        return Err(Stop::Later(attempt + 1));
+                    }
                 }
-                Err((e, _)) => return Err(e),
+                Err((e, _)) => return Err(e.into()),
                 Ok(mut r) => {
                     r.waited += waited;
                     let status = r.status;
@@ -304,18 +420,26 @@ impl Fetcher {
                     if let Some(wait) = r.retry_after {
                         if wait > self.cfg.max_retry_after {
                             if status == 429 {
-                                return Err(FetchError::RetryAfterTooLong(wait.as_secs()));
+                                return Err(
+                                    FetchError::RetryAfterTooLong(wait.as_secs()).into()
+                                );
                             }
                             return Ok(r);
                         }
                         drop(r);
                         self.hosts.pause(&key, tokio::time::Instant::now() + wait);
                         attempt += 1;
+                        if defer {
+                            return Err(Stop::Later(attempt));
+                        }
                         continue;
                     }
                     drop(r);
                     self.hosts
                         .pause(&key, tokio::time::Instant::now() + backoff);
+                    if defer {
+                        return Err(Stop::Later(attempt + 1));
+                    }
                 }
             }
             attempt += 1;
@@ -356,7 +480,7 @@ impl Fetcher {
         let sent = tokio::time::timeout_at(deadline, req.send()).await;
         let resp = match sent {
             Err(_) => return Err((timed_out(), waited)),
-            Ok(Err(e)) => return Err((classify(e), waited)),
+            Ok(Err(e)) => return Err((classify(e, self.cfg.connect_timeout), waited)),
             Ok(Ok(r)) => r,
         };
         let status = resp.status().as_u16();
@@ -402,7 +526,7 @@ impl Fetcher {
         loop {
             let chunk = match tokio::time::timeout_at(deadline, resp.chunk()).await {
                 Err(_) => return Err((timed_out(), waited)),
-                Ok(Err(e)) => return Err((classify(e), waited)),
+                Ok(Err(e)) => return Err((classify(e, self.cfg.connect_timeout), waited)),
                 Ok(Ok(None)) => break,
                 Ok(Ok(Some(c))) => c,
             };
@@ -455,6 +579,13 @@ struct Answer {
     waited: Duration,
 }
 
+/// `first` doubled `attempt` times, at most `max` (or `first`, if larger).
+fn capped_backoff(first: Duration, max: Duration, attempt: u32) -> Duration {
+    first
+        .saturating_mul(2u32.saturating_pow(attempt.min(31)))
+        .min(max.max(first))
+}
+
 fn strip_fragment(u: &Url) -> Url {
     let mut u = u.clone();
     u.set_fragment(None);
@@ -481,10 +612,11 @@ pub fn parse_retry_after(v: &str) -> Option<Duration> {
     Some(Duration::from_secs(secs as u64))
 }
 
-/// Turns a client error into words: DNS, refused, reset, TLS …
-fn classify(e: reqwest::Error) -> FetchError {
+/// Turns a client error into words: DNS, refused, reset, TLS …; the
+/// client's own timeout is its connect timeout, `connect_timeout`.
+fn classify(e: reqwest::Error, connect_timeout: Duration) -> FetchError {
     if e.is_timeout() {
-        return FetchError::Timeout(0);
+        return FetchError::ConnectTimeout(connect_timeout.as_secs().max(1));
     }
     let mut chain = String::new();
     let mut io_kind = None;

@@ -12,19 +12,21 @@
 
 use super::caps::{Cap, CapLog, CapReport};
 use super::identity;
+use super::hostq::{HostQueues, Take};
 use super::job::{Job, Mode};
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::Arc;
 use url::Url;
 
 /// The queue and its guards.
 #[derive(Default)]
 pub struct Frontier {
-    queue: VecDeque<Queued>,
+    /// Pages and external URLs, per host.
+    queue: HostQueues<Queued>,
     /// The site's own resources and stylesheets: taken before pages, so their
     /// link occurrences (held until the check is done) do not pile up behind
     /// the breadth-first queue of pages.
-    leaves: VecDeque<Queued>,
+    leaves: HostQueues<Queued>,
     patterns: HashMap<String, usize>,
     /// Every URL at which a cap bit.
     pub caps: CapLog,
@@ -42,6 +44,8 @@ struct Queued {
     key: Option<Box<str>>,
     depth: u32,
     mode: Mode,
+    /// Attempts made (a job put back after a transient failure).
+    attempt: u8,
 }
 
 impl Frontier {
@@ -55,32 +59,81 @@ impl Frontier {
             key,
             depth,
             mode,
+            attempt: 0,
         };
-        if own && matches!(mode, Mode::Resource | Mode::Stylesheet) {
-            self.leaves.push_back(q);
+        self.enqueue(q, own);
+    }
+
+    fn enqueue(&mut self, q: Queued, own: bool) {
+        let host = Url::parse(&q.url)
+            .map(|u| super::fetch::host_key(&u))
+            .unwrap_or_default();
+        if own && matches!(q.mode, Mode::Resource | Mode::Stylesheet) {
+            self.leaves.push(&host, q);
         } else {
-            self.queue.push_back(q);
+            self.queue.push(&host, q);
         }
     }
-    /// Takes the next job: the oldest own resource, else the oldest page or
-    /// external URL. Pages come out breadth-first, so each page's depth is
-    /// its shortest link distance from the start.
+
+    /// Puts back a job after a transient failure, at the back of its host's
+    /// queue (the host is paused meanwhile).
+    pub fn requeue(&mut self, job: Job, own: bool) {
+        let url: Arc<str> = job.url.as_str().into();
+        let key = (job.key != *url).then(|| job.key.into_boxed_str());
+        let q = Queued {
+            url,
+            key,
+            depth: job.depth,
+            mode: job.mode,
+            attempt: u8::try_from(job.attempt).unwrap_or(u8::MAX),
+        };
+        self.enqueue(q, own);
+    }
+
+    /// Takes the next job whatever its host (tests, tools).
     pub fn pop(&mut self) -> Option<Job> {
-        while let Some(q) = self.leaves.pop_front().or_else(|| self.queue.pop_front()) {
+        self.pop_ready(tokio::time::Instant::now(), |_, _| Take::Now(()))
+            .ok()
+            .map(|(j, ())| j)
+    }
+
+    /// Takes the next job whose host `admit` (given the host's `host:port`
+    /// key and the job's key) lets start now: the oldest own resource, else
+    /// the oldest page or external URL. Pages of one host come out
+    /// breadth-first, so a page's depth is its shortest link distance from
+    /// the start (across hosts, as nearly as their pace allows). Without a
+    /// job: the earliest instant a waiting host may take one.
+    pub fn pop_ready<S>(
+        &mut self,
+        now: tokio::time::Instant,
+        mut admit: impl FnMut(&str, &str) -> Take<S>,
+    ) -> Result<(Job, S), Option<tokio::time::Instant>> {
+        let mut ask = |host: &str, q: &Queued| admit(host, q.key.as_deref().unwrap_or(&q.url));
+        loop {
+            let taken = match self.leaves.pop_ready(now, &mut ask) {
+                Ok(t) => Ok(t),
+                Err(w1) => self
+                    .queue
+                    .pop_ready(now, &mut ask)
+                    .map_err(|w2| w1.into_iter().chain(w2).min()),
+            };
+            let (q, s) = taken?;
             // The text is a parsed URL's serialisation, which parses again.
             let Ok(url) = Url::parse(&q.url) else {
                 tracing::error!(url = %q.url, "a queued URL no longer parses; skipped");
                 continue;
             };
-            return Some(Job {
+            let job = Job {
                 key: q.key.map_or_else(|| q.url.to_string(), String::from),
                 url,
                 depth: q.depth,
                 mode: q.mode,
-            });
+                attempt: u32::from(q.attempt),
+            };
+            return Ok((job, s));
         }
-        None
     }
+
     /// Jobs waiting.
     pub fn len(&self) -> usize {
         self.queue.len() + self.leaves.len()
@@ -392,6 +445,7 @@ mod tests {
             url: Url::parse(url).unwrap(),
             depth,
             mode,
+            attempt: 0,
         };
         let a = job(
             "http://a.gov.cn/zwgk/",

@@ -1,6 +1,15 @@
 //! Per-host politeness in one place: a concurrency limit, a minimum interval
-//! between request starts, pauses from `Retry-After` and backoff, and the
-//! robots.txt of each own host.
+//! between request starts, pauses from `Retry-After` and backoff, the
+//! failure breaker, and the robots.txt of each own host.
+//!
+//! The crawl starts a job only when its host can take it
+//! ([`HostPool::try_start`]: a job slot free, the host's next start due), so
+//! no task waits on a host's pacing or pause while holding a crawl slot;
+//! [`HostPool::acquire`] still paces every request (retries, redirects,
+//! robots.txt). After `host_failures` connection attempts in a row that get
+//! no connection, the host is down for the rest of the run: its other URLs
+//! are not fetched. Robots rules are loaded once per host, without a lock
+//! shared by the hosts.
 //!
 //! The pool is built once per run and passed around in an `Arc`; nothing here
 //! is global.
@@ -22,14 +31,64 @@ struct Host {
     permits: Arc<Semaphore>,
     next_start: Mutex<Instant>,
     interval: Mutex<Duration>,
+    jobs: Mutex<Jobs>,
+    robots: Arc<tokio::sync::OnceCell<Arc<Robots>>>,
+}
+
+/// The jobs of one host and its failure breaker.
+#[derive(Default)]
+struct Jobs {
+    /// Jobs started and not finished.
+    running: usize,
+    /// Request starts already paced by [`HostPool::try_start`]: as many
+    /// next requests skip the interval wait.
+    prepaid: usize,
+    /// Connection attempts in a row that got no connection.
+    failures: u32,
+    /// Why the host counts as down, once the breaker tripped.
+    down: Option<Arc<str>>,
 }
 
 /// All hosts of a run.
 pub struct HostPool {
     per_host: usize,
     interval: Duration,
+    /// Connection failures in a row that trip a host's breaker (0: never).
+    breaker: u32,
     hosts: Mutex<HashMap<String, Arc<Host>>>,
-    robots: tokio::sync::Mutex<HashMap<String, Arc<Robots>>>,
+}
+
+/// Whether a host can take a job now (see [`HostPool::try_start`]).
+#[derive(Debug)]
+pub enum Admit {
+    /// Yes: the slot is held until dropped.
+    Now(JobSlot),
+    /// Not before this instant (the interval, `Retry-After` or a backoff).
+    At(Instant),
+    /// Not until one of its jobs ends.
+    Busy,
+}
+
+/// One job's hold on its host (see [`HostPool::try_start`]); dropping it
+/// frees the slot.
+#[derive(Debug)]
+pub struct JobSlot {
+    host: Arc<Host>,
+}
+
+impl std::fmt::Debug for Host {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Host")
+    }
+}
+
+impl Drop for JobSlot {
+    fn drop(&mut self) {
+        let mut j = self.host.jobs.lock().unwrap_or_else(|e| e.into_inner());
+        j.running = j.running.saturating_sub(1);
+        // A job that ended without a request leaves no paced start behind.
+        j.prepaid = j.prepaid.min(j.running);
+    }
 }
 
 /// A permit to send one request to a host; dropping it frees the slot.
@@ -72,9 +131,16 @@ impl HostPool {
         HostPool {
             per_host: per_host.max(1),
             interval,
+            breaker: 0,
             hosts: Mutex::new(HashMap::new()),
-            robots: tokio::sync::Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Trips a host's breaker after `failures` connection attempts in a row
+    /// that got no connection (0: never).
+    pub fn with_breaker(mut self, failures: u32) -> Self {
+        self.breaker = failures;
+        self
     }
 
     fn host(&self, key: &str) -> Arc<Host> {
@@ -85,6 +151,8 @@ impl HostPool {
                     permits: Arc::new(Semaphore::new(self.per_host)),
                     next_start: Mutex::new(Instant::now()),
                     interval: Mutex::new(self.interval),
+                    jobs: Mutex::new(Jobs::default()),
+                    robots: Arc::new(tokio::sync::OnceCell::new()),
                 })
             })
             .clone()
@@ -101,16 +169,82 @@ impl HostPool {
                 .await
                 .unwrap_or_else(|_| unreachable!("a new semaphore is open")),
         };
-        let start = {
-            let interval = *h.interval.lock().unwrap_or_else(|e| e.into_inner());
-            let mut next = h.next_start.lock().unwrap_or_else(|e| e.into_inner());
-            let now = Instant::now();
-            let start = (*next).max(now);
-            *next = start + interval;
-            start
+        let prepaid = {
+            let mut j = h.jobs.lock().unwrap_or_else(|e| e.into_inner());
+            let p = j.prepaid > 0;
+            j.prepaid = j.prepaid.saturating_sub(1);
+            p
         };
-        tokio::time::sleep_until(start).await;
+        if !prepaid {
+            let start = {
+                let interval = *h.interval.lock().unwrap_or_else(|e| e.into_inner());
+                let mut next = h.next_start.lock().unwrap_or_else(|e| e.into_inner());
+                let now = Instant::now();
+                let start = (*next).max(now);
+                *next = start + interval;
+                start
+            };
+            tokio::time::sleep_until(start).await;
+        }
         HostPermit { _permit: permit }
+    }
+
+    /// Whether `host` can take one more job now. If so, the job's slot is
+    /// held and the host's next request start is paced from now (the job's
+    /// first request does not wait again); if not, when to ask again. A host
+    /// whose breaker tripped takes jobs at once: they make no request.
+    pub fn try_start(&self, host: &str) -> Admit {
+        let h = self.host(host);
+        let mut j = h.jobs.lock().unwrap_or_else(|e| e.into_inner());
+        if j.down.is_some() {
+            j.running += 1;
+            drop(j);
+            return Admit::Now(JobSlot { host: h });
+        }
+        if j.running >= self.per_host {
+            return Admit::Busy;
+        }
+        let interval = *h.interval.lock().unwrap_or_else(|e| e.into_inner());
+        let mut next = h.next_start.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        if *next > now {
+            return Admit::At(*next);
+        }
+        *next = now + interval;
+        j.running += 1;
+        j.prepaid += 1;
+        drop((j, next));
+        Admit::Now(JobSlot { host: h })
+    }
+
+    /// Records the end of a connection attempt to `host`: `connected` false
+    /// when no connection could be made (connect timeout). Returns the
+    /// host's down reason when this attempt tripped the breaker.
+    pub fn note_connect(&self, host: &str, connected: bool, why: &str) -> Option<Arc<str>> {
+        let h = self.host(host);
+        let mut j = h.jobs.lock().unwrap_or_else(|e| e.into_inner());
+        if connected {
+            j.failures = 0;
+            return None;
+        }
+        j.failures = j.failures.saturating_add(1);
+        if self.breaker == 0 || j.failures < self.breaker || j.down.is_some() {
+            return None;
+        }
+        let reason: Arc<str> = format!(
+            "host not reachable: {} connection attempts in a row failed ({why}); its other URLs were not fetched (crawl.host_failures)",
+            j.failures
+        )
+        .into();
+        j.down = Some(reason.clone());
+        Some(reason)
+    }
+
+    /// Why `host` counts as down, once its breaker tripped.
+    pub fn down(&self, host: &str) -> Option<Arc<str>> {
+        let h = self.host(host);
+        let j = h.jobs.lock().unwrap_or_else(|e| e.into_inner());
+        j.down.clone()
     }
 
     /// Holds every new request to `host` until `until` (Retry-After, backoff).
@@ -131,22 +265,23 @@ impl HostPool {
         }
     }
 
-    /// The robots rules of `host`, loading them once with `load`.
+    /// The robots rules of `host`, loading them once with `load`. Jobs of
+    /// the same host wait for the one load; other hosts never do.
     pub async fn robots<F, Fut>(&self, host: &str, load: F) -> Arc<Robots>
     where
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Robots>,
     {
-        let mut map = self.robots.lock().await;
-        if let Some(r) = map.get(host) {
-            return r.clone();
-        }
-        let r = Arc::new(load().await);
-        if let Some(d) = r.delay() {
-            self.set_min_interval(host, d);
-        }
-        map.insert(host.to_string(), r.clone());
-        r
+        let cell = self.host(host).robots.clone();
+        cell.get_or_init(|| async {
+            let r = Arc::new(load().await);
+            if let Some(d) = r.delay() {
+                self.set_min_interval(host, d);
+            }
+            r
+        })
+        .await
+        .clone()
     }
 }
 

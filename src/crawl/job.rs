@@ -44,6 +44,9 @@ pub struct Job {
     pub depth: u32,
     /// How.
     pub mode: Mode,
+    /// Attempts made before this one (a transient failure puts the job back
+    /// in its host's queue, see [`super::fetch::Fetched::Later`]).
+    pub attempt: u32,
 }
 
 /// What happened when a URL was checked.

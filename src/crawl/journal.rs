@@ -145,6 +145,11 @@ impl Replay {
         self.at.is_empty()
     }
 
+    /// Whether a result is recorded for `key` (not taken yet).
+    pub fn has(&self, key: &str) -> bool {
+        self.file.is_some() && self.at.contains_key(&self.fp.of(key))
+    }
+
     /// The result recorded for `key`, once; None when there is none or its
     /// line cannot be read back (the URL is then fetched again).
     pub fn take(&mut self, key: &str) -> Option<JobResult> {

@@ -15,6 +15,7 @@ pub mod caps;
 pub mod client;
 pub mod fetch;
 pub mod frontier;
+pub mod hostq;
 pub mod hosts;
 pub mod identity;
 pub mod job;
@@ -38,6 +39,9 @@ use crate::report::summary::RunError;
 use crate::report::writer::{LinkEvent, ReportEvent, ReportSender};
 use crate::rules::Rules;
 use frontier::Frontier;
+use hostq::Take;
+use hosts::Admit;
+use task::Ran;
 use futures::FutureExt;
 use job::{FoundLink, JobResult, LinkClass, Mode, Outcome, anchor_hash};
 use spill::{Occ, Spill};
@@ -224,7 +228,7 @@ impl Crawl {
             self.frontier.push(url, Some(key), 0, Mode::Page, true);
         }
         let max = self.rules.crawl.max_concurrency.max(1);
-        let mut set: JoinSet<(u32, Mode, JobResult)> = JoinSet::new();
+        let mut set: JoinSet<(u32, Mode, Ran)> = JoinSet::new();
         let bar = progress_bar(progress);
         let mut last_log = Instant::now();
         let started = Instant::now();
@@ -258,16 +262,40 @@ impl Crawl {
                 }
                 break;
             }
+            // When no queued job's host can take it: when one may.
+            let mut wake = None;
             while set.len() < max {
-                let Some(job) = self.frontier.pop() else {
-                    break;
+                // A job starts only when its host can take it (a replayed
+                // result needs no host).
+                let (hosts, replay) = (ctx.fetcher.hosts(), &self.replay);
+                let next = self
+                    .frontier
+                    .pop_ready(tokio::time::Instant::now(), |host, key| {
+                        if replay.has(key) {
+                            return Take::Now(None);
+                        }
+                        match hosts.try_start(host) {
+                            Admit::Now(slot) => Take::Now(Some(slot)),
+                            Admit::At(t) => Take::At(t),
+                            Admit::Busy => Take::Busy,
+                        }
+                    });
+                let (job, slot) = match next {
+                    Ok(next) => next,
+                    Err(at) => {
+                        wake = at;
+                        break;
+                    }
                 };
-                if let Some(res) = self.replay.take(&job.key) {
+                if slot.is_none()
+                    && let Some(res) = self.replay.take(&job.key)
+                {
                     self.process(res, job.depth, job.mode, false);
                     continue;
                 }
                 let (depth, mode, ctx) = (job.depth, job.mode, ctx.clone());
                 set.spawn(async move {
+                    let _slot = slot;
                     // A panic (a bug) fails this URL only: its result says so.
                     let (key, url) = (job.key.clone(), job.url.to_string());
                     let res = std::panic::AssertUnwindSafe(task::run(ctx, job))
@@ -276,7 +304,7 @@ impl Crawl {
                         .unwrap_or_else(|p| {
                             let why = job::panic_message(&*p);
                             tracing::error!(%url, "checking the URL failed: {why}");
-                            JobResult::failed(key, url, format!("internal error: {why}"))
+                            Ran::Done(JobResult::failed(key, url, format!("internal error: {why}")))
                         });
                     (depth, mode, res)
                 });
@@ -284,13 +312,21 @@ impl Crawl {
             if set.is_empty() && self.frontier.is_empty() {
                 break;
             }
-            if set.is_empty() {
-                continue;
-            }
+            let wait = async {
+                match wake {
+                    Some(t) => tokio::time::sleep_until(t).await,
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
-                joined = set.join_next() => {
+                joined = set.join_next(), if !set.is_empty() => {
                     match joined {
-                        Some(Ok((depth, mode, res))) => self.process(res, depth, mode, true),
+                        Some(Ok((depth, mode, Ran::Done(res)))) => self.process(res, depth, mode, true),
+                        Some(Ok((_, _, Ran::Later(job)))) => {
+                            // Back in its host's queue, which is paused meanwhile.
+                            let own = task::is_own(&self.rules, &job.url) && self.scope.crawls(&job.url);
+                            self.frontier.requeue(job, own);
+                        }
                         Some(Err(e)) if !e.is_cancelled() => {
                             // Not reached (tasks catch their panics): still, a
                             // lost result leaves the run incomplete.
@@ -303,6 +339,7 @@ impl Crawl {
                         _ => {}
                     }
                 }
+                _ = wait => {}
                 _ = ticker.tick() => {}
             }
             let done = self.stats.checked_urls;

@@ -2,7 +2,7 @@
 //! stylesheets, decode, parse, extract and run the page checks while the body
 //! is in memory. The body is dropped before the result leaves the task.
 
-use super::fetch::{Fetcher, Method, Response};
+use super::fetch::{Fetched, Fetcher, Method, Response};
 use super::hosts::Robots;
 use super::job::{
     self, FoundLink, Job, JobResult, LinkClass, Mode, Outcome, PageData, anchor_hash,
@@ -35,8 +35,18 @@ pub struct TaskCtx {
     pub today: chrono::NaiveDate,
 }
 
+/// What a task hands back.
+#[derive(Debug)]
+pub enum Ran {
+    /// The result of the job.
+    Done(JobResult),
+    /// A transient failure with retries left: the job goes back to its
+    /// host's queue (the host is paused for the backoff or `Retry-After`).
+    Later(Job),
+}
+
 /// Runs one job.
-pub async fn run(ctx: Arc<TaskCtx>, job: Job) -> JobResult {
+pub async fn run(ctx: Arc<TaskCtx>, job: Job) -> Ran {
     let mut result = JobResult {
         key: job.key.clone(),
         url: job.url.to_string(),
@@ -48,7 +58,7 @@ pub async fn run(ctx: Arc<TaskCtx>, job: Job) -> JobResult {
         let robots = robots_for(&ctx, &job.url).await;
         if !robots.allowed(job.url.as_str()) {
             result.outcome.skipped = Some("disallowed by robots.txt".into());
-            return result;
+            return Ran::Done(result);
         }
     }
     let (method, cap) = match job.mode {
@@ -57,7 +67,15 @@ pub async fn run(ctx: Arc<TaskCtx>, job: Job) -> JobResult {
         Mode::External if !looks_like_resource(&job.url) => (Method::Get, EXTERNAL_BODY_CAP),
         _ => (Method::HeadThenGet, 0),
     };
-    match ctx.fetcher.fetch(&job.url, method, cap).await {
+    let fetched = match ctx
+        .fetcher
+        .fetch_job(&job.url, method, cap, job.attempt)
+        .await
+    {
+        Fetched::Done(r) => r,
+        Fetched::Later(attempt) => return Ran::Later(Job { attempt, ..job }),
+    };
+    match fetched {
         Err(e) => {
             result.outcome.error = Some(e);
         }
@@ -77,12 +95,12 @@ pub async fn run(ctx: Arc<TaskCtx>, job: Job) -> JobResult {
                     // An own homepage is audited on its own; an external one is
                     // read for risky content, which outranks the redirect.
                     if job.mode != Mode::External {
-                        return result;
+                        return Ran::Done(result);
                     }
                 }
                 if job.mode == Mode::Resource {
                     // Checked, not parsed: no body was read.
-                    return result;
+                    return Ran::Done(result);
                 }
                 if job.mode == Mode::External
                     && let Some(d) = check::risky::cross_domain(&job.url, &resp.final_url)
@@ -151,7 +169,7 @@ pub async fn run(ctx: Arc<TaskCtx>, job: Job) -> JobResult {
             }
         }
     }
-    result
+    Ran::Done(result)
 }
 
 struct Analysis {
@@ -468,10 +486,19 @@ pub(super) async fn robots_for(ctx: &TaskCtx, url: &Url) -> Arc<Robots> {
         .robots(&key, || async {
             match ctx.fetcher.fetch(&robots_url, Method::Get, 512 * 1024).await {
                 Ok(r) if (200..300).contains(&r.status) => {
-                    match texting_robots::Robot::new(&ua, &r.body) {
-                        Ok(robot) => Robots::Rules(Box::new(robot)),
-                        Err(e) => {
+                    // Parsing is CPU work on site-controlled text: off the I/O threads.
+                    let body = r.body;
+                    let parsed =
+                        tokio::task::spawn_blocking(move || texting_robots::Robot::new(&ua, &body))
+                            .await;
+                    match parsed {
+                        Ok(Ok(robot)) => Robots::Rules(Box::new(robot)),
+                        Ok(Err(e)) => {
                             tracing::warn!(%robots_url, error = %e, "unreadable robots.txt: ignoring it");
+                            Robots::AllowAll
+                        }
+                        Err(e) => {
+                            tracing::warn!(%robots_url, error = %e, "robots.txt not parsed: ignoring it");
                             Robots::AllowAll
                         }
                     }

@@ -98,6 +98,12 @@ pub struct CrawlSection {
     pub retries: u32,
     /// First backoff between retries, milliseconds (doubles each retry).
     pub backoff_ms: u64,
+    /// Longest backoff between retries, milliseconds.
+    pub max_backoff_ms: u64,
+    /// Connection attempts in a row that time out before a host counts as
+    /// down for the rest of the run (its other URLs are reported, not
+    /// fetched); 0 never gives up on a host.
+    pub host_failures: u32,
     /// Longest `Retry-After` honoured, seconds; a longer one ends as a suspected finding.
     pub max_retry_after_secs: u64,
     /// Redirects followed before a link counts as broken.
@@ -145,6 +151,8 @@ impl Default for CrawlSection {
             connect_timeout_secs: 10,
             retries: 2,
             backoff_ms: 500,
+            max_backoff_ms: 30_000,
+            host_failures: 3,
             max_retry_after_secs: 60,
             max_redirects: 10,
             max_depth: 50,

@@ -475,8 +475,10 @@ fn fetcher(budget: BodyBudget) -> Fetcher {
         Arc::new(HostPool::new(4, Duration::ZERO)),
         FetchConfig {
             timeout: Duration::from_secs(2),
+            connect_timeout: Duration::from_secs(2),
             retries: 0,
             backoff: Duration::from_millis(10),
+            max_backoff: Duration::from_secs(1),
             max_retry_after: Duration::from_secs(1),
             max_redirects: 5,
             allow_private: vec!["127.0.0.1".into()],

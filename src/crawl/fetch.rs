@@ -420,9 +420,7 @@ impl Fetcher {
                     if let Some(wait) = r.retry_after {
                         if wait > self.cfg.max_retry_after {
                             if status == 429 {
-                                return Err(
-                                    FetchError::RetryAfterTooLong(wait.as_secs()).into()
-                                );
+                                return Err(FetchError::RetryAfterTooLong(wait.as_secs()).into());
                             }
                             return Ok(r);
                         }

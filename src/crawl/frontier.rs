@@ -11,8 +11,8 @@
 )]
 
 use super::caps::{Cap, CapLog, CapReport};
-use super::identity;
 use super::hostq::{HostQueues, Take};
+use super::identity;
 use super::job::{Job, Mode};
 use std::collections::HashMap;
 use std::sync::Arc;

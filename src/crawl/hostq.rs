@@ -145,7 +145,13 @@ mod tests {
     #[test]
     fn a_host_that_cannot_take_a_job_holds_back_only_its_own() {
         let mut q: HostQueues<&str> = HostQueues::default();
-        for (h, j) in [("a", "a1"), ("a", "a2"), ("b", "b1"), ("c", "c1"), ("b", "b2")] {
+        for (h, j) in [
+            ("a", "a1"),
+            ("a", "a2"),
+            ("b", "b1"),
+            ("c", "c1"),
+            ("b", "b2"),
+        ] {
             q.push(h, j);
         }
         let now = Instant::now();

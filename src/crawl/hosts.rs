@@ -232,7 +232,7 @@ impl HostPool {
             return None;
         }
         let reason: Arc<str> = format!(
-            "host not reachable: {} connection attempts in a row failed ({why}); its other URLs were not fetched (crawl.host_failures)",
+            "{host} not reachable: {} connection attempts in a row failed ({why}), so its URLs are not fetched (crawl.host_failures)",
             j.failures
         )
         .into();

@@ -39,16 +39,16 @@ use crate::report::summary::RunError;
 use crate::report::writer::{LinkEvent, ReportEvent, ReportSender};
 use crate::rules::Rules;
 use frontier::Frontier;
+use futures::FutureExt;
 use hostq::Take;
 use hosts::Admit;
-use task::Ran;
-use futures::FutureExt;
 use job::{FoundLink, JobResult, LinkClass, Mode, Outcome, anchor_hash};
 use spill::{Occ, Spill};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use targets::{Done, Met, Targets};
+use task::Ran;
 use tokio::task::JoinSet;
 use url::Url;
 
@@ -304,7 +304,11 @@ impl Crawl {
                         .unwrap_or_else(|p| {
                             let why = job::panic_message(&*p);
                             tracing::error!(%url, "checking the URL failed: {why}");
-                            Ran::Done(JobResult::failed(key, url, format!("internal error: {why}")))
+                            Ran::Done(JobResult::failed(
+                                key,
+                                url,
+                                format!("internal error: {why}"),
+                            ))
                         });
                     (depth, mode, res)
                 });

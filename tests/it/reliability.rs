@@ -48,9 +48,20 @@ fn rules(start: &str, site_extra: &str) -> Rules {
     Rules::from_toml(&rules_text(start, site_extra), Path::new("reliab.toml")).expect("rules")
 }
 
-/// [`rules`] with `crawl_extra` appended to `[crawl]`.
+/// [`rules`] with `crawl_extra` appended to `[crawl]` (its keys replace
+/// those of [`rules_text`]).
 fn rules_crawl(start: &str, site_extra: &str, crawl_extra: &str) -> Rules {
-    let text = format!("{}{crawl_extra}\n", rules_text(start, site_extra));
+    let keys: Vec<&str> = crawl_extra
+        .lines()
+        .filter_map(|l| l.split('=').next())
+        .map(str::trim)
+        .collect();
+    let base: String = rules_text(start, site_extra)
+        .lines()
+        .filter(|l| !keys.iter().any(|k| l.starts_with(&format!("{k} ="))))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let text = format!("{base}{crawl_extra}\n");
     Rules::from_toml(&text, Path::new("reliab.toml")).expect("rules")
 }
 
@@ -831,4 +842,257 @@ async fn a_panic_while_analysing_a_page_fails_that_url_and_the_run_is_incomplete
     );
     // Kept for `--resume`, which checks the failed URLs again.
     assert!(run.result.run_dir.join("journal.jsonl").is_file());
+}
+
+// ---- item 4: one slow host never stalls the others ----
+
+/// A second own host on its own thread: its pages, and a robots.txt that
+/// answers only once `release` says so (or after 60 s), disallowing
+/// `/private/`. Records the paths asked, in order.
+struct HeldRobots {
+    addr: SocketAddr,
+    paths: Arc<Mutex<Vec<String>>>,
+}
+
+impl HeldRobots {
+    fn start(release: impl Fn() -> bool + Send + Sync + 'static) -> HeldRobots {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let paths = Arc::new(Mutex::new(Vec::new()));
+        let (p, release) = (paths.clone(), Arc::new(release));
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let (p, release) = (p.clone(), release.clone());
+                std::thread::spawn(move || {
+                    let mut head = Vec::new();
+                    let mut buf = [0u8; 1024];
+                    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match stream.read(&mut buf) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => head.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    let text = String::from_utf8_lossy(&head);
+                    let path = text.split(' ').nth(1).unwrap_or("/").to_string();
+                    p.lock().expect("lock").push(path.clone());
+                    let (status, body) = match path.as_str() {
+                        "/robots.txt" => {
+                            let t0 = std::time::Instant::now();
+                            while !release() && t0.elapsed() < std::time::Duration::from_secs(60) {
+                                std::thread::sleep(std::time::Duration::from_millis(10));
+                            }
+                            ("200 OK", "User-agent: *\nDisallow: /private/\n".to_string())
+                        }
+                        "/" => (
+                            "200 OK",
+                            page(
+                                "政务公开",
+                                "<p><a href=\"/open.html\">公开目录</a></p>\n\
+                                 <p><a href=\"/private/x.html\">内部页面</a></p>",
+                            ),
+                        ),
+                        "/open.html" => ("200 OK", page("公开目录", "<p>目录</p>")),
+                        _ => ("404 Not Found", page("页面不存在", "<p>页面不存在</p>")),
+                    };
+                    let kind = if path.ends_with(".txt") {
+                        "text/plain"
+                    } else {
+                        "text/html; charset=utf-8"
+                    };
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                });
+            }
+        });
+        HeldRobots { addr, paths }
+    }
+
+    fn paths(&self) -> Vec<String> {
+        self.paths.lock().expect("lock").clone()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hanging_robots_txt_on_one_own_host_does_not_hold_back_the_other() {
+    const ZWGK: &str = "zwgk.reliab.gov.cn";
+    let n = 12;
+    let mut index = format!("<p><a href=\"http://{ZWGK}/\">政务公开</a></p>\n");
+    let mut files = Vec::new();
+    for i in 0..n {
+        index.push_str(&format!(
+            "<p><a href=\"/tzgg/{i}.html\">通知公告 {i}</a></p>\n"
+        ));
+        files.push((
+            format!("tzgg/{i}.html"),
+            page(&format!("通知公告 {i}"), "<p>正文</p>"),
+        ));
+    }
+    files.push(("index.html".into(), page("可靠性测试局", &index)));
+    let files: Vec<(&str, String)> = files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+    let files = site(&files);
+    let server = Arc::new(
+        SiteServer::start_with_today(SiteSource::dir(files.path()), today())
+            .await
+            .expect("server"),
+    );
+    // The second host's robots.txt answers only once every page of the first
+    // host was asked for: if the first host waited for it, it never would,
+    // the robots.txt would time out and its Disallow would be missed.
+    let s = server.clone();
+    let zwgk = HeldRobots::start(move || (0..n).all(|i| s.hits(&format!("/tzgg/{i}.html")) > 0));
+    let r = rules_crawl(
+        &server.url("/"),
+        &format!("own_hosts = [\"{ZWGK}\"]"),
+        "timeout_secs = 30\nmax_concurrency = 4\nhost_concurrency = 2",
+    );
+    let run = tokio::time::timeout(
+        std::time::Duration::from_secs(120),
+        audit(&server, r, |o| {
+            o.resolve
+                .push(zwgk_audit::crawl::resolve::ResolveEntry::connect_to(
+                    ZWGK, zwgk.addr,
+                ));
+        }),
+    )
+    .await
+    .expect("the run ends");
+    for i in 0..n {
+        let url = server.url(&format!("/tzgg/{i}.html"));
+        let row = run
+            .pages
+            .iter()
+            .find(|p| p.url == url)
+            .expect("page crawled");
+        assert_eq!(row.http_status, Some(200));
+    }
+    // The robots.txt was read once and obeyed; the second host was crawled.
+    let paths = zwgk.paths();
+    assert_eq!(
+        paths.first().map(String::as_str),
+        Some("/robots.txt"),
+        "{paths:?}"
+    );
+    assert_eq!(paths.iter().filter(|p| *p == "/robots.txt").count(), 1);
+    assert!(paths.iter().any(|p| p == "/open.html"), "{paths:?}");
+    assert!(
+        !paths.iter().any(|p| p.starts_with("/private/")),
+        "{paths:?}"
+    );
+    let private = run.links_to("/private/x.html");
+    assert_eq!(private.len(), 1);
+    assert_eq!(private[0].status, "skipped", "{:?}", private[0]);
+    assert!(
+        run.findings
+            .iter()
+            .all(|f| !f.target_url.contains("/private/"))
+    );
+}
+
+/// A listener on loopback that never accepts: its one-slot accept queue is
+/// full, so every further connection attempt times out, as to a host that
+/// drops packets.
+async fn blackhole() -> (tokio::net::TcpListener, std::net::TcpStream) {
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("addr"))
+        .expect("bind");
+    let listener = socket.listen(0).expect("listen");
+    let addr = listener.local_addr().expect("addr");
+    let filler = std::net::TcpStream::connect(addr).expect("the first connection is queued");
+    (listener, filler)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blackholed_external_host_is_given_up_after_a_few_attempts() {
+    const DEAD: &str = "www.dead-external.cn";
+    let (hole, _filler) = blackhole().await;
+    let port = hole.local_addr().expect("addr").port();
+    // 500 links to a host that never answers: pages and attachments.
+    let mut links = String::new();
+    for i in 0..500 {
+        let ext = if i % 2 == 0 { "html" } else { "pdf" };
+        links.push_str(&format!(
+            "<li><a href=\"http://{DEAD}:{port}/xxgk/{i}.{ext}\">外部文件 {i}</a></li>\n"
+        ));
+    }
+    let files = site(&[
+        (
+            "index.html",
+            page(
+                "可靠性测试局",
+                "<p><a href=\"/links.html\">友情链接</a></p><p><a href=\"/zwgk.html\">政务公开</a></p>",
+            ),
+        ),
+        (
+            "links.html",
+            page("友情链接", &format!("<ul>\n{links}</ul>")),
+        ),
+        (
+            "zwgk.html",
+            page("政务公开", "<p><a href=\"/missing.pdf\">附件</a></p>"),
+        ),
+    ]);
+    let server = SiteServer::start_with_today(SiteSource::dir(files.path()), today())
+        .await
+        .expect("server");
+    let resolver = StaticResolver::new(&[(DEAD, "127.0.0.1")]);
+    let r = rules_crawl(
+        &server.url("/"),
+        &format!("allow_private = [\"{DEAD}\"]"),
+        "connect_timeout_secs = 1\nretries = 2\nhost_concurrency = 4",
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut o = lib_options(dir.path(), today());
+    o.out_dir = Some(dir.path().join("run"));
+    o.fallback_resolver = Some(resolver.clone());
+    let run = tokio::time::timeout(std::time::Duration::from_secs(120), audit_with(r, o, dir))
+        .await
+        .expect("the run ends");
+    // Every link is a suspected broken link, with one shared reason but for
+    // the few whose own attempts tripped the breaker.
+    let dead: Vec<_> = run
+        .findings
+        .iter()
+        .filter(|f| f.target_url.contains(DEAD))
+        .collect();
+    assert_eq!(dead.len(), 500, "{:#?}", &dead[..dead.len().min(3)]);
+    assert!(
+        dead.iter()
+            .all(|f| f.kind == "broken_link" && f.certainty == "suspected")
+    );
+    let reasons: BTreeSet<&str> = dead.iter().map(|f| f.detail.as_str()).collect();
+    let breaker: Vec<&&str> = reasons
+        .iter()
+        .filter(|r| r.contains("crawl.host_failures"))
+        .collect();
+    assert_eq!(breaker.len(), 1, "one breaker line: {reasons:#?}");
+    assert!(
+        breaker[0].contains(&format!("{DEAD}:{port}"))
+            && breaker[0]
+                .contains("3 connection attempts in a row failed (connect timeout after 1s)"),
+        "{breaker:?}"
+    );
+    for r in &reasons {
+        assert!(
+            *r == *breaker[0] || *r == "connect timeout after 1s",
+            "no other reason, and a true timeout figure: {r}"
+        );
+    }
+    let shared = dead.iter().filter(|f| f.detail == *breaker[0]).count();
+    assert!(shared >= 490, "{shared} share the breaker line");
+    // A bounded number of connection attempts: no GET after a failed HEAD,
+    // no retry once the host is given up.
+    let attempts = resolver.asked().iter().filter(|n| *n == DEAD).count();
+    assert!(
+        (3..=8).contains(&attempts),
+        "{attempts} connection attempts"
+    );
+    // The site itself is audited as usual.
+    assert!(run.has("broken_link", "/zwgk.html", "/missing.pdf"));
+    assert_eq!(run.result.pages, 3);
 }

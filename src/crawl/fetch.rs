@@ -690,6 +690,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn backoff_doubles_up_to_its_cap() {
+        let (first, max) = (Duration::from_millis(500), Duration::from_secs(30));
+        let waits: Vec<u64> = (0..10)
+            .map(|a| capped_backoff(first, max, a).as_millis() as u64)
+            .collect();
+        assert_eq!(
+            waits,
+            [
+                500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000
+            ]
+        );
+        // `--retries 20` once waited about three days for its last retry.
+        assert_eq!(capped_backoff(first, max, 20), max);
+        assert_eq!(capped_backoff(first, max, u32::MAX), max);
+        // A cap below the first wait does not shorten it.
+        assert_eq!(capped_backoff(first, Duration::ZERO, 3), first);
+    }
+
+    #[test]
     fn retry_after_forms() {
         assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
         assert_eq!(

@@ -312,6 +312,92 @@ mod tests {
         assert!(Instant::now() - t0 >= Duration::from_secs(2));
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn a_job_starts_only_when_its_host_can_take_it() {
+        let pool = HostPool::new(2, Duration::from_millis(100));
+        let t0 = Instant::now();
+        let Admit::Now(a) = pool.try_start("h:80") else {
+            panic!("a free host takes a job");
+        };
+        // The next start is paced; another host is not held back.
+        assert!(
+            matches!(pool.try_start("h:80"), Admit::At(t) if t == t0 + Duration::from_millis(100))
+        );
+        assert!(matches!(pool.try_start("other:80"), Admit::Now(_)));
+        // The job's first request does not wait again for the interval.
+        let _p = pool.acquire("h:80").await;
+        assert_eq!(Instant::now(), t0);
+        tokio::time::advance(Duration::from_millis(100)).await;
+        let Admit::Now(b) = pool.try_start("h:80") else {
+            panic!("due again");
+        };
+        tokio::time::advance(Duration::from_millis(100)).await;
+        // Two jobs running: busy until one ends.
+        assert!(matches!(pool.try_start("h:80"), Admit::Busy));
+        drop(a);
+        assert!(matches!(pool.try_start("h:80"), Admit::Now(_)));
+        drop(b);
+        // A pause (Retry-After) holds new jobs back until it ends.
+        let until = Instant::now() + Duration::from_secs(60);
+        pool.pause("h:80", until);
+        assert!(matches!(pool.try_start("h:80"), Admit::At(t) if t == until));
+    }
+
+    #[test]
+    fn the_breaker_trips_after_failures_in_a_row() {
+        let pool = HostPool::new(4, Duration::ZERO).with_breaker(3);
+        let fail = |h: &str| pool.note_connect(h, false, "connect timeout after 10s");
+        assert!(fail("dead:80").is_none());
+        assert!(fail("dead:80").is_none());
+        // An answer in between starts the count again.
+        assert!(pool.note_connect("dead:80", true, "").is_none());
+        assert!(fail("dead:80").is_none() && fail("dead:80").is_none());
+        assert!(pool.down("dead:80").is_none());
+        let why = fail("dead:80").expect("tripped by the third failure in a row");
+        assert_eq!(
+            &*why,
+            "dead:80 not reachable: 3 connection attempts in a row failed (connect timeout after 10s), so its URLs are not fetched (crawl.host_failures)"
+        );
+        // Said once; the host stays down; jobs of a down host start at once.
+        assert!(fail("dead:80").is_none());
+        assert_eq!(pool.down("dead:80"), Some(why));
+        let slots: Vec<Admit> = (0..10).map(|_| pool.try_start("dead:80")).collect();
+        assert!(slots.iter().all(|s| matches!(s, Admit::Now(_))));
+        assert!(pool.down("other:80").is_none());
+        // 0: never.
+        let never = HostPool::new(4, Duration::ZERO);
+        for _ in 0..100 {
+            assert!(never.note_connect("dead:80", false, "x").is_none());
+        }
+    }
+
+    #[tokio::test]
+    async fn robots_of_one_host_never_wait_for_another() {
+        let pool = Arc::new(HostPool::new(4, Duration::ZERO));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let p = pool.clone();
+        // The first host's robots.txt hangs until released.
+        let slow = tokio::spawn(async move {
+            p.robots("slow:80", || async {
+                let _ = rx.await;
+                Robots::AllowAll
+            })
+            .await
+        });
+        tokio::task::yield_now().await;
+        let loads = std::sync::atomic::AtomicUsize::new(0);
+        let load = || async {
+            loads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Robots::AllowAll
+        };
+        // Another host loads (once) while the first hangs.
+        assert!(pool.robots("fast:80", load).await.allowed("http://fast/"));
+        assert!(pool.robots("fast:80", load).await.allowed("http://fast/x"));
+        assert_eq!(loads.load(std::sync::atomic::Ordering::SeqCst), 1);
+        let _ = tx.send(());
+        assert!(slow.await.expect("joins").allowed("http://slow/"));
+    }
+
     #[test]
     fn robots_rules() {
         let r = texting_robots::Robot::new("zwgk-audit", b"User-agent: *\nDisallow: /private/\n")

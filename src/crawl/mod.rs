@@ -3,7 +3,9 @@
 //! One loop owns the state: the frontier, every target URL seen (each checked
 //! at most once per run), the link occurrences waiting for their target's
 //! outcome, and the column tracker. Work runs in a bounded task set
-//! ([`task::run`]), politeness lives in the shared [`hosts::HostPool`], and rows
+//! ([`task::run`]); a job is started only when its host can take it (per-host
+//! queues in the [`frontier`], slots and pacing in the shared
+//! [`hosts::HostPool`]), so no task waits for its host in a crawl slot; rows
 //! leave through the report channel as soon as they are known. Invariants: a
 //! URL is fetched at most once per run; a URL only derived from a script never
 //! produces a finding; a wrong link is never fetched. Ctrl-C and the
@@ -295,10 +297,9 @@ impl Crawl {
                 }
                 let (depth, mode, ctx) = (job.depth, job.mode, ctx.clone());
                 set.spawn(async move {
-                    let _slot = slot;
                     // A panic (a bug) fails this URL only: its result says so.
                     let (key, url) = (job.key.clone(), job.url.to_string());
-                    let res = std::panic::AssertUnwindSafe(task::run(ctx, job))
+                    let res = std::panic::AssertUnwindSafe(task::run(ctx, job, slot))
                         .catch_unwind()
                         .await
                         .unwrap_or_else(|p| {

@@ -3,7 +3,7 @@
 //! is in memory. The body is dropped before the result leaves the task.
 
 use super::fetch::{Fetched, Fetcher, Method, Response};
-use super::hosts::Robots;
+use super::hosts::{JobSlot, Robots};
 use super::job::{
     self, FoundLink, Job, JobResult, LinkClass, Mode, Outcome, PageData, anchor_hash,
 };
@@ -45,8 +45,9 @@ pub enum Ran {
     Later(Job),
 }
 
-/// Runs one job.
-pub async fn run(ctx: Arc<TaskCtx>, job: Job) -> Ran {
+/// Runs one job, holding its host's job `slot` (if any) until the fetch
+/// ends: parsing does not keep the host from taking its next job.
+pub async fn run(ctx: Arc<TaskCtx>, job: Job, slot: Option<JobSlot>) -> Ran {
     let mut result = JobResult {
         key: job.key.clone(),
         url: job.url.to_string(),
@@ -75,6 +76,7 @@ pub async fn run(ctx: Arc<TaskCtx>, job: Job) -> Ran {
         Fetched::Done(r) => r,
         Fetched::Later(attempt) => return Ran::Later(Job { attempt, ..job }),
     };
+    drop(slot);
     match fetched {
         Err(e) => {
             result.outcome.error = Some(e);

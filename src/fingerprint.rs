@@ -50,8 +50,13 @@ impl Fingerprinter {
 
     /// The fingerprint of `s`.
     pub fn of(&self, s: &str) -> Fingerprint {
+        self.of_bytes(s.as_bytes())
+    }
+
+    /// The fingerprint of `bytes`.
+    pub fn of_bytes(&self, bytes: &[u8]) -> Fingerprint {
         let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
-        h.write(s.as_bytes());
+        h.write(bytes);
         Fingerprint(h.finish())
     }
 }

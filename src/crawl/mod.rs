@@ -12,6 +12,7 @@
 //! deadline (`crawl.max_duration_secs`) stop the loop alike, counting the
 //! URLs left.
 
+pub mod anchors;
 pub mod budget;
 pub mod caps;
 pub mod client;
@@ -141,6 +142,8 @@ pub struct Crawl {
     targets: Targets,
     /// Link occurrences waiting for their targets.
     spill: Spill,
+    /// The anchors of the pages crawled (on disk).
+    anchors: anchors::AnchorStore,
     fp: Fingerprinter,
     frontier: Frontier,
     /// The origins crawled as the site.
@@ -176,6 +179,7 @@ impl Crawl {
         let tracker = ColumnTracker::new(&rules).spooled_in(work_dir);
         let sitewide = crate::check::sitewide::Sitewide::new(&rules);
         let spill = Spill::new(work_dir);
+        let anchors = anchors::AnchorStore::new(work_dir);
         let scope = scope::Scope::new(&rules);
         Crawl {
             rules,
@@ -184,6 +188,7 @@ impl Crawl {
             targets: Targets::default(),
             fp: Fingerprinter::new(),
             spill,
+            anchors,
             frontier: Frontier::default(),
             scope,
             documents: FingerprintMap::default(),
@@ -394,6 +399,7 @@ impl Crawl {
                 self.rules.crawl.max_duration_secs.unwrap_or_default()
             ));
         }
+        self.stats.caps.extend(self.anchors.cap_line());
         self.stats.tracker = Some(self.tracker);
         self.stats.sitewide = Some(self.sitewide);
         self.stats
@@ -435,9 +441,15 @@ impl Crawl {
         // type is only needed for this page's row, so it is not kept.
         let mut outcome = res.outcome;
         let content_type = outcome.content_type.take().unwrap_or_default();
+        // Anchors go to the anchor store (on disk), not with the outcome.
+        let anchors = outcome.anchors.take();
+        let page_fp = self.fp.of(&res.key);
+        if let Some(a) = &anchors {
+            self.anchors.keep(page_fp, a);
+        }
         let done = Done::new(outcome);
         let outcome = done.outcome();
-        let waiting = self.targets.finish(self.fp.of(&res.key), done.clone());
+        let waiting = self.targets.finish(page_fp, done.clone());
         let waiting = self.spill.take(waiting);
         if self.start_keys.first() == Some(&res.key) {
             self.stats.home_final_url = outcome.final_url.clone();
@@ -455,7 +467,12 @@ impl Crawl {
             Landing::Here
         };
         let page_url: Arc<str> = match &landing {
-            Landing::Final(f) => f.clone(),
+            Landing::Final(f) => {
+                // Fragment links to the URL it redirected to find its anchors.
+                let final_fp = self.fp.of(&normalize_str(f));
+                self.anchors.alias(final_fp, page_fp);
+                f.clone()
+            }
             _ => Arc::from(res.url.as_str()),
         };
         let reported = !matches!(landing, Landing::Elsewhere);
@@ -525,7 +542,7 @@ impl Crawl {
             }
         }
         for occ in waiting {
-            self.emit(occ, &outcome, done.anchors());
+            self.emit(occ, &outcome, anchors.as_deref());
         }
         self.flush_events();
     }
@@ -720,7 +737,11 @@ impl Crawl {
             .add_occurrence(fp, |head| spill.push(head, &occ))
         {
             Met::Checked(done) => {
-                self.emit(occ, &done.outcome(), done.anchors());
+                let anchors = match occ.fragment {
+                    Some(_) => self.anchors.get(fp),
+                    None => None,
+                };
+                self.emit(occ, &done.outcome(), anchors.as_deref());
                 return;
             }
             Met::Waiting => return,

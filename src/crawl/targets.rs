@@ -4,7 +4,7 @@
 //! A 100,000-page site has a quarter of a million URLs, so one entry is 16
 //! bytes: an 8-byte fingerprint and an 8-byte [`Target`]. Most outcomes are a
 //! status and a time and fit in the target itself; the rest (redirects,
-//! errors, evidence, a page's anchors) live in a side table the target indexes.
+//! errors, evidence) live in a side table the target indexes.
 //! The depth and mode of a URL travel with its job; a target keeps one bit of
 //! the mode, whether the URL is crawled as a page (for redirects that land on
 //! it).
@@ -21,7 +21,8 @@ use crate::fingerprint::{Fingerprint, FingerprintMap};
 use std::borrow::Cow;
 use std::sync::Arc;
 
-/// A checked target's outcome, as kept for every later link to it.
+/// A checked target's outcome, as kept for every later link to it (a
+/// page's anchors are kept apart, in [`super::anchors::AnchorStore`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Done {
     /// A status and a time, nothing else.
@@ -30,25 +31,14 @@ pub enum Done {
         status: Option<u16>,
         /// Time taken.
         elapsed_ms: u32,
-        /// An internal page without ids or names: every fragment is missing.
-        no_anchors: bool,
     },
-    /// A plain outcome of a page with ids or names.
-    Anchored(Arc<Anchored>),
     /// Anything else (errors, redirects, evidence, skips).
     Full(Arc<Outcome>),
 }
 
-/// A plain outcome of a page with ids or names (for fragment checks).
-#[derive(Debug, PartialEq)]
-pub struct Anchored {
-    status: Option<u16>,
-    elapsed_ms: u32,
-    anchors: Box<[u64]>,
-}
-
 impl Done {
-    /// The compact form of `o` (its content type is dropped: only the page's own row needs it).
+    /// The compact form of `o` (its content type and anchors are dropped:
+    /// only the page's own row and the anchor store need them).
     pub fn new(o: Outcome) -> Done {
         let plain = o.final_url.is_none()
             && o.redirects == 0
@@ -56,54 +46,28 @@ impl Done {
             && o.soft404.is_none()
             && o.risky.is_none()
             && o.skipped.is_none();
-        match (plain, u32::try_from(o.elapsed_ms), o.anchors) {
-            (true, Ok(elapsed_ms), None) => Done::Plain {
+        match (plain, u32::try_from(o.elapsed_ms)) {
+            (true, Ok(elapsed_ms)) => Done::Plain {
                 status: o.status,
                 elapsed_ms,
-                no_anchors: false,
             },
-            (true, Ok(elapsed_ms), Some(anchors)) if anchors.is_empty() => Done::Plain {
-                status: o.status,
-                elapsed_ms,
-                no_anchors: true,
-            },
-            (true, Ok(elapsed_ms), Some(anchors)) => Done::Anchored(Arc::new(Anchored {
-                status: o.status,
-                elapsed_ms,
-                anchors: anchors.into_boxed_slice(),
-            })),
-            (_, _, anchors) => Done::Full(Arc::new(Outcome {
-                anchors,
+            _ => Done::Full(Arc::new(Outcome {
+                anchors: None,
                 content_type: None,
                 ..o
             })),
         }
     }
 
-    /// The outcome (without the anchors, see [`anchors`](Self::anchors)).
+    /// The outcome.
     pub fn outcome(&self) -> Cow<'_, Outcome> {
-        let plain = |status: Option<u16>, elapsed_ms: u32| {
-            Cow::Owned(Outcome {
-                status,
-                elapsed_ms: u64::from(elapsed_ms),
+        match self {
+            Done::Plain { status, elapsed_ms } => Cow::Owned(Outcome {
+                status: *status,
+                elapsed_ms: u64::from(*elapsed_ms),
                 ..Default::default()
-            })
-        };
-        match self {
-            Done::Plain {
-                status, elapsed_ms, ..
-            } => plain(*status, *elapsed_ms),
-            Done::Anchored(a) => plain(a.status, a.elapsed_ms),
+            }),
             Done::Full(o) => Cow::Borrowed(o),
-        }
-    }
-
-    /// Hashes of the target page's ids and names, for fragment checks.
-    pub fn anchors(&self) -> Option<&[u64]> {
-        match self {
-            Done::Plain { no_anchors, .. } => no_anchors.then_some(&[]),
-            Done::Anchored(a) => Some(&a.anchors),
-            Done::Full(o) => o.anchors.as_deref(),
         }
     }
 }
@@ -123,7 +87,7 @@ pub enum State {
 /// | --- | --- | --- | --- |
 /// | 63–62 | 0 | 1 | 2 |
 /// | 61 | page | page | page |
-/// | 0–60 | spill head | 49: no anchors, 48: has status, 47–32: status, 31–0: ms | 31–0: index |
+/// | 0–60 | spill head | 48: has status, 47–32: status, 31–0: ms | 31–0: index |
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Target(u64);
 
@@ -134,7 +98,6 @@ const RICH: u64 = 2;
 const PAGE: u64 = 1 << 61;
 const PAYLOAD: u64 = PAGE - 1;
 const HAS_STATUS: u64 = 1 << 48;
-const NO_ANCHORS: u64 = 1 << 49;
 
 impl Target {
     fn new(tag: u64, page: bool, payload: u64) -> Target {
@@ -249,18 +212,10 @@ pub enum Met {
 
 /// The packed form of `done`, its rich part stored in `rich`.
 fn pack(rich: &mut Vec<Done>, page: bool, done: Done) -> Target {
-    if let Done::Plain {
-        status,
-        elapsed_ms,
-        no_anchors,
-    } = done
-    {
+    if let Done::Plain { status, elapsed_ms } = done {
         let mut p = u64::from(elapsed_ms);
         if let Some(s) = status {
             p |= u64::from(s) << 32 | HAS_STATUS;
-        }
-        if no_anchors {
-            p |= NO_ANCHORS;
         }
         return Target::new(PLAIN, page, p);
     }
@@ -275,7 +230,6 @@ fn pack(rich: &mut Vec<Done>, page: bool, done: Done) -> Target {
             let plain = Done::Plain {
                 status: o.status,
                 elapsed_ms: u32::try_from(o.elapsed_ms).unwrap_or(u32::MAX),
-                no_anchors: false,
             };
             pack(rich, page, plain)
         }
@@ -290,7 +244,6 @@ fn unpack_done(rich: &[Done], t: Target) -> Option<Done> {
         PLAIN => Some(Done::Plain {
             status: (p & HAS_STATUS != 0).then_some((p >> 32) as u16),
             elapsed_ms: p as u32,
-            no_anchors: p & NO_ANCHORS != 0,
         }),
         _ => rich.get(usize::try_from(p as u32).ok()?).cloned(),
     }
@@ -333,7 +286,6 @@ mod tests {
         let done = Done::Plain {
             status: Some(200),
             elapsed_ms: 12,
-            no_anchors: false,
         };
         assert_eq!(t.finish(a, done.clone()), 4242);
         assert_eq!(t.get(&a), Some(State::Done(done.clone())));
@@ -386,6 +338,8 @@ mod tests {
             },
             Outcome {
                 status: Some(200),
+                final_url: Some("http://x.gov.cn/5/".into()),
+                redirects: 1,
                 anchors: Some(vec![1, 5, 9]),
                 ..Default::default()
             },
@@ -396,19 +350,14 @@ mod tests {
             let Some(State::Done(back)) = t.get(&fp) else {
                 panic!("not done: {i}");
             };
-            assert_eq!(back.anchors(), o.anchors.as_deref(), "{i}");
-            // Everything but the content type (only the page's own row needs it)
-            // and the anchors (read through `anchors`).
+            // Everything but the content type (only the page's own row needs
+            // it) and the anchors (kept in the anchor store).
             let want = Outcome {
                 content_type: None,
                 anchors: None,
                 ..o
             };
-            let got = Outcome {
-                anchors: None,
-                ..back.outcome().into_owned()
-            };
-            assert_eq!(got, want, "{i}");
+            assert_eq!(back.outcome().into_owned(), want, "{i}");
             assert_eq!(t.is_page(&fp), Some(i == 5));
         }
     }
@@ -436,7 +385,6 @@ mod tests {
         fn plain_outcomes_round_trip(
             status in proptest::option::of(any::<u16>()),
             elapsed_ms in any::<u32>(),
-            no_anchors in any::<bool>(),
             page in any::<bool>(),
             head in 0u64..(1 << 61),
         ) {
@@ -445,7 +393,7 @@ mod tests {
             let mut t = Targets::default();
             t.insert_waiting(fp, page, head);
             prop_assert_eq!(t.get(&fp), Some(State::Waiting(head)));
-            let done = Done::Plain { status, elapsed_ms, no_anchors };
+            let done = Done::Plain { status, elapsed_ms };
             prop_assert_eq!(t.finish(fp, done.clone()), head);
             prop_assert_eq!(t.get(&fp), Some(State::Done(done)));
             prop_assert_eq!(t.is_page(&fp), Some(page));

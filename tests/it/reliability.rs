@@ -1096,3 +1096,72 @@ async fn a_blackholed_external_host_is_given_up_after_a_few_attempts() {
     assert!(run.has("broken_link", "/zwgk.html", "/missing.pdf"));
     assert_eq!(run.result.pages, 3);
 }
+
+// ---- item 7: memory stays flat with many findings and anchors ----
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fragments_are_checked_whether_their_page_was_crawled_before_or_after_the_link() {
+    // 24 pages of 10,000 anchors each (their own names: about 2 MB of anchor
+    // sets, so the first ones are read back from disk), crawled in order;
+    // the first page links forward to the last, the last back to the first.
+    let n = 24;
+    let mut files = Vec::new();
+    let mut index = String::new();
+    for i in 0..n {
+        index.push_str(&format!(
+            "<p><a href=\"/xxgk/{i}.html\">公开目录 {i}</a></p>\n"
+        ));
+        let names: String = (0..10_000)
+            .map(|k| format!("<a name=\"p{i}-s{k}\"></a>"))
+            .collect();
+        let links = match i {
+            0 => format!(
+                "<p><a href=\"/xxgk/{l}.html#p{l}-s9999\">末页末节</a> \
+                 <a href=\"/xxgk/{l}.html#p{l}-gone\">末页已删除的一节</a></p>",
+                l = n - 1
+            ),
+            i if i == n - 1 => "<p><a href=\"/xxgk/0.html#p0-s5000\">首页第五千节</a> \
+                 <a href=\"/xxgk/0.html#p0-gone\">首页已删除的一节</a> \
+                 <a href=\"#p23-s1\">本页第一节</a> <a href=\"#nowhere\">本页不存在的一节</a></p>"
+                .to_string(),
+            _ => String::new(),
+        };
+        files.push((
+            format!("xxgk/{i}.html"),
+            page(&format!("公开目录 {i}"), &format!("{links}\n{names}")),
+        ));
+    }
+    files.push(("index.html".into(), page("可靠性测试局", &index)));
+    let files: Vec<(&str, String)> = files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+    let files = site(&files);
+    let server = SiteServer::start_with_today(SiteSource::dir(files.path()), today())
+        .await
+        .expect("server");
+    let run = audit(
+        &server,
+        rules_crawl(&server.url("/"), "", "max_concurrency = 2"),
+        |_| {},
+    )
+    .await;
+    let mut missing: Vec<(String, String)> = run
+        .of_kind("missing_anchor")
+        .iter()
+        .map(|f| {
+            let short = |u: &str| u.rsplit('/').next().unwrap_or(u).to_string();
+            (short(&f.page_url), short(&f.target_url))
+        })
+        .collect();
+    missing.sort();
+    assert_eq!(
+        missing,
+        [
+            ("0.html".to_string(), "23.html#p23-gone".to_string()),
+            ("23.html".into(), "0.html#p0-gone".into()),
+            ("23.html".into(), "23.html#nowhere".into()),
+        ],
+        "{:#?}",
+        run.of_kind("missing_anchor")
+    );
+    assert_eq!(run.result.pages, n + 1);
+    assert!(run.result.caps.is_empty(), "{:?}", run.result.caps);
+}

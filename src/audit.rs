@@ -83,6 +83,10 @@ pub struct AuditOptions {
     /// Keep `journal.jsonl` after a complete run (it only serves `--resume`
     /// of an unfinished run, and is the largest file of a run: ~12 KB a page).
     pub keep_journal: bool,
+    /// Hand every finding back in [`RunResult::findings`] (read from
+    /// findings.csv once the reports are written). The binary does not: a
+    /// run with 100,000 findings never holds them all.
+    pub keep_findings: bool,
 }
 
 impl AuditOptions {
@@ -102,6 +106,7 @@ impl AuditOptions {
             stop: None,
             keep_runs: None,
             keep_journal: false,
+            keep_findings: true,
         }
     }
 }
@@ -113,7 +118,8 @@ pub struct RunResult {
     pub run_dir: PathBuf,
     /// The run id (folder name).
     pub run_id: String,
-    /// Every finding written.
+    /// Every finding written, read back from findings.csv at the end when
+    /// [`AuditOptions::keep_findings`] asks for them (else empty).
     pub findings: Vec<FindingRow>,
     /// columns.csv rows.
     pub columns: Vec<ColumnRow>,
@@ -255,7 +261,7 @@ impl Auditor {
         if !resuming {
             history.set_run_dir(&rules.id, &run_id, &dir, created)?;
         }
-        let first_seen = history.first_seen_map(&rules.id)?;
+        let first_seen = history.first_seen_index(&rules.id)?;
         let replay = if resuming {
             journal::Replay::load(&dir).map_err(io_err(&dir.join(journal::FILE)))?
         } else {
@@ -361,11 +367,7 @@ impl Auditor {
             columns = rows;
         }
         let written = writer.finish().map_err(io_err(&dir))?;
-        history.record_findings(&run_id, &rules.id, &written.findings)?;
-        veto.risky_external = crate::report::summary::distinct_targets(
-            &written.findings,
-            crate::finding::FindingKind::RiskyExternal,
-        );
+        veto.risky_external = record_findings(&history, &run_id, &rules.id, &dir)?;
         // The availability veto: the probe's visits of the week before today.
         veto.availability = Some(crate::probe::Availability::of_site(
             &history,
@@ -435,10 +437,15 @@ impl Auditor {
                 tracing::warn!(error = %e, "cannot remove the journal of a complete run");
             }
         }
+        let findings = if self.opts.keep_findings {
+            crate::report::diff::read_findings(&dir)?
+        } else {
+            Vec::new()
+        };
         Ok(RunResult {
             run_dir: dir,
             run_id,
-            findings: written.findings,
+            findings,
             columns,
             pages: stats.pages,
             links: written.links,
@@ -452,6 +459,46 @@ impl Auditor {
             summary: Some(finished.summary),
         })
     }
+}
+
+/// Findings read back from findings.csv per batch.
+const RECORD_BATCH: usize = 10_000;
+
+/// Records the findings of run `run_id` (its findings.csv in `dir`) in the
+/// history, a batch at a time; returns the distinct risky external targets
+/// at severity error (a veto counter).
+fn record_findings(
+    history: &History,
+    run_id: &str,
+    site_id: &str,
+    dir: &Path,
+) -> Result<usize, AuditError> {
+    let path = dir.join(crate::report::diff::FINDINGS_CSV);
+    let mut batch: Vec<FindingRow> = Vec::with_capacity(RECORD_BATCH);
+    let mut risky: Vec<FindingRow> = Vec::new();
+    let mut failed = None;
+    let risky_code = crate::finding::FindingKind::RiskyExternal.code();
+    crate::report::csv::for_each_row(&path, |r: FindingRow| {
+        if r.kind == risky_code {
+            risky.push(r.clone());
+        }
+        batch.push(r);
+        if batch.len() >= RECORD_BATCH {
+            if failed.is_none() {
+                failed = history.record_findings(run_id, site_id, &batch).err();
+            }
+            batch.clear();
+        }
+    })
+    .map_err(io_err(&path))?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    history.record_findings(run_id, site_id, &batch)?;
+    Ok(crate::report::summary::distinct_targets(
+        &risky,
+        crate::finding::FindingKind::RiskyExternal,
+    ))
 }
 
 /// The newest run folder of a site when that run did not finish: it has a

@@ -322,6 +322,8 @@ pub fn options(run: &RunArgs) -> AuditOptions {
     o.out_dir = run.out.clone();
     o.lang = run.lang;
     o.keep_runs = run.keep_runs.and_then(|n| usize::try_from(n).ok());
+    // The summary has the counts: 100,000 findings stay in findings.csv.
+    o.keep_findings = false;
     o.progress = if run.quiet {
         Progress::Quiet
     } else if std::io::stderr().is_terminal() {

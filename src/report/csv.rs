@@ -136,10 +136,19 @@ pub fn read_rows<R: serde::de::DeserializeOwned + Row>(bytes: &[u8]) -> Result<V
 /// Calls `f` with each row of a report file, one at a time: for files too big
 /// to hold (links.csv, pages.csv of a large site). Stops at the first row
 /// that does not parse, such as the torn last line of a killed run.
-pub fn for_each_row<R, F>(path: &std::path::Path, mut f: F) -> std::io::Result<()>
+pub fn for_each_row<R, F>(path: &std::path::Path, f: F) -> std::io::Result<()>
 where
     R: serde::de::DeserializeOwned + Row,
     F: FnMut(R),
+{
+    rows(path)?.for_each(f);
+    Ok(())
+}
+
+/// The rows of a report file, read one at a time (see [`for_each_row`]).
+pub fn rows<R>(path: &std::path::Path) -> std::io::Result<Rows<R>>
+where
+    R: serde::de::DeserializeOwned + Row,
 {
     use std::io::BufRead;
     let mut file = std::io::BufReader::new(std::fs::File::open(path)?);
@@ -147,13 +156,75 @@ where
         file.consume(BOM.len());
     }
     let (rdr, en) = reader::<R, _>(file).map_err(std::io::Error::other)?;
-    for rec in rdr.into_records() {
-        match rec.and_then(|rec| restored(rec).deserialize(Some(&en))) {
-            Ok(row) => f(row),
-            Err(_) => break,
+    Ok(Rows {
+        records: Some(rdr.into_records()),
+        en,
+        _row: std::marker::PhantomData,
+    })
+}
+
+/// An iterator over the rows of a report file (see [`rows`]).
+pub struct Rows<R> {
+    records: Option<csv::StringRecordsIntoIter<std::io::BufReader<std::fs::File>>>,
+    en: csv::StringRecord,
+    _row: std::marker::PhantomData<R>,
+}
+
+impl<R: serde::de::DeserializeOwned + Row> Iterator for Rows<R> {
+    type Item = R;
+
+    fn next(&mut self) -> Option<R> {
+        let rec = self.records.as_mut()?.next();
+        match rec.map(|r| r.and_then(|rec| restored(rec).deserialize(Some(&self.en)))) {
+            Some(Ok(row)) => Some(row),
+            // The end, or a row that does not parse (a torn last line): stop.
+            _ => {
+                self.records = None;
+                None
+            }
         }
     }
-    Ok(())
+}
+
+/// A report file read anew each time it is iterated: the rows of a file too
+/// big to hold, for code that goes over them more than once. A file that
+/// cannot be opened any more yields nothing (logged).
+#[derive(Debug)]
+pub struct RowsOf<R> {
+    path: std::path::PathBuf,
+    _row: std::marker::PhantomData<R>,
+}
+
+impl<R> RowsOf<R> {
+    /// The rows of `path`.
+    pub fn new(path: impl Into<std::path::PathBuf>) -> Self {
+        RowsOf {
+            path: path.into(),
+            _row: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<R> Clone for RowsOf<R> {
+    fn clone(&self) -> Self {
+        RowsOf::new(self.path.clone())
+    }
+}
+
+impl<R: serde::de::DeserializeOwned + Row> IntoIterator for RowsOf<R> {
+    type Item = R;
+    type IntoIter = Rows<R>;
+
+    fn into_iter(self) -> Rows<R> {
+        rows(&self.path).unwrap_or_else(|e| {
+            tracing::error!(path = %self.path.display(), error = %e, "cannot read the report file");
+            Rows {
+                records: None,
+                en: csv::StringRecord::new(),
+                _row: std::marker::PhantomData,
+            }
+        })
+    }
 }
 
 /// A CSV reader whose headers are the English names serde expects, whatever

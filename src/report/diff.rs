@@ -309,6 +309,92 @@ pub fn diff_runs(run_a: &Path, run_b: &Path) -> Result<Vec<DiffRow>, ReportError
     Ok(diff(&a, &b, today))
 }
 
+/// What [`write_diff_of`] wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DiffTally {
+    /// Rows per status.
+    pub counts: DiffCounts,
+    /// New rows of severity error (`--fail-on new`).
+    pub new_errors: usize,
+}
+
+/// [`diff`] of the findings.csv of `prev_dir` and of `cur_dir`, written to
+/// diff.csv in `cur_dir` as it goes: the same rows in the same order, read
+/// from the files row by row (three passes over the current run, two over
+/// the previous one) so that only a fingerprint per finding is held.
+pub fn write_diff_of(
+    prev_dir: &Path,
+    cur_dir: &Path,
+    today: NaiveDate,
+    lang: Lang,
+    bom: bool,
+) -> Result<DiffTally, ReportError> {
+    use super::csv::rows;
+    use crate::fingerprint::{FingerprintMap, Fingerprinter};
+    let (prev_path, cur_path) = (prev_dir.join(FINDINGS_CSV), cur_dir.join(FINDINGS_CSV));
+    let read = |p: &Path| rows::<FindingRow>(p).map_err(|e| ReportError::io(p, e));
+    // The previous run's keys and first-seen dates.
+    let mut prev = super::history::FirstSeenIndex::default();
+    for r in read(&prev_path)? {
+        let key = finding_key(&r);
+        if prev.get(&key).is_none() {
+            prev.insert(&key, &r.first_seen);
+        }
+    }
+    let path = cur_dir.join(DIFF_CSV);
+    let io = |e| ReportError::io(&path, e);
+    let file = std::fs::File::create(&path).map_err(io)?;
+    let mut w =
+        CsvWriter::<_, DiffRow>::new(std::io::BufWriter::new(file), lang, bom).map_err(io)?;
+    let mut tally = DiffTally::default();
+    let fp = Fingerprinter::new();
+    // New rows, then still-open ones, each once per key.
+    let mut seen: FingerprintMap<()> = FingerprintMap::default();
+    for r in read(&cur_path)? {
+        let key = finding_key(&r);
+        if seen.insert(fp.of(&key), ()).is_some() || prev.get(&key).is_some() {
+            continue;
+        }
+        tally.counts.new += 1;
+        if r.severity == crate::finding::Severity::Error.code() {
+            tally.new_errors += 1;
+        }
+        let row = DiffRow::from_finding(DiffStatus::New, &r, &r.first_seen, today);
+        w.write(&row).map_err(io)?;
+    }
+    let mut open: FingerprintMap<()> = FingerprintMap::default();
+    for r in read(&cur_path)? {
+        let key = finding_key(&r);
+        let Some(prev_first) = prev.get(&key) else {
+            continue;
+        };
+        if open.insert(fp.of(&key), ()).is_some() {
+            continue;
+        }
+        tally.counts.open += 1;
+        let fs = if r.first_seen.is_empty() {
+            prev_first
+        } else {
+            &r.first_seen
+        };
+        let row = DiffRow::from_finding(DiffStatus::Open, &r, fs, today);
+        w.write(&row).map_err(io)?;
+    }
+    // Fixed: in the previous run only, once per key.
+    for r in read(&prev_path)? {
+        let key = finding_key(&r);
+        if seen.insert(fp.of(&key), ()).is_some() {
+            continue;
+        }
+        tally.counts.fixed += 1;
+        let row = DiffRow::from_finding(DiffStatus::Fixed, &r, &r.first_seen, today);
+        w.write(&row).map_err(io)?;
+    }
+    let mut inner = w.into_inner().map_err(io)?;
+    std::io::Write::flush(&mut inner).map_err(io)?;
+    Ok(tally)
+}
+
 /// Writes diff.csv into a run directory.
 pub fn write_diff(
     run_dir: &Path,
@@ -395,6 +481,48 @@ pub(crate) mod tests {
                 open: 1
             }
         );
+    }
+
+    #[test]
+    fn the_streamed_diff_is_the_diff() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        let write = |dir: &Path, rows: &[FindingRow]| {
+            std::fs::create_dir_all(dir).unwrap();
+            let f = std::fs::File::create(dir.join(FINDINGS_CSV)).unwrap();
+            let mut w = CsvWriter::<_, FindingRow>::new(f, Lang::En, true).unwrap();
+            for r in rows {
+                w.write(r).unwrap();
+            }
+            w.flush().unwrap();
+        };
+        let mut warn = row("soft_404", "http://a/", "http://a/w", "");
+        warn.severity = "warning".into();
+        let prev = vec![
+            row("broken_link", "http://a/", "http://a/x", "2026-11-01"),
+            row("broken_link", "http://a/", "http://a/y", "2026-11-02"),
+            row("broken_link", "http://a/", "http://a/y", "2026-11-02"),
+            row("soft_404", "http://a/p", "http://a/z", ""),
+        ];
+        let cur = vec![
+            row("broken_link", "http://a/", "http://a/n", "2026-11-27"),
+            row("broken_link", "http://a/", "http://a/x", ""),
+            warn,
+            row("broken_link", "http://a/", "http://a/n", "2026-11-27"),
+            row("soft_404", "http://a/p", "http://a/z", "2026-11-20"),
+        ];
+        write(&a, &prev);
+        write(&b, &cur);
+        let today = d("2026-11-27");
+        let tally = write_diff_of(&a, &b, today, Lang::Zh, true).unwrap();
+        let want = diff(&prev, &cur, today);
+        assert_eq!(read_diff(&b).unwrap().unwrap(), want);
+        assert_eq!(tally.counts, DiffCounts::of(&want));
+        assert_eq!(
+            (tally.counts.new, tally.counts.open, tally.counts.fixed),
+            (2, 2, 1)
+        );
+        assert_eq!(tally.new_errors, 1);
     }
 
     #[test]

@@ -10,10 +10,12 @@
 //! still complete it.
 
 use super::Lang;
-use super::diff::{DiffRow, diff, read_findings, write_diff};
+use super::csv::RowsOf;
+use super::diff::{FINDINGS_CSV, write_diff_of};
 use super::error::ReportError;
 use super::history::{History, looks_like_run_folder};
 use super::html;
+use super::rows::FindingRow;
 use super::summary::{RunMeta, Summary, VetoInput};
 use crate::rules::scoring::ScoringSection;
 use std::path::{Path, PathBuf};
@@ -44,8 +46,6 @@ pub struct FinishInput<'a> {
 pub struct Finished {
     /// The summary as written to summary.json.
     pub summary: Summary,
-    /// The diff against the previous finished run (empty when there is none).
-    pub diff: Vec<DiffRow>,
     /// The previous finished run compared with.
     pub previous_run: Option<String>,
     /// report.html.
@@ -69,8 +69,15 @@ pub fn finish(history: &History, input: FinishInput) -> Result<Finished, ReportE
         keep_runs,
         proxy,
     } = input;
-    let rows = read_findings(run_dir)?;
-    let mut summary = Summary::build(&meta, &rows, &veto, scoring);
+    // findings.csv is read row by row (a run may have 100,000 findings).
+    let findings = run_dir.join(FINDINGS_CSV);
+    if !findings.is_file() {
+        return Err(ReportError::NotARun {
+            path: run_dir.to_path_buf(),
+        });
+    }
+    let rows: RowsOf<FindingRow> = RowsOf::new(findings);
+    let mut summary = Summary::build(&meta, rows, &veto, scoring);
     summary.set_proxy(proxy.as_deref());
     let prev = match history.previous_run(&meta.site_id, &meta.run_id)? {
         Some(p) => history
@@ -79,12 +86,9 @@ pub fn finish(history: &History, input: FinishInput) -> Result<Finished, ReportE
             .map(|d| (p, d)),
         None => None,
     };
-    let mut rows_diff = Vec::new();
     if let Some((p, prev_dir)) = &prev {
-        let prev_rows = read_findings(prev_dir)?;
-        rows_diff = diff(&prev_rows, &rows, meta.started.date_naive());
-        write_diff(run_dir, &rows_diff, lang, bom)?;
-        summary.apply_diff(Some(&p.run_id), &rows_diff);
+        let tally = write_diff_of(prev_dir, run_dir, meta.started.date_naive(), lang, bom)?;
+        summary.apply_diff_counts(Some(&p.run_id), tally.counts, tally.new_errors);
     }
     summary.write(run_dir)?;
     if summary.complete {
@@ -124,7 +128,6 @@ pub fn finish(history: &History, input: FinishInput) -> Result<Finished, ReportE
     }
     Ok(Finished {
         summary,
-        diff: rows_diff,
         previous_run: prev.map(|(p, _)| p.run_id),
         report,
         xlsx,
@@ -136,7 +139,7 @@ pub fn finish(history: &History, input: FinishInput) -> Result<Finished, ReportE
 mod tests {
     use super::*;
     use crate::report::csv::CsvWriter;
-    use crate::report::diff::{DiffStatus, FINDINGS_CSV, tests::row};
+    use crate::report::diff::{DiffStatus, FINDINGS_CSV, read_diff, tests::row};
     use crate::report::rows::FindingRow;
     use chrono::{Local, TimeZone};
 
@@ -210,15 +213,20 @@ mod tests {
         let b = ("soft_404", "http://a/p", "http://a/y");
         let c = ("broken_link", "http://a/q", "http://a/z");
         let first = crawl(&h, &reports, 20, &[a, b], true);
-        assert!(first.previous_run.is_none() && first.diff.is_empty());
+        assert!(first.previous_run.is_none() && first.summary.diff.is_none());
         assert!(first.summary.failed, "no previous run: every error is new");
         assert!(!reports.join("site/20261120-031500/diff.csv").exists());
         // b fixed, c added.
         let second = crawl(&h, &reports, 27, &[a, c], true);
         assert_eq!(second.previous_run.as_deref(), Some("20261120-031500"));
+        let diff_of = |f: &Finished| {
+            read_diff(f.report.parent().unwrap())
+                .unwrap()
+                .expect("diff.csv")
+        };
+        let second_diff = diff_of(&second);
         let st = |s: DiffStatus| {
-            second
-                .diff
+            second_diff
                 .iter()
                 .filter(|r| r.status == s)
                 .map(|r| r.target_url.as_str())
@@ -227,8 +235,7 @@ mod tests {
         assert_eq!(st(DiffStatus::New), ["http://a/z"]);
         assert_eq!(st(DiffStatus::Fixed), ["http://a/y"]);
         assert_eq!(st(DiffStatus::Open), ["http://a/x"]);
-        let open = second
-            .diff
+        let open = second_diff
             .iter()
             .find(|r| r.status == DiffStatus::Open)
             .unwrap();
@@ -264,6 +271,7 @@ mod tests {
         assert!(reports.join("site/20261121-031500/report.html").is_file());
         let next = crawl(&h, &reports, 22, &[a, b], true);
         assert_eq!(next.previous_run.as_deref(), Some("20261120-031500"));
-        assert!(next.diff.iter().all(|r| r.status == DiffStatus::Open));
+        let diff = read_diff(next.report.parent().unwrap()).unwrap().unwrap();
+        assert!(!diff.is_empty() && diff.iter().all(|r| r.status == DiffStatus::Open));
     }
 }

@@ -186,6 +186,50 @@ impl FirstSeen {
     }
 }
 
+/// First-seen dates of the findings still open, held compactly for a run
+/// with 100,000 of them: a 64-bit fingerprint per finding key and an index
+/// into the few distinct dates (a fingerprint collision, about n²/2⁶⁵, would
+/// only give a finding another first-seen date).
+#[derive(Debug, Default)]
+pub struct FirstSeenIndex {
+    fp: crate::fingerprint::Fingerprinter,
+    keys: crate::fingerprint::FingerprintMap<u32>,
+    dates: Vec<String>,
+    date_ids: HashMap<String, u32>,
+}
+
+impl FirstSeenIndex {
+    /// Records `date` (YYYY-MM-DD) as the first-seen date of finding `key`.
+    pub fn insert(&mut self, key: &str, date: &str) {
+        let id = match self.date_ids.get(date) {
+            Some(&id) => id,
+            None => {
+                let id = u32::try_from(self.dates.len()).unwrap_or(u32::MAX);
+                self.dates.push(date.to_string());
+                self.date_ids.insert(date.to_string(), id);
+                id
+            }
+        };
+        self.keys.insert(self.fp.of(key), id);
+    }
+
+    /// The first-seen date of finding `key` (`Finding::key()`), if recorded.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        let id = *self.keys.get(&self.fp.of(key))?;
+        self.dates.get(id as usize).map(String::as_str)
+    }
+
+    /// Findings recorded.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
 /// The history database.
 pub struct History {
     conn: Connection,
@@ -558,6 +602,28 @@ impl History {
             }
         }
         Ok(map)
+    }
+
+    /// [`first_seen_map`](Self::first_seen_map) as a [`FirstSeenIndex`],
+    /// read row by row (no map of every key's text).
+    pub fn first_seen_index(&self, site_id: &str) -> Result<FirstSeenIndex, ReportError> {
+        let runs = self.open_runs(site_id)?;
+        let mut index = FirstSeenIndex::default();
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT key, first_seen FROM findings WHERE site_id = ?1 AND last_run = ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        for run in runs {
+            let mut rows = st.query(params![site_id, run]).map_err(|e| self.err(e))?;
+            while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+                let key: String = row.get(0).map_err(|e| self.err(e))?;
+                let date: String = row.get(1).map_err(|e| self.err(e))?;
+                index.insert(&key, &date);
+            }
+        }
+        Ok(index)
     }
 
     /// [`first_seen_map`](Self::first_seen_map) as a lookup that answers the run's date for new findings.

@@ -54,7 +54,10 @@ pub fn print_summary(rules: &Rules, r: &RunResult) {
         r.duration.as_secs_f64()
     );
     for k in FindingKind::ALL {
-        let n = r.findings.iter().filter(|f| f.kind == k.code()).count();
+        let n = match &r.summary {
+            Some(s) => s.by_kind.get(k.code()).copied().unwrap_or(0),
+            None => r.findings.iter().filter(|f| f.kind == k.code()).count(),
+        };
         if n > 0 {
             println!("  {:<16} {:<12} {n}", k.code(), k.zh());
         }

@@ -17,6 +17,7 @@ use crate::probe::Availability;
 use crate::rules::scoring::{AvailabilityRule, ScoringSection, ThresholdRule, WindowRule};
 use chrono::{DateTime, Local};
 use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
@@ -1062,8 +1063,8 @@ impl Estimate {
     }
 
     /// The estimate of a run of `scope`: only a complete run can pass.
-    pub fn build_scoped<'a>(
-        rows: impl IntoIterator<Item = &'a FindingRow>,
+    pub fn build_scoped<R: Borrow<FindingRow>>(
+        rows: impl IntoIterator<Item = R>,
         homepages: &[String],
         veto: &VetoInput,
         s: &ScoringSection,
@@ -1071,7 +1072,7 @@ impl Estimate {
     ) -> Estimate {
         let mut lc = LinkCounter::new(homepages);
         for r in rows {
-            lc.add(r);
+            lc.add(r.borrow());
         }
         let (home, other) = lc.counts();
         let deductions = vec![
@@ -1187,10 +1188,12 @@ impl Estimate {
 }
 
 impl Summary {
-    /// Builds the summary of a run. `rows` are all its findings (any order).
-    pub fn build<'a>(
+    /// Builds the summary of a run. `rows` are all its findings (any order),
+    /// gone over twice: a slice, or a file read row by row
+    /// ([`RowsOf`](super::csv::RowsOf)).
+    pub fn build<R: Borrow<FindingRow>>(
         meta: &RunMeta,
-        rows: impl IntoIterator<Item = &'a FindingRow> + Clone,
+        rows: impl IntoIterator<Item = R> + Clone,
         veto: &VetoInput,
         scoring: &ScoringSection,
     ) -> Summary {
@@ -1209,6 +1212,7 @@ impl Summary {
             .collect();
         let mut findings = 0;
         for r in rows.clone() {
+            let r = r.borrow();
             findings += 1;
             *by_kind.entry(r.kind.clone()).or_default() += 1;
             *by_severity.entry(r.severity.clone()).or_default() += 1;
@@ -1271,24 +1275,34 @@ impl Summary {
     /// Records the comparison with the previous run (and, for `--fail-on new`,
     /// recomputes whether the run fails).
     pub fn apply_diff(&mut self, previous_run: Option<&str>, diff: &[DiffRow]) {
-        self.previous_run = previous_run.map(str::to_string);
-        self.diff = Some(DiffCounts::of(diff));
-        self.update_fail(Some(diff));
+        let new_errors = diff
+            .iter()
+            .filter(|r| r.status == DiffStatus::New && r.severity == Severity::Error.code())
+            .count();
+        self.apply_diff_counts(previous_run, DiffCounts::of(diff), new_errors);
     }
 
-    fn update_fail(&mut self, diff: Option<&[DiffRow]>) {
+    /// [`apply_diff`](Self::apply_diff) from the counts of a diff and its
+    /// new findings of severity error.
+    pub fn apply_diff_counts(
+        &mut self,
+        previous_run: Option<&str>,
+        counts: DiffCounts,
+        new_errors: usize,
+    ) {
+        self.previous_run = previous_run.map(str::to_string);
+        self.diff = Some(counts);
+        self.update_fail(Some(new_errors));
+    }
+
+    /// `new_errors`: new findings of severity error, when compared.
+    fn update_fail(&mut self, new_errors: Option<usize>) {
         let sev = |name: &str| self.by_severity.get(name).copied().unwrap_or(0);
         self.fail_count = match self.fail_threshold.as_str() {
             "info" => sev("error") + sev("warning") + sev("info"),
             "warning" => sev("error") + sev("warning"),
-            "new" => match diff {
-                Some(d) => d
-                    .iter()
-                    .filter(|r| r.status == DiffStatus::New && r.severity == Severity::Error.code())
-                    .count(),
-                // Not compared (no previous run): every error is new.
-                None => sev("error"),
-            },
+            // Not compared (no previous run): every error is new.
+            "new" => new_errors.unwrap_or(sev("error")),
             _ => sev("error"),
         };
         // A veto fails the run too (the availability veto has no finding);

@@ -4,11 +4,12 @@
 
 use super::Lang;
 use super::csv::CsvWriter;
+use super::history::FirstSeenIndex;
 use super::rows::{FindingRow, LinkRow, LinkRowRef, PageRow};
 use crate::check::columns::ColumnRow;
 use crate::finding::Finding;
+use crate::fingerprint::{FingerprintMap, Fingerprinter};
 use crate::link::{Element, Origin};
-use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
@@ -76,11 +77,12 @@ impl LinkEvent {
     }
 }
 
-/// What the writer hands back at the end.
+/// What the writer hands back at the end (the findings themselves are in
+/// findings.csv: a run with 100,000 of them does not hold them in memory).
 #[derive(Debug, Default)]
 pub struct Written {
-    /// Every finding row written, in order.
-    pub findings: Vec<FindingRow>,
+    /// Finding rows written.
+    pub findings: u64,
     /// Pages written.
     pub pages: u64,
     /// Link rows written.
@@ -116,9 +118,11 @@ struct Sinks {
     findings: Csv<FindingRow>,
     links: Csv<LinkRow>,
     pages: Csv<PageRow>,
-    first_seen: HashMap<String, String>,
+    first_seen: FirstSeenIndex,
     today: String,
-    seen: HashSet<String>,
+    /// Fingerprints of the finding keys written (one finding per key).
+    seen: FingerprintMap<()>,
+    fp: Fingerprinter,
     out: Written,
 }
 
@@ -139,13 +143,13 @@ impl Sinks {
             }
             ReportEvent::Finding(f) => {
                 let key = f.key();
-                if !self.seen.insert(key.clone()) {
+                if self.seen.insert(self.fp.of(&key), ()).is_some() {
                     return Ok(false);
                 }
                 let first = self.first_seen.get(&key).unwrap_or(&self.today);
                 let row = FindingRow::from_finding(&f, first);
                 self.findings.write(&row)?;
-                self.out.findings.push(row);
+                self.out.findings += 1;
                 Ok(true)
             }
             ReportEvent::Batch(v) => {
@@ -168,12 +172,12 @@ fn create<R: super::rows::Row>(dir: &Path, name: &str, lang: Lang) -> std::io::R
 
 impl RunWriter {
     /// Creates findings.csv, links.csv and pages.csv in `dir` and starts the
-    /// writer thread. `first_seen` maps finding keys to their first-seen date;
-    /// new findings get `today`.
+    /// writer thread. `first_seen` has the first-seen dates of findings
+    /// still open; new findings get `today`.
     pub fn start(
         dir: &Path,
         lang: Lang,
-        first_seen: HashMap<String, String>,
+        first_seen: FirstSeenIndex,
         today: String,
     ) -> std::io::Result<RunWriter> {
         let mut findings: Csv<FindingRow> = create(dir, "findings.csv", lang)?;
@@ -191,7 +195,8 @@ impl RunWriter {
             pages,
             first_seen,
             today,
-            seen: HashSet::new(),
+            seen: FingerprintMap::default(),
+            fp: Fingerprinter::new(),
             out: Written::default(),
         };
         let join = std::thread::Builder::new()

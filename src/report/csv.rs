@@ -159,31 +159,65 @@ where
     Ok(Rows {
         records: Some(rdr.into_records()),
         en,
+        path: path.to_path_buf(),
+        broken: None,
         _row: std::marker::PhantomData,
     })
 }
 
-/// An iterator over the rows of a report file (see [`rows`]).
+/// An iterator over the rows of a report file (see [`rows`]). It stops at
+/// the first row that does not parse: the torn last line of a killed run
+/// (not an error), or a broken file ([`Rows::broken`]).
 pub struct Rows<R> {
     records: Option<csv::StringRecordsIntoIter<std::io::BufReader<std::fs::File>>>,
     en: csv::StringRecord,
+    path: std::path::PathBuf,
+    broken: Option<csv::Error>,
     _row: std::marker::PhantomData<R>,
+}
+
+impl<R> Rows<R> {
+    /// Why the file is broken, when a row that does not parse was not a torn
+    /// last line (more rows follow, or the file ends with a whole line).
+    pub fn broken(&mut self) -> Option<csv::Error> {
+        self.broken.take()
+    }
 }
 
 impl<R: serde::de::DeserializeOwned + Row> Iterator for Rows<R> {
     type Item = R;
 
     fn next(&mut self) -> Option<R> {
-        let rec = self.records.as_mut()?.next();
+        let records = self.records.as_mut()?;
+        let rec = records.next();
         match rec.map(|r| r.and_then(|rec| restored(rec).deserialize(Some(&self.en)))) {
             Some(Ok(row)) => Some(row),
-            // The end, or a row that does not parse (a torn last line): stop.
-            _ => {
+            Some(Err(e)) => {
+                let more = records.next().is_some();
+                if more || ends_with_newline(&self.path) {
+                    self.broken = Some(e);
+                }
+                self.records = None;
+                None
+            }
+            None => {
                 self.records = None;
                 None
             }
         }
     }
+}
+
+/// Whether the file at `path` ends with a line break (a whole last line).
+fn ends_with_newline(path: &std::path::Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut last = [0u8; 1];
+    std::fs::File::open(path)
+        .and_then(|mut f| {
+            f.seek(SeekFrom::End(-1))?;
+            f.read_exact(&mut last)
+        })
+        .is_ok_and(|()| last == [b'\n'])
 }
 
 /// A report file read anew each time it is iterated: the rows of a file too
@@ -221,6 +255,8 @@ impl<R: serde::de::DeserializeOwned + Row> IntoIterator for RowsOf<R> {
             Rows {
                 records: None,
                 en: csv::StringRecord::new(),
+                path: self.path.clone(),
+                broken: None,
                 _row: std::marker::PhantomData,
             }
         })

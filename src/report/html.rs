@@ -14,7 +14,9 @@
 //! `trend`, `diff`, `caps`, `stopped`.
 
 use super::Lang;
-use super::diff::{DiffRow, DiffStatus, read_csv, read_diff, read_findings};
+mod agg;
+
+use super::diff::{DIFF_CSV, DiffStatus, FINDINGS_CSV, read_csv};
 use super::error::ReportError;
 use super::history::{History, RunInfo};
 use super::rows::{FindingRow, PageRow, Row};
@@ -24,7 +26,7 @@ use crate::crawl::StopReason;
 use crate::crawl::caps::Cap;
 use crate::finding::{Certainty, FindingKind, Severity};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -191,15 +193,6 @@ fn kind_rank(code: &str) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-/// Findings with one kind and target (or, without a target, one page).
-struct Group<'a> {
-    first: &'a FindingRow,
-    severity: &'a str,
-    confirmed: bool,
-    first_seen: &'a str,
-    rows: Vec<&'a FindingRow>,
-}
-
 /// What findings are grouped by: kind and target; for findings without a
 /// target (page text: privacy, forbidden words …), kind, page and matched text,
 /// so that two different problems on one page stay two rows.
@@ -216,56 +209,26 @@ fn group_key<'a>(
     }
 }
 
-fn group(findings: &[FindingRow]) -> Vec<Group<'_>> {
-    let mut index: HashMap<(&str, &str, &str), usize> = HashMap::new();
-    let mut groups: Vec<Group> = Vec::new();
-    for r in findings {
-        let key = group_key(&r.kind, &r.page_url, &r.target_url, &r.link_text);
-        let i = *index.entry(key).or_insert_with(|| {
-            groups.push(Group {
-                first: r,
-                severity: &r.severity,
-                confirmed: false,
-                first_seen: &r.first_seen,
-                rows: Vec::new(),
-            });
-            groups.len() - 1
-        });
-        if let Some(g) = groups.get_mut(i) {
-            if sev_rank(&r.severity) > sev_rank(g.severity) {
-                g.severity = &r.severity;
-            }
-            g.confirmed |= r.certainty == "confirmed";
-            if !r.first_seen.is_empty()
-                && (g.first_seen.is_empty() || r.first_seen.as_str() < g.first_seen)
-            {
-                g.first_seen = &r.first_seen;
-            }
-            g.rows.push(r);
-        }
-    }
-    groups.sort_by(|a, b| {
-        sev_rank(b.severity)
-            .cmp(&sev_rank(a.severity))
-            .then(b.rows.len().cmp(&a.rows.len()))
-            .then(kind_rank(&a.first.kind).cmp(&kind_rank(&b.first.kind)))
-    });
-    groups
-}
-
 /// Everything read from a run directory.
 struct RunData {
     dir: PathBuf,
-    findings: Vec<FindingRow>,
+    findings: agg::Findings,
     summary: Option<Summary>,
     columns: Option<Vec<ColumnRecord>>,
     titles: HashMap<String, String>,
-    diff: Option<Vec<DiffRow>>,
+    diff: Option<agg::Diff>,
     trend: Vec<RunInfo>,
 }
 
 fn load(run_dir: &Path, history: Option<&History>) -> Result<RunData, ReportError> {
-    let findings = read_findings(run_dir)?;
+    let findings_path = run_dir.join(FINDINGS_CSV);
+    if !findings_path.is_file() {
+        return Err(ReportError::NotARun {
+            path: run_dir.to_path_buf(),
+        });
+    }
+    // findings.csv and diff.csv are read row by row (see `agg`).
+    let findings = agg::findings(&findings_path)?;
     let summary = if run_dir.join(SUMMARY_JSON).is_file() {
         Some(Summary::read(run_dir)?)
     } else {
@@ -282,7 +245,7 @@ fn load(run_dir: &Path, history: Option<&History>) -> Result<RunData, ReportErro
     // (17 MB for 100,000 pages).
     let mut titles = HashMap::new();
     if pages_path.is_file() {
-        let named: HashSet<&str> = findings.iter().map(|f| f.page_url.as_str()).collect();
+        let named: HashSet<&str> = findings.worst.iter().map(|(u, _)| u.as_str()).collect();
         crate::report::csv::for_each_row(&pages_path, |p: PageRow| {
             if !p.title.is_empty() && named.contains(p.url.as_str()) {
                 titles.insert(p.url, p.title);
@@ -290,7 +253,12 @@ fn load(run_dir: &Path, history: Option<&History>) -> Result<RunData, ReportErro
         })
         .map_err(|e| ReportError::io(&pages_path, e))?;
     }
-    let diff = read_diff(run_dir)?;
+    let diff_path = run_dir.join(DIFF_CSV);
+    let diff = if diff_path.is_file() {
+        Some(agg::diff(&diff_path)?)
+    } else {
+        None
+    };
     let site_id = summary.as_ref().map(|s| s.site_id.clone()).or_else(|| {
         run_dir
             .parent()
@@ -566,14 +534,6 @@ fn duration(secs: f64, l: &L) -> String {
     }
 }
 
-fn sev_counts(findings: &[FindingRow]) -> BTreeMap<&str, usize> {
-    let mut m = BTreeMap::new();
-    for r in findings {
-        *m.entry(r.severity.as_str()).or_insert(0) += 1;
-    }
-    m
-}
-
 fn verdict(o: &mut String, d: &RunData, l: &L) {
     o.push_str("<section id=\"verdict\">\n");
     match &d.summary {
@@ -740,12 +700,12 @@ fn counts(o: &mut String, d: &RunData, l: &L) {
         "<h2>{}</h2>\n<section id=\"counts\">\n<div class=\"cards\">\n",
         l.t("问题统计", "Counts")
     );
-    let sev = sev_counts(&d.findings);
+    let sev = &d.findings.by_severity;
     w!(
         o,
         "<div class=\"card\"><span>{}</span><b id=\"count-total\">{}</b></div>\n",
         l.t("问题总数", "Findings"),
-        d.findings.len()
+        d.findings.total
     );
     for s in ["error", "warning", "info"] {
         w!(
@@ -769,15 +729,7 @@ fn counts(o: &mut String, d: &RunData, l: &L) {
     }
     o.push_str("</div>\n");
     // kind × severity
-    let mut m: HashMap<&str, [usize; 3]> = HashMap::new();
-    for r in &d.findings {
-        let e = m.entry(r.kind.as_str()).or_insert([0; 3]);
-        match r.severity.as_str() {
-            "error" => e[0] += 1,
-            "warning" => e[1] += 1,
-            _ => e[2] += 1,
-        }
-    }
+    let m = &d.findings.by_kind;
     w!(
         o,
         "<table class=\"sortable\" id=\"kind-table\"><thead><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>\n",
@@ -792,11 +744,12 @@ fn counts(o: &mut String, d: &RunData, l: &L) {
         .iter()
         .map(|k| k.code().to_string())
         .collect();
-    for k in m.keys() {
-        if FindingKind::from_code(k).is_none() {
-            codes.push((*k).to_string());
-        }
-    }
+    let mut unknown: Vec<&String> = m
+        .keys()
+        .filter(|k| FindingKind::from_code(k).is_none())
+        .collect();
+    unknown.sort();
+    codes.extend(unknown.into_iter().cloned());
     for code in &codes {
         let c = m.get(code.as_str()).copied().unwrap_or([0; 3]);
         let total: usize = c.iter().sum();
@@ -1031,7 +984,7 @@ fn availability(o: &mut String, s: &Summary, l: &L) {
 
 fn diff_section(o: &mut String, d: &RunData, l: &L) {
     let Some(diff) = &d.diff else { return };
-    let count = |s: DiffStatus| diff.iter().filter(|r| r.status == s).count();
+    let count = |s: DiffStatus| diff.counts.get(&s).copied().unwrap_or(0);
     let prev = d
         .summary
         .as_ref()
@@ -1067,26 +1020,11 @@ fn diff_section(o: &mut String, d: &RunData, l: &L) {
     o.push_str("</div>\n");
     for st in [DiffStatus::New, DiffStatus::Fixed] {
         // Grouped by kind and target, like the findings table.
-        let mut index: HashMap<(&str, &str, &str), usize> = HashMap::new();
-        let mut groups: Vec<(&DiffRow, Vec<PageItem>)> = Vec::new();
-        for r in diff.iter().filter(|r| r.status == st) {
-            let key = group_key(&r.kind, &r.page_url, &r.target_url, &r.link_text);
-            let i = *index.entry(key).or_insert_with(|| {
-                groups.push((r, Vec::new()));
-                groups.len() - 1
-            });
-            if let Some(g) = groups.get_mut(i) {
-                g.1.push((&r.page_url, &r.link_text, ""));
-            }
-        }
+        let groups = diff.groups.get(&st).map(Vec::as_slice).unwrap_or_default();
         if groups.is_empty() {
             continue;
         }
-        groups.sort_by(|a, b| {
-            sev_rank(&b.0.severity)
-                .cmp(&sev_rank(&a.0.severity))
-                .then(b.1.len().cmp(&a.1.len()))
-        });
+        let total = diff.group_totals.get(&st).copied().unwrap_or(groups.len());
         w!(
             o,
             "<details{}><summary>{} ({})</summary>\n<table class=\"sortable\" id=\"diff-{}-table\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"n\">{}</th><th>{}</th><th>{}</th><th class=\"n\">{}</th></tr></thead><tbody>\n",
@@ -1102,7 +1040,8 @@ fn diff_section(o: &mut String, d: &RunData, l: &L) {
             l.t("首次发现", "First seen"),
             l.t("持续天数", "Days open"),
         );
-        for (r, pages) in groups.iter().take(MAX_DIFF_ROWS) {
+        for g in groups {
+            let r = &g.first;
             let target = if r.target_url.is_empty() {
                 &r.page_url
             } else {
@@ -1115,9 +1054,9 @@ fn diff_section(o: &mut String, d: &RunData, l: &L) {
                 esc(&l.kind(&r.kind)),
                 url_html(target),
                 esc(&r.detail),
-                pages.len(),
+                g.count,
             );
-            page_items(o, l, pages);
+            page_items(o, l, &g.items, g.count);
             w!(
                 o,
                 "</td><td class=\"d\">{}</td><td class=\"n\">{}</td></tr>\n",
@@ -1126,7 +1065,7 @@ fn diff_section(o: &mut String, d: &RunData, l: &L) {
             );
         }
         o.push_str("</tbody></table>\n");
-        more(o, l, groups.len(), MAX_DIFF_ROWS, "diff.csv");
+        more(o, l, total, MAX_DIFF_ROWS, "diff.csv");
         o.push_str("</details>\n");
     }
     o.push_str("</section>\n");
@@ -1274,25 +1213,10 @@ fn columns(o: &mut String, d: &RunData, l: &L) {
 }
 
 fn worst_pages(o: &mut String, d: &RunData, l: &L) {
-    let mut pages: HashMap<&str, [usize; 3]> = HashMap::new();
-    for r in &d.findings {
-        let e = pages.entry(r.page_url.as_str()).or_insert([0; 3]);
-        match r.severity.as_str() {
-            "error" => e[0] += 1,
-            "warning" => e[1] += 1,
-            _ => e[2] += 1,
-        }
-    }
-    if pages.is_empty() {
+    let v = &d.findings.worst;
+    if v.is_empty() {
         return;
     }
-    let mut v: Vec<(&str, [usize; 3])> = pages.into_iter().collect();
-    v.sort_by(|a, b| {
-        b.1[0]
-            .cmp(&a.1[0])
-            .then(b.1.iter().sum::<usize>().cmp(&a.1.iter().sum::<usize>()))
-            .then(a.0.cmp(b.0))
-    });
     w!(
         o,
         "<h2>{}</h2>\n<section>\n<table class=\"sortable\" id=\"worst-pages\"><thead><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>\n",
@@ -1304,12 +1228,12 @@ fn worst_pages(o: &mut String, d: &RunData, l: &L) {
         esc(&l.severity("info")),
         l.t("合计", "Total"),
     );
-    for (url, c) in v.iter().take(MAX_WORST_PAGES) {
+    for (url, c) in v {
         w!(
             o,
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
             url_html(url),
-            esc(d.titles.get(*url).map(String::as_str).unwrap_or("")),
+            esc(d.titles.get(url).map(String::as_str).unwrap_or("")),
             c[0],
             c[1],
             c[2],
@@ -1317,12 +1241,19 @@ fn worst_pages(o: &mut String, d: &RunData, l: &L) {
         );
     }
     o.push_str("</tbody></table>\n");
-    more(o, l, v.len(), MAX_WORST_PAGES, "findings.csv");
+    more(
+        o,
+        l,
+        d.findings.worst_total,
+        MAX_WORST_PAGES,
+        "findings.csv",
+    );
     o.push_str("</section>\n");
 }
 
 fn findings(o: &mut String, d: &RunData, l: &L) {
-    let groups = group(&d.findings);
+    let groups = &d.findings.groups;
+    let group_total = d.findings.group_total;
     w!(
         o,
         "<h2>{}</h2>\n<section>\n<p class=\"note\">{}</p>\n",
@@ -1333,16 +1264,14 @@ fn findings(o: &mut String, d: &RunData, l: &L) {
         )
     );
     // Filters
-    let mut kinds: Vec<&str> = groups.iter().map(|g| g.first.kind.as_str()).collect();
-    kinds.sort_by_key(|k| kind_rank(k));
-    kinds.dedup();
+    let kinds = &d.findings.kinds;
     w!(
         o,
         "<div class=\"filters\"><input id=\"filter-text\" type=\"search\" placeholder=\"{}\"><select id=\"filter-kind\"><option value=\"\">{}</option>",
         l.t("搜索链接、页面、描述…", "Search URL, page, detail…"),
         l.t("全部类型", "All kinds")
     );
-    for k in &kinds {
+    for k in kinds {
         w!(
             o,
             "<option value=\"{}\">{}</option>",
@@ -1358,12 +1287,12 @@ fn findings(o: &mut String, d: &RunData, l: &L) {
     for s in ["error", "warning", "info"] {
         w!(o, "<option value=\"{s}\">{}</option>", esc(&l.severity(s)));
     }
-    let shown = groups.len().min(MAX_GROUPS);
+    let shown = groups.len();
     w!(
         o,
         "</select><span class=\"note\">{} <b id=\"filter-count\">{shown}</b> / {}</span></div>\n",
         l.t("显示", "Showing"),
-        groups.len()
+        group_total
     );
     w!(
         o,
@@ -1377,8 +1306,8 @@ fn findings(o: &mut String, d: &RunData, l: &L) {
         l.t("首次发现", "First seen"),
         l.t("所在页面", "Pages carrying it"),
     );
-    for g in groups.iter().take(MAX_GROUPS) {
-        let f = g.first;
+    for g in groups {
+        let f = &g.first;
         let certainty = if g.confirmed {
             "confirmed"
         } else {
@@ -1397,35 +1326,35 @@ fn findings(o: &mut String, d: &RunData, l: &L) {
             o,
             "<tr data-kind=\"{}\" data-sev=\"{}\"><td>{}</td><td class=\"sev-{}\" data-v=\"{}\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"d\">{}</td><td>",
             esc(&f.kind),
-            esc(g.severity),
+            esc(&g.severity),
             esc(&l.kind(&f.kind)),
-            esc(g.severity),
-            sev_rank(g.severity),
-            esc(&l.severity(g.severity)),
+            esc(&g.severity),
+            sev_rank(&g.severity),
+            esc(&l.severity(&g.severity)),
             esc(&l.certainty(certainty)),
             url_html(target),
             f.http_status.map(|s| s.to_string()).unwrap_or_default(),
             detail,
-            g.rows.len(),
-            esc(g.first_seen),
+            g.count,
+            esc(&g.first_seen),
         );
         pages_list(o, l, g);
         o.push_str("</td></tr>\n");
     }
     o.push_str("</tbody></table>\n");
-    if d.findings.is_empty() {
+    if d.findings.total == 0 {
         w!(
             o,
             "<p class=\"note\">{}</p>\n",
             l.t("未发现问题。", "No findings.")
         );
     }
-    if groups.len() > MAX_GROUPS {
+    if group_total > MAX_GROUPS {
         w!(
             o,
             "<p class=\"more\">{} {} {}</p>\n",
             l.t("… 另有", "… and"),
-            groups.len() - MAX_GROUPS,
+            group_total - MAX_GROUPS,
             l.t(
                 "组未显示（按严重程度和页面数排序），完整列表见 findings.csv",
                 "more groups not shown (sorted by severity and pages); see findings.csv"
@@ -1435,10 +1364,7 @@ fn findings(o: &mut String, d: &RunData, l: &L) {
     o.push_str("</section>\n");
 }
 
-/// A page carrying a finding: (page URL, link text, element).
-type PageItem<'a> = (&'a str, &'a str, &'a str);
-
-fn pages_list(o: &mut String, l: &L, g: &Group) {
+fn pages_list(o: &mut String, l: &L, g: &agg::Shown<FindingRow>) {
     if g.first.target_url.is_empty() {
         // The target column already is the page.
         w!(
@@ -1448,27 +1374,17 @@ fn pages_list(o: &mut String, l: &L, g: &Group) {
         );
         return;
     }
-    let items: Vec<PageItem> = g
-        .rows
-        .iter()
-        .map(|r| {
-            (
-                r.page_url.as_str(),
-                r.link_text.as_str(),
-                r.element.as_str(),
-            )
-        })
-        .collect();
-    page_items(o, l, &items);
+    page_items(o, l, &g.items, g.count);
 }
 
-/// An expandable list of (page, link text, element), capped at [`MAX_PAGES_PER_GROUP`].
-fn page_items(o: &mut String, l: &L, items: &[PageItem]) {
+/// An expandable list of the first [`MAX_PAGES_PER_GROUP`] (page, link
+/// text, element) of `total`.
+fn page_items(o: &mut String, l: &L, items: &[agg::Item], total: usize) {
     w!(
         o,
         "<details><summary>{} {}</summary><ul>",
-        items.len(),
-        l.t("个页面", if items.len() == 1 { "page" } else { "pages" })
+        total,
+        l.t("个页面", if total == 1 { "page" } else { "pages" })
     );
     for (page, text, element) in items.iter().take(MAX_PAGES_PER_GROUP) {
         w!(o, "<li>{}", url_html(page));
@@ -1480,12 +1396,12 @@ fn page_items(o: &mut String, l: &L, items: &[PageItem]) {
         }
         o.push_str("</li>");
     }
-    if items.len() > MAX_PAGES_PER_GROUP {
+    if total > MAX_PAGES_PER_GROUP {
         w!(
             o,
             "<li class=\"more\">{} {} {}</li>",
             l.t("… 另有", "… and"),
-            items.len() - MAX_PAGES_PER_GROUP,
+            total - MAX_PAGES_PER_GROUP,
             l.t("个页面", "more")
         );
     }
@@ -2290,7 +2206,7 @@ pub(crate) mod tests {
                 ..Default::default()
             };
             s.estimate = crate::report::summary::Estimate::build(
-                &read_findings(&dir).unwrap(),
+                &crate::report::diff::read_findings(&dir).unwrap(),
                 &s.homepage,
                 &veto,
                 &ScoringSection::default(),

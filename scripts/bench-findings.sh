@@ -9,6 +9,8 @@
 #
 #   scripts/bench-findings.sh                 # 2000 pages x 50 = 100,000 findings
 #   PAGES=4000 ANCHORS=20000 scripts/bench-findings.sh
+#   CONCURRENCY=2 scripts/bench-findings.sh   # fewer pages parsed at once: the
+#                                             # findings and anchors stand out
 #
 # Prints, per run: wall time, peak RSS, findings, missing_anchor findings.
 # Installs nginx from the distribution's packages if missing. Talks to
@@ -19,6 +21,7 @@ PAGES=${PAGES:-2000}
 PER_PAGE=${PER_PAGE:-50}
 ANCHORS=${ANCHORS:-10000}
 PORT=${PORT:-8091}
+CONCURRENCY=${CONCURRENCY:-16}
 WORK=${BENCH_DIR:-/tmp/zwgk-bench-findings}
 SITE="$WORK/site-$PAGES-$PER_PAGE-$ANCHORS"
 mkdir -p "$WORK"
@@ -98,7 +101,7 @@ for n in 1 2; do
   TIMES="$WORK/time-$n.txt"
   set +e
   /usr/bin/time -v target/release/zwgk-audit crawl "http://127.0.0.1:$PORT/" \
-    --max-concurrency 16 --host-concurrency 16 --host-interval 0 \
+    --max-concurrency "$CONCURRENCY" --host-concurrency "$CONCURRENCY" --host-interval 0 \
     --quiet --reports "$WORK/reports" --out "$OUT" --lang en 2>"$TIMES" >/dev/null
   CODE=$?
   set -e

@@ -367,7 +367,13 @@ impl Auditor {
             columns = rows;
         }
         let written = writer.finish().map_err(io_err(&dir))?;
-        veto.risky_external = record_findings(&history, &run_id, &rules.id, &dir)?;
+        // The veto counters that come from findings: counted from the rows
+        // of their kinds, kept while findings.csv is recorded.
+        let vetoed = record_findings(&history, &run_id, &rules.id, &dir)?;
+        veto.risky_external = crate::report::summary::distinct_targets(
+            &vetoed,
+            crate::finding::FindingKind::RiskyExternal,
+        );
         // The availability veto: the probe's visits of the week before today.
         veto.availability = Some(crate::probe::Availability::of_site(
             &history,
@@ -383,13 +389,13 @@ impl Auditor {
         };
         veto.reply_overdue = reply_judged.then(|| {
             crate::report::summary::distinct_pages(
-                &written.findings,
+                &vetoed,
                 crate::finding::FindingKind::ReplyOverdue,
             )
         });
         veto.guide_incomplete = guide_judged.then(|| {
             crate::report::summary::distinct_pages(
-                &written.findings,
+                &vetoed,
                 crate::finding::FindingKind::GuideIncomplete,
             )
         });
@@ -465,22 +471,28 @@ impl Auditor {
 const RECORD_BATCH: usize = 10_000;
 
 /// Records the findings of run `run_id` (its findings.csv in `dir`) in the
-/// history, a batch at a time; returns the distinct risky external targets
-/// at severity error (a veto counter).
+/// history, a batch at a time; returns the rows of the kinds veto counters
+/// count (risky external links, overdue replies, incomplete guides: a few).
 fn record_findings(
     history: &History,
     run_id: &str,
     site_id: &str,
     dir: &Path,
-) -> Result<usize, AuditError> {
+) -> Result<Vec<FindingRow>, AuditError> {
+    use crate::finding::FindingKind;
     let path = dir.join(crate::report::diff::FINDINGS_CSV);
     let mut batch: Vec<FindingRow> = Vec::with_capacity(RECORD_BATCH);
-    let mut risky: Vec<FindingRow> = Vec::new();
+    let mut vetoed: Vec<FindingRow> = Vec::new();
     let mut failed = None;
-    let risky_code = crate::finding::FindingKind::RiskyExternal.code();
+    let kinds = [
+        FindingKind::RiskyExternal,
+        FindingKind::ReplyOverdue,
+        FindingKind::GuideIncomplete,
+    ]
+    .map(FindingKind::code);
     crate::report::csv::for_each_row(&path, |r: FindingRow| {
-        if r.kind == risky_code {
-            risky.push(r.clone());
+        if kinds.contains(&r.kind.as_str()) {
+            vetoed.push(r.clone());
         }
         batch.push(r);
         if batch.len() >= RECORD_BATCH {
@@ -495,10 +507,7 @@ fn record_findings(
         return Err(e.into());
     }
     history.record_findings(run_id, site_id, &batch)?;
-    Ok(crate::report::summary::distinct_targets(
-        &risky,
-        crate::finding::FindingKind::RiskyExternal,
-    ))
+    Ok(vetoed)
 }
 
 /// The newest run folder of a site when that run did not finish: it has a

@@ -101,6 +101,7 @@ fn page_cells(p: &PageRow) -> Vec<String> {
         p.bytes.to_string(),
         p.elapsed_ms.to_string(),
         p.title.clone(),
+        p.error.clone(),
     ]
 }
 

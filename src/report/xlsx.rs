@@ -609,6 +609,7 @@ impl Book {
                 widths.fit(2, &p.content_type);
                 widths.fit(3, &p.charset);
                 widths.fit(7, &p.title);
+                widths.fit(8, &p.error);
             }
         })
         .map_err(PagesError::Io)?;
@@ -632,7 +633,7 @@ impl Book {
             }
             i += 1;
             let row = row_num(i);
-            let tint = p.http_status.is_none_or(|s| s >= 400);
+            let tint = p.http_status.is_none_or(|s| s >= 400) || !p.error.is_empty();
             let r = (|| -> Result<(), XlsxError> {
                 cells.url(row, 0, &p.url, tint)?;
                 cells.number(row, 1, p.http_status.map(f64::from), tint)?;
@@ -642,6 +643,7 @@ impl Book {
                 cells.number(row, 5, Some(p.bytes as f64), tint)?;
                 cells.number(row, 6, Some(p.elapsed_ms as f64), tint)?;
                 cells.text(row, 7, &p.title, tint)?;
+                cells.text(row, 8, &p.error, tint)?;
                 Ok(())
             })();
             if let Err(e) = r {

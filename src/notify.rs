@@ -18,7 +18,9 @@
 
 use crate::finding::{FindingKind, Severity};
 use crate::report::Lang;
-use crate::report::diff::{DiffStatus, read_diff, read_findings};
+use crate::report::ReportError;
+use crate::report::diff::{DiffRow, DiffStatus};
+use crate::report::rows::FindingRow;
 use crate::report::summary::{Summary, Verdict};
 use crate::rules::notify::{Format, Notify, NotifyOn, Secret, Target};
 use serde::Serialize;
@@ -137,6 +139,67 @@ fn absolute(p: &Path) -> String {
         .to_string()
 }
 
+/// An alert item of a finding or a diff row.
+fn item(kind: &str, page: &str, target: &str, detail: &str, lang: Lang) -> AlertItem {
+    AlertItem {
+        kind: kind.to_string(),
+        kind_name: kind_name(kind, lang),
+        page_url: page.to_string(),
+        target_url: target.to_string(),
+        detail: detail.to_string(),
+    }
+}
+
+/// The first [`MAX_ITEMS`] items by kind, page and target (ties in the
+/// order they came), of any number pushed, and how many were.
+#[derive(Default)]
+struct FirstItems {
+    items: Vec<(usize, AlertItem)>,
+    total: usize,
+}
+
+impl FirstItems {
+    fn push(&mut self, item: AlertItem) {
+        self.items.push((self.total, item));
+        self.total += 1;
+        if self.items.len() >= 4 * MAX_ITEMS {
+            self.trim();
+        }
+    }
+
+    fn trim(&mut self) {
+        self.items.sort_by(|(i, a), (j, b)| {
+            kind_rank(&a.kind)
+                .cmp(&kind_rank(&b.kind))
+                .then_with(|| a.page_url.cmp(&b.page_url))
+                .then_with(|| a.target_url.cmp(&b.target_url))
+                .then_with(|| i.cmp(j))
+        });
+        self.items.truncate(MAX_ITEMS);
+    }
+
+    fn finish(mut self) -> (Vec<AlertItem>, usize) {
+        self.trim();
+        (self.items.into_iter().map(|(_, a)| a).collect(), self.total)
+    }
+}
+
+fn read<R: serde::de::DeserializeOwned + crate::report::rows::Row>(
+    path: &Path,
+) -> Result<crate::report::csv::Rows<R>, ReportError> {
+    crate::report::csv::rows(path).map_err(|e| ReportError::io(path, e))
+}
+
+fn broken<R>(mut rows: crate::report::csv::Rows<R>, path: &Path) -> Result<(), ReportError> {
+    match rows.broken() {
+        Some(source) => Err(ReportError::Csv {
+            path: path.to_path_buf(),
+            source,
+        }),
+        None => Ok(()),
+    }
+}
+
 impl Alert {
     /// Reads the alert of a finished run from its folder. `unreachable` is
     /// the reason the site could not be audited, if so.
@@ -146,47 +209,55 @@ impl Alert {
         unreachable: Option<&str>,
     ) -> Result<Alert, AlertError> {
         let summary = Summary::read(run_dir).ok();
-        let findings = read_findings(run_dir)?;
-        let diff = read_diff(run_dir)?;
-        let count = |sev: Severity| findings.iter().filter(|f| f.severity == sev.code()).count();
-        let mut new_errors: Vec<AlertItem> = match &diff {
-            Some(d) => d
-                .iter()
-                .filter(|r| r.status == DiffStatus::New && r.severity == Severity::Error.code())
-                .map(|r| AlertItem {
-                    kind: r.kind.clone(),
-                    kind_name: kind_name(&r.kind, lang),
-                    page_url: r.page_url.clone(),
-                    target_url: r.target_url.clone(),
-                    detail: r.detail.clone(),
-                })
-                .collect(),
-            None => findings
-                .iter()
-                .filter(|r| r.severity == Severity::Error.code())
-                .map(|r| AlertItem {
-                    kind: r.kind.clone(),
-                    kind_name: kind_name(&r.kind, lang),
-                    page_url: r.page_url.clone(),
-                    target_url: r.target_url.clone(),
-                    detail: r.detail.clone(),
-                })
-                .collect(),
-        };
-        new_errors.sort_by(|a, b| {
-            kind_rank(&a.kind)
-                .cmp(&kind_rank(&b.kind))
-                .then_with(|| a.page_url.cmp(&b.page_url))
-                .then_with(|| a.target_url.cmp(&b.target_url))
-        });
-        let new_errors_total = new_errors.len();
-        new_errors.truncate(MAX_ITEMS);
-        let (new, fixed, open) = match &diff {
-            Some(d) => {
-                let c = crate::report::diff::DiffCounts::of(d);
-                (c.new, c.fixed, c.open)
+        // findings.csv and diff.csv are read row by row; only the first
+        // MAX_ITEMS new errors (in their order) are kept.
+        let findings_csv = run_dir.join(crate::report::diff::FINDINGS_CSV);
+        if !findings_csv.is_file() {
+            return Err(ReportError::NotARun {
+                path: run_dir.to_path_buf(),
             }
-            None => (findings.len(), 0, 0),
+            .into());
+        }
+        let diff_csv = run_dir.join(crate::report::diff::DIFF_CSV);
+        let compared = diff_csv.is_file();
+        let (mut total, mut by_sev) = (0usize, [0usize; 3]);
+        let mut first = FirstItems::default();
+        let mut rows = read::<FindingRow>(&findings_csv)?;
+        for r in rows.by_ref() {
+            total += 1;
+            match r.severity.as_str() {
+                "error" => by_sev[0] += 1,
+                "warning" => by_sev[1] += 1,
+                "info" => by_sev[2] += 1,
+                _ => {}
+            }
+            if !compared && r.severity == Severity::Error.code() {
+                first.push(item(&r.kind, &r.page_url, &r.target_url, &r.detail, lang));
+            }
+        }
+        broken(rows, &findings_csv)?;
+        let (mut new, mut fixed, mut open) = (total, 0, 0);
+        if compared {
+            (new, fixed, open) = (0, 0, 0);
+            let mut rows = read::<DiffRow>(&diff_csv)?;
+            for r in rows.by_ref() {
+                match r.status {
+                    DiffStatus::New => new += 1,
+                    DiffStatus::Fixed => fixed += 1,
+                    DiffStatus::Open => open += 1,
+                }
+                if r.status == DiffStatus::New && r.severity == Severity::Error.code() {
+                    first.push(item(&r.kind, &r.page_url, &r.target_url, &r.detail, lang));
+                }
+            }
+            broken(rows, &diff_csv)?;
+        }
+        let (new_errors, new_errors_total) = first.finish();
+        let diff = compared.then_some(());
+        let count = |sev: Severity| match sev {
+            Severity::Error => by_sev[0],
+            Severity::Warning => by_sev[1],
+            Severity::Info => by_sev[2],
         };
         let workbook = run_dir.join(crate::report::xlsx::REPORT_XLSX);
         let s = summary.as_ref();
@@ -213,7 +284,7 @@ impl Alert {
             score: s.map(|s| s.estimate.score),
             complete: s.is_some_and(|s| s.complete),
             site_unreachable: unreachable.map(str::to_string),
-            findings: findings.len(),
+            findings: total,
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
@@ -911,6 +982,40 @@ pub async fn after_run(plan: &Plan, run_dir: &Path, unreachable: Option<&str>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_items_of_many_are_those_of_a_full_sort() {
+        let kinds = ["wrong_link", "broken_link", "soft_404", "missing_anchor"];
+        let all: Vec<AlertItem> = (0..500usize)
+            .map(|i| {
+                item(
+                    kinds[(i * 7) % 4],
+                    &format!("http://a.gov.cn/p{}.html", (i * 31) % 17),
+                    &format!("http://a.gov.cn/t{}.pdf", (i * 13) % 5),
+                    &format!("第 {i} 个"),
+                    Lang::Zh,
+                )
+            })
+            .collect();
+        let mut first = FirstItems::default();
+        for a in &all {
+            first.push(a.clone());
+        }
+        let (got, total) = first.finish();
+        let mut want = all.clone();
+        want.sort_by(|a, b| {
+            kind_rank(&a.kind)
+                .cmp(&kind_rank(&b.kind))
+                .then_with(|| a.page_url.cmp(&b.page_url))
+                .then_with(|| a.target_url.cmp(&b.target_url))
+        });
+        want.truncate(MAX_ITEMS);
+        assert_eq!(total, 500);
+        assert_eq!(
+            got.iter().map(|a| &a.detail).collect::<Vec<_>>(),
+            want.iter().map(|a| &a.detail).collect::<Vec<_>>()
+        );
+    }
 
     #[test]
     fn signatures_follow_the_robots_rules() {

@@ -161,6 +161,7 @@ where
         en,
         path: path.to_path_buf(),
         broken: None,
+        last: None,
         _row: std::marker::PhantomData,
     })
 }
@@ -173,10 +174,18 @@ pub struct Rows<R> {
     en: csv::StringRecord,
     path: std::path::PathBuf,
     broken: Option<csv::Error>,
+    /// Where the last row returned starts (for [`RowsAt::get`]).
+    last: Option<csv::Position>,
     _row: std::marker::PhantomData<R>,
 }
 
 impl<R> Rows<R> {
+    /// Where the row last returned starts in the file, to read it again
+    /// with [`RowsAt::get`].
+    pub fn position(&self) -> Option<&csv::Position> {
+        self.last.as_ref()
+    }
+
     /// Why the file is broken, when a row that does not parse was not a torn
     /// last line (more rows follow, or the file ends with a whole line).
     pub fn broken(&mut self) -> Option<csv::Error> {
@@ -190,6 +199,10 @@ impl<R: serde::de::DeserializeOwned + Row> Iterator for Rows<R> {
     fn next(&mut self) -> Option<R> {
         let records = self.records.as_mut()?;
         let rec = records.next();
+        self.last = match &rec {
+            Some(Ok(r)) => r.position().cloned(),
+            _ => None,
+        };
         match rec.map(|r| r.and_then(|rec| restored(rec).deserialize(Some(&self.en)))) {
             Some(Ok(row)) => Some(row),
             Some(Err(e)) => {
@@ -205,6 +218,51 @@ impl<R: serde::de::DeserializeOwned + Row> Iterator for Rows<R> {
                 None
             }
         }
+    }
+}
+
+/// Rows of a report file read again by their position ([`Rows::position`]),
+/// in any order: to write a file's rows sorted without holding them.
+pub struct RowsAt<R> {
+    rdr: csv::Reader<std::io::BufReader<std::fs::File>>,
+    en: csv::StringRecord,
+    /// Bytes before the header (a BOM): positions count from after them.
+    skip: u64,
+    rec: csv::StringRecord,
+    _row: std::marker::PhantomData<R>,
+}
+
+impl<R: serde::de::DeserializeOwned + Row> RowsAt<R> {
+    /// The rows of `path`.
+    pub fn open(path: &std::path::Path) -> std::io::Result<RowsAt<R>> {
+        use std::io::BufRead;
+        // Rows are read one at a time from anywhere: a small buffer.
+        let mut file = std::io::BufReader::with_capacity(4096, std::fs::File::open(path)?);
+        let skip = if file.fill_buf()?.starts_with(BOM) {
+            file.consume(BOM.len());
+            BOM.len() as u64
+        } else {
+            0
+        };
+        let (rdr, en) = reader::<R, _>(file).map_err(std::io::Error::other)?;
+        Ok(RowsAt {
+            rdr,
+            en,
+            skip,
+            rec: csv::StringRecord::new(),
+            _row: std::marker::PhantomData,
+        })
+    }
+
+    /// The row that starts at `pos`; None when it cannot be read.
+    pub fn get(&mut self, pos: &csv::Position) -> Option<R> {
+        let mut at = pos.clone();
+        at.set_byte(pos.byte() + self.skip);
+        self.rdr.seek(at).ok()?;
+        if !self.rdr.read_record(&mut self.rec).ok()? {
+            return None;
+        }
+        restored(self.rec.clone()).deserialize(Some(&self.en)).ok()
     }
 }
 
@@ -257,6 +315,7 @@ impl<R: serde::de::DeserializeOwned + Row> IntoIterator for RowsOf<R> {
                 en: csv::StringRecord::new(),
                 path: self.path.clone(),
                 broken: None,
+                last: None,
                 _row: std::marker::PhantomData,
             }
         })
@@ -624,6 +683,38 @@ mod tests {
             http_status: Some(404),
             final_url: String::new(),
             elapsed_ms: None,
+        }
+    }
+
+    #[test]
+    fn rows_are_read_again_by_position_in_any_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        for (lang, bom) in [(Lang::Zh, true), (Lang::En, false)] {
+            let path = tmp.path().join("links.csv");
+            let mut w =
+                CsvWriter::<_, LinkRow>::new(std::fs::File::create(&path).unwrap(), lang, bom)
+                    .unwrap();
+            let mut want = Vec::new();
+            for i in 0..50 {
+                let mut r = row();
+                r.link_text = format!("=第{i}条\n\"引号\", 逗号");
+                r.elapsed_ms = Some(i);
+                w.write(&r).unwrap();
+                want.push(r);
+            }
+            w.flush().unwrap();
+            drop(w);
+            let mut it = rows::<LinkRow>(&path).unwrap();
+            let mut at = Vec::new();
+            while let Some(r) = it.next() {
+                at.push((it.position().unwrap().clone(), r));
+            }
+            assert_eq!(at.len(), 50);
+            let mut again = RowsAt::<LinkRow>::open(&path).unwrap();
+            for (pos, r) in at.iter().rev() {
+                assert_eq!(again.get(pos).as_ref(), Some(r));
+            }
+            assert_eq!(at.iter().map(|a| a.1.clone()).collect::<Vec<_>>(), want);
         }
     }
 

@@ -19,13 +19,14 @@
 //! 100,000 pages writes its workbook in little memory.
 
 use super::Lang;
-use super::diff::{DiffRow, DiffStatus, read_csv, read_diff, read_findings};
+use super::diff::{DIFF_CSV, DiffCounts, DiffRow, DiffStatus, FINDINGS_CSV, read_csv};
 use super::error::ReportError;
 use super::html::{ColumnRecord, kind_en};
 use super::rows::{FindingRow, PageRow, Row};
 use super::summary::{Summary, Verdict, VetoState};
 use crate::crawl::StopReason;
 use crate::finding::{FindingKind, Severity};
+use crate::fingerprint::{FingerprintMap, Fingerprinter};
 use rust_xlsxwriter::{
     ColNum, Color, Format, FormatBorder, RowNum, Url, Workbook, Worksheet, XlsxError,
 };
@@ -92,9 +93,17 @@ pub fn write(run_dir: &Path, lang: Lang) -> Result<PathBuf, ReportError> {
     let tmp = run_dir.join(".report.xlsx.tmp");
     let xl = |e: XlsxError| ReportError::io(&path, std::io::Error::other(e.to_string()));
     let mut book = Book::new(run_dir, lang).map_err(xl)?;
-    let findings = read_findings(run_dir)?;
+    // findings.csv and diff.csv are read row by row: the findings sheet is
+    // written in its order from an index of sort keys and row positions.
+    let findings_csv = run_dir.join(FINDINGS_CSV);
+    if !findings_csv.is_file() {
+        return Err(ReportError::NotARun {
+            path: run_dir.to_path_buf(),
+        });
+    }
+    let index = FindingsIndex::read(&findings_csv)?;
     let summary = Summary::read(run_dir).ok();
-    let diff = read_diff(run_dir).ok().flatten();
+    let diff = DiffSide::read(&run_dir.join(DIFF_CSV));
     let columns_csv = run_dir.join("columns.csv");
     let columns: Vec<ColumnRecord> = if columns_csv.is_file() {
         read_csv(&columns_csv)?
@@ -102,8 +111,11 @@ pub fn write(run_dir: &Path, lang: Lang) -> Result<PathBuf, ReportError> {
         Vec::new()
     };
     let findings_sheet = book
-        .findings_sheet(&findings, diff.as_deref())
-        .map_err(xl)?;
+        .findings_sheet(&findings_csv, &index, diff.as_ref())
+        .map_err(|e| match e {
+            PagesError::Xlsx(e) => xl(e),
+            PagesError::Io(e) => ReportError::io(&findings_csv, e),
+        })?;
     let columns_sheet = book.columns_sheet(&columns).map_err(xl)?;
     let pages_csv = run_dir.join("pages.csv");
     let pages = book.pages_sheet(&pages_csv).map_err(|e| match e {
@@ -113,8 +125,8 @@ pub fn write(run_dir: &Path, lang: Lang) -> Result<PathBuf, ReportError> {
     let summary_sheet = book
         .summary_sheet(SummaryInput {
             summary: summary.as_ref(),
-            findings: &findings,
-            diff: diff.as_deref(),
+            counts: &index.counts,
+            diff: diff.as_ref().map(|d| d.counts),
             pages: &pages,
         })
         .map_err(xl)?;
@@ -132,7 +144,7 @@ pub fn write(run_dir: &Path, lang: Lang) -> Result<PathBuf, ReportError> {
     std::fs::rename(&tmp, &path).map_err(|e| ReportError::io(&path, e))?;
     tracing::debug!(
         ms = started.elapsed().as_millis() as u64,
-        findings = findings.len(),
+        findings = index.counts.total,
         "report.xlsx written"
     );
     Ok(path)
@@ -208,9 +220,114 @@ impl From<XlsxError> for PagesError {
 /// What the summary sheet is made of.
 struct SummaryInput<'a> {
     summary: Option<&'a Summary>,
-    findings: &'a [FindingRow],
-    diff: Option<&'a [DiffRow]>,
+    counts: &'a Counts,
+    diff: Option<DiffCounts>,
     pages: &'a PagesResult,
+}
+
+/// Findings per severity and kind.
+#[derive(Debug, Default)]
+struct Counts {
+    total: usize,
+    severity: HashMap<String, usize>,
+    kind: HashMap<String, usize>,
+}
+
+/// Where a finding goes in the findings sheet: by kind (in the order of
+/// the kind list), page and target; and where its row is in findings.csv.
+struct SortKey {
+    kind: usize,
+    /// The code of a kind outside the list (they sort by it).
+    other: Option<Box<str>>,
+    page: Box<str>,
+    target: Box<str>,
+    at: csv::Position,
+}
+
+/// findings.csv read once: the sort keys of its rows, in the sheet's order,
+/// and its counts (a few hundred bytes a finding instead of the rows).
+struct FindingsIndex {
+    keys: Vec<SortKey>,
+    counts: Counts,
+}
+
+impl FindingsIndex {
+    fn read(path: &Path) -> Result<FindingsIndex, ReportError> {
+        let mut rows =
+            super::csv::rows::<FindingRow>(path).map_err(|e| ReportError::io(path, e))?;
+        let mut keys = Vec::new();
+        let mut counts = Counts::default();
+        while let Some(r) = rows.next() {
+            let Some(at) = rows.position().cloned() else {
+                continue;
+            };
+            counts.total += 1;
+            *counts.severity.entry(r.severity.clone()).or_insert(0) += 1;
+            *counts.kind.entry(r.kind.clone()).or_insert(0) += 1;
+            let kind = kind_rank(&r.kind);
+            keys.push(SortKey {
+                kind,
+                other: (kind == usize::MAX).then(|| r.kind.into_boxed_str()),
+                page: r.page_url.into_boxed_str(),
+                target: r.target_url.into_boxed_str(),
+                at,
+            });
+        }
+        if let Some(source) = rows.broken() {
+            return Err(ReportError::Csv {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+        keys.sort_by(|a, b| {
+            a.kind
+                .cmp(&b.kind)
+                .then_with(|| a.other.cmp(&b.other))
+                .then_with(|| a.page.cmp(&b.page))
+                .then_with(|| a.target.cmp(&b.target))
+        });
+        Ok(FindingsIndex { keys, counts })
+    }
+}
+
+/// diff.csv read once: its counts and whether each finding is new or still
+/// open (by a fingerprint of its identity).
+struct DiffSide {
+    counts: DiffCounts,
+    status: FingerprintMap<DiffStatus>,
+    fp: Fingerprinter,
+}
+
+impl DiffSide {
+    /// None without a readable diff.csv (every finding is then new).
+    fn read(path: &Path) -> Option<DiffSide> {
+        let mut rows = super::csv::rows::<DiffRow>(path).ok()?;
+        let fp = Fingerprinter::new();
+        let mut status = FingerprintMap::default();
+        let mut counts = DiffCounts::default();
+        for r in rows.by_ref() {
+            match r.status {
+                DiffStatus::New => counts.new += 1,
+                DiffStatus::Fixed => counts.fixed += 1,
+                DiffStatus::Open => counts.open += 1,
+            }
+            if r.status != DiffStatus::Fixed {
+                let k = change_key(&r.kind, &r.page_url, &r.target_url, &r.link_text, &r.column);
+                status.insert(fp.of(&k), r.status);
+            }
+        }
+        rows.broken()
+            .is_none()
+            .then_some(DiffSide { counts, status, fp })
+    }
+
+    fn status_of(&self, r: &FindingRow) -> DiffStatus {
+        let k = change_key(&r.kind, &r.page_url, &r.target_url, &r.link_text, &r.column);
+        self.status
+            .get(&self.fp.of(&k))
+            .copied()
+            .unwrap_or(DiffStatus::New)
+    }
 }
 
 /// Display width of text in Excel character units: a CJK or full-width
@@ -445,12 +562,13 @@ impl Book {
     /// page, with a last column saying new or still open.
     fn findings_sheet(
         &mut self,
-        findings: &[FindingRow],
-        diff: Option<&[DiffRow]>,
-    ) -> Result<Worksheet, XlsxError> {
+        findings_csv: &Path,
+        index: &FindingsIndex,
+        diff: Option<&DiffSide>,
+    ) -> Result<Worksheet, PagesError> {
         let lang = self.lang;
-        let index = 1;
-        let name = sheet_names(lang)[index];
+        let sheet = 1;
+        let name = sheet_names(lang)[sheet];
         let mut ws = self.workbook.new_worksheet_with_constant_memory()?;
         ws.set_name(name)?;
         let mut headers: Vec<&str> = match lang {
@@ -458,32 +576,17 @@ impl Book {
             Lang::En => FindingRow::EN.to_vec(),
         };
         headers.push(change_header(lang));
-        // new / still open per finding; without a previous run every finding is new.
-        let status: Option<HashMap<String, DiffStatus>> = diff.map(|d| {
-            d.iter()
-                .filter(|r| r.status != DiffStatus::Fixed)
-                .map(|r| {
-                    (
-                        change_key(&r.kind, &r.page_url, &r.target_url, &r.link_text, &r.column),
-                        r.status,
-                    )
-                })
-                .collect()
-        });
-        let mut order: Vec<&FindingRow> = findings.iter().collect();
-        order.sort_by(|a, b| {
-            kind_rank(&a.kind)
-                .cmp(&kind_rank(&b.kind))
-                .then_with(|| a.kind.cmp(&b.kind))
-                .then_with(|| a.page_url.cmp(&b.page_url))
-                .then_with(|| a.target_url.cmp(&b.target_url))
-        });
+        // Rows are read back in the sheet's order (kind, page, target) by
+        // their position in findings.csv: twice, for the widths and the cells.
+        let mut at =
+            super::csv::RowsAt::<FindingRow>::open(findings_csv).map_err(PagesError::Io)?;
+        let mut order: &[SortKey] = &index.keys;
         if order.len() >= MAX_ROWS {
             self.truncated = order.len() - (MAX_ROWS - 1);
-            order.truncate(MAX_ROWS - 1);
+            order = order.get(..MAX_ROWS - 1).unwrap_or(order);
         }
         let mut widths = Widths::new(&headers);
-        for r in &order {
+        for r in order.iter().filter_map(|k| at.get(&k.at)) {
             for (i, v) in [
                 &r.kind,
                 &r.severity,
@@ -508,7 +611,9 @@ impl Book {
         widths.apply(&mut ws)?;
         let mut cells = Cells::new(&mut ws, &self.fmt, &mut self.budget);
         cells.header(&headers)?;
-        for (i, r) in order.iter().enumerate() {
+        let mut written = 0;
+        for (i, r) in order.iter().filter_map(|k| at.get(&k.at)).enumerate() {
+            written = i + 1;
             let row = row_num(i + 1);
             let tint = r.severity == Severity::Error.code();
             cells.text(row, 0, &r.kind, tint)?;
@@ -523,24 +628,13 @@ impl Book {
             cells.text(row, 9, &r.column, tint)?;
             cells.text(row, 10, &r.first_seen, tint)?;
             cells.text(row, 11, &r.kind_name, tint)?;
-            let st = match &status {
-                None => DiffStatus::New,
-                Some(m) => m
-                    .get(&change_key(
-                        &r.kind,
-                        &r.page_url,
-                        &r.target_url,
-                        &r.link_text,
-                        &r.column,
-                    ))
-                    .copied()
-                    .unwrap_or(DiffStatus::New),
-            };
+            // Without a previous run every finding is new.
+            let st = diff.map_or(DiffStatus::New, |d| d.status_of(&r));
             cells.text(row, 12, st.label(lang), tint)?;
         }
         let fallback = cells.fallback;
-        finish_table(&mut ws, order.len(), headers.len())?;
-        self.fallback.push((index, fallback));
+        finish_table(&mut ws, written, headers.len())?;
+        self.fallback.push((sheet, fallback));
         Ok(ws)
     }
 
@@ -865,18 +959,14 @@ fn summary_lines(
                     "summary.json is missing or unreadable (the run may not have ended)",
                 ),
             );
-            out.add(l("问题", "Findings"), count(input.findings.len()), "");
+            out.add(l("问题", "Findings"), count(input.counts.total), "");
         }
     }
 
     out.blank();
     out.section(l("按严重程度", "By severity"));
     for sev in [Severity::Error, Severity::Warning, Severity::Info] {
-        let n = input
-            .findings
-            .iter()
-            .filter(|f| f.severity == sev.code())
-            .count();
+        let n = input.counts.severity.get(sev.code()).copied().unwrap_or(0);
         let label = match lang {
             Lang::Zh => sev.zh(),
             Lang::En => sev.code(),
@@ -891,7 +981,7 @@ fn summary_lines(
     out.blank();
     out.section(l("按问题类型", "By kind"));
     for k in FindingKind::ALL {
-        let n = input.findings.iter().filter(|f| f.kind == k.code()).count();
+        let n = input.counts.kind.get(k.code()).copied().unwrap_or(0);
         let label = match lang {
             Lang::Zh => k.zh(),
             Lang::En => kind_en(k),
@@ -903,8 +993,7 @@ fn summary_lines(
     out.section(l("与上次比较", "Compared with the previous run"));
     let previous = input.summary.and_then(|s| s.previous_run.clone());
     match (input.diff, previous) {
-        (Some(d), prev) => {
-            let c = super::diff::DiffCounts::of(d);
+        (Some(c), prev) => {
             out.add(
                 l("上次运行", "Previous run"),
                 text(prev.unwrap_or_default()),

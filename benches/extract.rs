@@ -3,6 +3,8 @@
 //! `normalize` over 1,000 URLs. Target (issue 7): 20,000 such pages in about
 //! 10 s on 2 cores, i.e. roughly 1 ms of CPU per page including parsing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test and tool code may
+
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

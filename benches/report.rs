@@ -3,6 +3,8 @@
 //! them) and findings.csv rows, UTF-8 with BOM and Chinese headers, into
 //! memory so the disk is not measured.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test and tool code may
+
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

@@ -1,6 +1,8 @@
 //! Times each per-page stage on pages of a generated benchmark site:
 //! `cargo run --release --example page_stages -- /tmp/zwgk-bench/site-20000 2000`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test and tool code may
+
 use std::time::{Duration, Instant};
 use zwgk_audit::check::{self, PageView};
 use zwgk_audit::extract;

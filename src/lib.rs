@@ -18,6 +18,7 @@ pub mod finding;
 pub mod fingerprint;
 pub mod link;
 pub mod notify;
+pub mod patterns;
 pub mod probe;
 pub mod report;
 pub mod rules;

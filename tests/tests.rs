@@ -3,5 +3,7 @@
 //! fixture site from `tests/fixtures/`, or to the built binary. No test
 //! resolves a name through the system's DNS.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test and tool code may
+
 mod common;
 mod it;

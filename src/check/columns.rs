@@ -174,9 +174,9 @@ impl VetoCounters {
 }
 
 static ANCHORS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("a[href], area[href]").expect("constant selector"));
+    LazyLock::new(|| crate::patterns::selector("a[href], area[href]"));
 static INLINE_SCRIPTS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("script:not([src])").expect("constant selector"));
+    LazyLock::new(|| crate::patterns::selector("script:not([src])"));
 
 /// Most data endpoints of one page called for its list.
 const MAX_PAGE_FEEDS: usize = 2;

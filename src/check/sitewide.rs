@@ -46,7 +46,7 @@ impl PageFacts {
 }
 
 static H1: std::sync::LazyLock<scraper::Selector> =
-    std::sync::LazyLock::new(|| scraper::Selector::parse("h1").expect("constant selector"));
+    std::sync::LazyLock::new(|| crate::patterns::selector("h1"));
 
 /// The page checks of issue 16 on one page: the findings made on the page
 /// itself (its dates, a guide matched by URL pattern) and the facts kept for

@@ -220,7 +220,7 @@ fn is_css(content_type: Option<&str>, url: &Url) -> bool {
 #[cfg(debug_assertions)]
 pub const TEST_PANIC_TITLE: &str = "zwgk-audit test: panic while analysing";
 
-static H1: LazyLock<Selector> = LazyLock::new(|| Selector::parse("h1").expect("static selector"));
+static H1: LazyLock<Selector> = LazyLock::new(|| crate::patterns::selector("h1"));
 
 #[allow(clippy::too_many_arguments)]
 fn analyse(

@@ -401,10 +401,10 @@ pub fn plan_rules(url: &str, form: Option<&str>, base: &Url) -> Option<ListFeed>
 }
 
 static TOTAL_PAGES_TEXT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"共\s*(\d{1,6})\s*页").expect("constant regex"));
+    LazyLock::new(|| crate::patterns::regex(r"共\s*(\d{1,6})\s*页"));
 static TOTAL_RECORDS_TEXT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"共\s*(\d{1,7})\s*条").expect("constant regex"));
-static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^>]*>").expect("constant regex"));
+    LazyLock::new(|| crate::patterns::regex(r"共\s*(\d{1,7})\s*条"));
+static TAG: LazyLock<Regex> = LazyLock::new(|| crate::patterns::regex(r"<[^>]*>"));
 
 /// Reads a feed answer: a Hanweb `<datastore>`, JSON (or JSONP) rows, or an
 /// HTML fragment read as a list page. Relative item URLs resolve against `page`.

@@ -79,12 +79,9 @@ impl ListItem {
     }
 }
 
-static ROWS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("li, tr, dd").expect("constant selector"));
-static LINKS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("a[href]").expect("constant selector"));
-static SCRIPTS: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("script").expect("constant selector"));
+static ROWS: LazyLock<Selector> = LazyLock::new(|| crate::patterns::selector("li, tr, dd"));
+static LINKS: LazyLock<Selector> = LazyLock::new(|| crate::patterns::selector("a[href]"));
+static SCRIPTS: LazyLock<Selector> = LazyLock::new(|| crate::patterns::selector("script"));
 
 const PAGER: &[&str] = &[
     "首页",
@@ -608,18 +605,14 @@ pub struct Datastore {
 }
 
 static RECORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?s)<record>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</record>")
-        .expect("constant regex")
+    crate::patterns::regex(r"(?s)<record>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</record>")
 });
-static TOTAL_RECORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"<totalrecord>\s*(\d{1,9})\s*</totalrecord>").expect("constant regex")
-});
-static TOTAL_PAGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"<totalpage>\s*(\d{1,9})\s*</totalpage>").expect("constant regex")
-});
-static NEXTGROUP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?s)<nextgroup>.*?href\s*=\s*["']([^"']+)["']"#).expect("constant regex")
-});
+static TOTAL_RECORD: LazyLock<Regex> =
+    LazyLock::new(|| crate::patterns::regex(r"<totalrecord>\s*(\d{1,9})\s*</totalrecord>"));
+static TOTAL_PAGE: LazyLock<Regex> =
+    LazyLock::new(|| crate::patterns::regex(r"<totalpage>\s*(\d{1,9})\s*</totalpage>"));
+static NEXTGROUP: LazyLock<Regex> =
+    LazyLock::new(|| crate::patterns::regex(r#"(?s)<nextgroup>.*?href\s*=\s*["']([^"']+)["']"#));
 
 /// Parses the Hanweb `<script type="text/xml"><datastore>…` blocks of a page.
 pub fn datastore(doc: &Html, base: &Url, page: &Url, phrases: &Phrases) -> Option<Datastore> {

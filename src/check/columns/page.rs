@@ -573,8 +573,7 @@ pub fn title(doc: &Html) -> Option<String> {
     walk(doc, &Phrases::default(), 0, false).head.title
 }
 
-static LINK: LazyLock<Selector> =
-    LazyLock::new(|| Selector::parse("a").expect("constant selector"));
+static LINK: LazyLock<Selector> = LazyLock::new(|| crate::patterns::selector("a"));
 
 const CRUMB_MARKS: &[&str] = &[
     "crumb", "position", "location", "dqwz", "weizhi", "curpos", "bread",
@@ -714,13 +713,12 @@ const PUBLISHED_LABELS: [&str; 3] = ["发布日期", "发布时间", "发文日�
 /// directives and script record counts. No two of them can overlap, so one
 /// leftmost scan finds every occurrence.
 static HINTS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    crate::patterns::regex(concat!(
         "发布日期|发布时间|发文日期|createPageHTML|countPage|_nPageCount|<datastore",
         r"|jpage\(|\$\.ajax|jQuery\.ajax|\$\.get|\$\.post|fetch\(|axios\.",
         "|ms-for|ms-repeat|v-for=",
         "|recordCount|totalRecord|totalCount|pageCount|totalPage",
     ))
-    .expect("constant regex")
 });
 
 /// What one scan of the source text found.
@@ -773,12 +771,12 @@ impl Hints {
 }
 
 static RECORD_COUNT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\b(?:recordCount|totalRecords?|totalCount)\b\s*[:=]\s*['"]?(\d{1,9})\b"#)
-        .expect("constant regex")
+    crate::patterns::regex(
+        r#"\b(?:recordCount|totalRecords?|totalCount)\b\s*[:=]\s*['"]?(\d{1,9})\b"#,
+    )
 });
 static PAGE_VAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\b(?:pageCount|totalPages?)\b\s*[:=]\s*['"]?(\d{1,6})\b"#)
-        .expect("constant regex")
+    crate::patterns::regex(r#"\b(?:pageCount|totalPages?)\b\s*[:=]\s*['"]?(\d{1,6})\b"#)
 });
 
 /// The largest record count a script variable announces (`var recordCount = 75`,
@@ -860,7 +858,7 @@ static PAGE_COUNT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"_nPageCount\s*=\s*(\d{1,6})",
     ]
     .iter()
-    .map(|p| Regex::new(p).expect("constant regex"))
+    .map(|p| crate::patterns::regex(p))
     .collect()
 });
 

@@ -5,18 +5,16 @@ use regex::Regex;
 use std::sync::LazyLock;
 use url::Url;
 
-static INDEX_FILE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(index|default)\.(s?html?|jsp|php|aspx?)$").expect("constant regex")
-});
+static INDEX_FILE: LazyLock<Regex> =
+    LazyLock::new(|| crate::patterns::regex(r"(?i)^(index|default)\.(s?html?|jsp|php|aspx?)$"));
 static PAGED_INDEX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(index|default)(_\d+)?\.(s?html?|jsp|php|aspx?)$").expect("constant regex")
+    crate::patterns::regex(r"(?i)^(index|default)(_\d+)?\.(s?html?|jsp|php|aspx?)$")
 });
 static LIST_FILE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(index|default|list|more)(_\d+)?\.(s?html?|jsp|php|aspx?)$")
-        .expect("constant regex")
+    crate::patterns::regex(r"(?i)^(index|default|list|more)(_\d+)?\.(s?html?|jsp|php|aspx?)$")
 });
 static ARTICLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    crate::patterns::regex(concat!(
         r"(?i)(/t\d{8}_\d+\.\w+$)",
         r"|(/art/\d{4}/\d{1,2}/\d{1,2}/art_)",
         r"|(/\d{8}/[0-9a-f]{16,}\.s?html?$)",
@@ -24,7 +22,6 @@ static ARTICLE: LazyLock<Regex> = LazyLock::new(|| {
         r"|(/\d{4}-\d{2}/\d{2}/(content|article)_)",
         r"|(/info/\d+/\d+\.html?$)",
     ))
-    .expect("constant regex")
 });
 
 /// Query keys that only select a page of a list.

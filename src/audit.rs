@@ -354,6 +354,7 @@ impl Auditor {
                 // Judged only when the run could see them: a board was read;
                 // guide pages are named by the rules.
                 reply_judged = !homepage_only && out.board_pages > 0;
+                veto.reply_channels = out.channels;
                 guide_judged = !homepage_only && rules.checks.guide.active();
                 findings.extend(out.findings);
             }

@@ -27,6 +27,7 @@ use super::columns::page::{self, cap_chars, collapse};
 use super::columns::urls;
 use super::{PageView, dates, labels};
 use crate::finding::{Certainty, Finding, FindingKind, Severity};
+use crate::report::summary::{ChannelEntry, MAX_CHANNEL_EXAMPLES, ReplyChannels};
 use crate::rules::checks::{InteractionRules, InteractionSection};
 use chrono::{Months, NaiveDate};
 use scraper::{ElementRef, Html, Node, Selector};
@@ -41,6 +42,8 @@ const MAX_PER_PAGE: usize = 500;
 const MAX_MESSAGES: usize = 50_000;
 /// Most elements examined for a header row.
 const MAX_ELEMENTS: usize = 20_000;
+/// Most distinct channel entries counted in a run.
+const MAX_ENTRIES: usize = 10_000;
 
 /// What a message's status says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -453,6 +456,10 @@ pub struct Boards {
     /// Folders of the pages the rules' channel link texts lead to.
     entries: HashSet<String>,
     messages: usize,
+    /// Targets of the channel entries seen (links to a consultation channel).
+    channel_targets: HashSet<String>,
+    /// The first of them, in crawl order.
+    channel_examples: Vec<ChannelEntry>,
 }
 
 /// The folder of a URL (scheme, host, path up to its last `/`), as a prefix.
@@ -485,6 +492,8 @@ pub struct BoardsOutcome {
     pub pages_read: usize,
     /// Messages of kept channels asked within the window.
     pub in_window: usize,
+    /// The channel entries seen and what was looked for.
+    pub channels: ReplyChannels,
 }
 
 impl Boards {
@@ -497,11 +506,22 @@ impl Boards {
         self.pages.push((page.to_string(), board));
     }
 
-    /// Records a link: a text of the rules' `link_text` makes its target's
-    /// folder a channel.
-    pub fn link(&mut self, target: &str, text: &str, r: &InteractionRules) {
-        if r.link_texts.is_empty() {
+    /// Records a link on `page`: a channel entry ([`InteractionRules::is_entry`])
+    /// is counted, wherever it leads; a text of the rules' `link_text` makes
+    /// its target's folder a channel.
+    pub fn link(&mut self, page: &str, target: &str, text: &str, r: &InteractionRules) {
+        if !r.section.enabled || !r.is_entry(target, text) {
             return;
+        }
+        if self.channel_targets.len() < MAX_ENTRIES
+            && self.channel_targets.insert(urls::key(target))
+            && self.channel_examples.len() < MAX_CHANNEL_EXAMPLES
+        {
+            self.channel_examples.push(ChannelEntry {
+                url: target.to_string(),
+                text: cap_chars(&collapse(text), 60),
+                page: page.to_string(),
+            });
         }
         let t: String = text.split_whitespace().collect();
         if r.link_texts.contains(&t)
@@ -573,8 +593,16 @@ impl Boards {
         let from = today
             .checked_sub_months(Months::new(s.window_months))
             .unwrap_or(NaiveDate::MIN);
+        let (looked_for_text, looked_for_url) = r.looked_for();
         let mut out = BoardsOutcome {
             pages_read,
+            channels: ReplyChannels {
+                entries: self.channel_targets.len(),
+                examples: self.channel_examples,
+                board_pages: pages_read,
+                looked_for_text,
+                looked_for_url,
+            },
             ..Default::default()
         };
         for key in order {
@@ -798,6 +826,7 @@ mod tests {
         let r = rules("[interaction]\nlink_text = [\"我要咨询\"]\n");
         let mut boards = Boards::default();
         boards.link(
+            "http://www.a.gov.cn/",
             "http://www.a.gov.cn/hdjl/zxzx/index.html",
             " 我要 咨询 ",
             &r.checks.interaction,
@@ -812,6 +841,55 @@ mod tests {
                 .iter()
                 .all(|f| f.page_url.contains("/hdjl/zxzx/"))
         );
+    }
+
+    #[test]
+    fn channel_entries_are_counted_wherever_they_lead_and_excluded_kinds_are_not() {
+        let r = rules("");
+        let i = &r.checks.interaction;
+        let home = "http://www.a.gov.cn/";
+        let mut boards = Boards::default();
+        // Default entry words, on the site or on another government platform.
+        boards.link(home, "http://www.a.gov.cn/hdjl/wyly/", "我要留言", i);
+        boards.link(home, "https://12345.zj.gov.cn/sy/index.html", "12345 热线", i);
+        boards.link(home, "http://www.a.gov.cn/hdjl/wyly/", "我要 留言", i);
+        boards.link(home, "javascript:openMailbox()", "局长信箱", i);
+        // By URL alone (an image link without text).
+        boards.link(home, "http://www.a.gov.cn/guestbook/list.jsp", "", i);
+        // Look-alikes: excluded kinds, an article title, another link.
+        boards.link(home, "http://www.a.gov.cn/hdjl/zxft/", "在线访谈", i);
+        boards.link(home, "http://www.a.gov.cn/hdjl/jbts/", "投诉举报信箱", i);
+        boards.link(home, "http://www.a.gov.cn/hdjl/yjzj/", "意见征集", i);
+        boards.link(
+            home,
+            "http://www.a.gov.cn/xwdt/t20260301_1.html",
+            "我局举办知识产权政策咨询服务进企业活动",
+            i,
+        );
+        boards.link(home, "http://www.a.gov.cn/xwdt/", "新闻动态", i);
+        let out = boards.finish(i, d("2026-05-25"));
+        let c = &out.channels;
+        assert_eq!(c.entries, 4, "{c:#?}");
+        assert_eq!(c.board_pages, 0);
+        assert_eq!(c.examples[0].url, "http://www.a.gov.cn/hdjl/wyly/");
+        assert_eq!(c.examples[0].text, "我要留言");
+        assert_eq!(c.examples[0].page, home);
+        assert_eq!(c.examples[1].url, "https://12345.zj.gov.cn/sy/index.html");
+        assert!(c.looked_for_text.iter().any(|w| w == "信箱"));
+
+        // A site that names its channel: only its link text or URL counts.
+        let r = rules("[interaction]
+link_text = [\"我要写信\"]\n");
+        let i = &r.checks.interaction;
+        let mut boards = Boards::default();
+        boards.link(home, "http://www.a.gov.cn/hdjl/wyly/", "我要留言", i);
+        assert_eq!(boards.finish(i, d("2026-05-25")).channels.entries, 0);
+        let mut boards = Boards::default();
+        boards.link(home, "http://www.a.gov.cn/xx/", "我要 写信", i);
+        let out = boards.finish(i, d("2026-05-25"));
+        assert_eq!(out.channels.entries, 1);
+        assert_eq!(out.channels.looked_for_text, ["我要写信"]);
+        assert!(out.channels.looked_for_url.is_empty());
     }
 
     #[test]

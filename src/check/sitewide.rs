@@ -155,6 +155,8 @@ pub struct SitewideOutcome {
     pub board_pages: usize,
     /// Messages of the kept channels asked within the window.
     pub messages_in_window: usize,
+    /// The consultation channels seen (None: the check is off).
+    pub channels: Option<crate::report::summary::ReplyChannels>,
 }
 
 /// The state of the end-of-run checks during a crawl.
@@ -207,9 +209,10 @@ impl Sitewide {
         }
     }
 
-    /// Takes in a link the crawl saw (channel entries by link text).
-    pub fn link(&mut self, target: &str, text: &str, rules: &Rules) {
-        self.boards.link(target, text, &rules.checks.interaction);
+    /// Takes in a link the crawl saw on `page` (channel entries by link
+    /// text or URL, wherever they lead).
+    pub fn link(&mut self, page: &str, target: &str, text: &str, rules: &Rules) {
+        self.boards.link(page, target, text, &rules.checks.interaction);
     }
 
     /// Judges everything; `columns` is the finished column tracker (the
@@ -243,6 +246,12 @@ impl Sitewide {
             findings,
             board_pages: boards.pages_read,
             messages_in_window: boards.in_window,
+            channels: rules
+                .checks
+                .interaction
+                .section
+                .enabled
+                .then_some(boards.channels),
         }
     }
 }

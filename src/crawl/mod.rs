@@ -675,6 +675,17 @@ impl Crawl {
     }
 
     fn on_link(&mut self, page: &Arc<str>, depth: u32, mut link: FoundLink) {
+        // Channel entries count whatever the link is (another host, a
+        // `javascript:` opener, an ignored or wrong URL): it is on the site.
+        if link.origin == Origin::Markup
+            && matches!(
+                link.element,
+                Element::A | Element::Area | Element::Datastore
+            )
+        {
+            self.sitewide
+                .link(page, link.target(), &link.text, &self.rules);
+        }
         let class = std::mem::replace(&mut link.class, LinkClass::NotChecked);
         let (key, own, fragment, mixed) = match class {
             LinkClass::NotChecked => {
@@ -718,7 +729,6 @@ impl Crawl {
                 Element::A | Element::Area | Element::Datastore
             ) {
                 self.tracker.link(page, &target, &link.text);
-                self.sitewide.link(&target, &link.text, &self.rules);
             }
         }
         let (element, origin) = (link.element, link.origin);

@@ -866,6 +866,12 @@ fn veto_table(o: &mut String, s: &Summary, l: &L) {
                 None if state == VetoState::Veto => l.t("无日期", "undated").into(),
                 None => "—".into(),
             },
+            // 互动回应差 without any channel: no count behind the veto.
+            "reply_overdue"
+                if state == VetoState::Veto && s.veto_input.reply_overdue.is_none() =>
+            {
+                l.t("无渠道", "no channel").into()
+            }
             _ if state == VetoState::Unchecked && v.value == 0 => "—".into(),
             _ => v.value.to_string(),
         };

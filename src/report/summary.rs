@@ -59,6 +59,10 @@ pub struct VetoInput {
     /// Public messages unanswered past the rule's limit (None: not checked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_overdue: Option<usize>,
+    /// The consultation channels (留言 / 信箱 / 咨询) the run saw (None: not
+    /// looked for: the check is off, or the run did not reach its end).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_channels: Option<ReplyChannels>,
     /// Service guide items missing required elements, as the indicator
     /// counts them (None: not checked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -86,9 +90,48 @@ impl Default for VetoInput {
             blank_columns: 0,
             risky_external: 0,
             reply_overdue: None,
+            reply_channels: None,
             guide_incomplete: None,
             availability: None,
         }
+    }
+}
+
+/// Most channel entries named in summary.json ([`ReplyChannels::examples`]).
+pub const MAX_CHANNEL_EXAMPLES: usize = 5;
+
+/// A link to a consultation channel seen on the site.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelEntry {
+    /// Where it leads (possibly another host: it is not read there).
+    pub url: String,
+    /// Its text.
+    pub text: String,
+    /// The page it is on.
+    pub page: String,
+}
+
+/// The consultation channels of 互动回应差: a site without one is vetoed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyChannels {
+    /// Distinct channel entries (link targets) seen on the site's pages.
+    pub entries: usize,
+    /// The first of them (at most [`MAX_CHANNEL_EXAMPLES`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<ChannelEntry>,
+    /// Message-board pages of the kept channels that were read.
+    pub board_pages: usize,
+    /// What an entry's link text was looked for: the rules' link texts, or
+    /// the default entry words.
+    pub looked_for_text: Vec<String>,
+    /// The URL patterns an entry's target was looked for.
+    pub looked_for_url: Vec<String>,
+}
+
+impl ReplyChannels {
+    /// Whether the run saw a channel (an entry, or a board it read).
+    pub fn found(&self) -> bool {
+        self.entries > 0 || self.board_pages > 0
     }
 }
 
@@ -935,6 +978,118 @@ fn homepage_check(v: &VetoInput, r: &WindowRule) -> VetoCheck {
     }
 }
 
+/// The short list of what was looked for, in a note.
+fn listed(items: &[String], sep: &str) -> String {
+    const SHOWN: usize = 8;
+    let mut out = items.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(sep);
+    if items.len() > SHOWN {
+        out.push_str(sep);
+        out.push('…');
+    }
+    out
+}
+
+/// 互动回应差: the overdue messages of the boards read; else, when no board
+/// was read, the channels the run saw. A complete run (`partial` None) that
+/// saw no channel holds the veto without a finding (the rule's 第1项); a
+/// channel seen but not read (another host, a list built by script) is not
+/// checked, as is everything a partial run did not see.
+fn reply_check(
+    v: &VetoInput,
+    r: &ThresholdRule,
+    partial: Unjudged,
+    not_run: impl FnOnce() -> Unjudged,
+) -> VetoCheck {
+    let item = |value: usize, unjudged: Unjudged| {
+        counter(
+            "reply_overdue",
+            "互动回应差",
+            "Public messages unanswered",
+            value,
+            r,
+            None,
+            unjudged,
+        )
+    };
+    if let Some(n) = v.reply_overdue {
+        return item(n, partial);
+    }
+    let Some(c) = &v.reply_channels else {
+        return item(0, not_run());
+    };
+    if let Some(e) = c.examples.first().filter(|_| c.entries > 0) {
+        let (more_zh, more_en) = if c.entries > 1 {
+            (
+                format!("等 {} 个入口", c.entries),
+                format!(" and {} more", c.entries - 1),
+            )
+        } else {
+            (String::new(), String::new())
+        };
+        let found_zh = format!(
+            "找到留言/信箱/咨询渠道 {}（「{}」，见 {}）{more_zh}",
+            e.url, e.text, e.page
+        );
+        let found_en = format!(
+            "consultation channel found at {} (\"{}\", on {}){more_en}",
+            e.url, e.text, e.page
+        );
+        let note = match partial {
+            Some((pz, pe)) => (
+                format!("{pz}；{found_zh}，留言列表未读取"),
+                format!("{pe}; {found_en}, its messages not read"),
+            ),
+            None => (
+                format!(
+                    "{found_zh}，但未读取到留言列表（渠道在其他网站上、列表由脚本生成或版式未能识别）：请人工检查留言答复"
+                ),
+                format!(
+                    "{found_en}, but no message list was read (the channel is on another site, its list is built by script, or its layout is not known): check the replies by hand"
+                ),
+            ),
+        };
+        return item(0, Some(note));
+    }
+    if c.found() {
+        // Boards read by a partial run (their messages are not judged).
+        return item(0, partial.or_else(not_run));
+    }
+    let (texts, urls) = (&c.looked_for_text, &c.looked_for_url);
+    let mut what_zh = Vec::new();
+    let mut what_en = Vec::new();
+    if !texts.is_empty() {
+        what_zh.push(format!("链接文字含「{}」", listed(texts, "、")));
+        what_en.push(format!("link texts with \"{}\"", listed(texts, "\", \"")));
+    }
+    if !urls.is_empty() {
+        what_zh.push(format!("网址匹配「{}」", listed(urls, " ")));
+        what_en.push(format!("URLs matching {}", listed(urls, " ")));
+    }
+    let (what_zh, what_en) = (what_zh.join("或"), what_en.join(" or "));
+    if let Some((pz, pe)) = partial {
+        return item(
+            0,
+            Some((
+                format!("{pz}；已检查的页面上未找到留言/信箱/咨询渠道（查找{what_zh}的链接）"),
+                format!(
+                    "{pe}; no consultation channel on the pages checked (looked for {what_en})"
+                ),
+            )),
+        );
+    }
+    VetoCheck {
+        state: VetoState::Veto,
+        triggered: true,
+        note_zh: format!(
+            "未找到留言/信箱/咨询渠道：全站页面上没有{what_zh}的链接，也没有读取到留言列表（在线访谈、调查征集、举报投诉等渠道不计）"
+        ),
+        note_en: format!(
+            "no consultation channel (留言 / 信箱 / 咨询) found: no page of the site links to {what_en}, and no message list was read (在线访谈, 调查征集, 举报投诉 channels do not count)"
+        ),
+        ..item(0, None)
+    }
+}
+
 fn vetoes(v: &VetoInput, s: &ScoringSection, scope: &Scope) -> Vec<VetoCheck> {
     let r = &s.veto;
     let partial = |zh: &str, en: &str| -> Unjudged {
@@ -1009,19 +1164,9 @@ fn vetoes(v: &VetoInput, s: &ScoringSection, scope: &Scope) -> Vec<VetoCheck> {
             None,
             columns,
         ),
-        counter(
-            "reply_overdue",
-            "互动回应差",
-            "Public messages unanswered",
-            v.reply_overdue.unwrap_or(0),
-            &r.reply_overdue,
-            None,
-            if v.reply_overdue.is_none() {
-                not_run("留言答复检查未运行", "the message-reply check did not run")
-            } else {
-                links.clone()
-            },
-        ),
+        reply_check(v, &r.reply_overdue, links.clone(), || {
+            not_run("留言答复检查未运行", "the message-reply check did not run")
+        }),
         counter(
             "guide_incomplete",
             "服务不实用（办事指南要素缺失）",
@@ -1130,6 +1275,14 @@ impl Estimate {
                     "availability" => {
                         reasons_zh.push(format!("单项否决：{}（{}）", v.name_zh, v.note_zh));
                         reasons_en.push(format!("veto: {} ({})", v.name_en, v.note_en));
+                    }
+                    // No channel: the veto has no count behind it.
+                    "reply_overdue" if veto.reply_overdue.is_none() => {
+                        reasons_zh.push(format!("单项否决：{}（未找到留言/信箱/咨询渠道）", v.name_zh));
+                        reasons_en.push(format!(
+                            "veto: {} (no consultation channel found)",
+                            v.name_en
+                        ));
                     }
                     _ => {
                         reasons_zh.push(format!(
@@ -1859,6 +2012,102 @@ mod tests {
                 "risky_external"
             ]
         );
+    }
+
+    #[test]
+    fn a_complete_run_without_a_consultation_channel_is_vetoed() {
+        let scoring = ScoringSection::default();
+        let none = ReplyChannels {
+            looked_for_text: vec!["留言".into(), "信箱".into()],
+            looked_for_url: vec!["(?i)guestbook".into()],
+            ..ReplyChannels::default()
+        };
+        let v = VetoInput {
+            reply_channels: Some(none.clone()),
+            ..VetoInput::default()
+        };
+        let item = |s: &Summary| {
+            s.estimate
+                .vetoes
+                .iter()
+                .find(|v| v.id == "reply_overdue")
+                .unwrap()
+                .clone()
+        };
+        // Complete: the veto, with what was looked for, and the run fails.
+        let s = Summary::build(&meta(), &[], &v, &scoring);
+        let r = item(&s);
+        assert_eq!((r.state, r.triggered, r.value), (VetoState::Veto, true, 0));
+        assert!(
+            r.note_zh.starts_with(
+                "未找到留言/信箱/咨询渠道：全站页面上没有链接文字含「留言、信箱」或网址匹配「(?i)guestbook」的链接"
+            ),
+            "{}",
+            r.note_zh
+        );
+        assert_eq!(s.estimate.verdict, Verdict::Fail);
+        assert!(
+            s.verdict_line
+                .starts_with("不合格（单项否决：互动回应差（未找到留言/信箱/咨询渠道））："),
+            "{}",
+            s.verdict_line
+        );
+        assert!(s.failed, "the exit code says so");
+        // Homepage only, stopped, capped: not checked, never the veto.
+        let mut quick = meta();
+        quick.scope.homepage_only = true;
+        let mut stopped = meta();
+        stopped.complete = false;
+        let mut capped = meta();
+        capped.scope.caps = vec!["page cap reached: 2 pages (crawl.max_pages)".into()];
+        for m in [quick, stopped, capped] {
+            let s = Summary::build(&m, &[], &v, &scoring);
+            let r = item(&s);
+            assert_eq!(r.state, VetoState::Unchecked, "{:?}", m.scope);
+            assert!(r.note_zh.contains("已检查的页面上未找到留言/信箱/咨询渠道"));
+            assert_ne!(s.estimate.verdict, Verdict::Fail);
+        }
+        // A channel seen but not read: not checked, naming it.
+        let seen = VetoInput {
+            reply_channels: Some(ReplyChannels {
+                entries: 2,
+                examples: vec![ChannelEntry {
+                    url: "https://12345.example.gov.cn/".into(),
+                    text: "局长信箱".into(),
+                    page: HOME.into(),
+                }],
+                ..none.clone()
+            }),
+            ..VetoInput::default()
+        };
+        let s = Summary::build(&meta(), &[], &seen, &scoring);
+        let r = item(&s);
+        assert_eq!(r.state, VetoState::Unchecked);
+        assert!(
+            r.note_zh.starts_with(
+                "找到留言/信箱/咨询渠道 https://12345.example.gov.cn/（「局长信箱」，见"
+            ) && r.note_zh.contains("等 2 个入口，但未读取到留言列表"),
+            "{}",
+            r.note_zh
+        );
+        assert_eq!(s.estimate.verdict, Verdict::Pass);
+        // A board read: the count of overdue messages decides, as before.
+        let read = VetoInput {
+            reply_overdue: Some(0),
+            reply_channels: Some(ReplyChannels {
+                board_pages: 3,
+                ..none
+            }),
+            ..VetoInput::default()
+        };
+        assert_eq!(
+            item(&Summary::build(&meta(), &[], &read, &scoring)).state,
+            VetoState::Ok
+        );
+        // Not looked for (an older summary, the check off): not run.
+        let r = item(&Summary::build(&meta(), &[], &VetoInput::default(), &scoring));
+        assert_eq!(r.state, VetoState::Unchecked);
+        assert!(r.note_zh.contains("留言答复检查未运行"));
     }
 
     #[test]

@@ -109,6 +109,12 @@ pub struct InteractionSection {
     pub url_pattern: Vec<String>,
     /// Words that mark a consultation channel, when the site names none.
     pub channel_words: Vec<String>,
+    /// Words of a channel entry's link text, when the site names none.
+    pub entry_words: Vec<String>,
+    /// Longest link text (characters, whitespace removed) read for `entry_words`.
+    pub entry_max_chars: usize,
+    /// Regexes on a channel entry's link target, when the site names none.
+    pub entry_url_pattern: Vec<String>,
     /// Words that mark a channel the rule excludes (在线访谈, 调查征集, 举报投诉 …).
     pub exclude: Vec<String>,
     /// Header cells / labels of the question date.
@@ -241,12 +247,44 @@ pub struct InteractionRules {
     pub link_texts: Vec<String>,
     /// `asked_labels` in one automaton: a page without one holds no message.
     pub asked: AhoCorasick,
+    /// `entry_url_pattern`, compiled.
+    pub entry_url_patterns: Vec<Regex>,
 }
 
 impl InteractionRules {
     /// Whether the site names its channels (else every message board is read).
     pub fn configured(&self) -> bool {
         !self.url_patterns.is_empty() || !self.link_texts.is_empty()
+    }
+
+    /// Whether a link (its target and text) is an entry of a consultation
+    /// channel: a text or URL the site names, else (when it names none) a
+    /// short text holding an entry word or a URL of `entry_url_pattern`;
+    /// never a text holding an `exclude` word (在线访谈, 举报投诉 …).
+    pub fn is_entry(&self, target: &str, text: &str) -> bool {
+        let s = &self.section;
+        let t: String = text.split_whitespace().collect();
+        if s.exclude.iter().any(|w| t.contains(w.as_str())) {
+            return false;
+        }
+        if self.configured() {
+            self.link_texts.contains(&t) || self.url_patterns.iter().any(|re| re.is_match(target))
+        } else {
+            (t.chars().count() <= s.entry_max_chars
+                && s.entry_words.iter().any(|w| t.contains(w.as_str())))
+                || self.entry_url_patterns.iter().any(|re| re.is_match(target))
+        }
+    }
+
+    /// What [`is_entry`](Self::is_entry) looks for: (link texts or words,
+    /// URL patterns).
+    pub fn looked_for(&self) -> (Vec<String>, Vec<String>) {
+        let s = &self.section;
+        if self.configured() {
+            (s.link_text.clone(), s.url_pattern.clone())
+        } else {
+            (s.entry_words.clone(), s.entry_url_pattern.clone())
+        }
     }
 }
 
@@ -284,6 +322,14 @@ impl Default for Checks {
         ) else {
             panic!("embedded rules/defaults/checks.toml: label automata");
         };
+        let Ok(entry_url_patterns) = interaction
+            .entry_url_pattern
+            .iter()
+            .map(|p| Regex::new(p))
+            .collect::<Result<Vec<_>, _>>()
+        else {
+            panic!("embedded rules/defaults/checks.toml: interaction.entry_url_pattern");
+        };
         Checks {
             pubdate,
             pubdate_labels,
@@ -297,6 +343,7 @@ impl Default for Checks {
                 url_patterns: Vec::new(),
                 link_texts: Vec::new(),
                 asked,
+                entry_url_patterns,
             },
         }
     }
@@ -362,6 +409,7 @@ impl Checks {
             ("interaction.link_text", &i.link_text),
             ("interaction.exclude", &i.exclude),
             ("interaction.channel_words", &i.channel_words),
+            ("interaction.entry_words", &i.entry_words),
             ("interaction.asked_labels", &i.asked_labels),
             ("interaction.reply_labels", &i.reply_labels),
             ("interaction.status_labels", &i.status_labels),
@@ -374,6 +422,11 @@ impl Checks {
         }
         let guide_patterns = ctx.regexes("guide.url_pattern", &guide.url_pattern)?;
         let interaction_patterns = ctx.regexes("interaction.url_pattern", &i.url_pattern)?;
+        let entry_url_patterns =
+            ctx.regexes("interaction.entry_url_pattern", &i.entry_url_pattern)?;
+        if i.entry_max_chars == 0 {
+            return Err(ctx.invalid("interaction.entry_max_chars", "must be at least 1"));
+        }
         let link_texts = i
             .link_text
             .iter()
@@ -396,6 +449,7 @@ impl Checks {
                 url_patterns: interaction_patterns,
                 link_texts,
                 asked,
+                entry_url_patterns,
             },
         })
     }

@@ -851,7 +851,12 @@ mod tests {
         let mut boards = Boards::default();
         // Default entry words, on the site or on another government platform.
         boards.link(home, "http://www.a.gov.cn/hdjl/wyly/", "我要留言", i);
-        boards.link(home, "https://12345.zj.gov.cn/sy/index.html", "12345 热线", i);
+        boards.link(
+            home,
+            "https://12345.zj.gov.cn/sy/index.html",
+            "12345 热线",
+            i,
+        );
         boards.link(home, "http://www.a.gov.cn/hdjl/wyly/", "我要 留言", i);
         boards.link(home, "javascript:openMailbox()", "局长信箱", i);
         // By URL alone (an image link without text).
@@ -878,8 +883,10 @@ mod tests {
         assert!(c.looked_for_text.iter().any(|w| w == "信箱"));
 
         // A site that names its channel: only its link text or URL counts.
-        let r = rules("[interaction]
-link_text = [\"我要写信\"]\n");
+        let r = rules(
+            "[interaction]
+link_text = [\"我要写信\"]\n",
+        );
         let i = &r.checks.interaction;
         let mut boards = Boards::default();
         boards.link(home, "http://www.a.gov.cn/hdjl/wyly/", "我要留言", i);

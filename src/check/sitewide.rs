@@ -212,7 +212,8 @@ impl Sitewide {
     /// Takes in a link the crawl saw on `page` (channel entries by link
     /// text or URL, wherever they lead).
     pub fn link(&mut self, page: &str, target: &str, text: &str, rules: &Rules) {
-        self.boards.link(page, target, text, &rules.checks.interaction);
+        self.boards
+            .link(page, target, text, &rules.checks.interaction);
     }
 
     /// Judges everything; `columns` is the finished column tracker (the

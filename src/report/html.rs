@@ -867,9 +867,7 @@ fn veto_table(o: &mut String, s: &Summary, l: &L) {
                 None => "—".into(),
             },
             // 互动回应差 without any channel: no count behind the veto.
-            "reply_overdue"
-                if state == VetoState::Veto && s.veto_input.reply_overdue.is_none() =>
-            {
+            "reply_overdue" if state == VetoState::Veto && s.veto_input.reply_overdue.is_none() => {
                 l.t("无渠道", "no channel").into()
             }
             _ if state == VetoState::Unchecked && v.value == 0 => "—".into(),

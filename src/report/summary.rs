@@ -981,7 +981,12 @@ fn homepage_check(v: &VetoInput, r: &WindowRule) -> VetoCheck {
 /// The short list of what was looked for, in a note.
 fn listed(items: &[String], sep: &str) -> String {
     const SHOWN: usize = 8;
-    let mut out = items.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(sep);
+    let mut out = items
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(sep);
     if items.len() > SHOWN {
         out.push_str(sep);
         out.push('…');
@@ -1278,7 +1283,10 @@ impl Estimate {
                     }
                     // No channel: the veto has no count behind it.
                     "reply_overdue" if veto.reply_overdue.is_none() => {
-                        reasons_zh.push(format!("单项否决：{}（未找到留言/信箱/咨询渠道）", v.name_zh));
+                        reasons_zh.push(format!(
+                            "单项否决：{}（未找到留言/信箱/咨询渠道）",
+                            v.name_zh
+                        ));
                         reasons_en.push(format!(
                             "veto: {} (no consultation channel found)",
                             v.name_en
@@ -2105,7 +2113,12 @@ mod tests {
             VetoState::Ok
         );
         // Not looked for (an older summary, the check off): not run.
-        let r = item(&Summary::build(&meta(), &[], &VetoInput::default(), &scoring));
+        let r = item(&Summary::build(
+            &meta(),
+            &[],
+            &VetoInput::default(),
+            &scoring,
+        ));
         assert_eq!(r.state, VetoState::Unchecked);
         assert!(r.note_zh.contains("留言答复检查未运行"));
     }

@@ -1008,3 +1008,336 @@ async fn a_site_file_moves_the_lines_of_the_veto_table() {
     let ids: Vec<String> = veto_rows(&html).into_iter().map(|(id, _)| id).collect();
     assert_eq!(ids, VETO_IDS);
 }
+
+// ---------------------------------------------------------------------------
+// Item 3, 第1项: a site without a consultation channel (留言 / 信箱 / 咨询).
+
+/// The bureau with its 局长信箱 link replaced by `channel`, its broken
+/// attachment link removed (so the channel is all that can fail a run) and
+/// the pages of `verdict/channels/` added.
+fn channel_site(channel: &str) -> tempfile::TempDir {
+    let dir = copy_site("bureau");
+    copy_dir(&fixture("verdict").join("channels"), dir.path());
+    let edit = |path: &str, from: &str, to: &str| {
+        let p = dir.path().join(path);
+        let text = std::fs::read_to_string(&p).expect("fixture page");
+        assert!(text.contains(from), "{path} holds {from}");
+        std::fs::write(&p, text.replace(from, to)).expect("edit fixture page");
+    };
+    edit(
+        "index.html",
+        "<a href=\"/hdjl/jzxx.html\">局长信箱</a>",
+        channel,
+    );
+    edit(
+        "tzgg/index.html",
+        "<p class=\"fj\">附件：<a href=\"/tzgg/files/2025-jcbiao.doc\">特种设备安全检查表</a></p>",
+        "",
+    );
+    dir
+}
+
+/// The reply_overdue row of report.html.
+fn reply_row(html: &str) -> &str {
+    let start = html
+        .find("<tr data-veto=\"reply_overdue\"")
+        .expect("reply_overdue row");
+    let end = start + html[start..].find("</tr>").expect("end of the row");
+    &html[start..end]
+}
+
+fn reply_overdue_findings(r: &RunResult) -> usize {
+    r.findings
+        .iter()
+        .filter(|f| f.kind == "reply_overdue")
+        .count()
+}
+
+#[test]
+fn a_site_without_a_consultation_channel_is_vetoed_with_its_evidence() {
+    let site = channel_site("");
+    let server =
+        SiteServer::start_in_thread(SiteSource::dir(site.path()), Some(date("2026-05-25")))
+            .expect("fixture server starts");
+    let port = server.port();
+    let work = tempfile::tempdir().expect("temp dir");
+    let rules = write_rules(work.path(), COLUMNS);
+    let reports = work.path().join("reports");
+    let common = [
+        "crawl",
+        "--rules",
+        rules.to_str().unwrap(),
+        "--reports",
+        reports.to_str().unwrap(),
+        "--today",
+        "2026-05-25",
+        "--quiet",
+    ];
+
+    // A complete run: no link to a channel anywhere, no board read: the veto.
+    let full = bin(&common, port);
+    let out = String::from_utf8_lossy(&full.stdout);
+    assert_eq!(full.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("不合格（单项否决：互动回应差（未找到留言/信箱/咨询渠道））"),
+        "{out}"
+    );
+    let dir = run_dir_of(&out);
+    let s = summary_json(&dir);
+    assert_eq!(s["scope"]["complete"], true, "{}", s["scope"]);
+    assert_eq!(s["estimate"]["verdict"], "fail");
+    assert_eq!(s["failed"], true);
+    // No made-up finding row: the veto stands on what was looked for.
+    assert_eq!(s["by_kind"]["reply_overdue"], 0);
+    let v = s["estimate"]["vetoes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == "reply_overdue")
+        .expect("reply_overdue item");
+    assert_eq!(
+        (&v["state"], &v["triggered"]),
+        (&"veto".into(), &true.into())
+    );
+    let note = v["note_zh"].as_str().unwrap();
+    assert!(
+        note.starts_with(
+            "未找到留言/信箱/咨询渠道：全站页面上没有链接文字含「留言、信箱、咨询、互动交流"
+        ) && note.contains("网址匹配「(?i)guestbook"),
+        "{note}"
+    );
+    let c = &s["veto_input"]["reply_channels"];
+    assert_eq!(
+        (&c["entries"], &c["board_pages"]),
+        (&0.into(), &0.into()),
+        "{c}"
+    );
+    assert!(
+        c["looked_for_text"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w == "信箱"),
+        "{c}"
+    );
+    // report.html: the veto row with its evidence, and the reason in the verdict.
+    let html = std::fs::read_to_string(dir.join("report.html")).expect("report.html");
+    assert!(veto_rows(&html).contains(&("reply_overdue".to_string(), "veto".to_string())));
+    let row = reply_row(&html);
+    assert!(
+        row.contains("<td class=\"vs-veto\">否决</td>")
+            && row.contains(">无渠道<")
+            && row.contains("未找到留言/信箱/咨询渠道：全站页面上没有链接文字含"),
+        "{row}"
+    );
+    assert!(
+        verdict_section(&html).contains("互动回应差（未找到留言/信箱/咨询渠道）"),
+        "{}",
+        verdict_section(&html)
+    );
+
+    // --homepage-only on the same site: the channel may be deeper: not checked.
+    let mut args = common.to_vec();
+    args.push("--homepage-only");
+    let quick = bin(&args, port);
+    let out = String::from_utf8_lossy(&quick.stdout);
+    assert_eq!(quick.status.code(), Some(0), "{out}");
+    assert!(!out.contains("未找到留言/信箱/咨询渠道）"), "{out}");
+    let dir = run_dir_of(&out);
+    let s = summary_json(&dir);
+    assert_eq!(s["estimate"]["verdict"], "partial");
+    let v = s["estimate"]["vetoes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == "reply_overdue")
+        .expect("reply_overdue item");
+    assert_eq!(v["state"], "unchecked");
+    assert!(
+        v["note_zh"]
+            .as_str()
+            .unwrap()
+            .contains("已检查的页面上未找到留言/信箱/咨询渠道"),
+        "{v}"
+    );
+    let html = std::fs::read_to_string(dir.join("report.html")).expect("report.html");
+    assert!(
+        reply_row(&html).contains("<td class=\"vs-unchecked\">未检查</td>"),
+        "{}",
+        reply_row(&html)
+    );
+    drop(server);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partial_run_never_says_a_site_has_no_channel() {
+    let site = channel_site("");
+    let today = date("2026-05-25");
+    // Capped at two pages: the channel could be on a page not crawled.
+    let reports = tempfile::tempdir().expect("temp dir");
+    let capped = lib_run(
+        site.path(),
+        rules(&format!("max_pages = 2\n{COLUMNS}")),
+        today,
+        reports.path(),
+        |_| {},
+    )
+    .await;
+    let s = summary(&capped);
+    assert!(!s.scope.complete && !s.scope.caps.is_empty());
+    let v = veto(s, "reply_overdue");
+    assert_eq!(v.state, VetoState::Unchecked, "{v:?}");
+    assert!(
+        v.note_zh.contains("已检查的页面上未找到留言/信箱/咨询渠道"),
+        "{}",
+        v.note_zh
+    );
+    assert_ne!(s.estimate.verdict, Verdict::Fail);
+    // Stopped before it began: nothing looked at, nothing vetoed.
+    let reports = tempfile::tempdir().expect("temp dir");
+    let stopped = lib_run(site.path(), rules(COLUMNS), today, reports.path(), |o| {
+        o.stop = Some(Arc::new(AtomicBool::new(true)));
+    })
+    .await;
+    let s = summary(&stopped);
+    assert_eq!(state(s, "reply_overdue"), VetoState::Unchecked);
+    assert_eq!(s.estimate.verdict, Verdict::Partial);
+    // The same site crawled to its end: the veto (the two runs above did not
+    // miss it by accident).
+    let reports = tempfile::tempdir().expect("temp dir");
+    let full = lib_run(site.path(), rules(COLUMNS), today, reports.path(), |_| {}).await;
+    assert_eq!(state(summary(&full), "reply_overdue"), VetoState::Veto);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_channel_on_another_host_is_found_not_read_and_not_vetoed() {
+    let today = date("2026-05-25");
+    // The shared 领导信箱 platform of the city, on another host: its list (with
+    // a message unanswered since 2025-11-03) is never read.
+    let site = channel_site("<a href=\"http://www.shj.gov.cn/ldxx/\">局长信箱</a>");
+    let reports = tempfile::tempdir().expect("temp dir");
+    let r = lib_run(site.path(), rules(COLUMNS), today, reports.path(), |_| {}).await;
+    let s = summary(&r);
+    let v = veto(s, "reply_overdue");
+    assert_eq!(v.state, VetoState::Unchecked, "{v:?}");
+    assert!(
+        v.note_zh.starts_with(
+            "找到留言/信箱/咨询渠道 http://www.shj.gov.cn/ldxx/（「局长信箱」，见 http://www.verdict.gov.cn/），但未读取到留言列表"
+        ),
+        "{}",
+        v.note_zh
+    );
+    assert_eq!(reply_overdue_findings(&r), 0, "{:#?}", r.findings);
+    let c = s
+        .veto_input
+        .reply_channels
+        .as_ref()
+        .expect("channels looked for");
+    assert_eq!((c.entries, c.board_pages), (1, 0));
+    assert_eq!(s.estimate.verdict, Verdict::Pass);
+    assert!(
+        s.verdict_line
+            .starts_with("合格（未检查：站点无法访问、互动回应差、服务不实用"),
+        "{}",
+        s.verdict_line
+    );
+    let html = std::fs::read_to_string(r.run_dir.join("report.html")).expect("report.html");
+    assert!(
+        reply_row(&html).contains("<td class=\"vs-unchecked\">未检查</td>")
+            && reply_row(&html).contains("找到留言/信箱/咨询渠道 http://www.shj.gov.cn/ldxx/"),
+        "{}",
+        reply_row(&html)
+    );
+
+    // A mailbox opened by script: found (the link is on the site), not read.
+    let site = channel_site(
+        "<a href=\"javascript:void(0)\" onclick=\"window.open('http://www.shj.gov.cn/ldxx/')\">领导 信箱</a>",
+    );
+    let reports = tempfile::tempdir().expect("temp dir");
+    let r = lib_run(site.path(), rules(COLUMNS), today, reports.path(), |_| {}).await;
+    let s = summary(&r);
+    let v = veto(s, "reply_overdue");
+    assert_eq!(v.state, VetoState::Unchecked, "{v:?}");
+    assert!(
+        v.note_zh
+            .starts_with("找到留言/信箱/咨询渠道 javascript:void(0)（「领导 信箱」"),
+        "{}",
+        v.note_zh
+    );
+    assert_ne!(s.estimate.verdict, Verdict::Fail);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interviews_and_complaint_boards_are_no_consultation_channel() {
+    // 在线访谈 and 投诉举报信箱 (a 信箱, of a kind the rule excludes) are read
+    // (the complaint board has a message pending since 2025-10-08), but they
+    // are no consultation channel: none on the site, the veto.
+    let site = channel_site(
+        "<a href=\"/hdjl/zxft/\">在线访谈</a> <a href=\"/hdjl/tsjb/\">投诉举报信箱</a>",
+    );
+    let reports = tempfile::tempdir().expect("temp dir");
+    let r = lib_run(
+        site.path(),
+        rules(COLUMNS),
+        date("2026-05-25"),
+        reports.path(),
+        |_| {},
+    )
+    .await;
+    let s = summary(&r);
+    for p in ["/hdjl/zxft/", "/hdjl/tsjb/"] {
+        let pages = std::fs::read_to_string(r.run_dir.join("pages.csv")).expect("pages.csv");
+        assert!(
+            pages.contains(&format!("http://{HOST}{p},200")),
+            "{p} was crawled: {pages}"
+        );
+    }
+    assert_eq!(reply_overdue_findings(&r), 0, "{:#?}", r.findings);
+    let c = s
+        .veto_input
+        .reply_channels
+        .as_ref()
+        .expect("channels looked for");
+    assert_eq!((c.entries, c.board_pages), (0, 0), "{c:?}");
+    assert_eq!(state(s, "reply_overdue"), VetoState::Veto);
+    assert_eq!(s.estimate.verdict, Verdict::Fail);
+    assert!(
+        s.estimate
+            .reasons_zh
+            .contains(&"单项否决：互动回应差（未找到留言/信箱/咨询渠道）".to_string()),
+        "{:?}",
+        s.estimate.reasons_zh
+    );
+    assert!(s.failed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_readable_board_is_judged_by_its_messages_as_before() {
+    // 在线咨询 on the bureau's own site, every message answered within days.
+    let site = channel_site("<a href=\"/hdjl/zxzx/\">在线咨询</a>");
+    let reports = tempfile::tempdir().expect("temp dir");
+    let r = lib_run(
+        site.path(),
+        rules(COLUMNS),
+        date("2026-05-25"),
+        reports.path(),
+        |_| {},
+    )
+    .await;
+    let s = summary(&r);
+    assert_eq!(s.veto_input.reply_overdue, Some(0));
+    let c = s
+        .veto_input
+        .reply_channels
+        .as_ref()
+        .expect("channels looked for");
+    assert_eq!((c.entries, c.board_pages), (1, 1), "{c:?}");
+    assert_eq!(c.examples[0].url, format!("http://{HOST}/hdjl/zxzx/"));
+    let v = veto(s, "reply_overdue");
+    assert_eq!((v.state, v.value), (VetoState::Ok, 0));
+    assert_eq!(s.estimate.verdict, Verdict::Pass);
+    assert_eq!(
+        s.estimate.unchecked_zh,
+        ["站点无法访问", "服务不实用（办事指南要素缺失）"]
+    );
+}

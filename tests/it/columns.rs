@@ -273,7 +273,7 @@ async fn column_findings_where_planted_and_none_on_healthy_columns() {
         "undated row dated by its article's PubDate"
     );
 
-    // summary.json: the veto counters and their thresholds; no veto here.
+    // summary.json: the veto counters and their thresholds; no column veto here.
     let v = &r.summary["veto_input"];
     assert_eq!(v["homepage_stale"], false);
     assert_eq!(v["stale_dynamic_notice_policy"], 0);
@@ -287,10 +287,15 @@ async fn column_findings_where_planted_and_none_on_healthy_columns() {
     assert_eq!(veto("long_unupdated")["threshold"], 10);
     assert_eq!(veto("stale_columns")["threshold"], 5);
     assert_eq!(veto("homepage_stale")["triggered"], false);
+    // No column veto; the fixture offers no consultation channel (留言 / 信箱 /
+    // 咨询) at all, which is 互动回应差 in a complete run.
     assert!(
-        vetoes.iter().all(|x| x["triggered"] == false),
+        vetoes
+            .iter()
+            .all(|x| (x["triggered"] == true) == (x["id"] == "reply_overdue")),
         "{vetoes:#?}"
     );
+    assert_eq!(r.summary["veto_input"]["reply_channels"]["entries"], 0);
     assert_eq!(r.summary["by_kind"]["column_mixed"], 3);
     assert_eq!(r.summary["by_kind"]["column_stale"], 2);
 }

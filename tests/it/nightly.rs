@@ -439,7 +439,8 @@ fn slow_site_and_clean_run(server_today: NaiveDate) -> Slow {
     let dirs = run_dirs(clean.path());
     assert_eq!(dirs.len(), 1);
     let clean_outcome = outcome(&dirs[0]);
-    assert_eq!(clean_outcome.summary_pages, 5 + SLOW_PAGES as u64);
+    // /, about, news/a, news/b, hdjl/jzxx (局长信箱), slow/ and its pages.
+    assert_eq!(clean_outcome.summary_pages, 6 + SLOW_PAGES as u64);
     assert_eq!(
         clean_outcome
             .findings

@@ -513,6 +513,23 @@ impl Boards {
         if !r.section.enabled || !r.is_entry(target, text) {
             return;
         }
+        self.entry(target, text, page);
+        let t: String = text.split_whitespace().collect();
+        if r.link_texts.contains(&t)
+            && let Some(f) = folder(target)
+        {
+            self.entries.insert(f);
+        }
+    }
+
+    /// Records a crawled page whose title names a consultation channel
+    /// (`name`): a channel entry, whatever linked to it.
+    pub fn channel_page(&mut self, url: &str, name: &str) {
+        self.entry(url, name, "");
+    }
+
+    /// Counts a channel entry once per target, keeping the first few.
+    fn entry(&mut self, target: &str, text: &str, page: &str) {
         if self.channel_targets.len() < MAX_ENTRIES
             && self.channel_targets.insert(urls::key(target))
             && self.channel_examples.len() < MAX_CHANNEL_EXAMPLES
@@ -522,12 +539,6 @@ impl Boards {
                 text: cap_chars(&collapse(text), 60),
                 page: page.to_string(),
             });
-        }
-        let t: String = text.split_whitespace().collect();
-        if r.link_texts.contains(&t)
-            && let Some(f) = folder(target)
-        {
-            self.entries.insert(f);
         }
     }
 

@@ -36,12 +36,20 @@ pub struct PageFacts {
     /// the rules name a guide column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guide: Option<u32>,
+    /// The name its `<title>` gives it (before ` _ | -`), when that names a
+    /// consultation channel: the page of a channel reached by a link without
+    /// text (a banner image, a CSS background).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_page: Option<String>,
 }
 
 impl PageFacts {
     /// Whether there is nothing to keep.
     pub fn is_empty(&self) -> bool {
-        self.pubdate_meta.is_none() && self.board.is_none() && self.guide.is_none()
+        self.pubdate_meta.is_none()
+            && self.board.is_none()
+            && self.guide.is_none()
+            && self.channel_page.is_none()
     }
 }
 
@@ -106,6 +114,15 @@ pub fn on_page(
         }
     }
     facts.board = interaction::read(view, &walk.text, walk.title.as_deref(), &c.interaction);
+    if c.interaction.section.enabled && !homepage {
+        facts.channel_page = walk
+            .title
+            .as_deref()
+            .and_then(|t| t.split(['_', '|', '-', '—', '–']).next())
+            .map(str::trim)
+            .filter(|n| !n.is_empty() && c.interaction.is_entry(page_url, n))
+            .map(|n| page::cap_chars(n, 60));
+    }
     (out, facts)
 }
 
@@ -203,6 +220,9 @@ impl Sitewide {
         }
         if let Some(b) = facts.board {
             self.boards.record(url, b);
+        }
+        if let Some(name) = facts.channel_page {
+            self.boards.channel_page(url, &name);
         }
         if let Some(mask) = facts.guide {
             self.guides.insert(self.fp.of(&urls::key(url)), mask);

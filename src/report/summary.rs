@@ -107,7 +107,8 @@ pub struct ChannelEntry {
     pub url: String,
     /// Its text.
     pub text: String,
-    /// The page it is on.
+    /// The page it is on (empty: the channel's own page, known by its title).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub page: String,
 }
 
@@ -1031,13 +1032,18 @@ fn reply_check(
         } else {
             (String::new(), String::new())
         };
+        let (on_zh, on_en) = if e.page.is_empty() {
+            (String::new(), String::new())
+        } else {
+            (format!("，见 {}", e.page), format!(", on {}", e.page))
+        };
         let found_zh = format!(
-            "找到留言/信箱/咨询渠道 {}（「{}」，见 {}）{more_zh}",
-            e.url, e.text, e.page
+            "找到留言/信箱/咨询渠道 {}（「{}」{on_zh}）{more_zh}",
+            e.url, e.text
         );
         let found_en = format!(
-            "consultation channel found at {} (\"{}\", on {}){more_en}",
-            e.url, e.text, e.page
+            "consultation channel found at {} (\"{}\"{on_en}){more_en}",
+            e.url, e.text
         );
         let note = match partial {
             Some((pz, pe)) => (

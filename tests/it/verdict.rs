@@ -1265,6 +1265,23 @@ async fn a_channel_on_another_host_is_found_not_read_and_not_vetoed() {
         v.note_zh
     );
     assert_ne!(s.estimate.verdict, Verdict::Fail);
+
+    // A banner without text (a CSS background) to the 局长信箱 form: the
+    // channel is known by the title of the page it leads to.
+    let site = channel_site("<a class=\"banner-jzxx\" href=\"/hdjl/jzxx.html\"></a>");
+    let reports = tempfile::tempdir().expect("temp dir");
+    let r = lib_run(site.path(), rules(COLUMNS), today, reports.path(), |_| {}).await;
+    let s = summary(&r);
+    let v = veto(s, "reply_overdue");
+    assert_eq!(v.state, VetoState::Unchecked, "{v:?}");
+    assert!(
+        v.note_zh.starts_with(&format!(
+            "找到留言/信箱/咨询渠道 http://{HOST}/hdjl/jzxx.html（「局长信箱」），但未读取到留言列表"
+        )),
+        "{}",
+        v.note_zh
+    );
+    assert_eq!(s.estimate.verdict, Verdict::Pass);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1027,7 +1027,12 @@ fn summary_lines(
             } else {
                 v.state
             };
+            // 互动回应差 without any channel: no count behind the veto.
+            let no_channel = v.id == "reply_overdue"
+                && state == VetoState::Veto
+                && s.veto_input.reply_overdue.is_none();
             let line = match (lang, v.warning) {
+                _ if no_channel => l("无渠道", "no channel").to_string(),
                 (Lang::Zh, Some(w)) => {
                     format!("当前 {}，否决线 ≥ {}，预警线 ≥ {w}", v.value, v.threshold)
                 }

@@ -1135,6 +1135,24 @@ fn a_site_without_a_consultation_channel_is_vetoed_with_its_evidence() {
         "{}",
         verdict_section(&html)
     );
+    // report.xlsx, 概要: the item's state and its evidence.
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(dir.join("report.xlsx")).expect("report.xlsx opens");
+    let sheet = calamine::Reader::worksheet_range(&mut book, "概要").expect("概要 sheet");
+    let first = |r: &[calamine::Data], s: &str| r.first().is_some_and(|c| c.to_string() == s);
+    let row: Vec<String> = sheet
+        .rows()
+        .skip_while(|r| !first(r, "单项否决"))
+        .find(|r| first(r, "互动回应差"))
+        .expect("互动回应差 row")
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(row[1], "否决", "{row:?}");
+    assert!(
+        row[2].starts_with("无渠道；未找到留言/信箱/咨询渠道：全站页面上没有链接文字含"),
+        "{row:?}"
+    );
 
     // --homepage-only on the same site: the channel may be deeper: not checked.
     let mut args = common.to_vec();

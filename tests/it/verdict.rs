@@ -1139,7 +1139,7 @@ fn a_site_without_a_consultation_channel_is_vetoed_with_its_evidence() {
     let mut book: calamine::Xlsx<_> =
         calamine::open_workbook(dir.join("report.xlsx")).expect("report.xlsx opens");
     let sheet = calamine::Reader::worksheet_range(&mut book, "概要").expect("概要 sheet");
-    let first = |r: &[calamine::Data], s: &str| r.first().is_some_and(|c| c.to_string() == s);
+    let first = |r: &[calamine::Data], s: &str| r.first().is_some_and(|c| *c == s);
     let row: Vec<String> = sheet
         .rows()
         .skip_while(|r| !first(r, "单项否决"))

@@ -329,6 +329,7 @@ impl Auditor {
             ..VetoInput::default()
         };
         let homepage_only = self.opts.max_depth.unwrap_or(c.max_depth) == 0;
+        let limiting = crate::report::summary::limiting_caps(&stats.caps, homepage_only);
         let (mut reply_judged, mut guide_judged) = (false, false);
         // Columns are judged on a whole crawl: not after a stop, nor when a
         // page failed inside the auditor (a column could look missing).
@@ -336,6 +337,8 @@ impl Auditor {
             && stats.errors.is_empty()
             && let Some(mut tracker) = stats.tracker.take()
         {
+            // A column not found in a capped run may lie beyond the cap: unchecked.
+            tracker.set_caps(cap_names(&limiting));
             let (mut findings, mut rows) = tracker.finish(rules, today);
             veto = tracker.veto_input();
             if homepage_only {
@@ -344,6 +347,8 @@ impl Auditor {
                 findings.retain(|f| f.column == HOMEPAGE_COLUMN);
                 for r in rows.iter_mut().filter(|r| r.column != HOMEPAGE_COLUMN) {
                     r.status = "unchecked".into();
+                    r.note =
+                        "首页检查：栏目未检查（homepage-only run: columns not checked）".into();
                 }
                 veto.stale_dynamic_notice_policy = 0;
                 veto.long_unupdated = 0;
@@ -384,7 +389,7 @@ impl Auditor {
         )?);
         let scope = crate::report::summary::RunScope {
             homepage_only,
-            caps: crate::report::summary::limiting_caps(&stats.caps, homepage_only),
+            caps: limiting,
             no_columns: rules.columns.columns.is_empty(),
             errors: std::mem::take(&mut stats.errors),
         };
@@ -466,6 +471,19 @@ impl Auditor {
             summary: Some(finished.summary),
         })
     }
+}
+
+/// The short names (Chinese, English) of the caps that bit, each once.
+fn cap_names(caps: &[String]) -> Vec<(String, String)> {
+    use crate::report::summary::cap_name;
+    let mut names: Vec<(String, String)> = Vec::new();
+    for c in caps {
+        let n = (cap_name(c, Lang::Zh), cap_name(c, Lang::En));
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    names
 }
 
 /// Findings read back from findings.csv per batch.

@@ -222,7 +222,7 @@ pub fn limiting_caps(caps: &[String], homepage_only: bool) -> Vec<String> {
 }
 
 /// A short name of a cap line, e.g. 页面数 for `page cap reached: …`.
-fn cap_name(line: &str, lang: Lang) -> String {
+pub fn cap_name(line: &str, lang: Lang) -> String {
     let names: [(&str, &str, &str); 7] = [
         ("page size cap", "页面大小", "page size"),
         ("page cap", "页面数", "pages"),

@@ -451,6 +451,193 @@ async fn interrupted_capped_and_columnless_runs_state_their_scope() {
     assert_eq!(state(s, "risky_external"), VetoState::Ok);
 }
 
+/// The bureau with its portal `/zwgk/` linked only from 机构概况 (two
+/// clicks from the homepage): a run capped at depth 1 never crawls it.
+fn deep_portal_site() -> tempfile::TempDir {
+    fn strip(dir: &Path) {
+        for e in std::fs::read_dir(dir).expect("site folder") {
+            let p = e.expect("dir entry").path();
+            if p.is_dir() {
+                strip(&p);
+            } else if p.extension().is_some_and(|x| x == "html") {
+                let t = std::fs::read_to_string(&p).expect("page");
+                let t = t
+                    .replace("<li><a href=\"/zwgk/\">政务公开</a></li>", "")
+                    .replace("<a href=\"/zwgk/\">政府信息公开</a>", "");
+                std::fs::write(&p, t).expect("write page");
+            }
+        }
+    }
+    let site = copy_site("bureau");
+    strip(site.path());
+    let about = site.path().join("about.html");
+    let t = std::fs::read_to_string(&about).expect("about.html");
+    std::fs::write(
+        &about,
+        t.replace(
+            "<div class=\"main\"><h2>机构概况</h2>",
+            "<div class=\"main\"><h2>机构概况</h2><p><a href=\"/zwgk/\">政府信息公开</a></p>",
+        ),
+    )
+    .expect("write about.html");
+    site
+}
+
+/// The columns of [`COLUMNS`], 新闻动态 and 通知公告 also found by URL (so
+/// reached without the portal), and 政策文件, which the site does not have.
+const COLUMNS_BY_URL: &str = r#"
+[portal]
+urls = ["http://www.verdict.gov.cn/zwgk/"]
+
+[[columns]]
+name = "新闻动态"
+type = "dynamic"
+url_pattern = "/xwdt/"
+
+[[columns]]
+name = "通知公告"
+type = "notice"
+url_pattern = "/tzgg/"
+
+[[columns]]
+name = "规划计划"
+type = "plan"
+
+[[columns]]
+name = "政策文件"
+type = "policy"
+"#;
+
+/// (column, status, note) of columns.csv.
+fn column_rows(r: &RunResult) -> Vec<(String, String, String)> {
+    r.columns
+        .iter()
+        .map(|c| (c.column.clone(), c.status.clone(), c.note.clone()))
+        .collect()
+}
+
+fn kinds_by_column(dir: &Path) -> Vec<(String, String)> {
+    let rows: Vec<zwgk_audit::report::rows::FindingRow> = zwgk_audit::report::csv::read_rows(
+        &std::fs::read(dir.join("findings.csv")).expect("findings.csv"),
+    )
+    .expect("findings.csv parses");
+    let mut v: Vec<(String, String)> = rows
+        .into_iter()
+        .filter(|f| !f.column.is_empty())
+        .map(|f| (f.column, f.kind))
+        .collect();
+    v.sort();
+    v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_column_beyond_a_cap_is_unchecked_not_missing() {
+    let site = deep_portal_site();
+    let today = date("2026-05-25");
+
+    // The full run reaches the portal two clicks down: 规划计划 is stale,
+    // 政策文件 (linked nowhere) is missing.
+    let reports = tempfile::tempdir().expect("temp dir");
+    let full = lib_run(
+        site.path(),
+        rules(COLUMNS_BY_URL),
+        today,
+        reports.path(),
+        |_| {},
+    )
+    .await;
+    assert!(summary(&full).scope.complete, "{:?}", summary(&full).scope);
+    let st = |r: &RunResult, name: &str| {
+        column_rows(r)
+            .into_iter()
+            .find(|c| c.0 == name)
+            .unwrap_or_else(|| panic!("no row {name}: {:?}", column_rows(r)))
+    };
+    assert_eq!(st(&full, "规划计划").1, "stale");
+    assert_eq!(st(&full, "政策文件").1, "missing");
+    assert_eq!(
+        kinds_by_column(&full.run_dir),
+        [
+            ("政策文件".to_string(), "column_missing".to_string()),
+            ("规划计划".to_string(), "column_stale".to_string()),
+            ("通知公告".to_string(), "column_stale".to_string()),
+        ]
+    );
+
+    // Capped at depth 1, the portal is never crawled: 规划计划 and 政策文件
+    // are unchecked, naming the cap, with no finding; the columns that were
+    // reached (by URL) are still judged: 通知公告 is stale, 新闻动态 ok.
+    let reports = tempfile::tempdir().expect("temp dir");
+    let capped = lib_run(
+        site.path(),
+        rules(COLUMNS_BY_URL),
+        today,
+        reports.path(),
+        |o| o.max_depth = Some(1),
+    )
+    .await;
+    let s = summary(&capped);
+    assert!(
+        s.scope.caps.iter().any(|c| c.starts_with("depth cap")),
+        "{:?}",
+        s.scope
+    );
+    assert_eq!(st(&capped, "新闻动态").1, "ok");
+    assert_eq!(st(&capped, "通知公告").1, "stale");
+    for name in ["规划计划", "政策文件"] {
+        let (_, status, note) = st(&capped, name);
+        assert_eq!(status, "unchecked", "{name}");
+        assert!(note.starts_with("抓取上限（深度）：门户页未抓取"), "{note}");
+    }
+    assert_eq!(
+        kinds_by_column(&capped.run_dir),
+        [("通知公告".to_string(), "column_stale".to_string())]
+    );
+    let csv = std::fs::read_to_string(capped.run_dir.join("columns.csv")).expect("columns.csv");
+    assert!(!csv.contains(",missing,"), "{csv}");
+    // The counters count only what was judged (通知公告), and are not judged.
+    assert_eq!(veto(s, "stale_columns").value, 1);
+    assert_eq!(veto(s, "long_unupdated").value, 1);
+    assert_eq!(veto(s, "blank_columns").value, 0);
+    assert_eq!(state(s, "long_unupdated"), VetoState::Unchecked);
+
+    // Capped elsewhere (the pattern cap on the news articles) with the
+    // portal crawled: the column nobody links is unchecked too, since the
+    // page that would link it may be among those not crawled.
+    let reports = tempfile::tempdir().expect("temp dir");
+    let pattern = lib_run(
+        site.path(),
+        rules(&format!("max_urls_per_pattern = 1\n{COLUMNS_BY_URL}")),
+        today,
+        reports.path(),
+        |_| {},
+    )
+    .await;
+    let s = summary(&pattern);
+    assert!(
+        s.scope
+            .caps
+            .iter()
+            .any(|c| c.starts_with("URL pattern cap")),
+        "{:?}",
+        s.scope
+    );
+    let (_, status, note) = st(&pattern, "政策文件");
+    assert_eq!(status, "unchecked");
+    assert!(
+        note.starts_with("抓取上限（同类网址数）：链接该栏目的页面可能未抓取"),
+        "{note}"
+    );
+    assert_eq!(st(&pattern, "规划计划").1, "stale");
+    assert!(
+        !kinds_by_column(&pattern.run_dir)
+            .iter()
+            .any(|(_, k)| k == "column_missing"),
+        "{:?}",
+        kinds_by_column(&pattern.run_dir)
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Item 1: 站点无法访问 from the probe's visits over a simulated week.
 

@@ -156,6 +156,9 @@ pub struct ColumnTracker {
     home_links: Vec<String>,
     home_links_seen: HashSet<String>,
     last_home: Option<(String, bool)>,
+    /// The caps that left part of this run's site uncrawled (their short
+    /// names, Chinese and English): a column not found may lie beyond them.
+    caps: Vec<(String, String)>,
 }
 
 /// The second-level pages of a navigation-only homepage.
@@ -197,6 +200,34 @@ impl ColumnTracker {
             item_titles: item_title_patterns(rules),
             ..Default::default()
         }
+    }
+
+    /// Tells the tracker that caps (their short names, Chinese and English:
+    /// 页面数 / pages …) left part of the site uncrawled. A column it then
+    /// cannot find is `unchecked` (the page that links it may be beyond the
+    /// cap), never `missing`; columns that were reached are judged as usual.
+    pub fn set_caps(&mut self, caps: Vec<(String, String)>) {
+        self.caps = caps;
+    }
+
+    /// The `unchecked` note of a column a cap may have hidden: what was not
+    /// crawled (`zh` / `en`), and the caps that bit.
+    fn cap_note(&self, zh: &str, en: &str) -> String {
+        let zh_caps: Vec<&str> = self.caps.iter().map(|(z, _)| z.as_str()).collect();
+        let en_caps: Vec<&str> = self.caps.iter().map(|(_, e)| e.as_str()).collect();
+        format!(
+            "抓取上限（{}）：{zh}（cap reached: {}; {en}）",
+            zh_caps.join("、"),
+            en_caps.join(", ")
+        )
+    }
+
+    /// Whether a portal page (or the homepage, when the rules name no
+    /// portal) was crawled.
+    fn portal_seen(&self) -> bool {
+        self.portal_keys
+            .iter()
+            .any(|k| self.seen.get(&self.fp.of(k)).is_some())
     }
 
     /// Keeps list items in an unlinked temporary file in `dir` (see
@@ -677,6 +708,22 @@ impl ColumnTracker {
                 ..Default::default()
             };
             let Some(col_url) = &res.url else {
+                if !self.caps.is_empty() {
+                    // Not found in a capped run: the page that would link it
+                    // may be beyond the cap. Not a finding (a wrong
+                    // 栏目缺失 costs more than a missed one).
+                    row.status = "unchecked".into();
+                    row.note = if self.portal_seen() {
+                        self.cap_note(
+                            "链接该栏目的页面可能未抓取",
+                            "the page that links the column may not have been crawled",
+                        )
+                    } else {
+                        self.cap_note("门户页未抓取", "the disclosure portal page was not crawled")
+                    };
+                    rows.push(row);
+                    continue;
+                }
                 row.status = "missing".into();
                 rows.push(row);
                 findings.push(
@@ -690,9 +737,13 @@ impl ColumnTracker {
             row.url = col_url.to_string();
             if res.pages.is_empty() {
                 row.status = "unchecked".into();
-                row.note = "the column page was not crawled (another host, robots.txt, \
-                            a failed fetch or the run's depth)"
-                    .into();
+                row.note = if self.caps.is_empty() {
+                    "the column page was not crawled (another host, robots.txt, \
+                     a failed fetch or the run's depth)"
+                        .into()
+                } else {
+                    self.cap_note("栏目页未抓取", "the column page was not crawled")
+                };
                 rows.push(row);
                 continue;
             }

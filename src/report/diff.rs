@@ -17,6 +17,8 @@ use std::path::Path;
 
 /// File name of the findings report in a run directory.
 pub const FINDINGS_CSV: &str = "findings.csv";
+/// File name of the pages report in a run directory.
+pub const PAGES_CSV: &str = "pages.csv";
 /// File name of the diff report in a run directory.
 pub const DIFF_CSV: &str = "diff.csv";
 
@@ -318,6 +320,72 @@ pub struct DiffTally {
     pub new_errors: usize,
 }
 
+/// Where a run looked, for a diff: every page (a full run), or the pages
+/// its pages.csv lists as read (a homepage-only or capped run). A diff
+/// compares a finding only where the other run looked too: a capped run's
+/// unreached pages are not "fixed", a deeper page's findings are not "new"
+/// against a homepage-only baseline.
+#[derive(Debug, Default)]
+pub struct Looked {
+    /// None: every page.
+    pages: Option<crate::fingerprint::FingerprintMap<()>>,
+    fp: crate::fingerprint::Fingerprinter,
+    homepage_only: bool,
+}
+
+impl Looked {
+    /// Every page (a full run).
+    pub fn all() -> Looked {
+        Looked::default()
+    }
+
+    /// Where the run in `run_dir`, of coverage `coverage`, looked: every
+    /// page for a full run, else the pages of its pages.csv that were read
+    /// without error.
+    pub fn of_run(
+        run_dir: &Path,
+        coverage: super::summary::Coverage,
+    ) -> Result<Looked, ReportError> {
+        use super::summary::Coverage;
+        if coverage == Coverage::Full {
+            return Ok(Looked::all());
+        }
+        let path = run_dir.join(PAGES_CSV);
+        let mut looked = Looked {
+            homepage_only: coverage == Coverage::Homepage,
+            ..Looked::default()
+        };
+        let mut pages = crate::fingerprint::FingerprintMap::default();
+        super::csv::for_each_row(&path, |p: super::rows::PageRow| {
+            if p.error.is_empty() {
+                pages.insert(looked.fp.of(&p.url), ());
+            }
+        })
+        .map_err(|e| ReportError::io(&path, e))?;
+        looked.pages = Some(pages);
+        Ok(looked)
+    }
+
+    /// Whether the run looked where finding `r` is: its page was read, and
+    /// the check that makes it ran (a run that is not full never reports a
+    /// column missing; a homepage-only run judges no column but the homepage).
+    pub fn covers(&self, r: &FindingRow) -> bool {
+        let Some(pages) = &self.pages else {
+            return true;
+        };
+        if r.kind == crate::finding::FindingKind::ColumnMissing.code() {
+            return false;
+        }
+        if self.homepage_only
+            && !r.column.is_empty()
+            && r.column != crate::check::columns::HOMEPAGE_COLUMN
+        {
+            return false;
+        }
+        pages.contains_key(&self.fp.of(&r.page_url))
+    }
+}
+
 /// [`diff`] of the findings.csv of `prev_dir` and of `cur_dir`, written to
 /// diff.csv in `cur_dir` as it goes: the same rows in the same order, read
 /// from the files row by row (three passes over the current run, two over
@@ -329,70 +397,110 @@ pub fn write_diff_of(
     lang: Lang,
     bom: bool,
 ) -> Result<DiffTally, ReportError> {
+    write_diff_between(
+        (prev_dir, &Looked::all()),
+        (cur_dir, &Looked::all()),
+        today,
+        lang,
+        bom,
+    )
+}
+
+/// [`write_diff_of`] where each run looked only where its [`Looked`] says:
+/// a finding of the current run is compared (new or open) only where the
+/// previous run looked, one of the previous run (fixed) only where the
+/// current run looked; the others are left out of diff.csv.
+pub fn write_diff_between(
+    (prev_dir, prev_looked): (&Path, &Looked),
+    (cur_dir, cur_looked): (&Path, &Looked),
+    today: NaiveDate,
+    lang: Lang,
+    bom: bool,
+) -> Result<DiffTally, ReportError> {
     use super::csv::rows;
     use crate::fingerprint::{FingerprintMap, Fingerprinter};
     let (prev_path, cur_path) = (prev_dir.join(FINDINGS_CSV), cur_dir.join(FINDINGS_CSV));
     let read = |p: &Path| rows::<FindingRow>(p).map_err(|e| ReportError::io(p, e));
-    // The previous run's keys and first-seen dates.
+    // The previous run's keys and first-seen dates, where this run looked.
     let mut prev = super::history::FirstSeenIndex::default();
-    for r in read(&prev_path)? {
+    for r in read(&prev_path)?.filter(|r| cur_looked.covers(r)) {
         let key = finding_key(&r);
         if prev.get(&key).is_none() {
             prev.insert(&key, &r.first_seen);
         }
     }
-    let path = cur_dir.join(DIFF_CSV);
+    let mut tally = DiffTally::default();
+    let fp = Fingerprinter::new();
+    write_rows(cur_dir, lang, bom, |w| {
+        // New rows, then still-open ones, each once per key.
+        let mut seen: FingerprintMap<()> = FingerprintMap::default();
+        for r in read(&cur_path)?.filter(|r| prev_looked.covers(r)) {
+            let key = finding_key(&r);
+            if seen.insert(fp.of(&key), ()).is_some() || prev.get(&key).is_some() {
+                continue;
+            }
+            tally.counts.new += 1;
+            if r.severity == crate::finding::Severity::Error.code() {
+                tally.new_errors += 1;
+            }
+            w(&DiffRow::from_finding(
+                DiffStatus::New,
+                &r,
+                &r.first_seen,
+                today,
+            ))?;
+        }
+        let mut open: FingerprintMap<()> = FingerprintMap::default();
+        for r in read(&cur_path)?.filter(|r| prev_looked.covers(r)) {
+            let key = finding_key(&r);
+            let Some(prev_first) = prev.get(&key) else {
+                continue;
+            };
+            if open.insert(fp.of(&key), ()).is_some() {
+                continue;
+            }
+            tally.counts.open += 1;
+            let fs = if r.first_seen.is_empty() {
+                prev_first
+            } else {
+                &r.first_seen
+            };
+            w(&DiffRow::from_finding(DiffStatus::Open, &r, fs, today))?;
+        }
+        // Fixed: in the previous run only, once per key.
+        for r in read(&prev_path)?.filter(|r| cur_looked.covers(r)) {
+            let key = finding_key(&r);
+            if seen.insert(fp.of(&key), ()).is_some() {
+                continue;
+            }
+            tally.counts.fixed += 1;
+            w(&DiffRow::from_finding(
+                DiffStatus::Fixed,
+                &r,
+                &r.first_seen,
+                today,
+            ))?;
+        }
+        Ok(())
+    })?;
+    Ok(tally)
+}
+
+/// Writes diff.csv into `run_dir`: `fill` gets a function that writes one row.
+fn write_rows(
+    run_dir: &Path,
+    lang: Lang,
+    bom: bool,
+    fill: impl FnOnce(&mut dyn FnMut(&DiffRow) -> Result<(), ReportError>) -> Result<(), ReportError>,
+) -> Result<(), ReportError> {
+    let path = run_dir.join(DIFF_CSV);
     let io = |e| ReportError::io(&path, e);
     let file = std::fs::File::create(&path).map_err(io)?;
     let mut w =
         CsvWriter::<_, DiffRow>::new(std::io::BufWriter::new(file), lang, bom).map_err(io)?;
-    let mut tally = DiffTally::default();
-    let fp = Fingerprinter::new();
-    // New rows, then still-open ones, each once per key.
-    let mut seen: FingerprintMap<()> = FingerprintMap::default();
-    for r in read(&cur_path)? {
-        let key = finding_key(&r);
-        if seen.insert(fp.of(&key), ()).is_some() || prev.get(&key).is_some() {
-            continue;
-        }
-        tally.counts.new += 1;
-        if r.severity == crate::finding::Severity::Error.code() {
-            tally.new_errors += 1;
-        }
-        let row = DiffRow::from_finding(DiffStatus::New, &r, &r.first_seen, today);
-        w.write(&row).map_err(io)?;
-    }
-    let mut open: FingerprintMap<()> = FingerprintMap::default();
-    for r in read(&cur_path)? {
-        let key = finding_key(&r);
-        let Some(prev_first) = prev.get(&key) else {
-            continue;
-        };
-        if open.insert(fp.of(&key), ()).is_some() {
-            continue;
-        }
-        tally.counts.open += 1;
-        let fs = if r.first_seen.is_empty() {
-            prev_first
-        } else {
-            &r.first_seen
-        };
-        let row = DiffRow::from_finding(DiffStatus::Open, &r, fs, today);
-        w.write(&row).map_err(io)?;
-    }
-    // Fixed: in the previous run only, once per key.
-    for r in read(&prev_path)? {
-        let key = finding_key(&r);
-        if seen.insert(fp.of(&key), ()).is_some() {
-            continue;
-        }
-        tally.counts.fixed += 1;
-        let row = DiffRow::from_finding(DiffStatus::Fixed, &r, &r.first_seen, today);
-        w.write(&row).map_err(io)?;
-    }
+    fill(&mut |r: &DiffRow| w.write(r).map_err(io))?;
     let mut inner = w.into_inner().map_err(io)?;
-    std::io::Write::flush(&mut inner).map_err(io)?;
-    Ok(tally)
+    std::io::Write::flush(&mut inner).map_err(io)
 }
 
 /// Writes diff.csv into a run directory.
@@ -402,16 +510,7 @@ pub fn write_diff(
     lang: Lang,
     bom: bool,
 ) -> Result<(), ReportError> {
-    let path = run_dir.join(DIFF_CSV);
-    let io = |e| ReportError::io(&path, e);
-    let file = std::fs::File::create(&path).map_err(io)?;
-    let mut w =
-        CsvWriter::<_, DiffRow>::new(std::io::BufWriter::new(file), lang, bom).map_err(io)?;
-    for r in rows {
-        w.write(r).map_err(io)?;
-    }
-    let mut inner = w.into_inner().map_err(io)?;
-    std::io::Write::flush(&mut inner).map_err(io)
+    write_rows(run_dir, lang, bom, |w| rows.iter().try_for_each(|r| w(r)))
 }
 
 /// Reads diff.csv of a run directory, None when it has none.

@@ -11,9 +11,9 @@
 
 use super::Lang;
 use super::csv::RowsOf;
-use super::diff::{FINDINGS_CSV, write_diff_of};
+use super::diff::{FINDINGS_CSV, Looked, write_diff_between};
 use super::error::ReportError;
-use super::history::{History, looks_like_run_folder};
+use super::history::{History, absolute, looks_like_run_folder};
 use super::html;
 use super::rows::FindingRow;
 use super::summary::{RunMeta, Summary, VetoInput};
@@ -79,16 +79,35 @@ pub fn finish(history: &History, input: FinishInput) -> Result<Finished, ReportE
     let rows: RowsOf<FindingRow> = RowsOf::new(findings);
     let mut summary = Summary::build(&meta, rows, &veto, scoring);
     summary.set_proxy(proxy.as_deref());
-    let prev = match history.previous_run(&meta.site_id, &meta.run_id)? {
-        Some(p) => history
+    summary.history = Some(absolute(history.path()).to_string_lossy().into_owned());
+    // The baseline: the last finished run whose coverage covers this one's;
+    // each side is compared only where the other looked.
+    let coverage = summary.coverage();
+    let prev = match history.baseline_run(&meta.site_id, &meta.run_id, coverage)? {
+        Some((p, prev_coverage)) => history
             .run_dir(&meta.site_id, &p.run_id)?
             .filter(|d| d.join(super::diff::FINDINGS_CSV).is_file())
-            .map(|d| (p, d)),
+            .map(|d| (p, d, prev_coverage)),
         None => None,
     };
-    if let Some((p, prev_dir)) = &prev {
-        let tally = write_diff_of(prev_dir, run_dir, meta.started.date_naive(), lang, bom)?;
-        summary.apply_diff_counts(Some(&p.run_id), tally.counts, tally.new_errors);
+    if let Some((p, prev_dir, prev_coverage)) = &prev {
+        let looked = Looked::of_run(prev_dir, *prev_coverage)
+            .and_then(|a| Ok((a, Looked::of_run(run_dir, coverage)?)));
+        match looked {
+            Ok((prev_looked, cur_looked)) => {
+                let tally = write_diff_between(
+                    (prev_dir, &prev_looked),
+                    (run_dir, &cur_looked),
+                    meta.started.date_naive(),
+                    lang,
+                    bom,
+                )?;
+                summary.apply_diff_counts(Some(&p.run_id), tally.counts, tally.new_errors);
+            }
+            // Where a run looked is not known (pages.csv is gone): no diff
+            // rather than a wrong one.
+            Err(e) => tracing::warn!(error = %e, "no diff against {}", p.run_id),
+        }
     }
     summary.write(run_dir)?;
     if summary.complete {
@@ -127,8 +146,8 @@ pub fn finish(history: &History, input: FinishInput) -> Result<Finished, ReportE
         }
     }
     Ok(Finished {
+        previous_run: summary.previous_run.clone(),
         summary,
-        previous_run: prev.map(|(p, _)| p.run_id),
         report,
         xlsx,
         pruned,

@@ -17,10 +17,17 @@
 //! Schema 3 adds the `visits` of `zwgk-audit probe` (one timed homepage visit
 //! per start URL, every 30 minutes from cron): the availability veto counts
 //! them over the last week.
+//!
+//! Schema 4 adds each run's coverage (`runs.scope`: full, homepage, partial).
+//! Only complete runs are finished runs; a run's diff baseline is the last
+//! finished run whose coverage covers it ([`Coverage::baselines`]), and a
+//! finding stays open (keeps its first-seen date) while it was seen by the
+//! last full run or by any finished run since (a homepage-only run in
+//! between does not close the findings deeper down).
 
 use super::error::ReportError;
 use super::rows::FindingRow;
-use super::summary::Summary;
+use super::summary::{Coverage, Summary};
 use chrono::{DateTime, Local};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -28,7 +35,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Schema version this program writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// File name of the history database under the reports folder.
 pub const HISTORY_FILE: &str = "history.sqlite";
@@ -91,6 +98,12 @@ CREATE TABLE IF NOT EXISTS visits (
     reason     TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS visits_site_date ON visits (site_id, home, date);
+";
+
+/// Schema 4: what part of the site each run looked at ([`Coverage`] code;
+/// NULL: recorded before, read as full).
+const SCHEMA_V4: &str = "
+ALTER TABLE runs ADD COLUMN scope TEXT;
 ";
 
 /// The history database of a run directory `reports/<site>/<run-id>`:
@@ -303,8 +316,48 @@ impl History {
         if version < 3 {
             self.migrate_v3()?;
         }
+        if version < 4 {
+            self.migrate_v4()?;
+        }
         // Later versions migrate here, one step at a time.
         Ok(())
+    }
+
+    /// Runs `step` and sets the schema version to `to`, in one IMMEDIATE
+    /// transaction (two runs opening an old file at once migrate it once).
+    fn migrate(
+        &self,
+        to: i64,
+        step: impl FnOnce(&rusqlite::Transaction) -> Result<(), ReportError>,
+    ) -> Result<(), ReportError> {
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )
+        .map_err(|e| self.err(e))?;
+        let version: i64 = tx
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if version >= to {
+            return Ok(());
+        }
+        step(&tx)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {to};"))
+            .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// The (site, run, dir) of every run.
+    fn all_runs(
+        &self,
+        tx: &rusqlite::Transaction,
+    ) -> Result<Vec<(String, String, Option<String>)>, ReportError> {
+        let mut st = tx
+            .prepare("SELECT site_id, run_id, dir FROM runs")
+            .map_err(|e| self.err(e))?;
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.err(e))
     }
 
     /// Schema 1 → 2: runs get their folder. A run of schema 1 was written to
@@ -313,62 +366,52 @@ impl History {
     /// when it exists and holds run reports, so a folder of some other run
     /// with the same name is never taken for it.
     fn migrate_v2(&self) -> Result<(), ReportError> {
-        // IMMEDIATE: two runs opening an old file at once migrate it once.
-        let tx = rusqlite::Transaction::new_unchecked(
-            &self.conn,
-            rusqlite::TransactionBehavior::Immediate,
-        )
-        .map_err(|e| self.err(e))?;
-        let version: i64 = tx
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(|e| self.err(e))?;
-        if version >= 2 {
-            return Ok(());
-        }
-        tx.execute_batch(SCHEMA_V2).map_err(|e| self.err(e))?;
-        let runs: Vec<(String, String)> = {
-            let mut st = tx
-                .prepare("SELECT site_id, run_id FROM runs")
-                .map_err(|e| self.err(e))?;
-            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-                .map_err(|e| self.err(e))?
-        };
-        for (site, run) in runs {
-            if !is_plain_name(&site) || !is_plain_name(&run) {
-                continue;
+        self.migrate(2, |tx| {
+            tx.execute_batch(SCHEMA_V2).map_err(|e| self.err(e))?;
+            for (site, run, _) in self.all_runs(tx)? {
+                if !is_plain_name(&site) || !is_plain_name(&run) {
+                    continue;
+                }
+                let rel = Path::new(&site).join(&run);
+                if looks_like_run_folder(&self.root().join(&rel)) {
+                    tx.execute(
+                        "UPDATE runs SET dir = ?3, created = 1 WHERE site_id = ?1 AND run_id = ?2",
+                        params![site, run, rel.to_string_lossy()],
+                    )
+                    .map_err(|e| self.err(e))?;
+                }
             }
-            let rel = Path::new(&site).join(&run);
-            if looks_like_run_folder(&self.root().join(&rel)) {
-                tx.execute(
-                    "UPDATE runs SET dir = ?3, created = 1 WHERE site_id = ?1 AND run_id = ?2",
-                    params![site, run, rel.to_string_lossy()],
-                )
-                .map_err(|e| self.err(e))?;
-            }
-        }
-        tx.execute_batch("PRAGMA user_version = 2;")
-            .map_err(|e| self.err(e))?;
-        tx.commit().map_err(|e| self.err(e))
+            Ok(())
+        })
     }
 
     /// Schema 2 → 3: the table of probe visits (nothing to convert).
     fn migrate_v3(&self) -> Result<(), ReportError> {
-        let tx = rusqlite::Transaction::new_unchecked(
-            &self.conn,
-            rusqlite::TransactionBehavior::Immediate,
-        )
-        .map_err(|e| self.err(e))?;
-        let version: i64 = tx
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(|e| self.err(e))?;
-        if version >= 3 {
-            return Ok(());
-        }
-        tx.execute_batch(SCHEMA_V3).map_err(|e| self.err(e))?;
-        tx.execute_batch("PRAGMA user_version = 3;")
-            .map_err(|e| self.err(e))?;
-        tx.commit().map_err(|e| self.err(e))
+        self.migrate(3, |tx| tx.execute_batch(SCHEMA_V3).map_err(|e| self.err(e)))
+    }
+
+    /// Schema 3 → 4: each run's coverage, read from the summary.json of its
+    /// folder where there is one (else left NULL: full). A homepage-only or
+    /// capped run recorded before is then no longer a full run's baseline.
+    fn migrate_v4(&self) -> Result<(), ReportError> {
+        self.migrate(4, |tx| {
+            tx.execute_batch(SCHEMA_V4).map_err(|e| self.err(e))?;
+            for (site, run, dir) in self.all_runs(tx)? {
+                let Some(dir) = dir else { continue };
+                let Ok(s) = Summary::read(&self.root().join(dir)) else {
+                    continue;
+                };
+                if s.run_id != run {
+                    continue;
+                }
+                tx.execute(
+                    "UPDATE runs SET scope = ?3 WHERE site_id = ?1 AND run_id = ?2",
+                    params![site, run, s.coverage().code()],
+                )
+                .map_err(|e| self.err(e))?;
+            }
+            Ok(())
+        })
     }
 
     /// Records one probe visit of a site (`at_ts`: its Unix time, for ordering).
@@ -558,15 +601,24 @@ impl History {
         Ok(())
     }
 
-    /// The runs whose findings are still open: the last finished run and any
-    /// unfinished run started after it (the current one, a resumed one, a killed one).
+    /// The runs whose findings are still open: the last finished full run
+    /// (else the last finished run), every finished run since (a homepage-only
+    /// or capped run in between does not close what it did not look at), and
+    /// any unfinished run started after the last finished one (the current
+    /// one, a resumed one, a killed one).
     fn open_runs(&self, site_id: &str) -> Result<Vec<String>, ReportError> {
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT run_id FROM runs WHERE site_id = ?1 AND (
-                    run_id = (SELECT run_id FROM runs WHERE site_id = ?1 AND finished IS NOT NULL
-                              ORDER BY started_ts DESC, run_id DESC LIMIT 1)
+                "WITH anchor AS (
+                    SELECT started_ts, run_id FROM runs
+                     WHERE site_id = ?1 AND finished IS NOT NULL
+                     ORDER BY COALESCE(scope, 'full') = 'full' DESC, started_ts DESC, run_id DESC
+                     LIMIT 1)
+                 SELECT run_id FROM runs WHERE site_id = ?1 AND (
+                    (finished IS NOT NULL AND EXISTS (SELECT 1 FROM anchor a
+                        WHERE runs.started_ts > a.started_ts
+                           OR (runs.started_ts = a.started_ts AND runs.run_id >= a.run_id)))
                     OR (finished IS NULL AND started_ts >= COALESCE(
                         (SELECT MAX(started_ts) FROM runs WHERE site_id = ?1 AND finished IS NOT NULL), 0)))",
             )
@@ -752,7 +804,8 @@ impl History {
             .conn
             .execute(
                 "UPDATE runs SET finished = ?3, findings = ?4, errors = ?5, warnings = ?6, infos = ?7,
-                    pages = ?8, links = ?9, score = ?10, verdict = ?11, new_count = ?12, fixed_count = ?13
+                    pages = ?8, links = ?9, score = ?10, verdict = ?11, new_count = ?12, fixed_count = ?13,
+                    scope = ?14
                  WHERE site_id = ?1 AND run_id = ?2",
                 params![
                     summary.site_id,
@@ -768,6 +821,7 @@ impl History {
                     verdict,
                     summary.diff.map(|d| d.new as i64),
                     summary.diff.map(|d| d.fixed as i64),
+                    summary.coverage().code(),
                 ],
             )
             .map_err(|e| self.err(e))?;
@@ -811,6 +865,81 @@ impl History {
             )
             .optional()
             .map_err(|e| self.err(e))
+    }
+
+    /// The baseline of run `run_id`, whose coverage is `coverage`: the last
+    /// finished run of the site before it whose coverage covers it (see
+    /// [`Coverage::baselines`]), with that coverage. None for the first such run.
+    pub fn baseline_run(
+        &self,
+        site_id: &str,
+        run_id: &str,
+        coverage: Coverage,
+    ) -> Result<Option<(RunInfo, Coverage)>, ReportError> {
+        let cur: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT started_ts FROM runs WHERE site_id = ?1 AND run_id = ?2",
+                params![site_id, run_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let accepted: Vec<&str> = coverage.baselines().iter().map(|c| c.code()).collect();
+        let (a, b) = match accepted.as_slice() {
+            [a, b, ..] => (*a, *b),
+            [a] => (*a, *a),
+            [] => ("", ""),
+        };
+        let sql = format!(
+            "SELECT {RUN_COLUMNS}, scope FROM runs
+             WHERE site_id = ?1 AND run_id <> ?2 AND finished IS NOT NULL
+               AND (started_ts < ?3 OR (started_ts = ?3 AND run_id < ?2))
+               AND COALESCE(scope, 'full') IN (?4, ?5)
+             ORDER BY started_ts DESC, run_id DESC LIMIT 1"
+        );
+        self.conn
+            .query_row(
+                &sql,
+                params![site_id, run_id, cur.unwrap_or(i64::MAX), a, b],
+                |r| {
+                    let scope: Option<String> = r.get(15)?;
+                    Ok((run_info(r)?, Coverage::from_code(scope.as_deref())))
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// The runs of the site a later run may still take as its baseline: the
+    /// last finished run of each coverage.
+    pub fn baseline_candidates(&self, site_id: &str) -> Result<Vec<String>, ReportError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT run_id FROM runs r WHERE site_id = ?1 AND finished IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM runs n WHERE n.site_id = ?1
+                       AND n.finished IS NOT NULL
+                       AND COALESCE(n.scope, 'full') = COALESCE(r.scope, 'full')
+                       AND (n.started_ts > r.started_ts
+                            OR (n.started_ts = r.started_ts AND n.run_id > r.run_id)))",
+            )
+            .map_err(|e| self.err(e))?;
+        st.query_map(params![site_id], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Forgets the folder of a run (its reports were removed): it is no
+    /// longer a baseline.
+    pub fn forget_run_dir(&self, site_id: &str, run_id: &str) -> Result<(), ReportError> {
+        self.conn
+            .execute(
+                "UPDATE runs SET dir = NULL, created = 0 WHERE site_id = ?1 AND run_id = ?2",
+                params![site_id, run_id],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
     }
 
     /// The last `limit` finished runs of the site, oldest first (for the trend chart).
@@ -938,7 +1067,7 @@ pub fn looks_like_run_folder(dir: &Path) -> bool {
 
 /// `path` as one spelling: canonical when it exists, else made absolute
 /// against the current folder.
-fn absolute(path: &Path) -> PathBuf {
+pub fn absolute(path: &Path) -> PathBuf {
     std::fs::canonicalize(path)
         .or_else(|_| std::path::absolute(path))
         .unwrap_or_else(|_| path.to_path_buf())
@@ -963,6 +1092,16 @@ mod tests {
     /// Runs a whole "crawl" of `keys` (kind, page, target) the way the lead does:
     /// begin, first-seen lookup, record, summary, finish. Returns the rows written.
     fn run(h: &History, day: u32, found: &[(&str, &str, &str)]) -> Vec<FindingRow> {
+        run_in(h, day, found, Default::default())
+    }
+
+    /// [`run`] of the given scope (homepage-only, capped …).
+    fn run_in(
+        h: &History,
+        day: u32,
+        found: &[(&str, &str, &str)],
+        scope: crate::report::summary::RunScope,
+    ) -> Vec<FindingRow> {
         let id = run_id(day);
         h.begin_run("site", &id, &at(day), Some(Path::new("rules/site.toml")))
             .unwrap();
@@ -987,7 +1126,7 @@ mod tests {
             checked_urls: 20,
             fail_on: "error".into(),
             complete: true,
-            scope: Default::default(),
+            scope,
             stopped: None,
             capped: Vec::new(),
         };
@@ -1043,6 +1182,137 @@ mod tests {
         assert_eq!(trend[2].score, Some(98.9));
         assert_eq!(h.runs("site", 2).unwrap()[0].run_id, run_id(27));
         assert!(h.runs("other", 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_homepage_only_run_is_no_baseline_of_a_full_run_and_closes_nothing_deeper() {
+        use crate::report::summary::{Coverage, RunScope};
+        let tmp = tempfile::tempdir().unwrap();
+        let h = History::open(&tmp.path().join("history.sqlite")).unwrap();
+        let home = ("broken_link", "http://a/", "http://a/x");
+        let deep = ("broken_link", "http://a/p/1.html", "http://a/y");
+        let quick = || RunScope {
+            homepage_only: true,
+            ..RunScope::default()
+        };
+        let capped = || RunScope {
+            caps: vec!["page cap reached (crawl.max_pages)".into()],
+            ..RunScope::default()
+        };
+        run(&h, 20, &[home, deep]);
+        run_in(&h, 21, &[home], quick());
+        let base = |day: u32, c: Coverage| {
+            h.begin_run("site", &run_id(day), &at(day), None).unwrap();
+            h.baseline_run("site", &run_id(day), c)
+                .unwrap()
+                .map(|(r, c)| (r.run_id, c))
+        };
+        // The next full run compares with the full run, not the quick one.
+        assert_eq!(base(22, Coverage::Full), Some((run_id(20), Coverage::Full)));
+        let r = run(&h, 22, &[home, deep]);
+        assert_eq!(r[1].first_seen, "2026-11-20", "the deep one is not new");
+        // A homepage-only run compares with the newest of either.
+        assert_eq!(
+            base(23, Coverage::Homepage),
+            Some((run_id(22), Coverage::Full))
+        );
+        run_in(&h, 23, &[home], quick());
+        assert_eq!(
+            base(24, Coverage::Homepage),
+            Some((run_id(23), Coverage::Homepage))
+        );
+        // A capped run with the newest full or capped run; a full one never with it.
+        assert_eq!(
+            base(24, Coverage::Partial),
+            Some((run_id(22), Coverage::Full))
+        );
+        run_in(&h, 24, &[home], capped());
+        assert_eq!(
+            base(25, Coverage::Partial),
+            Some((run_id(24), Coverage::Partial))
+        );
+        assert_eq!(base(25, Coverage::Full), Some((run_id(22), Coverage::Full)));
+        let r = run(&h, 25, &[home, deep]);
+        assert_eq!(r[1].first_seen, "2026-11-20");
+        // The deep one is fixed in a full run, then back: new again.
+        run(&h, 26, &[home]);
+        let r = run(&h, 27, &[home, deep]);
+        assert_eq!(
+            (r[0].first_seen.as_str(), r[1].first_seen.as_str()),
+            ("2026-11-20", "2026-11-27")
+        );
+        let mut last = h.baseline_candidates("site").unwrap();
+        last.sort();
+        assert_eq!(last, [run_id(23), run_id(24), run_id(27)]);
+    }
+
+    #[test]
+    fn a_schema_3_file_gets_each_runs_coverage_from_its_summary() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("history.sqlite");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(&format!(
+                "BEGIN; {SCHEMA_V1} {SCHEMA_V2} {SCHEMA_V3} PRAGMA user_version = 3; COMMIT;"
+            ))
+            .unwrap();
+            for (id, ts, dir) in [("r1", 1, Some("site/r1")), ("r2", 2, None)] {
+                c.execute(
+                    "INSERT INTO runs (site_id, run_id, started, started_ts, date, finished, dir, created)
+                     VALUES ('site', ?1, '', ?2, '2026-05-01', 'x', ?3, 1)",
+                    params![id, ts, dir],
+                )
+                .unwrap();
+            }
+        }
+        // r1 was a homepage-only run (its summary says so).
+        let dir = tmp.path().join("site/r1");
+        std::fs::create_dir_all(&dir).unwrap();
+        let meta = RunMeta {
+            site_name: "示例".into(),
+            site_id: "site".into(),
+            run_id: "r1".into(),
+            started: at(1),
+            finished: at(1),
+            homepage: vec!["http://a/".into()],
+            pages: 1,
+            links: 3,
+            checked_urls: 3,
+            fail_on: "error".into(),
+            complete: true,
+            scope: crate::report::summary::RunScope {
+                homepage_only: true,
+                ..Default::default()
+            },
+            stopped: None,
+            capped: Vec::new(),
+        };
+        Summary::build(
+            &meta,
+            &[],
+            &VetoInput::default(),
+            &ScoringSection::default(),
+        )
+        .write(&dir)
+        .unwrap();
+        let h = History::open(&path).unwrap();
+        let scope = |id: &str| -> Option<String> {
+            h.conn
+                .query_row(
+                    "SELECT scope FROM runs WHERE run_id = ?1",
+                    params![id],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        assert_eq!(scope("r1").as_deref(), Some("homepage"));
+        assert_eq!(scope("r2"), None, "no summary: read as full");
+        h.begin_run("site", "r3", &at(2), None).unwrap();
+        let (b, _) = h
+            .baseline_run("site", "r3", crate::report::summary::Coverage::Full)
+            .unwrap()
+            .unwrap();
+        assert_eq!(b.run_id, "r2");
     }
 
     #[test]
@@ -1253,7 +1523,7 @@ mod tests {
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(v, 3);
+        assert_eq!(v, SCHEMA_VERSION);
         assert_eq!(
             h.run_dir("site", "r1").unwrap(),
             Some(tmp.path().join("site/r1"))

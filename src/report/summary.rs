@@ -621,6 +621,53 @@ pub struct Summary {
     /// How many URLs failed so.
     #[serde(default)]
     pub error_count: usize,
+    /// The history file the run was recorded in (absolute), so that
+    /// `zwgk-audit report` of a run folder anywhere (`--out`) finds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<String>,
+}
+
+/// What part of the site a finished run looked at, as a diff baseline and
+/// in the history (`runs.scope`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Coverage {
+    /// The whole site: not homepage-only, no cap bit, nothing failed.
+    Full,
+    /// Only the homepage (`--homepage-only`, depth 0).
+    Homepage,
+    /// Part of the site: a cap bit (pages, depth, patterns, tokens …).
+    Partial,
+}
+
+impl Coverage {
+    /// The stable code kept in the history.
+    pub fn code(self) -> &'static str {
+        match self {
+            Coverage::Full => "full",
+            Coverage::Homepage => "homepage",
+            Coverage::Partial => "partial",
+        }
+    }
+
+    /// The coverage of a code; runs recorded before coverages existed are full.
+    pub fn from_code(code: Option<&str>) -> Coverage {
+        match code {
+            Some("homepage") => Coverage::Homepage,
+            Some("partial") => Coverage::Partial,
+            _ => Coverage::Full,
+        }
+    }
+
+    /// The coverages of the runs a run of this coverage is compared with:
+    /// a full run only with a full run; a homepage-only run with a
+    /// homepage-only or a full run; a capped run with a full or a capped one.
+    pub fn baselines(self) -> &'static [Coverage] {
+        match self {
+            Coverage::Full => &[Coverage::Full],
+            Coverage::Homepage => &[Coverage::Homepage, Coverage::Full],
+            Coverage::Partial => &[Coverage::Full, Coverage::Partial],
+        }
+    }
 }
 
 fn local_resolution() -> String {
@@ -1427,9 +1474,25 @@ impl Summary {
                 .cloned()
                 .collect(),
             error_count: meta.scope.errors.len(),
+            history: None,
         };
         s.update_fail(None);
         s
+    }
+
+    /// What part of the site the run looked at (see [`Coverage`]).
+    pub fn coverage(&self) -> Coverage {
+        if self.scope.homepage_only {
+            Coverage::Homepage
+        } else if self.complete
+            && !self.scope.interrupted
+            && self.scope.caps.is_empty()
+            && self.error_count == 0
+        {
+            Coverage::Full
+        } else {
+            Coverage::Partial
+        }
     }
 
     /// Records that unmapped hosts were reached through `proxy`, which

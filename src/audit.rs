@@ -211,6 +211,9 @@ impl Auditor {
             Some(d) => d.clone(),
             None => site_dir.join(&id),
         };
+        if self.opts.out_dir.is_some() {
+            keep_baseline(history, site, &dir)?;
+        }
         let created = !dir.exists();
         std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
         Ok((dir, id, false, created))
@@ -443,6 +446,9 @@ impl Auditor {
                 proxy,
             },
         )?;
+        if self.opts.out_dir.is_some() {
+            trim_earlier_runs(&history, &rules.id, &dir)?;
+        }
         if finished.summary.complete && !self.opts.keep_journal {
             // Nothing left to resume. A failure only leaves a file behind.
             if let Err(e) = std::fs::remove_file(dir.join(journal::FILE)) {
@@ -471,6 +477,72 @@ impl Auditor {
             summary: Some(finished.summary),
         })
     }
+}
+
+/// Folder of an `--out` folder where the earlier runs that may still be
+/// baselines keep what a diff needs (findings.csv, pages.csv, summary.json),
+/// one subfolder per run id.
+pub const EARLIER_RUNS: &str = "earlier-runs";
+
+/// The files of a run a later diff needs.
+const BASELINE_FILES: [&str; 3] = ["findings.csv", "pages.csv", "summary.json"];
+
+/// Before a new run writes into `--out` folder `dir`: when the folder holds
+/// the reports of an earlier run of the site that may still be a diff
+/// baseline, moves what a diff needs to `dir/earlier-runs/<run-id>/` and
+/// records that folder for the run (the rest is overwritten).
+fn keep_baseline(history: &History, site: &str, dir: &Path) -> Result<(), AuditError> {
+    let Some(prev) = history.run_in_dir(site, dir)? else {
+        return Ok(());
+    };
+    if !history.baseline_candidates(site)?.contains(&prev)
+        || !crate::report::history::is_plain_name(&prev)
+    {
+        return Ok(());
+    }
+    let keep = dir.join(EARLIER_RUNS).join(&prev);
+    std::fs::create_dir_all(&keep).map_err(io_err(&keep))?;
+    for f in BASELINE_FILES {
+        let (from, to) = (dir.join(f), keep.join(f));
+        if !from.is_file() {
+            continue;
+        }
+        // summary.json is small and stays until the new run writes its own.
+        let r = if f == "summary.json" {
+            std::fs::copy(&from, &to).map(|_| ())
+        } else {
+            std::fs::rename(&from, &to)
+        };
+        r.map_err(io_err(&from))?;
+    }
+    history.set_run_dir(site, &prev, &keep, true)?;
+    Ok(())
+}
+
+/// After a run in `--out` folder `dir`: removes the kept files of earlier
+/// runs that no later run will take as its baseline any more.
+fn trim_earlier_runs(history: &History, site: &str, dir: &Path) -> Result<(), AuditError> {
+    let root = dir.join(EARLIER_RUNS);
+    let Ok(entries) = std::fs::read_dir(&root) else {
+        return Ok(());
+    };
+    let keep = history.baseline_candidates(site)?;
+    for e in entries.flatten() {
+        let id = e.file_name().to_string_lossy().into_owned();
+        let path = e.path();
+        if keep.contains(&id) || !path.is_dir() {
+            continue;
+        }
+        // Only a folder the history records for that run.
+        let recorded = history.run_dir(site, &id)?.is_some_and(|d| {
+            crate::report::history::absolute(&d) == crate::report::history::absolute(&path)
+        });
+        if recorded {
+            std::fs::remove_dir_all(&path).map_err(io_err(&path))?;
+            history.forget_run_dir(site, &id)?;
+        }
+    }
+    Ok(())
 }
 
 /// The short names (Chinese, English) of the caps that bit, each once.

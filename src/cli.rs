@@ -40,6 +40,10 @@ pub enum Command {
         /// Label language.
         #[arg(long, default_value = "zh")]
         lang: Lang,
+        /// The history file (trend of past runs); default: the one the run's
+        /// summary.json names, else `history.sqlite` two folders up.
+        #[arg(long, value_name = "FILE")]
+        history: Option<PathBuf>,
     },
     /// One timed visit of each start URL, recorded for the availability veto (站点无法访问): run it from cron every 30 minutes.
     Probe(ProbeArgs),

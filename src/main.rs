@@ -147,11 +147,18 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
             eprintln!("new {} · fixed {} · open {}", c.new, c.fixed, c.open);
             Ok(0)
         }
-        Command::Report { run, lang } => {
-            let history = zwgk_audit::report::history::History::open(
-                &zwgk_audit::report::history::path_for_run(&run),
-            )
-            .ok();
+        Command::Report { run, lang, history } => {
+            let path = match history {
+                Some(p) => Some(p),
+                None => zwgk_audit::report::history::path_of_run(&run),
+            };
+            let history = match path {
+                Some(p) => Some(
+                    zwgk_audit::report::history::History::open(&p)
+                        .with_context(|| format!("cannot open the history {}", p.display()))?,
+                ),
+                None => None,
+            };
             let path = zwgk_audit::report::html::write(&run, history.as_ref(), lang)
                 .with_context(|| format!("cannot render the report of {}", run.display()))?;
             println!("{}", path.display());

@@ -116,6 +116,18 @@ pub fn path_for_run(run_dir: &Path) -> PathBuf {
         .join(HISTORY_FILE)
 }
 
+/// The history file of a run folder, when there is one: the file its
+/// summary.json names (any folder, `--out`), else `history.sqlite` two
+/// folders up (`reports/<site>/<run-id>`). Never creates one.
+pub fn path_of_run(run_dir: &Path) -> Option<PathBuf> {
+    Summary::read(run_dir)
+        .ok()
+        .and_then(|s| s.history)
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+        .or_else(|| Some(path_for_run(run_dir)).filter(|p| p.is_file()))
+}
+
 /// One run as the history knows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunInfo {
@@ -1247,6 +1259,55 @@ mod tests {
     }
 
     #[test]
+    fn a_run_folder_names_its_history_and_none_is_made_up() {
+        let tmp = tempfile::tempdir().unwrap();
+        let run = tmp.path().join("a/b/out");
+        std::fs::create_dir_all(&run).unwrap();
+        // No summary, no history two folders up: none (and none created).
+        assert_eq!(path_of_run(&run), None);
+        assert!(!tmp.path().join("a/history.sqlite").exists());
+        std::fs::write(tmp.path().join("a/history.sqlite"), "").unwrap();
+        assert_eq!(path_of_run(&run), Some(tmp.path().join("a/history.sqlite")));
+        // The summary's history wins.
+        let h = tmp.path().join("elsewhere/history.sqlite");
+        std::fs::create_dir_all(h.parent().unwrap()).unwrap();
+        std::fs::write(&h, "").unwrap();
+        let mut s = summary_of("r1", false);
+        s.history = Some(h.to_string_lossy().into_owned());
+        s.write(&run).unwrap();
+        assert_eq!(path_of_run(&run), Some(h));
+    }
+
+    /// The summary of a run without findings.
+    fn summary_of(run_id: &str, homepage_only: bool) -> Summary {
+        let meta = RunMeta {
+            site_name: "示例".into(),
+            site_id: "site".into(),
+            run_id: run_id.into(),
+            started: at(1),
+            finished: at(1),
+            homepage: vec!["http://a/".into()],
+            pages: 1,
+            links: 3,
+            checked_urls: 3,
+            fail_on: "error".into(),
+            complete: true,
+            scope: crate::report::summary::RunScope {
+                homepage_only,
+                ..Default::default()
+            },
+            stopped: None,
+            capped: Vec::new(),
+        };
+        Summary::build(
+            &meta,
+            &[],
+            &VetoInput::default(),
+            &ScoringSection::default(),
+        )
+    }
+
+    #[test]
     fn a_schema_3_file_gets_each_runs_coverage_from_its_summary() {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("history.sqlite");
@@ -1268,33 +1329,7 @@ mod tests {
         // r1 was a homepage-only run (its summary says so).
         let dir = tmp.path().join("site/r1");
         std::fs::create_dir_all(&dir).unwrap();
-        let meta = RunMeta {
-            site_name: "示例".into(),
-            site_id: "site".into(),
-            run_id: "r1".into(),
-            started: at(1),
-            finished: at(1),
-            homepage: vec!["http://a/".into()],
-            pages: 1,
-            links: 3,
-            checked_urls: 3,
-            fail_on: "error".into(),
-            complete: true,
-            scope: crate::report::summary::RunScope {
-                homepage_only: true,
-                ..Default::default()
-            },
-            stopped: None,
-            capped: Vec::new(),
-        };
-        Summary::build(
-            &meta,
-            &[],
-            &VetoInput::default(),
-            &ScoringSection::default(),
-        )
-        .write(&dir)
-        .unwrap();
+        summary_of("r1", true).write(&dir).unwrap();
         let h = History::open(&path).unwrap();
         let scope = |id: &str| -> Option<String> {
             h.conn

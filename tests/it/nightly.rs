@@ -818,3 +818,105 @@ async fn the_demo_report_html_has_the_verdict_counts_and_findings_table() {
     assert_eq!(html.matches("<script").count(), 1);
     assert!(!html.contains("<link") && !html.contains(" src=\"http"));
 }
+
+/// One night into the `--out` folder `out`, history under `reports`;
+/// `depth` 0 is a homepage-only run.
+async fn out_run(
+    server: &SiteServer,
+    reports: &Path,
+    out: &Path,
+    today: NaiveDate,
+    depth: Option<u32>,
+) -> RunResult {
+    let rules = Rules::from_toml(
+        &format!("{}\n[thresholds]\nfail_on = \"new\"\n", rules_text("")),
+        Path::new("nightly.toml"),
+    )
+    .expect("rules");
+    let mut o = AuditOptions::new(today);
+    o.reports_root = reports.to_path_buf();
+    o.out_dir = Some(out.to_path_buf());
+    o.max_depth = depth;
+    o.progress = Progress::Quiet;
+    o.stop = Some(Arc::new(AtomicBool::new(false)));
+    o.resolve
+        .push(ResolveEntry::connect_to(HOST, server.addr()));
+    Auditor::new(rules, o).run().await.expect("audit runs")
+}
+
+/// Issue: a homepage-only run in between is not the next full run's
+/// baseline, and one `--out` folder reused night after night keeps its
+/// baseline (earlier-runs/) and finds its history for `zwgk-audit report`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_out_folder_reused_nightly_keeps_the_full_baseline_across_a_homepage_only_run() {
+    let site = Site::new();
+    let work = tempfile::tempdir().expect("temp dir");
+    let (reports, out) = (work.path().join("reports"), work.path().join("nightly-out"));
+    let server = site.serve(date("2026-05-01"));
+
+    // Night 1, full: old.pdf on the homepage, gone.html on a news page.
+    let run1 = out_run(&server, &reports, &out, date("2026-05-01"), None).await;
+    assert_eq!(run1.run_dir, out);
+    let f1: Vec<FindingRow> = read(&out.join("findings.csv"));
+    assert_eq!(f1.len(), 2, "{f1:#?}");
+
+    // Night 2, homepage only: compared with night 1 on the homepage only
+    // (gone.html, deeper down, is not "fixed").
+    let run2 = out_run(&server, &reports, &out, date("2026-05-02"), Some(0)).await;
+    let s2 = run2.summary.as_ref().expect("summary");
+    assert_eq!(s2.previous_run.as_deref(), Some(run1.run_id.as_str()));
+    let diff2: Vec<DiffRow> = read(&out.join("diff.csv"));
+    assert_eq!(
+        diff_set(&diff2),
+        BTreeSet::from([("open", "broken_link".into(), "/files/old.pdf".into())]),
+        "{diff2:#?}"
+    );
+    // Night 1's findings were kept aside for later diffs.
+    let kept1 = out.join("earlier-runs").join(&run1.run_id);
+    assert!(kept1.join("findings.csv").is_file());
+
+    // Night 3, full: compared with night 1 (the last full run), nothing new,
+    // gone.html still first seen on night 1; --fail-on new does not fire.
+    let run3 = out_run(&server, &reports, &out, date("2026-05-03"), None).await;
+    drop(server);
+    let s3 = run3.summary.as_ref().expect("summary");
+    assert_eq!(s3.previous_run.as_deref(), Some(run1.run_id.as_str()));
+    let diff3: Vec<DiffRow> = read(&out.join("diff.csv"));
+    assert_eq!(
+        diff_set(&diff3),
+        BTreeSet::from([
+            ("open", "broken_link".into(), "/files/old.pdf".into()),
+            ("open", "broken_link".into(), "/news/gone.html".into()),
+        ]),
+        "{diff3:#?}"
+    );
+    let f3: Vec<FindingRow> = read(&out.join("findings.csv"));
+    assert_eq!(first_seen_of(&f3, "/news/gone.html"), "2026-05-01");
+    assert!(!s3.failed, "nothing new: {:?}", s3.diff);
+    // Kept aside: only what a later run may still compare with (night 2,
+    // the last homepage-only run); night 1 is superseded by night 3.
+    let kept: Vec<String> = std::fs::read_dir(out.join("earlier-runs"))
+        .expect("earlier-runs")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(kept, [run2.run_id.clone()]);
+
+    // `zwgk-audit report` of the folder (outside reports/) finds its history.
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).expect("summary.json"))
+            .expect("summary.json parses");
+    let history = reports
+        .join("history.sqlite")
+        .canonicalize()
+        .expect("history");
+    assert_eq!(s["history"], history.to_string_lossy().as_ref());
+    std::fs::remove_file(out.join("report.html")).expect("remove report.html");
+    let o = Command::new(BIN)
+        .arg("report")
+        .arg(&out)
+        .output()
+        .expect("run the binary");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
+    assert!(!html.contains("暂无趋势"), "the report has no trend");
+}

@@ -276,6 +276,7 @@ fn help_lists_every_flag_the_readme_mentions() {
         vec!["--help"],
         vec!["crawl", "--help"],
         vec!["probe", "--help"],
+        vec!["report", "--help"],
     ] {
         let o = run(&args, dir.path());
         assert_eq!(o.status.code(), Some(0), "{args:?}");

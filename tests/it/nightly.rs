@@ -828,14 +828,27 @@ async fn out_run(
     today: NaiveDate,
     depth: Option<u32>,
 ) -> RunResult {
+    capped_run(server, reports, Some(out), today, depth, "").await
+}
+
+/// [`out_run`] with `crawl` added to the rules' `[crawl]`; `out` None
+/// writes under `reports/nightly/`.
+async fn capped_run(
+    server: &SiteServer,
+    reports: &Path,
+    out: Option<&Path>,
+    today: NaiveDate,
+    depth: Option<u32>,
+    crawl: &str,
+) -> RunResult {
     let rules = Rules::from_toml(
-        &format!("{}\n[thresholds]\nfail_on = \"new\"\n", rules_text("")),
+        &format!("{}\n[thresholds]\nfail_on = \"new\"\n", rules_text(crawl)),
         Path::new("nightly.toml"),
     )
     .expect("rules");
     let mut o = AuditOptions::new(today);
     o.reports_root = reports.to_path_buf();
-    o.out_dir = Some(out.to_path_buf());
+    o.out_dir = out.map(Path::to_path_buf);
     o.max_depth = depth;
     o.progress = Progress::Quiet;
     o.stop = Some(Arc::new(AtomicBool::new(false)));
@@ -919,4 +932,44 @@ async fn one_out_folder_reused_nightly_keeps_the_full_baseline_across_a_homepage
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
     assert!(!html.contains("暂无趋势"), "the report has no trend");
+}
+
+/// A capped run is compared with the last full run only on the pages it
+/// read, and is not the baseline of the next full run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_capped_run_fixes_nothing_it_did_not_read_and_is_no_full_runs_baseline() {
+    let site = Site::new();
+    let reports = tempfile::tempdir().expect("temp dir");
+    let server = site.serve(date("2026-05-01"));
+    let full = capped_run(&server, reports.path(), None, date("2026-05-01"), None, "").await;
+    // One page: the homepage only; news/b.html (and its gone.html) not read.
+    let capped = capped_run(
+        &server,
+        reports.path(),
+        None,
+        date("2026-05-02"),
+        None,
+        "max_pages = 1",
+    )
+    .await;
+    let s = capped.summary.as_ref().expect("summary");
+    assert!(
+        s.scope.caps.iter().any(|c| c.starts_with("page cap")),
+        "{:?}",
+        s.scope
+    );
+    assert_eq!(s.previous_run.as_deref(), Some(full.run_id.as_str()));
+    let diff: Vec<DiffRow> = read(&capped.run_dir.join("diff.csv"));
+    assert_eq!(
+        diff_set(&diff),
+        BTreeSet::from([("open", "broken_link".into(), "/files/old.pdf".into())]),
+        "{diff:#?}"
+    );
+    let next = capped_run(&server, reports.path(), None, date("2026-05-03"), None, "").await;
+    drop(server);
+    let s = next.summary.as_ref().expect("summary");
+    assert_eq!(s.previous_run.as_deref(), Some(full.run_id.as_str()));
+    assert_eq!(s.diff.map(|d| (d.new, d.open, d.fixed)), Some((0, 2, 0)));
+    let f: Vec<FindingRow> = read(&next.run_dir.join("findings.csv"));
+    assert_eq!(first_seen_of(&f, "/news/gone.html"), "2026-05-01");
 }

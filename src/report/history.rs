@@ -546,15 +546,7 @@ impl History {
 
     /// The recorded folder of a run, if the history knows it.
     pub fn run_dir(&self, site_id: &str, run_id: &str) -> Result<Option<PathBuf>, ReportError> {
-        let dir: Option<Option<String>> = self
-            .conn
-            .query_row(
-                "SELECT dir FROM runs WHERE site_id = ?1 AND run_id = ?2",
-                params![site_id, run_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
+        let dir: Option<Option<String>> = self.run_value(site_id, run_id, "dir")?;
         Ok(dir.flatten().map(|d| self.root().join(d)))
     }
 
@@ -565,6 +557,23 @@ impl History {
                 "SELECT run_id FROM runs WHERE site_id = ?1 AND dir = ?2
                  ORDER BY started_ts DESC, run_id DESC LIMIT 1",
                 params![site_id, self.stored_dir(dir)],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// One column of a run's row, None when the history has no such run.
+    fn run_value<T: rusqlite::types::FromSql>(
+        &self,
+        site_id: &str,
+        run_id: &str,
+        column: &str,
+    ) -> Result<Option<T>, ReportError> {
+        self.conn
+            .query_row(
+                &format!("SELECT {column} FROM runs WHERE site_id = ?1 AND run_id = ?2"),
+                params![site_id, run_id],
                 |r| r.get(0),
             )
             .optional()
@@ -702,28 +711,12 @@ impl History {
         site_id: &str,
         run_id: &str,
     ) -> Result<Option<chrono::NaiveDate>, ReportError> {
-        let date: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT date FROM runs WHERE site_id = ?1 AND run_id = ?2",
-                params![site_id, run_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
+        let date: Option<String> = self.run_value(site_id, run_id, "date")?;
         Ok(date.and_then(|d| d.parse().ok()))
     }
 
     fn run_date(&self, site_id: &str, run_id: &str) -> Result<String, ReportError> {
-        let date: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT date FROM runs WHERE site_id = ?1 AND run_id = ?2",
-                params![site_id, run_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
+        let date: Option<String> = self.run_value(site_id, run_id, "date")?;
         Ok(date.unwrap_or_else(|| Local::now().format("%Y-%m-%d").to_string()))
     }
 
@@ -854,15 +847,7 @@ impl History {
         site_id: &str,
         run_id: &str,
     ) -> Result<Option<RunInfo>, ReportError> {
-        let cur: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT started_ts FROM runs WHERE site_id = ?1 AND run_id = ?2",
-                params![site_id, run_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
+        let cur: Option<i64> = self.run_value(site_id, run_id, "started_ts")?;
         let sql = format!(
             "SELECT {RUN_COLUMNS} FROM runs
              WHERE site_id = ?1 AND run_id <> ?2 AND finished IS NOT NULL
@@ -888,15 +873,7 @@ impl History {
         run_id: &str,
         coverage: Coverage,
     ) -> Result<Option<(RunInfo, Coverage)>, ReportError> {
-        let cur: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT started_ts FROM runs WHERE site_id = ?1 AND run_id = ?2",
-                params![site_id, run_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
+        let cur: Option<i64> = self.run_value(site_id, run_id, "started_ts")?;
         let accepted: Vec<&str> = coverage.baselines().iter().map(|c| c.code()).collect();
         let (a, b) = match accepted.as_slice() {
             [a, b, ..] => (*a, *b),
@@ -1278,6 +1255,18 @@ mod tests {
         assert_eq!(path_of_run(&run), Some(h));
     }
 
+    /// A history file of schema `version` (1 to 3), as an older program wrote it.
+    fn old_file(path: &Path, version: i64) -> Connection {
+        let c = Connection::open(path).unwrap();
+        let schemas = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
+        let upto = schemas.get(..version as usize).unwrap().concat();
+        c.execute_batch(&format!(
+            "BEGIN; {upto} PRAGMA user_version = {version}; COMMIT;"
+        ))
+        .unwrap();
+        c
+    }
+
     /// The summary of a run without findings.
     fn summary_of(run_id: &str, homepage_only: bool) -> Summary {
         let meta = RunMeta {
@@ -1312,11 +1301,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("history.sqlite");
         {
-            let c = Connection::open(&path).unwrap();
-            c.execute_batch(&format!(
-                "BEGIN; {SCHEMA_V1} {SCHEMA_V2} {SCHEMA_V3} PRAGMA user_version = 3; COMMIT;"
-            ))
-            .unwrap();
+            let c = old_file(&path, 3);
             for (id, ts, dir) in [("r1", 1, Some("site/r1")), ("r2", 2, None)] {
                 c.execute(
                     "INSERT INTO runs (site_id, run_id, started, started_ts, date, finished, dir, created)
@@ -1502,11 +1487,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("history.sqlite");
         {
-            let c = Connection::open(&path).unwrap();
-            c.execute_batch(&format!(
-                "BEGIN; {SCHEMA_V1} PRAGMA user_version = 1; COMMIT;"
-            ))
-            .unwrap();
+            let c = old_file(&path, 1);
             for id in ["20260501-020000", "20260502-020000", "20260503-020000"] {
                 c.execute(
                     "INSERT INTO runs (site_id, run_id, started, started_ts, date)
@@ -1541,11 +1522,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("history.sqlite");
         {
-            let c = Connection::open(&path).unwrap();
-            c.execute_batch(&format!(
-                "BEGIN; {SCHEMA_V1} {SCHEMA_V2} PRAGMA user_version = 2; COMMIT;"
-            ))
-            .unwrap();
+            let c = old_file(&path, 2);
             c.execute(
                 "INSERT INTO runs (site_id, run_id, started, started_ts, date, dir, created)
                  VALUES ('site', 'r1', '', 0, '2026-05-01', 'site/r1', 1)",

@@ -510,7 +510,7 @@ pub fn write_diff(
     lang: Lang,
     bom: bool,
 ) -> Result<(), ReportError> {
-    write_rows(run_dir, lang, bom, |w| rows.iter().try_for_each(|r| w(r)))
+    write_rows(run_dir, lang, bom, |w| rows.iter().try_for_each(w))
 }
 
 /// Reads diff.csv of a run directory, None when it has none.

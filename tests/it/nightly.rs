@@ -912,7 +912,7 @@ async fn one_out_folder_reused_nightly_keeps_the_full_baseline_across_a_homepage
         .expect("earlier-runs")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(kept, [run2.run_id.clone()]);
+    assert_eq!(kept, std::slice::from_ref(&run2.run_id));
 
     // `zwgk-audit report` of the folder (outside reports/) finds its history.
     let s: serde_json::Value =

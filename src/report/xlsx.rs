@@ -321,12 +321,11 @@ impl DiffSide {
             .then_some(DiffSide { counts, status, fp })
     }
 
-    fn status_of(&self, r: &FindingRow) -> DiffStatus {
+    /// None: the finding was not compared (the baseline did not look where
+    /// it is: a homepage-only or capped run on one side).
+    fn status_of(&self, r: &FindingRow) -> Option<DiffStatus> {
         let k = change_key(&r.kind, &r.page_url, &r.target_url, &r.link_text, &r.column);
-        self.status
-            .get(&self.fp.of(&k))
-            .copied()
-            .unwrap_or(DiffStatus::New)
+        self.status.get(&self.fp.of(&k)).copied()
     }
 }
 
@@ -628,9 +627,19 @@ impl Book {
             cells.text(row, 9, &r.column, tint)?;
             cells.text(row, 10, &r.first_seen, tint)?;
             cells.text(row, 11, &r.kind_name, tint)?;
-            // Without a previous run every finding is new.
-            let st = diff.map_or(DiffStatus::New, |d| d.status_of(&r));
-            cells.text(row, 12, st.label(lang), tint)?;
+            // Without a previous run every finding is new; one the diff
+            // did not compare is said so, not called new.
+            let st = match diff {
+                None => DiffStatus::New.label(lang),
+                Some(d) => d.status_of(&r).map_or(
+                    match lang {
+                        Lang::Zh => "未比较",
+                        Lang::En => "not compared",
+                    },
+                    |s| s.label(lang),
+                ),
+            };
+            cells.text(row, 12, st, tint)?;
         }
         let fallback = cells.fallback;
         finish_table(&mut ws, written, headers.len())?;
@@ -1194,6 +1203,26 @@ fn local_time(rfc3339: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_finding_the_diff_did_not_compare_is_not_called_new() {
+        use crate::report::diff::{diff, tests::row, write_diff};
+        let tmp = tempfile::tempdir().unwrap();
+        let open = row("broken_link", "http://a/", "http://a/x", "2026-11-01");
+        let new = row("broken_link", "http://a/", "http://a/n", "");
+        let rows = diff(
+            std::slice::from_ref(&open),
+            &[open.clone(), new.clone()],
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        );
+        write_diff(tmp.path(), &rows, Lang::Zh, true).unwrap();
+        let side = DiffSide::read(&tmp.path().join(DIFF_CSV)).unwrap();
+        assert_eq!(side.status_of(&open), Some(DiffStatus::Open));
+        assert_eq!(side.status_of(&new), Some(DiffStatus::New));
+        // Left out of diff.csv (the baseline did not read its page).
+        let deeper = row("broken_link", "http://a/p/1.html", "http://a/y", "");
+        assert_eq!(side.status_of(&deeper), None);
+    }
 
     #[test]
     fn widths_count_cjk_double() {

@@ -374,6 +374,18 @@ impl Auditor {
                 .write_columns(&rows)
                 .map_err(io_err(&dir.join("columns.csv")))?;
             columns = rows;
+        } else if !rules.columns.columns.is_empty() {
+            // Not judged: every column is unchecked, saying why (never the
+            // columns.csv of an earlier run left in a reused --out folder).
+            let note = if stats.interrupted {
+                "运行中断：栏目未检查（the run stopped early: columns not checked）"
+            } else {
+                "审计程序内部错误：栏目未检查（the auditor failed on a URL: columns not checked）"
+            };
+            columns = unchecked_columns(rules, note);
+            writer
+                .write_columns(&columns)
+                .map_err(io_err(&dir.join("columns.csv")))?;
         }
         let written = writer.finish().map_err(io_err(&dir))?;
         // The veto counters that come from findings: counted from the rows
@@ -543,6 +555,29 @@ fn trim_earlier_runs(history: &History, site: &str, dir: &Path) -> Result<(), Au
         }
     }
     Ok(())
+}
+
+/// columns.csv of a run that judged no column: the homepage and every
+/// required column, `unchecked` with `note`.
+fn unchecked_columns(rules: &Rules, note: &str) -> Vec<ColumnRow> {
+    let home = ColumnRow {
+        column: HOMEPAGE_COLUMN.into(),
+        found: true,
+        url: rules.homepage().to_string(),
+        window_days: rules.columns.homepage_window_days,
+        status: "unchecked".into(),
+        note: note.into(),
+        ..Default::default()
+    };
+    std::iter::once(home)
+        .chain(rules.columns.columns.iter().map(|c| ColumnRow {
+            column: c.name.clone(),
+            window_days: c.window_days.unwrap_or(0),
+            status: "unchecked".into(),
+            note: note.into(),
+            ..Default::default()
+        }))
+        .collect()
 }
 
 /// The short names (Chinese, English) of the caps that bit, each once.

@@ -406,6 +406,16 @@ async fn interrupted_capped_and_columnless_runs_state_their_scope() {
     assert!(!s.verdict_line.contains("合格"), "{}", s.verdict_line);
     assert_eq!(state(s, "homepage_stale"), VetoState::Unchecked);
     assert_eq!(state(s, "blank_columns"), VetoState::Unchecked);
+    // columns.csv says so for the homepage and every column.
+    let rows = column_rows(&stopped);
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert!(
+        rows.iter()
+            .all(|(_, st, note)| st == "unchecked" && note.starts_with("运行中断：栏目未检查")),
+        "{rows:?}"
+    );
+    let csv = std::fs::read_to_string(stopped.run_dir.join("columns.csv")).expect("columns.csv");
+    assert_eq!(csv.matches("运行中断").count(), 4, "{csv}");
 
     // Capped at two pages: the cap is named, the rest not judged.
     let reports = tempfile::tempdir().expect("temp dir");

@@ -49,6 +49,8 @@ struct Feed {
     no_obs_nav: bool,
     /// Do not call `link()`.
     no_link_calls: bool,
+    /// The run reached a cap (the page cap).
+    capped: bool,
     /// Lose the spooled list items before the columns are judged (a disk read error).
     lose_items: bool,
 }
@@ -56,6 +58,7 @@ struct Feed {
 const FULL: Feed = Feed {
     no_obs_nav: false,
     no_link_calls: false,
+    capped: false,
     lose_items: false,
 };
 
@@ -97,6 +100,9 @@ fn run_with(
     }
     if feed.lose_items {
         tracker.lose_spooled_items();
+    }
+    if feed.capped {
+        tracker.set_caps(vec![("页面数".into(), "pages".into())]);
     }
     let (findings, rows) = tracker.finish(rules, today);
     (findings, rows, tracker.veto())
@@ -394,7 +400,7 @@ fn portal_navigation_from_link_calls_alone() {
     let feed = Feed {
         no_obs_nav: true,
         no_link_calls: false,
-        lose_items: false,
+        ..FULL
     };
     let (a, b, _) = run_with(&rules(), &site(), &feed, today());
     let (c, d, _) = run(&site());
@@ -407,7 +413,7 @@ fn without_portal_links_only_url_patterns_find_columns() {
     let feed = Feed {
         no_obs_nav: true,
         no_link_calls: true,
-        lose_items: false,
+        ..FULL
     };
     let (findings, rows, _) = run_with(&rules(), &site(), &feed, today());
     let found: Vec<&str> = rows
@@ -463,6 +469,52 @@ fn required_item_after_its_due_date() {
             .iter()
             .any(|f| f.kind == FindingKind::ItemMissing && f.column == "政府信息公开年报")
     );
+}
+
+#[test]
+fn in_a_capped_run_a_required_item_not_found_is_only_suspected_and_no_column_missing() {
+    let capped = Feed {
+        capped: true,
+        ..FULL
+    };
+    let day = NaiveDate::from_ymd_opt(2027, 2, 5).unwrap();
+    let (full, _, _) = run_with(&rules(), &site(), &FULL, day);
+    let (findings, rows, _) = run_with(&rules(), &site(), &capped, day);
+    let missing_item = |f: &[Finding]| -> Vec<(String, Certainty)> {
+        f.iter()
+            .filter(|f| f.kind == FindingKind::ItemMissing)
+            .map(|f| (f.column.clone(), f.certainty))
+            .collect()
+    };
+    assert!(
+        missing_item(&full).contains(&("政府信息公开年报".into(), Certainty::Confirmed)),
+        "{full:#?}"
+    );
+    let capped_items = missing_item(&findings);
+    assert!(!capped_items.is_empty());
+    assert!(
+        capped_items.iter().all(|(_, c)| *c == Certainty::Suspected),
+        "{capped_items:?}"
+    );
+    let f = findings
+        .iter()
+        .find(|f| f.kind == FindingKind::ItemMissing && f.column == "政府信息公开年报")
+        .unwrap();
+    assert!(f.detail.contains("cap reached"), "{}", f.detail);
+    // The columns the full run calls missing are unchecked, naming the cap.
+    assert!(full.iter().any(|f| f.kind == FindingKind::ColumnMissing));
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f.kind == FindingKind::ColumnMissing)
+    );
+    for r in rows
+        .iter()
+        .filter(|r| !r.found && r.column != HOMEPAGE_COLUMN)
+    {
+        assert_eq!(r.status, "unchecked", "{r:?}");
+        assert!(r.note.starts_with("抓取上限（页面数）："), "{r:?}");
+    }
 }
 
 #[test]

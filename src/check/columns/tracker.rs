@@ -898,6 +898,18 @@ impl ColumnTracker {
                             t.items.len()
                         ));
                     }
+                    if !self.caps.is_empty() {
+                        // Later list pages may be beyond the cap.
+                        f = f.certainty(Certainty::Suspected);
+                        f.detail.push_str(&format!(
+                            " (cap reached: {}; list pages beyond it may not have been crawled)",
+                            self.caps
+                                .iter()
+                                .map(|(_, en)| en.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ));
+                    }
                     if let Some(n) = t.unseen_pages {
                         f = f.certainty(Certainty::Suspected);
                         f.detail.push_str(&format!(

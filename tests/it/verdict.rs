@@ -648,6 +648,49 @@ async fn a_column_beyond_a_cap_is_unchecked_not_missing() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_column_behind_a_portal_that_failed_is_unchecked_not_missing() {
+    // The portal answers 503: the columns it alone links are not judged.
+    let site = copy_site("bureau");
+    std::fs::write(
+        site.path().join("_routes.toml"),
+        "[\"/zwgk/\"]\nstatus = 503\n",
+    )
+    .expect("write routes");
+    let reports = tempfile::tempdir().expect("temp dir");
+    let r = lib_run(
+        site.path(),
+        rules(COLUMNS),
+        date("2026-05-25"),
+        reports.path(),
+        |_| {},
+    )
+    .await;
+    let ghjh = r
+        .columns
+        .iter()
+        .find(|c| c.column == "规划计划")
+        .expect("规划计划 row");
+    assert_eq!(ghjh.status, "unchecked", "{ghjh:?}");
+    assert!(ghjh.note.starts_with("门户页未能读取"), "{ghjh:?}");
+    let kinds = kinds_by_column(&r.run_dir);
+    assert!(
+        !kinds.iter().any(|(_, k)| k == "column_missing"),
+        "{kinds:?}"
+    );
+    // The failing portal itself is reported where it is linked.
+    let findings: Vec<zwgk_audit::report::rows::FindingRow> = zwgk_audit::report::csv::read_rows(
+        &std::fs::read(r.run_dir.join("findings.csv")).expect("findings.csv"),
+    )
+    .expect("findings.csv parses");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.kind == "broken_link" && f.target_url.ends_with("/zwgk/")),
+        "{findings:#?}"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Item 1: 站点无法访问 from the probe's visits over a simulated week.
 

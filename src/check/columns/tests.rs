@@ -765,6 +765,19 @@ fn nothing_is_reported_for_links_from_non_portal_pages() {
         &format!("{BASE}/tzgg/"),
         "通知公告",
     );
+    // The portal (/zwgk/) was never read: not judged either.
+    let (f, rows) = t.finish(&r, today());
+    assert!(f.is_empty(), "{f:?}");
+    assert_eq!(rows[1].status, "unchecked");
+    assert!(rows[1].note.starts_with("门户页未能读取"), "{:?}", rows[1]);
+    // The portal read without that link: the column is missing.
+    t.record(
+        &format!("{BASE}/zwgk/"),
+        PageObservation {
+            final_url: format!("{BASE}/zwgk/"),
+            ..Default::default()
+        },
+    );
     let (f, rows) = t.finish(&r, today());
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].kind, FindingKind::ColumnMissing);

@@ -708,6 +708,17 @@ impl ColumnTracker {
                 ..Default::default()
             };
             let Some(col_url) = &res.url else {
+                if self.caps.is_empty() && !self.portal_seen() {
+                    // The portal was never read (a failed fetch, robots.txt):
+                    // where the column would be linked is not known.
+                    row.status = "unchecked".into();
+                    row.note =
+                        "门户页未能读取：栏目未检查（the disclosure portal page was not read: \
+                                a failed fetch, robots.txt or another host）"
+                            .into();
+                    rows.push(row);
+                    continue;
+                }
                 if !self.caps.is_empty() {
                     // Not found in a capped run: the page that would link it
                     // may be beyond the cap. Not a finding (a wrong

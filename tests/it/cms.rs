@@ -241,3 +241,26 @@ async fn open_government_directory_in_a_frame_and_an_html_endpoint() {
         assert!(p.findings(c).is_empty(), "{c}: {:#?}", p.findings(c));
     }
 }
+
+/// List shapes met on real bureau sites (docs/real-pages.md), rebuilt with
+/// invented text in `tests/fixtures/cms/realshapes/`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn real_page_shapes_read_as_a_person_sees_them() {
+    let p = audit_platform("realshapes").await;
+    assert_truth("realshapes", &p);
+    // 近期信息公开: two dated table rows, not the site-map footer's eight
+    // undated folder links (which made it "8 items, none dated": stale).
+    assert!(
+        p.findings("近期信息公开").is_empty(),
+        "{:#?}",
+        p.findings("近期信息公开")
+    );
+    // The articles' PubDate meta 「2026年05月18日」, 发布日期 line and URL agree.
+    let dates: Vec<_> = p
+        .run
+        .findings
+        .iter()
+        .filter(|f| f.kind == "date_mismatch")
+        .collect();
+    assert!(dates.is_empty(), "{dates:#?}");
+}

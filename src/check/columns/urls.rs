@@ -11,7 +11,7 @@ static PAGED_INDEX: LazyLock<Regex> = LazyLock::new(|| {
     crate::patterns::regex(r"(?i)^(index|default)(_\d+)?\.(s?html?|jsp|php|aspx?)$")
 });
 static LIST_FILE: LazyLock<Regex> = LazyLock::new(|| {
-    crate::patterns::regex(r"(?i)^(index|default|list|more)(_\d+)?\.(s?html?|jsp|php|aspx?)$")
+    crate::patterns::regex(r"(?i)^(index|default|list|more)(_\d+)?\.(s?html?|jhtml|jsp|php|aspx?)$")
 });
 static ARTICLE: LazyLock<Regex> = LazyLock::new(|| {
     crate::patterns::regex(concat!(
@@ -160,10 +160,19 @@ pub fn is_item_target_keyed(target: &Url, target_key: &str, page: &Url, page_key
         return false;
     }
     let last = last_segment(target);
-    if last.is_empty() || LIST_FILE.is_match(last) {
+    if last.is_empty() || LIST_FILE.is_match(last) || bare_folder(target, last) {
         return false;
     }
     !(target.path() == page.path() && target.origin() == page.origin())
+}
+
+/// A path of bare words (`/xxgk/zcjd`): no file extension and no digit in the
+/// path or query. Site-map footers and column trees link folders without
+/// their trailing slash; documents carry an extension or a number (`/art/…`,
+/// `post_12.html`, `?id=12`).
+fn bare_folder(target: &Url, last: &str) -> bool {
+    let digit = |s: &str| s.bytes().any(|b| b.is_ascii_digit());
+    !last.contains('.') && !digit(target.path()) && !digit(target.query().unwrap_or(""))
 }
 
 /// The folder of a URL as `scheme://host/dir/` (for nesting tests between columns).
@@ -314,6 +323,14 @@ mod tests {
         ));
         assert!(!is_item_target(&u("mailto:a@b.c"), &page));
         assert!(!is_item_target(&u("https://x.gov.cn/"), &page));
+        // Folders linked without their slash (site-map footers), JEECMS indexes.
+        assert!(!is_item_target(&u("https://x.gov.cn/xxgk/zcjd"), &page));
+        assert!(!is_item_target(&u("https://x.gov.cn/ztzl/ndgzbb?from=nav"), &page));
+        assert!(!is_item_target(&u("https://lt.x.gov.cn/index.jhtml"), &page));
+        // Extensionless documents carry a number.
+        assert!(is_item_target(&u("https://x.gov.cn/art/2026/5/20/art_1_2"), &page));
+        assert!(is_item_target(&u("https://x.gov.cn/news/detail?id=12"), &page));
+        assert!(is_item_target(&u("https://x.gov.cn/xxgk/content_8812"), &page));
         assert_eq!(
             folder(&u("https://x.gov.cn/zcwj/gfxwj/index.html")),
             "https://x.gov.cn/zcwj/gfxwj/"

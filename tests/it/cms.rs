@@ -259,12 +259,44 @@ async fn real_page_shapes_read_as_a_person_sees_them() {
     // host of the site); a data proxy that answers nothing for group 2 does
     // not make the column unchecked or empty.
     assert!(p.findings("通知公告").is_empty(), "{:#?}", p.findings("通知公告"));
-    // The articles' PubDate meta 「2026年05月18日」, 发布日期 line and URL agree.
+    // The TRS articles' PubDate meta 「2026年05月18日」, 发布日期 line and URL
+    // agree; so do the first Epoint notice's 发布时间 and its URL's date
+    // folder. The second notice shows a date 48 days before its URL's: read
+    // as an article (`/20260520/<uuid>.html`), it is compared.
     let dates: Vec<_> = p
         .run
         .findings
         .iter()
         .filter(|f| f.kind == "date_mismatch")
         .collect();
-    assert!(dates.is_empty(), "{dates:#?}");
+    assert_eq!(dates.len(), 1, "{dates:#?}");
+    assert!(
+        dates[0]
+            .page_url
+            .ends_with("/20260520/6b2d3f40-1c5e-4f70-9bac-1d2e3f4a5b6c.html"),
+        "{dates:#?}"
+    );
+    // Epoint notices: the mobile number labelled 电话 in the cell to its left
+    // is a published contact; the script inside an IE conditional comment is
+    // never loaded; the <title> is read as written (its <font> tag is text),
+    // not the pasted document's inner <title>.
+    let epoint = "/20260520/5a1c2e3f-0b4d-4e6f-8a9b-0c1d2e3f4a5b.html";
+    let on_epoint: Vec<_> = p
+        .run
+        .findings
+        .iter()
+        .filter(|f| f.page_url.ends_with(epoint) || f.target_url.contains("respond.min.js"))
+        .collect();
+    assert!(on_epoint.is_empty(), "{on_epoint:#?}");
+    let title = &p
+        .run
+        .pages
+        .iter()
+        .find(|r| r.url.ends_with(epoint))
+        .expect("Epoint notice crawled")
+        .title;
+    assert!(
+        title.starts_with("【示例市中心】") && title.ends_with("<font color='#2ac36e'>[文件获取中]</font>"),
+        "{title}"
+    );
 }

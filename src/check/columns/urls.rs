@@ -18,6 +18,8 @@ static ARTICLE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)(/t\d{8}_\d+\.\w+$)",
         r"|(/art/\d{4}/\d{1,2}/\d{1,2}/art_)",
         r"|(/\d{8}/[0-9a-f]{16,}\.s?html?$)",
+        // Epoint (新点) WebBuilder: `/jyxx/004002/20260520/<uuid>.html`.
+        r"|(/\d{8}/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}\.s?html?$)",
         r"|(/content/post_\d+\.html?$)",
         r"|(/\d{4}-\d{2}/\d{2}/(content|article)_)",
         r"|(/info/\d+/\d+\.html?$)",
@@ -118,7 +120,8 @@ pub fn is_list_sibling(column: &Url, page: &Url) -> bool {
 }
 
 /// Whether the URL looks like a CMS article (TRS `t20260520_1.html`, Hanweb
-/// `/art/…/art_…`, Shanghai `/20260520/<hex>.html`, gkmlpt `post_N.html` …).
+/// `/art/…/art_…`, Shanghai `/20260520/<hex>.html`, Epoint
+/// `/20260520/<uuid>.html`, gkmlpt `post_N.html` …).
 pub fn looks_like_article(u: &Url) -> bool {
     trs_article_name(last_segment(u)) || ARTICLE.is_match(u.path())
 }
@@ -298,6 +301,12 @@ mod tests {
         )));
         assert!(!looks_like_article(&u(
             "https://x.gov.cn/col/col123/index.html"
+        )));
+        assert!(looks_like_article(&u(
+            "http://ggzy.x.gov.cn/jyxx/004002/004002004/20260520/63f44e47-030e-4892-99f9-d0a65c278332.html"
+        )));
+        assert!(!looks_like_article(&u(
+            "http://ggzy.x.gov.cn/jyxx/004002/20260520/about-the-centre-of-trading.html"
         )));
         let page = u("https://x.gov.cn/tzgg/index.html");
         assert!(is_item_target(

@@ -177,6 +177,9 @@ static ANCHORS: LazyLock<Selector> =
     LazyLock::new(|| crate::patterns::selector("a[href], area[href]"));
 static INLINE_SCRIPTS: LazyLock<Selector> =
     LazyLock::new(|| crate::patterns::selector("script:not([src])"));
+/// Hanweb jpaas unit-build elements (attribute names are lower-cased by the parser).
+static UNIT_BUILD: LazyLock<Selector> =
+    LazyLock::new(|| crate::patterns::selector("[url][querydata]"));
 
 /// Most data endpoints of one page called for its list.
 const MAX_PAGE_FEEDS: usize = 2;
@@ -248,6 +251,20 @@ fn script_list(
             Ok(Some(f)) => out.feeds.push(f),
             Ok(None) => {}
             Err(r) => out.reasons.push(r),
+        }
+    }
+    // Hanweb jpaas: an element naming its endpoint in `url` and its
+    // parameters in `queryData`, which the site's shared script requests.
+    if out.feeds.is_empty() && !has_items && out.items.is_empty() && hints.unit_build {
+        for e in doc.select(&UNIT_BUILD) {
+            let (Some(u), Some(q)) = (e.value().attr("url"), e.value().attr("querydata")) else {
+                continue;
+            };
+            match feed::plan_unit(u, q, base) {
+                Ok(f) if out.feeds.len() < MAX_PAGE_FEEDS => out.feeds.push(f),
+                Ok(_) => {}
+                Err(r) => out.reasons.push(r),
+            }
         }
     }
     // A page that lists nothing itself: the endpoints its scripts call.

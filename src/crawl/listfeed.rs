@@ -172,6 +172,12 @@ async fn run_feed(
         if let Some(t) = answer.total_records {
             f.total_records = Some(f.total_records.map_or(t, |x| x.max(t)));
         }
+        if f.page_json.is_some() && f.page_size.is_none() {
+            // The page size the next requests ask for: the pager's, else this answer's.
+            f.page_size = answer
+                .page_size
+                .or_else(|| u32::try_from(answer.items.len()).ok().filter(|n| *n > 0));
+        }
         let n = u32::try_from(answer.items.len()).unwrap_or(u32::MAX);
         if f.per_request == 0 {
             // Pages known from the answer, or from its records and page size.

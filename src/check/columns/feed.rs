@@ -82,6 +82,14 @@ pub struct ListFeed {
     /// Records the list has, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_records: Option<u32>,
+    /// Query key of a JSON page selector added to every request after the
+    /// first (Hanweb jpaas `paramJson={"pageNo":2,"pageSize":24}`); the URL
+    /// then holds no `{page}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_json: Option<String>,
+    /// Records per page, learned from the first answer (for `page_json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
 }
 
 impl ListFeed {
@@ -106,7 +114,20 @@ impl ListFeed {
                 .replace(START, &start.to_string())
                 .replace(END, &end.to_string())
         };
-        Some((fill(&self.url), self.form.as_deref().map(fill)))
+        let mut url = fill(&self.url);
+        if let Some(key) = self.page_json.as_deref().filter(|_| k > 0) {
+            let mut sel = serde_json::Map::new();
+            sel.insert("pageNo".into(), page.into());
+            if let Some(n) = self.page_size {
+                sel.insert("pageSize".into(), n.into());
+            }
+            let pair = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair(key, &serde_json::Value::Object(sel).to_string())
+                .finish();
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(&pair);
+        }
+        Some((url, self.form.as_deref().map(fill)))
     }
 
     /// A short description for reasons: how and where.
@@ -125,6 +146,8 @@ pub struct FeedAnswer {
     pub total_records: Option<u32>,
     /// Pages of the whole list, when the answer says.
     pub total_pages: Option<u32>,
+    /// Records per page, when the answer says (a pager's `rows`).
+    pub page_size: Option<u32>,
     /// The answer was recognised (datastore, JSON rows, or an HTML list).
     pub recognised: bool,
 }
@@ -289,6 +312,8 @@ pub fn plan_call(c: &DataCall, base: &Url) -> Result<ListFeed, String> {
         // Without a page parameter there is one answer.
         last_page: (!paged).then_some(first),
         total_records: None,
+        page_json: None,
+        page_size: None,
     })
 }
 
@@ -355,6 +380,8 @@ pub fn plan_hanweb(
             first_record: in_page + 1,
             last_page: None,
             total_records: total.or(j.total_record.and_then(|t| u32::try_from(t).ok())),
+            page_json: None,
+            page_size: None,
         }));
     }
     let Some(next) = nextgroup else {
@@ -381,6 +408,8 @@ pub fn plan_hanweb(
         first_record: 0,
         last_page: None,
         total_records: total,
+        page_json: None,
+        page_size: None,
     }))
 }
 
@@ -397,6 +426,48 @@ pub fn plan_rules(url: &str, form: Option<&str>, base: &Url) -> Option<ListFeed>
         first_record: 0,
         last_page: (!url.contains(PAGE) && !form.is_some_and(|f| f.contains(PAGE))).then_some(1),
         total_records: None,
+        page_json: None,
+        page_size: None,
+    })
+}
+
+/// The feed of a Hanweb jpaas "unit build" element: `<script url="/api-gateway/
+/// jpaas-publish-server/front/page/build/unit" queryData="{'parseType':
+/// 'buildstatic','webId':'…','pageId':'…'}">`. The page's script GETs the
+/// URL with the `queryData` pairs as its query and writes the `data.html`
+/// fragment of the JSON answer; later pages add `paramJson={"pageNo":N,
+/// "pageSize":R}`.
+pub fn plan_unit(url: &str, query_data: &str, base: &Url) -> Result<ListFeed, String> {
+    let via = "Hanweb jpaas unit build (queryData)";
+    let data = calls::literal(query_data);
+    if !matches!(data, Lit::Obj(_)) || !data.is_literal() {
+        return Err(format!(
+            "the list is loaded by the {via} from {url} with parameters the tool cannot read (`{}`)",
+            cap_chars(query_data.trim(), 80)
+        ));
+    }
+    let mut target = base
+        .join(url.trim())
+        .map_err(|_| format!("the list endpoint `{url}` of the {via} is not a URL"))?;
+    target.set_fragment(None);
+    let mut pairs: Vec<(String, String)> = target
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    pairs.extend(calls::form_pairs(&data));
+    set_query(&mut target, &pairs, None);
+    Ok(ListFeed {
+        via: via.into(),
+        url: target.to_string(),
+        form: None,
+        json: false,
+        first_page: 1,
+        per_request: 0,
+        first_record: 0,
+        last_page: None,
+        total_records: None,
+        page_json: Some("paramJson".into()),
+        page_size: None,
     })
 }
 
@@ -422,6 +493,7 @@ pub fn read_answer(
             recognised: true,
             total_records: ds.total_records,
             total_pages: ds.total_pages,
+            page_size: None,
             items: ds.items,
         };
     }
@@ -435,12 +507,30 @@ pub fn read_answer(
             jsonp(t).unwrap_or(t)
         };
         if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+            if best_rows(&v).is_none()
+                && let Some(html) = json_html(&v)
+            {
+                // A list written as an HTML fragment inside the JSON (`data.html`).
+                return html_answer(html, page, phrases, date_pattern);
+            }
             return json_answer(&v, page, date_pattern);
         }
         if json_like {
             return FeedAnswer::default();
         }
     }
+    html_answer(t, page, phrases, date_pattern)
+}
+
+/// An HTML answer read as a list page; the totals from 「共N条」「共N页」 or
+/// from a pager element's `count` / `rows` attributes (Hanweb jpaas:
+/// `<div class="pagination" rows="24" count="48" pageNo="1">`).
+fn html_answer(
+    t: &str,
+    page: &Url,
+    phrases: &Phrases,
+    date_pattern: Option<&DatePattern>,
+) -> FeedAnswer {
     let doc = Html::parse_document(t);
     let layout = Layout::of(&doc);
     let items = list::items(
@@ -459,12 +549,42 @@ pub fn read_answer(
         re.captures(t)
             .and_then(|c| c.get(1)?.as_str().parse::<u32>().ok())
     };
+    let pager = doc.select(&PAGER_ATTRS).next().and_then(|e| {
+        let n = |k: &str| e.value().attr(k)?.trim().parse::<u32>().ok();
+        Some((n("count")?, n("rows").filter(|r| *r > 0)?))
+    });
     FeedAnswer {
-        recognised: !items.is_empty(),
-        total_records: num(&TOTAL_RECORDS_TEXT),
-        total_pages: num(&TOTAL_PAGES_TEXT),
+        recognised: !items.is_empty() || pager.is_some_and(|(c, _)| c == 0),
+        total_records: pager.map(|p| p.0).or_else(|| num(&TOTAL_RECORDS_TEXT)),
+        total_pages: pager
+            .map(|(c, r)| c.div_ceil(r))
+            .or_else(|| num(&TOTAL_PAGES_TEXT)),
+        page_size: pager.map(|p| p.1),
         items,
     }
+}
+
+static PAGER_ATTRS: LazyLock<scraper::Selector> =
+    LazyLock::new(|| crate::patterns::selector("[count][rows]"));
+
+/// The HTML fragment of a JSON answer: a string under an `html` key (at most
+/// three levels down) that holds markup.
+fn json_html(v: &serde_json::Value) -> Option<&str> {
+    let mut queue: std::collections::VecDeque<(&serde_json::Value, usize)> = [(v, 0)].into();
+    while let Some((v, depth)) = queue.pop_front() {
+        let serde_json::Value::Object(o) = v else {
+            continue;
+        };
+        if let Some(h) = field(o, &["html"]).and_then(|h| h.as_str())
+            && h.contains('<')
+        {
+            return Some(h);
+        }
+        if depth < 3 {
+            queue.extend(o.values().map(|x| (x, depth + 1)));
+        }
+    }
+    None
 }
 
 /// The JSON inside `callback({…})`.
@@ -697,6 +817,7 @@ fn json_answer(v: &serde_json::Value, page: &Url, pattern: Option<&DatePattern>)
         recognised: rows.is_some() || total_records == Some(0),
         total_records,
         total_pages: find_number(v, PAGES_KEYS, rows),
+        page_size: None,
         items,
     }
 }
@@ -885,6 +1006,8 @@ mod tests {
             first_record: u32::MAX,
             last_page: None,
             total_records: None,
+            page_json: None,
+            page_size: None,
         };
         assert!(f.request(0).is_some());
         assert_eq!(f.request(1), None);
@@ -904,5 +1027,55 @@ mod tests {
         let h = read_answer(html, Some("text/html"), &page, &phrases(), None);
         assert_eq!(h.items.len(), 2);
         assert_eq!((h.total_pages, h.total_records), (Some(7), Some(65)));
+    }
+
+    #[test]
+    fn jpaas_unit_build() {
+        let base = u("https://www.x.gov.cn/zwgk/zcwj/index.html");
+        let mut f = plan_unit(
+            "/api-gateway/jpaas-publish-server/front/page/build/unit",
+            "{'parseType':'buildstatic','webId':'w1','pageId':'p1'}",
+            &base,
+        )
+        .unwrap();
+        // The first request as the page's script makes it; later ones add paramJson.
+        assert_eq!(
+            f.request(0),
+            Some((
+                "https://www.x.gov.cn/api-gateway/jpaas-publish-server/front/page/build/unit?parseType=buildstatic&webId=w1&pageId=p1".into(),
+                None
+            ))
+        );
+        f.page_size = Some(24);
+        assert_eq!(
+            f.request(1).unwrap().0,
+            "https://www.x.gov.cn/api-gateway/jpaas-publish-server/front/page/build/unit?parseType=buildstatic&webId=w1&pageId=p1&paramJson=%7B%22pageNo%22%3A2%2C%22pageSize%22%3A24%7D"
+        );
+        // Parameters built at run time: a reason, no feed.
+        let e = plan_unit("/unit", "{'pageId': getPageId()}", &base).unwrap_err();
+        assert!(e.contains("queryData") && e.contains("getPageId"), "{e}");
+        // The answer: JSON whose data.html is the list and its pager.
+        let a = read_answer(
+            r#"{"success":true,"data":{"html":"<div class=\"page-content\"><ul><li><a href=\"/zwgk/zcwj/art/2026/a1.html\" title=\"关于示例工作的通知\">关于示例…</a><span>2026-05-20</span></li><li><a href=\"/zwgk/zcwj/art/2026/a2.html\">示例办法</a><span>2026-05-02</span></li></ul></div><div class=\"pagination\" rows=\"2\" count=\"5\" pageNo=\"1\"></div>"}}"#,
+            Some("application/json"),
+            &base,
+            &phrases(),
+            None,
+        );
+        assert!(a.recognised);
+        assert_eq!(a.items.len(), 2);
+        assert_eq!(a.items[0].title, "关于示例工作的通知");
+        assert_eq!(a.items[0].url, "https://www.x.gov.cn/zwgk/zcwj/art/2026/a1.html");
+        assert_eq!(a.items[0].date, full(2026, 5, 20));
+        assert_eq!((a.total_records, a.total_pages, a.page_size), (Some(5), Some(3), Some(2)));
+        // An empty unit: zero records, recognised (an empty list, not an unreadable one).
+        let e = read_answer(
+            r#"{"data":{"html":"<div class=\"page-content\"><ul></ul></div><div class=\"pagination\" rows=\"24\" count=\"0\"></div>"}}"#,
+            None,
+            &base,
+            &phrases(),
+            None,
+        );
+        assert!(e.recognised && e.items.is_empty());
     }
 }

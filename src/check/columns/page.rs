@@ -718,6 +718,7 @@ static HINTS: LazyLock<Regex> = LazyLock::new(|| {
         r"|jpage\(|\$\.ajax|jQuery\.ajax|\$\.get|\$\.post|fetch\(|axios\.",
         "|ms-for|ms-repeat|v-for=",
         "|recordCount|totalRecord|totalCount|pageCount|totalPage",
+        "|queryData=|querydata=",
     ))
 });
 
@@ -734,6 +735,8 @@ pub struct Hints {
     pub jpage: bool,
     /// A data request (`$.ajax`, `fetch(` …) is present.
     pub data_call: bool,
+    /// A Hanweb jpaas unit-build element (`queryData=` attribute) is present.
+    pub unit_build: bool,
     /// A front-end template directive (`ms-for`, `v-for`) is present: the first seen.
     pub template: Option<&'static str>,
     /// A script record or page count variable may be present.
@@ -762,6 +765,7 @@ impl Hints {
                         h.record_count = true;
                     }
                     "createPageHTML" | "countPage" | "_nPageCount" => h.page_count = true,
+                    "queryData=" | "querydata=" => h.unit_build = true,
                     _ => h.data_call = true,
                 },
             }

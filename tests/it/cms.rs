@@ -258,7 +258,11 @@ async fn real_page_shapes_read_as_a_person_sees_them() {
     // 通知公告: the datastore's three records (dates in <b>, one on another
     // host of the site); a data proxy that answers nothing for group 2 does
     // not make the column unchecked or empty.
-    assert!(p.findings("通知公告").is_empty(), "{:#?}", p.findings("通知公告"));
+    assert!(
+        p.findings("通知公告").is_empty(),
+        "{:#?}",
+        p.findings("通知公告")
+    );
     // 政策文件: no list in the page, only a jpaas element naming the unit-build
     // endpoint and its queryData (it read as empty: a false 空白栏目). The
     // endpoint is asked as the page's script asks it, then for page 2 with
@@ -268,7 +272,11 @@ async fn real_page_shapes_read_as_a_person_sees_them() {
             .hits("/api-gateway/jpaas-publish-server/front/page/build/unit"),
         2
     );
-    assert!(p.findings("政策文件").is_empty(), "{:#?}", p.findings("政策文件"));
+    assert!(
+        p.findings("政策文件").is_empty(),
+        "{:#?}",
+        p.findings("政策文件")
+    );
     // The TRS articles' PubDate meta 「2026年05月18日」, 发布日期 line and URL
     // agree; so do the first Epoint notice's 发布时间 and its URL's date
     // folder. The second notice shows a date 48 days before its URL's: read
@@ -306,7 +314,8 @@ async fn real_page_shapes_read_as_a_person_sees_them() {
         .expect("Epoint notice crawled")
         .title;
     assert!(
-        title.starts_with("【示例市中心】") && title.ends_with("<font color='#2ac36e'>[文件获取中]</font>"),
+        title.starts_with("【示例市中心】")
+            && title.ends_with("<font color='#2ac36e'>[文件获取中]</font>"),
         "{title}"
     );
 }

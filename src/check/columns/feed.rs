@@ -1065,9 +1065,15 @@ mod tests {
         assert!(a.recognised);
         assert_eq!(a.items.len(), 2);
         assert_eq!(a.items[0].title, "关于示例工作的通知");
-        assert_eq!(a.items[0].url, "https://www.x.gov.cn/zwgk/zcwj/art/2026/a1.html");
+        assert_eq!(
+            a.items[0].url,
+            "https://www.x.gov.cn/zwgk/zcwj/art/2026/a1.html"
+        );
         assert_eq!(a.items[0].date, full(2026, 5, 20));
-        assert_eq!((a.total_records, a.total_pages, a.page_size), (Some(5), Some(3), Some(2)));
+        assert_eq!(
+            (a.total_records, a.total_pages, a.page_size),
+            (Some(5), Some(3), Some(2))
+        );
         // An empty unit: zero records, recognised (an empty list, not an unreadable one).
         let e = read_answer(
             r#"{"data":{"html":"<div class=\"page-content\"><ul></ul></div><div class=\"pagination\" rows=\"24\" count=\"0\"></div>"}}"#,

@@ -334,12 +334,27 @@ mod tests {
         assert!(!is_item_target(&u("https://x.gov.cn/"), &page));
         // Folders linked without their slash (site-map footers), JEECMS indexes.
         assert!(!is_item_target(&u("https://x.gov.cn/xxgk/zcjd"), &page));
-        assert!(!is_item_target(&u("https://x.gov.cn/ztzl/ndgzbb?from=nav"), &page));
-        assert!(!is_item_target(&u("https://lt.x.gov.cn/index.jhtml"), &page));
+        assert!(!is_item_target(
+            &u("https://x.gov.cn/ztzl/ndgzbb?from=nav"),
+            &page
+        ));
+        assert!(!is_item_target(
+            &u("https://lt.x.gov.cn/index.jhtml"),
+            &page
+        ));
         // Extensionless documents carry a number.
-        assert!(is_item_target(&u("https://x.gov.cn/art/2026/5/20/art_1_2"), &page));
-        assert!(is_item_target(&u("https://x.gov.cn/news/detail?id=12"), &page));
-        assert!(is_item_target(&u("https://x.gov.cn/xxgk/content_8812"), &page));
+        assert!(is_item_target(
+            &u("https://x.gov.cn/art/2026/5/20/art_1_2"),
+            &page
+        ));
+        assert!(is_item_target(
+            &u("https://x.gov.cn/news/detail?id=12"),
+            &page
+        ));
+        assert!(is_item_target(
+            &u("https://x.gov.cn/xxgk/content_8812"),
+            &page
+        ));
         assert_eq!(
             folder(&u("https://x.gov.cn/zcwj/gfxwj/index.html")),
             "https://x.gov.cn/zcwj/gfxwj/"

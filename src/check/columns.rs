@@ -255,14 +255,22 @@ fn script_list(
     }
     // Hanweb jpaas: an element naming its endpoint in `url` and its
     // parameters in `queryData`, which the site's shared script requests.
+    // One unit is the list: the first whose parameters speak of a list
+    // (`tagId: '当前栏目list'`), else the first; other units (side boxes)
+    // would mix their rows into the column's.
     if out.feeds.is_empty() && !has_items && out.items.is_empty() && hints.unit_build {
-        for e in doc.select(&UNIT_BUILD) {
-            let (Some(u), Some(q)) = (e.value().attr("url"), e.value().attr("querydata")) else {
-                continue;
-            };
+        let units: Vec<(&str, &str)> = doc
+            .select(&UNIT_BUILD)
+            .filter_map(|e| Some((e.value().attr("url")?, e.value().attr("querydata")?)))
+            .take(20)
+            .collect();
+        let unit = units
+            .iter()
+            .find(|(_, q)| q.to_ascii_lowercase().contains("list"))
+            .or(units.first());
+        if let Some((u, q)) = unit {
             match feed::plan_unit(u, q, base) {
-                Ok(f) if out.feeds.len() < MAX_PAGE_FEEDS => out.feeds.push(f),
-                Ok(_) => {}
+                Ok(f) => out.feeds.push(f),
                 Err(r) => out.reasons.push(r),
             }
         }

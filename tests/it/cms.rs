@@ -266,7 +266,8 @@ async fn real_page_shapes_read_as_a_person_sees_them() {
     // 政策文件: no list in the page, only a jpaas element naming the unit-build
     // endpoint and its queryData (it read as empty: a false 空白栏目). The
     // endpoint is asked as the page's script asks it, then for page 2 with
-    // paramJson; its JSON holds the list as an HTML fragment.
+    // paramJson; its JSON holds the list as an HTML fragment. The side box's
+    // unit before it is not asked (its rows would mix into the column).
     assert_eq!(
         p.server
             .hits("/api-gateway/jpaas-publish-server/front/page/build/unit"),

@@ -539,3 +539,131 @@ async fn a_body_waiting_for_the_budget_is_not_timed_out() {
         FetchError::Timeout(2)
     );
 }
+
+/// A site where each fixed extraction limit bites once, each beside a
+/// look-alike exactly at the limit: 50,001 ids (and a fragment link past
+/// the 50,000th), a pagination script of 1,001 pages, a Hanweb datastore of
+/// 5,001 records, a stylesheet of 10,001 `url()`s.
+fn limits_site(dir: &Path) {
+    use zwgk_audit::extract::{
+        css::MAX_CSS_URLS, html::MAX_ANCHORS, js::MAX_PAGES, js::MAX_RECORDS,
+    };
+    let w = |name: &str, text: String| std::fs::write(dir.join(name), text).unwrap();
+    let ids = |n: usize| -> String { (1..=n).map(|i| format!("<i id=\"m{i}\"></i>")).collect() };
+    let records = |n: usize| -> String {
+        let recs: String = (1..=n)
+            .map(|i| {
+                format!("<record><![CDATA[<li><a href=\"/wz.html\">信息{i}</a></li>]]></record>\n")
+            })
+            .collect();
+        format!(
+            "<script type=\"text/xml\"><datastore><recordset>{recs}</recordset><totalrecord>{n}</totalrecord></datastore></script>"
+        )
+    };
+    let pages = |n: u32| format!("<script>createPageHTML({n}, 0, \"index\", \"html\");</script>");
+    let css = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!(".c{i}{{background:url(/tp.png)}}\n"))
+            .collect()
+    };
+    w(
+        "index.html",
+        html(
+            "极限测试站",
+            "<a href=\"/anchors.html#m50001\">锚点超限</a> <a href=\"/anchors_exact.html#m50000\">锚点恰好</a> \
+             <a href=\"/anchors_exact.html#wu\">不存在的锚点</a> \
+             <a href=\"/lb/pages.html\">分页超限</a> <a href=\"/lb/pages_exact.html\">分页恰好</a> \
+             <a href=\"/records.html\">记录超限</a> <a href=\"/records_exact.html\">记录恰好</a> \
+             <a href=\"/ys.html\">样式</a>",
+        ),
+    );
+    w("anchors.html", html("锚点超限", &ids(MAX_ANCHORS + 1)));
+    w("anchors_exact.html", html("锚点恰好", &ids(MAX_ANCHORS)));
+    w("lb/pages.html", html("分页超限", &pages(MAX_PAGES + 1)));
+    w("lb/pages_exact.html", html("分页恰好", &pages(MAX_PAGES)));
+    w("records.html", html("记录超限", &records(MAX_RECORDS + 1)));
+    w(
+        "records_exact.html",
+        html("记录恰好", &records(MAX_RECORDS)),
+    );
+    w("wz.html", html("文章", "<p>正文</p>"));
+    w("tp.png", String::from("png"));
+    w(
+        "ys.html",
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>样式</title>\
+         <link rel=\"stylesheet\" href=\"/over.css\"><link rel=\"stylesheet\" href=\"/exact.css\"></head><body></body></html>"
+            .to_string(),
+    );
+    w("over.css", css(MAX_CSS_URLS + 1));
+    w("exact.css", css(MAX_CSS_URLS));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_fixed_extraction_limit_that_bites_lists_its_url_in_the_summary() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("lb")).unwrap();
+    limits_site(site.path());
+    let server = SiteServer::start_with_today(SiteSource::dir(site.path()), today())
+        .await
+        .unwrap();
+    // The derived pages of the pagination scripts are not fetched (2,000 404s).
+    let rules = rules_for(
+        &server,
+        "ignore = ['/lb/index_\\d+\\.html']\n[crawl]\nhost_interval_ms = 0\nrespect_robots = false\n",
+    );
+    let run = audit(&server, rules, |_| {}).await;
+    let s = summary(&run.result.run_dir);
+    let u = |p: &str| server.url(p);
+    assert_eq!(
+        listed(&s, "anchors", None),
+        BTreeSet::from([u("/anchors.html")])
+    );
+    assert_eq!(
+        listed(&s, "pagination_pages", None),
+        BTreeSet::from([u("/lb/pages.html")])
+    );
+    assert_eq!(
+        listed(&s, "hanweb_records", None),
+        BTreeSet::from([u("/records.html")])
+    );
+    assert_eq!(
+        listed(&s, "css_urls", None),
+        BTreeSet::from([u("/over.css")])
+    );
+    // Nothing else bit: the pages exactly at each limit are not listed.
+    let caps: BTreeSet<&str> = s["capped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["cap"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        caps,
+        BTreeSet::from(["anchors", "css_urls", "hanweb_records", "pagination_pages"]),
+        "{:#}",
+        s["capped"]
+    );
+    // Past the anchor cap a fragment cannot be said missing; at the cap it can.
+    let missing: Vec<&str> = run
+        .of_kind("missing_anchor")
+        .iter()
+        .map(|f| f.target_url.as_str())
+        .collect();
+    assert_eq!(
+        missing,
+        vec![u("/anchors_exact.html#wu").as_str()],
+        "{missing:?}"
+    );
+    // The derived pages stop at the cap: index_1 … index_1000 of both
+    // scripts (1,001 pages would need index_1001 too).
+    let derived = |page: &str| {
+        run.links
+            .iter()
+            .filter(|l| l.page_url == u(page) && l.target_url.contains("/lb/index_"))
+            .count()
+    };
+    assert_eq!(
+        (derived("/lb/pages.html"), derived("/lb/pages_exact.html")),
+        (1000, 1000)
+    );
+}

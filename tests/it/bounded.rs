@@ -667,3 +667,135 @@ async fn every_fixed_extraction_limit_that_bites_lists_its_url_in_the_summary() 
         (1000, 1000)
     );
 }
+
+/// Bytes of each chunked page of [`chunked_site`].
+const CHUNKED_PAGE: usize = 300 * 1024;
+
+/// A site of twelve pages of 300 KiB, each sent in 16 KiB chunks without a
+/// Content-Length (as a CMS that streams its pages does).
+fn chunked_site(uri: &Uri) -> Response {
+    match uri.path() {
+        "/" => page(
+            "分块站点",
+            &(1..=12)
+                .map(|i| format!("<a href=\"/p{i}.html\">第{i}页</a> "))
+                .collect::<String>(),
+        ),
+        p if p.starts_with("/p") => {
+            let head = html("分块页面", "").replace("</body></html>", "");
+            let line = "<p>政府信息公开 分块传输的页面内容</p>\n";
+            let filler = line.repeat((CHUNKED_PAGE - head.len() - 14) / line.len());
+            let tail = " ".repeat(CHUNKED_PAGE - head.len() - 14 - filler.len());
+            let body = format!("{head}{filler}{tail}</body></html>").into_bytes();
+            assert_eq!(body.len(), CHUNKED_PAGE);
+            let chunks: Vec<Result<bytes::Bytes, Infallible>> = body
+                .chunks(16 * 1024)
+                .map(|c| Ok(bytes::Bytes::copy_from_slice(c)))
+                .collect();
+            (
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                axum::body::Body::from_stream(futures::stream::iter(chunks)),
+            )
+                .into_response()
+        }
+        _ => (axum::http::StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_chunked_bodies_are_held_at_once_without_reserving_the_page_cap_each() {
+    let (addr, task) = serve_fn(chunked_site).await;
+    let cap = 2 * 1024 * 1024;
+    // 8 MiB for six bodies whose page cap is 2 MiB each (12 MiB).
+    let budget = BodyBudget::new(8 * 1024 * 1024, cap, 4);
+    let f = Arc::new(fetcher(budget.clone()));
+    // One body alone: its reservation grows with its buffer (to at most
+    // twice its 300 KiB), never to the page cap.
+    let one = url::Url::parse(&format!("http://{addr}/p1.html")).unwrap();
+    let r = f.fetch(&one, Method::Get, cap).await.unwrap();
+    assert_eq!(r.body.len(), CHUNKED_PAGE);
+    assert!(
+        budget.peak() < 2 * CHUNKED_PAGE,
+        "peak {} for one {CHUNKED_PAGE}-byte chunked body",
+        budget.peak()
+    );
+    drop(r);
+    let fetches: Vec<_> = (1..=6)
+        .map(|i| {
+            let f = f.clone();
+            let url = url::Url::parse(&format!("http://{addr}/p{i}.html")).unwrap();
+            tokio::spawn(async move { f.fetch(&url, Method::Get, cap).await })
+        })
+        .collect();
+    // Every body is kept (as pages being parsed are): a scheme that
+    // reserved the page cap past 256 KiB would hold the fourth for ever.
+    let all = tokio::time::timeout(Duration::from_secs(30), futures::future::join_all(fetches))
+        .await
+        .expect("six 300 KiB bodies fit in the budget at once (hang guard)");
+    task.abort();
+    let resps: Vec<_> = all.into_iter().map(|r| r.unwrap().unwrap()).collect();
+    let mut held = 0;
+    for r in &resps {
+        assert_eq!(
+            (r.status, r.body.len(), r.truncated),
+            (200, CHUNKED_PAGE, false)
+        );
+        assert!(
+            r.body.capacity() <= r.budget.bytes(),
+            "the buffer stays in its reservation"
+        );
+        assert!(r.budget.bytes() < cap);
+        held += r.budget.bytes();
+    }
+    assert_eq!(held + budget.available(), budget.bytes());
+    assert!(
+        budget.peak() < 6 * 2 * CHUNKED_PAGE,
+        "peak {}",
+        budget.peak()
+    );
+    drop(resps);
+    assert_eq!(budget.available(), budget.bytes());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crawl_of_chunked_pages_under_a_small_budget_drops_no_page() {
+    let (addr, task) = serve_fn(chunked_site).await;
+    let base = format!("http://{addr}");
+    let dir = tempfile::tempdir().unwrap();
+    // The budget is raised to 2 MiB + 4 × 256 KiB = 3 MiB, against 12 pages
+    // × 2 MiB of page cap.
+    let rules = zwgk_audit::rules::Rules::from_toml(
+        &format!(
+            "[site]\nname = \"分块站点\"\nid = \"chunked\"\nstart_urls = [\"{base}/\"]\n\
+             [crawl]\nhost_interval_ms = 0\nrespect_robots = false\nmax_concurrency = 4\n\
+             host_concurrency = 4\nmax_page_bytes = 2097152\nbody_budget_bytes = 1\n"
+        ),
+        Path::new("chunked.toml"),
+    )
+    .unwrap();
+    let mut opts = zwgk_audit::audit::AuditOptions::new(today());
+    opts.reports_root = dir.path().to_path_buf();
+    opts.out_dir = Some(dir.path().join("run"));
+    opts.progress = zwgk_audit::crawl::Progress::Quiet;
+    opts.stop = Some(Arc::new(std::sync::atomic::AtomicBool::new(false)));
+    opts.fallback_resolver = Some(Arc::new(FailingResolver::default()));
+    let run = tokio::time::timeout(Duration::from_secs(120), audit_with(rules, opts, dir))
+        .await
+        .expect("the crawl ends (hang guard)");
+    task.abort();
+    let pages: BTreeSet<(String, Option<u16>, u64)> = run
+        .pages
+        .iter()
+        .filter(|p| p.url.contains("/p"))
+        .map(|p| (p.url.clone(), p.http_status, p.bytes))
+        .collect();
+    let want: BTreeSet<_> = (1..=12)
+        .map(|i| (format!("{base}/p{i}.html"), Some(200), CHUNKED_PAGE as u64))
+        .collect();
+    assert_eq!(pages, want);
+    assert!(
+        run.findings.iter().all(|f| f.kind != "broken_link"),
+        "{:#?}",
+        run.findings
+    );
+}

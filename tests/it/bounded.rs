@@ -143,25 +143,31 @@ fn listed(s: &serde_json::Value, cap: &str, pattern: Option<&str>) -> BTreeSet<S
     urls
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_url_at_which_a_cap_bit_is_listed_in_the_summary_and_the_report() {
-    let (addr, task) = serve_fn(capped_site).await;
-    let base = format!("http://{addr}");
+/// Audits a [`serve_fn`] site (on 127.0.0.1, no virtual hosts) with the
+/// rules `toml`, within `secs` (a hang guard).
+async fn audit_fn_site(toml: &str, secs: u64) -> Run {
     let dir = tempfile::tempdir().unwrap();
-    let rules = zwgk_audit::rules::Rules::from_toml(
-        &format!("[site]\nname = \"受限测试站\"\nid = \"capped\"\nstart_urls = [\"{base}/\"]\n{CAPPED_RULES}"),
-        Path::new("capped.toml"),
-    )
-    .unwrap();
+    let rules = zwgk_audit::rules::Rules::from_toml(toml, Path::new("site.toml")).unwrap();
     let mut opts = zwgk_audit::audit::AuditOptions::new(today());
     opts.reports_root = dir.path().to_path_buf();
     opts.out_dir = Some(dir.path().join("run"));
     opts.progress = zwgk_audit::crawl::Progress::Quiet;
     opts.stop = Some(Arc::new(std::sync::atomic::AtomicBool::new(false)));
     opts.fallback_resolver = Some(Arc::new(FailingResolver::default()));
-    let run = tokio::time::timeout(Duration::from_secs(60), audit_with(rules, opts, dir))
+    tokio::time::timeout(Duration::from_secs(secs), audit_with(rules, opts, dir))
         .await
-        .expect("the capped crawl ends (hang guard)");
+        .expect("the crawl ends (hang guard)")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_url_at_which_a_cap_bit_is_listed_in_the_summary_and_the_report() {
+    let (addr, task) = serve_fn(capped_site).await;
+    let base = format!("http://{addr}");
+    let run = audit_fn_site(
+        &format!("[site]\nname = \"受限测试站\"\nid = \"capped\"\nstart_urls = [\"{base}/\"]\n{CAPPED_RULES}"),
+        60,
+    )
+    .await;
     task.abort();
     let run_dir = &run.result.run_dir;
     let s = summary(run_dir);
@@ -761,27 +767,17 @@ async fn many_chunked_bodies_are_held_at_once_without_reserving_the_page_cap_eac
 async fn a_crawl_of_chunked_pages_under_a_small_budget_drops_no_page() {
     let (addr, task) = serve_fn(chunked_site).await;
     let base = format!("http://{addr}");
-    let dir = tempfile::tempdir().unwrap();
     // The budget is raised to 2 MiB + 4 × 256 KiB = 3 MiB, against 12 pages
     // × 2 MiB of page cap.
-    let rules = zwgk_audit::rules::Rules::from_toml(
+    let run = audit_fn_site(
         &format!(
             "[site]\nname = \"分块站点\"\nid = \"chunked\"\nstart_urls = [\"{base}/\"]\n\
              [crawl]\nhost_interval_ms = 0\nrespect_robots = false\nmax_concurrency = 4\n\
              host_concurrency = 4\nmax_page_bytes = 2097152\nbody_budget_bytes = 1\n"
         ),
-        Path::new("chunked.toml"),
+        120,
     )
-    .unwrap();
-    let mut opts = zwgk_audit::audit::AuditOptions::new(today());
-    opts.reports_root = dir.path().to_path_buf();
-    opts.out_dir = Some(dir.path().join("run"));
-    opts.progress = zwgk_audit::crawl::Progress::Quiet;
-    opts.stop = Some(Arc::new(std::sync::atomic::AtomicBool::new(false)));
-    opts.fallback_resolver = Some(Arc::new(FailingResolver::default()));
-    let run = tokio::time::timeout(Duration::from_secs(120), audit_with(rules, opts, dir))
-        .await
-        .expect("the crawl ends (hang guard)");
+    .await;
     task.abort();
     let pages: BTreeSet<(String, Option<u16>, u64)> = run
         .pages

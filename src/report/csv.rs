@@ -60,11 +60,7 @@ impl<W: Write, R: Row> CsvWriter<W, R> {
             w.write_all(BOM)?;
         }
         let mut inner = csv::WriterBuilder::new().has_headers(false).from_writer(w);
-        let headers = match lang {
-            Lang::En => R::EN,
-            Lang::Zh => R::ZH,
-        };
-        inner.write_record(headers).map_err(csv_to_io)?;
+        inner.write_record(R::headers(lang)).map_err(csv_to_io)?;
         Ok(CsvWriter {
             inner,
             _row: std::marker::PhantomData,

@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
-# Crawl benchmark: a government-shaped static site (../shared/bench/gensite.py)
-# served by nginx on 127.0.0.1:8088, crawled by a release build of zwgk-audit.
+# Crawl benchmark: a government-shaped static site (shared/bench/gensite.py)
+# served by nginx on 127.0.0.1, crawled by a release build of zwgk-audit.
 #
 #   scripts/bench.sh [PAGES]          # default 20000
 #   BENCH_DIR=/tmp/zb scripts/bench.sh 100000
+#   BENCH_PORT=8088 scripts/bench.sh  # a fixed port (default: a free one)
 #   LYCHEE=1 scripts/bench.sh         # also run lychee on the page list, if installed
+#
+# Settings (environment):
+#   BENCH_DIR   work folder (sites, nginx prefix, runs); default /tmp/zwgk-bench
+#   BENCH_PORT  nginx port on 127.0.0.1; default a free port picked at start
+#               (the status port of nginx.conf is another free port)
+#   SHARED      the shared folder; default shared/ beside the repository's
+#               main checkout (found through `git rev-parse --git-common-dir`,
+#               so it resolves from any worktree), else ../shared
+#   GENSITE     the site generator; default $SHARED/bench/gensite.py
+#   NGINX_CONF  the nginx configuration; default $SHARED/bench/nginx.conf
+#               (its listen ports 8088 and 8089 are replaced by the ports above)
 #
 # Prints wall time, CPU time, peak RSS, pages/s, links checked/s, and whether
 # every planted broken link (<site>.meta/broken.tsv) was found. Installs nginx
@@ -13,8 +25,26 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PAGES=${1:-20000}
 WORK=${BENCH_DIR:-/tmp/zwgk-bench}
-GENSITE=${GENSITE:-../shared/bench/gensite.py}
-CONF=${NGINX_CONF:-../shared/bench/nginx.conf}
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+PORT=${BENCH_PORT:-$(free_port)}
+STATUS_PORT=$(free_port)
+while [ "$STATUS_PORT" = "$PORT" ]; do STATUS_PORT=$(free_port); done
+if [ -z "${SHARED:-}" ]; then
+  COMMON=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
+  if [ -n "$COMMON" ] && [ -d "$(dirname "$COMMON")/../shared" ]; then
+    SHARED=$(cd "$(dirname "$COMMON")/../shared" && pwd)
+  else
+    SHARED=../shared
+  fi
+fi
+GENSITE=${GENSITE:-$SHARED/bench/gensite.py}
+CONF=${NGINX_CONF:-$SHARED/bench/nginx.conf}
+for f in "$GENSITE" "$CONF"; do
+  [ -f "$f" ] || { echo "bench.sh: $f not found (set SHARED, GENSITE or NGINX_CONF)" >&2; exit 2; }
+done
+BASE="http://127.0.0.1:$PORT"
 SITE="$WORK/site-$PAGES"
 OUT="$WORK/run-$PAGES"
 mkdir -p "$WORK"
@@ -34,12 +64,12 @@ fi
 PREFIX="$WORK/nginx"
 mkdir -p "$PREFIX/logs" "$PREFIX/tmp"
 ln -sfn "$SITE" "$PREFIX/site"
-cp "$CONF" "$PREFIX/nginx.conf"
+sed -e "s/127\.0\.0\.1:8088/127.0.0.1:$PORT/; s/127\.0\.0\.1:8089/127.0.0.1:$STATUS_PORT/" "$CONF" >"$PREFIX/nginx.conf"
 "$NGINX" -c "$PREFIX/nginx.conf" -p "$PREFIX/" -e logs/error.log &
 NGINX_PID=$!
 trap 'kill $NGINX_PID 2>/dev/null || true; wait $NGINX_PID 2>/dev/null || true' EXIT
 for _ in $(seq 50); do
-  curl -fsS -o /dev/null http://127.0.0.1:8088/ 2>/dev/null && break
+  curl -fsS -o /dev/null "$BASE/" 2>/dev/null && break
   sleep 0.1
 done
 
@@ -47,16 +77,16 @@ cargo build --release --quiet
 rm -rf "$OUT"
 TIMES="$WORK/time-$PAGES.txt"
 set +e
-/usr/bin/time -v target/release/zwgk-audit crawl http://127.0.0.1:8088/ \
+/usr/bin/time -v target/release/zwgk-audit crawl "$BASE/" \
   --max-concurrency 32 --host-concurrency 32 --host-interval 0 \
   --max-pages 1000000 --quiet --out "$OUT" --lang en 2>"$TIMES" >/dev/null
 CODE=$?
 set -e
 [ "$CODE" -le 1 ] || { echo "zwgk-audit failed with exit code $CODE"; tail -20 "$TIMES"; exit 1; }
 
-python3 - "$TIMES" "$OUT" "$SITE.meta" "$PAGES" <<'PY'
+python3 - "$TIMES" "$OUT" "$SITE.meta" "$PAGES" "$BASE" <<'PY'
 import csv, json, re, sys, os, datetime
-times, out, meta, pages_wanted = sys.argv[1:5]
+times, out, meta, pages_wanted, base = sys.argv[1:6]
 t = open(times, encoding="utf-8", errors="replace").read()
 def grab(label):
     m = re.search(re.escape(label) + r":\s*(.+)", t)
@@ -72,7 +102,7 @@ def rows(name):
 pages = rows("pages.csv")
 links = rows("links.csv")
 findings = rows("findings.csv")
-broken = {(f["page_url"].split("8088", 1)[-1], f["target_url"].split("8088", 1)[-1])
+broken = {(f["page_url"].split(base, 1)[-1], f["target_url"].split(base, 1)[-1])
           for f in findings if f["kind"] == "broken_link"}
 planted = [tuple(l.rstrip("\n").split("\t")) for l in open(os.path.join(meta, "broken.tsv"), encoding="utf-8") if l.strip()]
 found = sum(1 for p in planted if p in broken)
@@ -92,7 +122,7 @@ print(f"findings       {len(findings)} ({len(broken)} broken_link)")
 PY
 
 if [ "${LYCHEE:-0}" = 1 ] && command -v lychee >/dev/null; then
-  sed 's#^#http://127.0.0.1:8088#' "$SITE.meta/urls.txt" > "$WORK/urls-$PAGES.txt"
+  sed "s#^#$BASE#" "$SITE.meta/urls.txt" > "$WORK/urls-$PAGES.txt"
   /usr/bin/time -v lychee --no-progress --max-concurrency 32 --host-concurrency 32 --host-request-interval 0ms \
     --files-from "$WORK/urls-$PAGES.txt" >/dev/null 2>"$WORK/lychee-$PAGES.txt" || true
   echo "lychee: $(grep -E 'Elapsed|Maximum resident' "$WORK/lychee-$PAGES.txt" | tr -s ' ' | tr '\n' ' ')"

@@ -135,19 +135,9 @@ pub struct CrawlArgs {
     /// Ignore robots.txt (for auditing one's own site).
     #[arg(long)]
     pub no_robots: bool,
-    /// Connect to ADDR for HOST on PORT (as curl), e.g. www.example.gov.cn:443:10.0.0.5; other ports of HOST resolve normally. Repeatable.
-    #[arg(long, value_name = "HOST:PORT:ADDR")]
-    pub resolve: Vec<ResolveEntry>,
-    /// Send requests for HOST on PORT to ADDR:PORT2 (as curl), e.g. a staging server on another
-    /// port: www.example.gov.cn:80:10.0.0.5:8080 (an empty PORT: every port). Repeatable.
-    #[arg(long, value_name = "HOST:PORT:ADDR:PORT2", value_parser = parse_connect_to)]
-    pub connect_to: Vec<ResolveEntry>,
-    /// Proxy for unmapped hosts: http://host:port, env (the environment's HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY) or none. Without it proxy variables are ignored.
-    #[arg(long, value_name = "URL|env|none", value_parser = parse_proxy)]
-    pub proxy: Option<String>,
-    /// Trust this PEM CA certificate too (staging servers, internal CAs). Repeatable.
-    #[arg(long, value_name = "FILE")]
-    pub ca_cert: Vec<PathBuf>,
+    /// Network flags.
+    #[command(flatten)]
+    pub net: NetArgs,
     /// Resume the newest run of this site if it did not complete (killed, Ctrl-C, SIGTERM); else start a new run.
     #[arg(long)]
     pub resume: bool,
@@ -168,18 +158,46 @@ pub struct ProbeArgs {
     /// Record the visits on this date (YYYY-MM-DD), at the current time of day.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<chrono::NaiveDate>,
-    /// Connect to ADDR for HOST on PORT (as curl). Repeatable.
+    /// Network flags.
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+/// Network flags shared by `crawl` and `probe`: where hosts connect, the
+/// proxy and extra CA certificates.
+#[derive(Debug, Args, Clone, Default)]
+pub struct NetArgs {
+    /// Connect to ADDR for HOST on PORT (as curl), e.g. www.example.gov.cn:443:10.0.0.5; other ports of HOST resolve normally. Repeatable.
     #[arg(long, value_name = "HOST:PORT:ADDR")]
     pub resolve: Vec<ResolveEntry>,
-    /// Send requests for HOST on PORT to ADDR:PORT2 (as curl). Repeatable.
+    /// Send requests for HOST on PORT to ADDR:PORT2 (as curl), e.g. a staging server on another
+    /// port: www.example.gov.cn:80:10.0.0.5:8080 (an empty PORT: every port). Repeatable.
     #[arg(long, value_name = "HOST:PORT:ADDR:PORT2", value_parser = parse_connect_to)]
     pub connect_to: Vec<ResolveEntry>,
-    /// Proxy: http://host:port, env or none (as for crawl).
+    /// Proxy for unmapped hosts: http://host:port, env (the environment's HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY) or none. Without it proxy variables are ignored.
     #[arg(long, value_name = "URL|env|none", value_parser = parse_proxy)]
     pub proxy: Option<String>,
-    /// Trust this PEM CA certificate too. Repeatable.
+    /// Trust this PEM CA certificate too (staging servers, internal CAs). Repeatable.
     #[arg(long, value_name = "FILE")]
     pub ca_cert: Vec<PathBuf>,
+}
+
+impl NetArgs {
+    /// The host mappings of `--resolve` then `--connect-to`.
+    pub fn mappings(&self) -> Vec<ResolveEntry> {
+        self.resolve
+            .iter()
+            .chain(&self.connect_to)
+            .cloned()
+            .collect()
+    }
+
+    /// Sets `crawl.proxy` of the rules from `--proxy`, when given.
+    pub fn apply(&self, rules: &mut Rules) {
+        if let Some(p) = &self.proxy {
+            rules.crawl.proxy = p.clone();
+        }
+    }
 }
 
 /// `demo` flags.
@@ -293,9 +311,7 @@ impl CrawlArgs {
         if self.no_robots {
             c.respect_robots = false;
         }
-        if let Some(p) = &self.proxy {
-            c.proxy = p.clone();
-        }
+        self.net.apply(rules);
         if let Some(f) = &self.run.fail_on {
             rules.thresholds.fail_on = f.clone();
         }
@@ -382,7 +398,7 @@ mod tests {
         let Command::Crawl(args) = cli.command else {
             panic!("not crawl")
         };
-        assert_eq!(args.connect_to.len(), 1);
+        assert_eq!(args.net.connect_to.len(), 1);
         assert_eq!(args.run.keep_runs, Some(7));
         assert!(
             Cli::try_parse_from(["zwgk-audit", "crawl", "x", "--keep-runs", "0"]).is_err(),

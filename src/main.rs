@@ -204,9 +204,8 @@ async fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
         return Ok(2);
     }
     let mut opts = options(&args.run);
-    opts.resolve = args.resolve.clone();
-    opts.resolve.extend(args.connect_to.iter().cloned());
-    opts.ca_certs = args.ca_cert.clone();
+    opts.resolve = args.net.mappings();
+    opts.ca_certs = args.net.ca_cert.clone();
     opts.resume = args.resume;
     let auditor = Auditor::new(rules, opts);
     let result = match auditor.run().await {
@@ -273,9 +272,7 @@ async fn probe(args: zwgk_audit::cli::ProbeArgs) -> anyhow::Result<u8> {
             return Ok(2);
         }
     };
-    if let Some(p) = &args.proxy {
-        rules.crawl.proxy = p.clone();
-    }
+    args.net.apply(&mut rules);
     let now = chrono::Local::now();
     let at = match args.today {
         Some(d) => d
@@ -287,9 +284,8 @@ async fn probe(args: zwgk_audit::cli::ProbeArgs) -> anyhow::Result<u8> {
     };
     let mut opts = zwgk_audit::probe::ProbeOptions::new(at);
     opts.reports_root = args.reports.clone();
-    opts.resolve = args.resolve.clone();
-    opts.resolve.extend(args.connect_to.iter().cloned());
-    opts.ca_certs = args.ca_cert.clone();
+    opts.resolve = args.net.mappings();
+    opts.ca_certs = args.net.ca_cert.clone();
     let r = match zwgk_audit::probe::probe(&rules, &opts).await {
         Ok(r) => r,
         Err(e) => {

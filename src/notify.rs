@@ -410,29 +410,33 @@ impl Alert {
 
     /// The message in markdown (企业微信 / 钉钉), within [`MAX_TEXT_BYTES`].
     pub fn markdown(&self, lang: Lang) -> String {
-        let render = |lines: &[Line]| {
-            let mut s = format!("### {}\n", md_text(&self.title(lang)));
-            for l in lines {
-                s.push_str(&l.markdown());
-                s.push('\n');
-            }
-            s.trim_end().to_string()
-        };
-        fit(self.lines(lang), render, lang)
+        let title = format!("### {}", md_text(&self.title(lang)));
+        fit(
+            self.lines(lang),
+            |lines| text(&title, lines, Line::markdown),
+            lang,
+        )
     }
 
     /// The message as plain text lines (飞书 post, JSON `text`), within [`MAX_TEXT_BYTES`].
     pub fn plain(&self, lang: Lang) -> String {
-        let render = |lines: &[Line]| {
-            let mut s = format!("{}\n", self.title(lang));
-            for l in lines {
-                s.push_str(&l.plain());
-                s.push('\n');
-            }
-            s.trim_end().to_string()
-        };
-        fit(self.lines(lang), render, lang)
+        let title = self.title(lang);
+        fit(
+            self.lines(lang),
+            |lines| text(&title, lines, Line::plain),
+            lang,
+        )
     }
+}
+
+/// The title and each line rendered by `line`, one a line.
+fn text(title: &str, lines: &[Line], line: fn(&Line) -> String) -> String {
+    let mut s = format!("{title}\n");
+    for l in lines {
+        s.push_str(&line(l));
+        s.push('\n');
+    }
+    s.trim_end().to_string()
 }
 
 /// Drops listed errors from the end until the text fits, saying how many were left out.

@@ -8,7 +8,7 @@
 //! anchors on every page) once, and memory holds one handle per page. The
 //! few sets read back most recently are cached. Past [`MAX_STORE_BYTES`] of
 //! sets, further pages' anchors are not kept and fragment links to them are
-//! not checked (a cap line says how many pages).
+//! not checked (the crawl lists those pages under the `anchor_store` cap).
 
 // Site-controlled data passes through here: no panicking shortcuts (issue 8).
 #![cfg_attr(
@@ -36,8 +36,6 @@ pub struct AnchorStore {
     fp: Fingerprinter,
     bytes: u64,
     cache: Vec<(Handle, Arc<[u64]>)>,
-    /// Pages whose anchors were not kept (the store was full).
-    dropped: usize,
 }
 
 impl AnchorStore {
@@ -50,15 +48,15 @@ impl AnchorStore {
             fp: Fingerprinter::new(),
             bytes: 0,
             cache: Vec::new(),
-            dropped: 0,
         }
     }
 
-    /// Records the anchors of `page` (sorted, deduplicated hashes).
-    pub fn keep(&mut self, page: Fingerprint, anchors: &[u64]) {
+    /// Records the anchors of `page` (sorted, deduplicated hashes); false
+    /// when the store is full and they were not kept.
+    pub fn keep(&mut self, page: Fingerprint, anchors: &[u64]) -> bool {
         if anchors.is_empty() {
             self.pages.insert(page, 0);
-            return;
+            return true;
         }
         let bytes: Vec<u8> = anchors.iter().flat_map(|a| a.to_le_bytes()).collect();
         let sum = self.fp.of_bytes(&bytes);
@@ -67,22 +65,17 @@ impl AnchorStore {
             && n == len
         {
             self.pages.insert(page, h);
-            return;
+            return true;
         }
         if self.bytes + bytes.len() as u64 > MAX_STORE_BYTES {
-            self.dropped += 1;
-            if self.dropped == 1 {
-                tracing::warn!(
-                    "anchor store cap reached ({MAX_STORE_BYTES} bytes): fragment links to further pages are not checked"
-                );
-            }
-            return;
+            return false;
         }
         self.bytes += bytes.len() as u64;
         let h = self.spool.append(|buf| buf.extend_from_slice(&bytes));
         self.sets.insert(sum, (h, len));
         self.pages.insert(page, h);
         self.remember(h, anchors.into());
+        true
     }
 
     /// `alias` has the anchors of `page` (a URL that redirected to it).
@@ -122,16 +115,6 @@ impl AnchorStore {
         }
         self.cache.push((h, set));
     }
-
-    /// The cap line, if the store filled up.
-    pub fn cap_line(&self) -> Option<String> {
-        (self.dropped > 0).then(|| {
-            format!(
-                "anchor store cap reached: anchors of {} page(s) not kept ({MAX_STORE_BYTES} bytes of anchor sets), fragment links to them not checked",
-                self.dropped
-            )
-        })
-    }
 }
 
 #[cfg(test)]
@@ -164,7 +147,6 @@ mod tests {
         assert_eq!(&*s.get(f.of("q7")).unwrap(), &[7, 1_000_007]);
         assert_eq!(s.get(f.of("bare")).as_deref(), Some(&[][..]));
         assert_eq!(s.get(f.of("never crawled")), None);
-        assert_eq!(s.cap_line(), None);
     }
 
     #[test]
@@ -172,16 +154,11 @@ mod tests {
         let mut s = AnchorStore::new(None);
         let f = Fingerprinter::new();
         s.bytes = MAX_STORE_BYTES - 16;
-        s.keep(f.of("fits"), &[1, 2]);
-        s.keep(f.of("over"), &[1, 2, 3]);
+        assert!(s.keep(f.of("fits"), &[1, 2]));
+        assert!(!s.keep(f.of("over"), &[1, 2, 3]));
         // A known set costs nothing more.
-        s.keep(f.of("same"), &[1, 2]);
+        assert!(s.keep(f.of("same"), &[1, 2]));
         assert!(s.get(f.of("fits")).is_some() && s.get(f.of("same")).is_some());
         assert_eq!(s.get(f.of("over")), None);
-        assert!(
-            s.cap_line()
-                .unwrap()
-                .contains("anchors of 1 page(s) not kept")
-        );
     }
 }

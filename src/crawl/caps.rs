@@ -40,6 +40,30 @@ pub enum Cap {
     Token,
     /// `crawl.max_pages`: a page checked, not crawled.
     Pages,
+    /// `extract::html::MAX_ANCHORS`: a page with more ids and names; its
+    /// anchors are not kept, so fragment links to it are not checked.
+    Anchors,
+    /// `extract::css::MAX_CSS_URLS`: further `url()`s of a stylesheet (or a
+    /// page's `<style>` / `style=`) not read.
+    CssUrls,
+    /// `extract::js::MAX_PAGES`: further pages of a script's pagination not derived.
+    PaginationPages,
+    /// `extract::js::MAX_RECORDS`: further Hanweb datastore records not read.
+    HanwebRecords,
+    /// `crawl::anchors::MAX_STORE_BYTES`: the anchors of a page not kept, so
+    /// fragment links to it are not checked.
+    AnchorStore,
+}
+
+impl From<crate::extract::Limit> for Cap {
+    fn from(l: crate::extract::Limit) -> Cap {
+        match l {
+            crate::extract::Limit::Anchors => Cap::Anchors,
+            crate::extract::Limit::CssUrls => Cap::CssUrls,
+            crate::extract::Limit::Pagination => Cap::PaginationPages,
+            crate::extract::Limit::Records => Cap::HanwebRecords,
+        }
+    }
 }
 
 impl Cap {
@@ -53,6 +77,11 @@ impl Cap {
             Cap::Pattern => "pattern",
             Cap::Token => "session_token",
             Cap::Pages => "pages",
+            Cap::Anchors => "anchors",
+            Cap::CssUrls => "css_urls",
+            Cap::PaginationPages => "pagination_pages",
+            Cap::HanwebRecords => "hanweb_records",
+            Cap::AnchorStore => "anchor_store",
         }
     }
 }

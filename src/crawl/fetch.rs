@@ -508,8 +508,8 @@ impl Fetcher {
         if max_body == 0 || (300..400).contains(&status) {
             return Ok(answer);
         }
-        // A known length reserves its bytes at once; an unknown one (chunked,
-        // compressed) a little, then the rest up to the cap if it grows.
+        // A known length reserves its bytes (from a first SMALL on); an
+        // unknown one (chunked, compressed) SMALL, then grows with its buffer.
         let known = resp
             .content_length()
             .map(|n| n.min(max_body as u64) as usize);
@@ -517,7 +517,7 @@ impl Fetcher {
         answer.permit = self
             .cfg
             .budget
-            .reserve(known.unwrap_or(SMALL.min(max_body)))
+            .reserve(known.unwrap_or(SMALL).min(max_body))
             .await;
         let w = t.elapsed();
         waited += w;
@@ -534,18 +534,18 @@ impl Fetcher {
             let room = max_body - body.len();
             let take = chunk.len().min(room);
             let need = body.len() + take;
-            if need > answer.permit.bytes() {
-                // Beyond the reservation (a body longer than it said, or of
-                // unknown length past SMALL): reserve up to the cap at once.
-                let t = tokio::time::Instant::now();
-                answer.permit.grow_to(max_body).await;
-                let w = t.elapsed();
-                waited += w;
-                deadline += w;
-            }
             if body.capacity() < need {
-                // Grow towards the cap, never past it.
+                // The buffer doubles towards the cap, never past it, and
+                // never past the reservation: grow that first (from the
+                // shared pool at once, or by waiting for the big-body ticket).
                 let want = (body.capacity() * 2).max(need).min(max_body);
+                if want > answer.permit.bytes() {
+                    let t = tokio::time::Instant::now();
+                    answer.permit.grow_to(want).await;
+                    let w = t.elapsed();
+                    waited += w;
+                    deadline += w;
+                }
                 body.reserve_exact(want - body.len());
             }
             body.extend_from_slice(chunk.get(..take).unwrap_or_default());

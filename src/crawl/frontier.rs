@@ -246,6 +246,35 @@ impl Frontier {
         });
     }
 
+    /// Notes a page or stylesheet at which a fixed extraction limit
+    /// ([`Cap::from`] an [`crate::extract::Limit`]) or the anchor store
+    /// ([`Cap::AnchorStore`]) cut something.
+    pub fn note_limit(&mut self, url: &str, cap: Cap) {
+        self.caps.bite(cap, None, url, None, || match cap {
+            Cap::Anchors => format!(
+                "anchor cap reached: a page with more than {} ids and names; its anchors are not kept and fragment links to it are not checked",
+                crate::extract::html::MAX_ANCHORS
+            ),
+            Cap::CssUrls => format!(
+                "stylesheet URL cap reached: only the first {} url()s of a stylesheet or style are checked",
+                crate::extract::css::MAX_CSS_URLS
+            ),
+            Cap::PaginationPages => format!(
+                "pagination cap reached: only the first {} pages of a script's pagination are derived",
+                crate::extract::js::MAX_PAGES
+            ),
+            Cap::HanwebRecords => format!(
+                "datastore record cap reached: only the first {} records of a Hanweb datastore are read",
+                crate::extract::js::MAX_RECORDS
+            ),
+            Cap::AnchorStore => format!(
+                "anchor store cap reached: anchors not kept once {} bytes of anchor sets are stored; fragment links to these pages are not checked",
+                super::anchors::MAX_STORE_BYTES
+            ),
+            other => format!("{} cap reached", other.code()),
+        });
+    }
+
     /// Moves out every cap that bit, with the URLs it bit on, in the order
     /// the caps first bit (see [`CapLog::take`]).
     pub fn take_caps(&mut self) -> Vec<CapReport> {

@@ -161,6 +161,10 @@ pub struct PageData {
     /// Start tags dropped to keep nesting under `extract::nesting::MAX_OPEN`.
     #[serde(default)]
     pub flattened: usize,
+    /// The fixed extraction limits that cut something on the page
+    /// ([`crate::extract::Limit`]), as caps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub limits: Vec<super::caps::Cap>,
     /// For a directory or index page (`/dir/`, `/dir/index.html`): the
     /// signature of its document ([`super::identity::body_signature`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]

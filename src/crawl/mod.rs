@@ -399,7 +399,6 @@ impl Crawl {
                 self.rules.crawl.max_duration_secs.unwrap_or_default()
             ));
         }
-        self.stats.caps.extend(self.anchors.cap_line());
         self.stats.tracker = Some(self.tracker);
         self.stats.sitewide = Some(self.sitewide);
         self.stats
@@ -444,8 +443,11 @@ impl Crawl {
         // Anchors go to the anchor store (on disk), not with the outcome.
         let anchors = outcome.anchors.take();
         let page_fp = self.fp.of(&res.key);
-        if let Some(a) = &anchors {
-            self.anchors.keep(page_fp, a);
+        if let Some(a) = &anchors
+            && !self.anchors.keep(page_fp, a)
+        {
+            let at = res.url.split_once('#').map_or(res.url.as_str(), |(u, _)| u);
+            self.frontier.note_limit(at, caps::Cap::AnchorStore);
         }
         let done = Done::new(outcome);
         let outcome = done.outcome();
@@ -508,6 +510,11 @@ impl Crawl {
             }
             if page.flattened > 0 {
                 self.frontier.note_flattened(&res.url, page.flattened);
+            }
+            // The page, not the first link's fragment of it.
+            let at = res.url.split_once('#').map_or(res.url.as_str(), |(u, _)| u);
+            for &cap in &page.limits {
+                self.frontier.note_limit(at, cap);
             }
             if page.links_cut {
                 let max = self

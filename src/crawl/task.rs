@@ -2,6 +2,7 @@
 //! stylesheets, decode, parse, extract and run the page checks while the body
 //! is in memory. The body is dropped before the result leaves the task.
 
+use super::caps::Cap;
 use super::fetch::{Fetched, Fetcher, Method, Response};
 use super::hosts::{JobSlot, Robots};
 use super::job::{
@@ -237,7 +238,9 @@ fn analyse(
         || (mode == Mode::Page && is_css(ct, &resp.final_url) && !is_html(ct, &resp.body))
     {
         let decoded = extract::decode(&resp.body, ct);
-        let links = extract::css::urls(&decoded.text)
+        let mut raw = Vec::new();
+        let css_cut = extract::css::scan(&decoded.text, &mut raw);
+        let links = raw
             .into_iter()
             .map(|l| {
                 classify(
@@ -259,6 +262,11 @@ fn analyse(
                 bytes: resp.body.len() as u64,
                 links,
                 html: false,
+                limits: if css_cut {
+                    vec![Cap::CssUrls]
+                } else {
+                    Vec::new()
+                },
                 ..Default::default()
             }),
         });
@@ -310,9 +318,15 @@ fn analyse(
         extracted.base_href.as_deref(),
         decoded.encoding,
     );
-    let mut anchors: Vec<u64> = extracted.anchors.iter().map(|a| anchor_hash(a)).collect();
-    anchors.sort_unstable();
-    anchors.dedup();
+    let limits: Vec<Cap> = extracted.limits().into_iter().map(Cap::from).collect();
+    // A page with more anchors than were kept has no anchor set: fragment
+    // links to it are not checked (a missing one could be past the cap).
+    let anchors = (!limits.contains(&Cap::Anchors)).then(|| {
+        let mut anchors: Vec<u64> = extracted.anchors.iter().map(|a| anchor_hash(a)).collect();
+        anchors.sort_unstable();
+        anchors.dedup();
+        anchors
+    });
     let view = PageView {
         url,
         final_url: &resp.final_url,
@@ -350,7 +364,7 @@ fn analyse(
     Some(Analysis {
         soft404,
         risky: None,
-        anchors: Some(anchors),
+        anchors,
         page: Some(PageData {
             title,
             charset: decoded.encoding.name().to_string(),
@@ -363,6 +377,7 @@ fn analyse(
             declared_len: resp.declared_len.filter(|_| resp.truncated),
             links_cut,
             flattened,
+            limits,
             body_sig,
             facts,
         }),

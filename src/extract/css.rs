@@ -15,22 +15,31 @@ pub const MAX_CSS_URLS: usize = 10_000;
 /// Every `url()` and `@import` in a stylesheet.
 pub fn urls(css: &str) -> Vec<RawLink> {
     let mut out = Vec::new();
-    scan(css, &mut out);
+    let _ = scan(css, &mut out);
     out
 }
 
-/// Appends the URLs of `css` to `out` (no allocation when there are none).
-pub(crate) fn scan(css: &str, out: &mut Vec<RawLink>) {
+/// Appends the URLs of `css` to `out` (no allocation when there are none),
+/// at most [`MAX_CSS_URLS`]; true when `css` had more.
+pub(crate) fn scan(css: &str, out: &mut Vec<RawLink>) -> bool {
     let b = css.as_bytes();
     // Fast exit: most style attributes hold no URL at all.
     if !b.iter().any(|c| matches!(c, b'(' | b'@')) {
-        return;
+        return false;
     }
     let start_len = out.len();
+    let over = |out: &mut Vec<RawLink>| {
+        // One URL past the cap proves there were more; it is not kept.
+        let cut = out.len() - start_len > MAX_CSS_URLS;
+        if cut {
+            out.truncate(start_len + MAX_CSS_URLS);
+        }
+        cut
+    };
     let mut i = 0;
     while i < b.len() {
-        if out.len() - start_len >= MAX_CSS_URLS {
-            return;
+        if over(out) {
+            return true;
         }
         match b[i] {
             b'/' if b.get(i + 1) == Some(&b'*') => {
@@ -76,6 +85,7 @@ pub(crate) fn scan(css: &str, out: &mut Vec<RawLink>) {
             _ => i += 1,
         }
     }
+    over(out)
 }
 
 fn push(out: &mut Vec<RawLink>, value: Option<String>, element: Element) {

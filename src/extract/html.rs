@@ -217,9 +217,12 @@ impl Walker {
     fn anchor(&mut self, value: Option<&str>) {
         if let Some(v) = value
             && !v.is_empty()
-            && self.page.anchors.len() < MAX_ANCHORS
         {
-            self.page.anchors.push(v.to_string());
+            if self.page.anchors.len() < MAX_ANCHORS {
+                self.page.anchors.push(v.to_string());
+            } else {
+                self.page.cut_by(super::Limit::Anchors);
+            }
         }
     }
 
@@ -337,7 +340,9 @@ impl Walker {
                 let text = text_children(node);
                 if !self.full() {
                     let mut links = Vec::new();
-                    css::scan(&text, &mut links);
+                    if css::scan(&text, &mut links) {
+                        self.page.cut_by(super::Limit::CssUrls);
+                    }
                     self.push_all(links);
                 }
             }
@@ -386,7 +391,9 @@ impl Walker {
             && !self.full()
         {
             let mut links = Vec::new();
-            css::scan(style, &mut links);
+            if css::scan(style, &mut links) {
+                self.page.cut_by(super::Limit::CssUrls);
+            }
             self.push_all(links);
         }
         if let Some(onclick) = a.onclick

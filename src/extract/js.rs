@@ -106,6 +106,8 @@ pub struct Datastore {
     pub total_record: Option<u64>,
     /// `<totalpage>`: pages in the whole column.
     pub total_page: Option<u64>,
+    /// True when the script had more than [`MAX_RECORDS`] records (the rest were not read).
+    pub capped: bool,
 }
 
 impl Datastore {
@@ -233,7 +235,7 @@ pub fn datastore(script: &str) -> Option<Datastore> {
     if !(script.contains("<datastore") || script.contains("<DATASTORE")) {
         return None;
     }
-    let records = datastore_records(script);
+    let (records, capped) = records(script);
     let number = |re: &Regex| {
         re.captures(script)
             .and_then(|c| c.get(1)?.as_str().parse::<u64>().ok())
@@ -242,14 +244,21 @@ pub fn datastore(script: &str) -> Option<Datastore> {
         records,
         total_record: number(&TOTAL_RECORD),
         total_page: number(&TOTAL_PAGE),
+        capped,
     })
 }
 
 /// The HTML of each `<record>` of a datastore (CDATA content, or the record's
 /// XML text unescaped), at most [`MAX_RECORDS`].
 pub fn datastore_records(script: &str) -> Vec<String> {
-    RECORD
-        .captures_iter(script)
+    records(script).0
+}
+
+/// [`datastore_records`], and whether the script had more records.
+fn records(script: &str) -> (Vec<String>, bool) {
+    let mut all = RECORD.captures_iter(script);
+    let records = all
+        .by_ref()
         .take(MAX_RECORDS)
         .filter_map(|c| {
             let body = c.get(1)?.as_str();
@@ -264,7 +273,8 @@ pub fn datastore_records(script: &str) -> Vec<String> {
             let html = html.trim();
             (!html.is_empty()).then(|| html.to_string())
         })
-        .collect()
+        .collect();
+    (records, all.next().is_some())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

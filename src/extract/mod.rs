@@ -39,6 +39,47 @@ pub struct ExtractedPage {
     pub pagination: Option<js::Pagination>,
     /// Hanweb `<datastore>` blocks (their record links are in `links`).
     pub datastore: Vec<js::Datastore>,
+    /// Fixed limits of the walk that cut something (each once; see [`Self::limits`]).
+    pub cut: Vec<Limit>,
+}
+
+/// A fixed extraction limit that cut something on a page (the link limit
+/// is [`ExtractedPage::truncated`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// [`html::MAX_ANCHORS`]: further ids and names were not kept.
+    Anchors,
+    /// [`css::MAX_CSS_URLS`]: further `url()`s of one stylesheet or style were not read.
+    CssUrls,
+    /// [`js::MAX_PAGES`]: further derived pagination pages were not listed.
+    Pagination,
+    /// [`js::MAX_RECORDS`]: further Hanweb datastore records were not read.
+    Records,
+}
+
+impl ExtractedPage {
+    /// Every fixed limit that cut something on this page, each once.
+    pub fn limits(&self) -> Vec<Limit> {
+        let mut v = self.cut.clone();
+        if self
+            .pagination
+            .as_ref()
+            .is_some_and(|p| p.pages > js::MAX_PAGES)
+        {
+            v.push(Limit::Pagination);
+        }
+        if self.datastore.iter().any(|d| d.capped) {
+            v.push(Limit::Records);
+        }
+        v
+    }
+
+    /// Notes that `limit` cut something.
+    pub(crate) fn cut_by(&mut self, limit: Limit) {
+        if !self.cut.contains(&limit) {
+            self.cut.push(limit);
+        }
+    }
 }
 
 #[cfg(test)]

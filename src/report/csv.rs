@@ -60,11 +60,7 @@ impl<W: Write, R: Row> CsvWriter<W, R> {
             w.write_all(BOM)?;
         }
         let mut inner = csv::WriterBuilder::new().has_headers(false).from_writer(w);
-        let headers = match lang {
-            Lang::En => R::EN,
-            Lang::Zh => R::ZH,
-        };
-        inner.write_record(headers).map_err(csv_to_io)?;
+        inner.write_record(R::headers(lang)).map_err(csv_to_io)?;
         Ok(CsvWriter {
             inner,
             _row: std::marker::PhantomData,
@@ -450,16 +446,72 @@ macro_rules! flat_only {
     };
 }
 
+/// The associated types of both serializers: only a struct (`$row`) may
+/// have fields.
+macro_rules! flat_types {
+    ($row:ty) => {
+        type Ok = ();
+        type Error = RowError;
+        type SerializeSeq = Impossible<(), RowError>;
+        type SerializeTuple = Impossible<(), RowError>;
+        type SerializeTupleStruct = Impossible<(), RowError>;
+        type SerializeTupleVariant = Impossible<(), RowError>;
+        type SerializeMap = Impossible<(), RowError>;
+        type SerializeStruct = $row;
+        type SerializeStructVariant = Impossible<(), RowError>;
+    };
+}
+
+/// The methods both serializers refuse alike: enums with data (`$enum`
+/// says what the error calls them), tuple structs, bytes, sequences,
+/// tuples and maps.
+macro_rules! not_containers {
+    ($enum:literal) => {
+        fn serialize_newtype_variant<T: ?Sized + Serialize>(
+            self,
+            _name: &'static str,
+            _index: u32,
+            _variant: &'static str,
+            _value: &T,
+        ) -> Result<(), RowError> {
+            not_flat($enum)
+        }
+        fn serialize_tuple_struct(
+            self,
+            _name: &'static str,
+            _len: usize,
+        ) -> Result<Self::SerializeTupleStruct, RowError> {
+            not_flat("a tuple struct")
+        }
+        fn serialize_tuple_variant(
+            self,
+            _name: &'static str,
+            _index: u32,
+            _variant: &'static str,
+            _len: usize,
+        ) -> Result<Self::SerializeTupleVariant, RowError> {
+            not_flat($enum)
+        }
+        fn serialize_struct_variant(
+            self,
+            _name: &'static str,
+            _index: u32,
+            _variant: &'static str,
+            _len: usize,
+        ) -> Result<Self::SerializeStructVariant, RowError> {
+            not_flat($enum)
+        }
+        flat_only! {
+            serialize_bytes(&[u8]) -> ();
+            serialize_seq(Option<usize>) -> Self::SerializeSeq;
+            serialize_tuple(usize) -> Self::SerializeTuple;
+            serialize_map(Option<usize>) -> Self::SerializeMap;
+        }
+    };
+}
+
 impl<'a, C: Cells> ser::Serializer for RowSer<'a, C> {
-    type Ok = ();
-    type Error = RowError;
-    type SerializeSeq = Impossible<(), RowError>;
-    type SerializeTuple = Impossible<(), RowError>;
-    type SerializeTupleStruct = Impossible<(), RowError>;
-    type SerializeTupleVariant = Impossible<(), RowError>;
-    type SerializeMap = Impossible<(), RowError>;
-    type SerializeStruct = RowSer<'a, C>;
-    type SerializeStructVariant = Impossible<(), RowError>;
+    flat_types!(RowSer<'a, C>);
 
     fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self, RowError> {
         Ok(self)
@@ -474,15 +526,6 @@ impl<'a, C: Cells> ser::Serializer for RowSer<'a, C> {
     fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<(), RowError> {
         value.serialize(self)
     }
-    fn serialize_newtype_variant<T: ?Sized + Serialize>(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _value: &T,
-    ) -> Result<(), RowError> {
-        not_flat("an enum")
-    }
     fn serialize_unit_variant(
         self,
         _name: &'static str,
@@ -494,31 +537,7 @@ impl<'a, C: Cells> ser::Serializer for RowSer<'a, C> {
     fn serialize_unit_struct(self, _name: &'static str) -> Result<(), RowError> {
         not_flat("a unit struct")
     }
-    fn serialize_tuple_struct(
-        self,
-        _name: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeTupleStruct, RowError> {
-        not_flat("a tuple struct")
-    }
-    fn serialize_tuple_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeTupleVariant, RowError> {
-        not_flat("an enum")
-    }
-    fn serialize_struct_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeStructVariant, RowError> {
-        not_flat("an enum")
-    }
+    not_containers!("an enum");
     flat_only! {
         serialize_bool(bool) -> ();
         serialize_i8(i8) -> ();
@@ -533,25 +552,13 @@ impl<'a, C: Cells> ser::Serializer for RowSer<'a, C> {
         serialize_f64(f64) -> ();
         serialize_char(char) -> ();
         serialize_str(&str) -> ();
-        serialize_bytes(&[u8]) -> ();
         serialize_none() -> ();
         serialize_unit() -> ();
-        serialize_seq(Option<usize>) -> Self::SerializeSeq;
-        serialize_tuple(usize) -> Self::SerializeTuple;
-        serialize_map(Option<usize>) -> Self::SerializeMap;
     }
 }
 
 impl<C: Cells> ser::Serializer for CellSer<'_, C> {
-    type Ok = ();
-    type Error = RowError;
-    type SerializeSeq = Impossible<(), RowError>;
-    type SerializeTuple = Impossible<(), RowError>;
-    type SerializeTupleStruct = Impossible<(), RowError>;
-    type SerializeTupleVariant = Impossible<(), RowError>;
-    type SerializeMap = Impossible<(), RowError>;
-    type SerializeStruct = Impossible<(), RowError>;
-    type SerializeStructVariant = Impossible<(), RowError>;
+    flat_types!(Impossible<(), RowError>);
 
     fn serialize_str(self, v: &str) -> Result<(), RowError> {
         self.out.cell(neutralize(v).as_bytes())
@@ -619,31 +626,6 @@ impl<C: Cells> ser::Serializer for CellSer<'_, C> {
     ) -> Result<(), RowError> {
         value.serialize(self)
     }
-    fn serialize_newtype_variant<T: ?Sized + Serialize>(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _value: &T,
-    ) -> Result<(), RowError> {
-        not_flat("an enum with data")
-    }
-    fn serialize_tuple_struct(
-        self,
-        _name: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeTupleStruct, RowError> {
-        not_flat("a tuple struct")
-    }
-    fn serialize_tuple_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeTupleVariant, RowError> {
-        not_flat("an enum with data")
-    }
     fn serialize_struct(
         self,
         _name: &'static str,
@@ -651,21 +633,7 @@ impl<C: Cells> ser::Serializer for CellSer<'_, C> {
     ) -> Result<Self::SerializeStruct, RowError> {
         not_flat("a nested struct")
     }
-    fn serialize_struct_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeStructVariant, RowError> {
-        not_flat("an enum with data")
-    }
-    flat_only! {
-        serialize_bytes(&[u8]) -> ();
-        serialize_seq(Option<usize>) -> Self::SerializeSeq;
-        serialize_tuple(usize) -> Self::SerializeTuple;
-        serialize_map(Option<usize>) -> Self::SerializeMap;
-    }
+    not_containers!("an enum with data");
 }
 
 #[cfg(test)]

@@ -1100,6 +1100,11 @@ fn cap_label(l: &L, cap: Cap) -> &'static str {
         Cap::Pattern => l.t("同类地址数上限", "URL pattern cap"),
         Cap::Token => l.t("会话令牌网址数上限", "Session token cap"),
         Cap::Pages => l.t("页面总数上限", "Page cap"),
+        Cap::Anchors => l.t("每页锚点数上限", "Anchors per page cap"),
+        Cap::CssUrls => l.t("样式表地址数上限", "Stylesheet URL cap"),
+        Cap::PaginationPages => l.t("分页页数上限", "Pagination pages cap"),
+        Cap::HanwebRecords => l.t("数据记录数上限", "Datastore records cap"),
+        Cap::AnchorStore => l.t("锚点存储上限", "Anchor store cap"),
     }
 }
 

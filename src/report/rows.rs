@@ -12,6 +12,14 @@ pub trait Row: Serialize {
     const EN: &'static [&'static str];
     /// Chinese headers, same order.
     const ZH: &'static [&'static str];
+
+    /// The headers in `lang`.
+    fn headers(lang: crate::report::Lang) -> &'static [&'static str] {
+        match lang {
+            crate::report::Lang::En => Self::EN,
+            crate::report::Lang::Zh => Self::ZH,
+        }
+    }
 }
 
 /// findings.csv: one row per finding.

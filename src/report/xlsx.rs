@@ -570,10 +570,7 @@ impl Book {
         let name = sheet_names(lang)[sheet];
         let mut ws = self.workbook.new_worksheet_with_constant_memory()?;
         ws.set_name(name)?;
-        let mut headers: Vec<&str> = match lang {
-            Lang::Zh => FindingRow::ZH.to_vec(),
-            Lang::En => FindingRow::EN.to_vec(),
-        };
+        let mut headers: Vec<&str> = FindingRow::headers(lang).to_vec();
         headers.push(change_header(lang));
         // Rows are read back in the sheet's order (kind, page, target) by
         // their position in findings.csv: twice, for the widths and the cells.
@@ -654,10 +651,7 @@ impl Book {
         let name = sheet_names(lang)[index];
         let mut ws = self.workbook.new_worksheet_with_constant_memory()?;
         ws.set_name(name)?;
-        let headers: &[&str] = match lang {
-            Lang::Zh => ColumnRecord::ZH,
-            Lang::En => ColumnRecord::EN,
-        };
+        let headers: &[&str] = ColumnRecord::headers(lang);
         let mut widths = Widths::new(headers);
         for c in columns {
             widths.fit(0, &c.column);

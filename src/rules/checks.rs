@@ -7,6 +7,7 @@
 //! site overrides one value and keeps the rest; unknown keys are errors. The
 //! regexes are compiled once into [`Checks`].
 
+use super::table::merge;
 use super::{Ctx, RulesError};
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
@@ -139,19 +140,7 @@ fn yes() -> bool {
 
 fn defaults_table() -> &'static Result<toml::Table, String> {
     static TABLE: OnceLock<Result<toml::Table, String>> = OnceLock::new();
-    TABLE.get_or_init(|| toml::from_str::<toml::Table>(DEFAULTS_TOML).map_err(|e| e.to_string()))
-}
-
-/// Merges `over` into `base` key by key (tables recursively, other values replaced).
-fn merge(base: &mut toml::Table, over: toml::Table) {
-    for (k, v) in over {
-        match (base.get_mut(&k), v) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
-            (_, v) => {
-                base.insert(k, v);
-            }
-        }
-    }
+    super::table::embedded(&TABLE, DEFAULTS_TOML)
 }
 
 /// A table of `checks.toml`, merged with a site's table of the same name.

@@ -11,6 +11,7 @@ pub mod columns;
 pub mod content;
 pub mod notify;
 pub mod scoring;
+mod table;
 pub mod words;
 
 use regex::Regex;

@@ -7,6 +7,7 @@
 //! defaults, so a site overrides one number and keeps the rest. Rust code never
 //! carries one of these numbers: it reads them from [`ScoringSection`].
 
+use super::table::merge;
 use super::{Ctx, RulesError};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::sync::OnceLock;
@@ -140,19 +141,7 @@ pub struct StaleColumnsRule {
 
 fn defaults_table() -> &'static Result<toml::Table, String> {
     static TABLE: OnceLock<Result<toml::Table, String>> = OnceLock::new();
-    TABLE.get_or_init(|| toml::from_str::<toml::Table>(DEFAULTS_TOML).map_err(|e| e.to_string()))
-}
-
-/// Merges `over` into `base` key by key (tables recursively, other values replaced).
-fn merge(base: &mut toml::Table, over: toml::Table) {
-    for (k, v) in over {
-        match (base.get_mut(&k), v) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
-            (_, v) => {
-                base.insert(k, v);
-            }
-        }
-    }
+    super::table::embedded(&TABLE, DEFAULTS_TOML)
 }
 
 impl ScoringSection {

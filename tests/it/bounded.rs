@@ -143,25 +143,31 @@ fn listed(s: &serde_json::Value, cap: &str, pattern: Option<&str>) -> BTreeSet<S
     urls
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_url_at_which_a_cap_bit_is_listed_in_the_summary_and_the_report() {
-    let (addr, task) = serve_fn(capped_site).await;
-    let base = format!("http://{addr}");
+/// Audits a [`serve_fn`] site (on 127.0.0.1, no virtual hosts) with the
+/// rules `toml`, within `secs` (a hang guard).
+async fn audit_fn_site(toml: &str, secs: u64) -> Run {
     let dir = tempfile::tempdir().unwrap();
-    let rules = zwgk_audit::rules::Rules::from_toml(
-        &format!("[site]\nname = \"受限测试站\"\nid = \"capped\"\nstart_urls = [\"{base}/\"]\n{CAPPED_RULES}"),
-        Path::new("capped.toml"),
-    )
-    .unwrap();
+    let rules = zwgk_audit::rules::Rules::from_toml(toml, Path::new("site.toml")).unwrap();
     let mut opts = zwgk_audit::audit::AuditOptions::new(today());
     opts.reports_root = dir.path().to_path_buf();
     opts.out_dir = Some(dir.path().join("run"));
     opts.progress = zwgk_audit::crawl::Progress::Quiet;
     opts.stop = Some(Arc::new(std::sync::atomic::AtomicBool::new(false)));
     opts.fallback_resolver = Some(Arc::new(FailingResolver::default()));
-    let run = tokio::time::timeout(Duration::from_secs(60), audit_with(rules, opts, dir))
+    tokio::time::timeout(Duration::from_secs(secs), audit_with(rules, opts, dir))
         .await
-        .expect("the capped crawl ends (hang guard)");
+        .expect("the crawl ends (hang guard)")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_url_at_which_a_cap_bit_is_listed_in_the_summary_and_the_report() {
+    let (addr, task) = serve_fn(capped_site).await;
+    let base = format!("http://{addr}");
+    let run = audit_fn_site(
+        &format!("[site]\nname = \"受限测试站\"\nid = \"capped\"\nstart_urls = [\"{base}/\"]\n{CAPPED_RULES}"),
+        60,
+    )
+    .await;
     task.abort();
     let run_dir = &run.result.run_dir;
     let s = summary(run_dir);
@@ -537,5 +543,255 @@ async fn a_body_waiting_for_the_budget_is_not_timed_out() {
     assert_eq!(
         f.fetch(&slow, Method::Get, cap).await.unwrap_err(),
         FetchError::Timeout(2)
+    );
+}
+
+/// A site where each fixed extraction limit bites once, each beside a
+/// look-alike exactly at the limit: 50,001 ids (and a fragment link past
+/// the 50,000th), a pagination script of 1,001 pages, a Hanweb datastore of
+/// 5,001 records, a stylesheet of 10,001 `url()`s.
+fn limits_site(dir: &Path) {
+    use zwgk_audit::extract::{
+        css::MAX_CSS_URLS, html::MAX_ANCHORS, js::MAX_PAGES, js::MAX_RECORDS,
+    };
+    let w = |name: &str, text: String| std::fs::write(dir.join(name), text).unwrap();
+    let ids = |n: usize| -> String { (1..=n).map(|i| format!("<i id=\"m{i}\"></i>")).collect() };
+    let records = |n: usize| -> String {
+        let recs: String = (1..=n)
+            .map(|i| {
+                format!("<record><![CDATA[<li><a href=\"/wz.html\">信息{i}</a></li>]]></record>\n")
+            })
+            .collect();
+        format!(
+            "<script type=\"text/xml\"><datastore><recordset>{recs}</recordset><totalrecord>{n}</totalrecord></datastore></script>"
+        )
+    };
+    let pages = |n: u32| format!("<script>createPageHTML({n}, 0, \"index\", \"html\");</script>");
+    let css = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!(".c{i}{{background:url(/tp.png)}}\n"))
+            .collect()
+    };
+    w(
+        "index.html",
+        html(
+            "极限测试站",
+            "<a href=\"/anchors.html#m50001\">锚点超限</a> <a href=\"/anchors_exact.html#m50000\">锚点恰好</a> \
+             <a href=\"/anchors_exact.html#wu\">不存在的锚点</a> \
+             <a href=\"/lb/pages.html\">分页超限</a> <a href=\"/lb/pages_exact.html\">分页恰好</a> \
+             <a href=\"/records.html\">记录超限</a> <a href=\"/records_exact.html\">记录恰好</a> \
+             <a href=\"/ys.html\">样式</a>",
+        ),
+    );
+    w("anchors.html", html("锚点超限", &ids(MAX_ANCHORS + 1)));
+    w("anchors_exact.html", html("锚点恰好", &ids(MAX_ANCHORS)));
+    w("lb/pages.html", html("分页超限", &pages(MAX_PAGES + 1)));
+    w("lb/pages_exact.html", html("分页恰好", &pages(MAX_PAGES)));
+    w("records.html", html("记录超限", &records(MAX_RECORDS + 1)));
+    w(
+        "records_exact.html",
+        html("记录恰好", &records(MAX_RECORDS)),
+    );
+    w("wz.html", html("文章", "<p>正文</p>"));
+    w("tp.png", String::from("png"));
+    w(
+        "ys.html",
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>样式</title>\
+         <link rel=\"stylesheet\" href=\"/over.css\"><link rel=\"stylesheet\" href=\"/exact.css\"></head><body></body></html>"
+            .to_string(),
+    );
+    w("over.css", css(MAX_CSS_URLS + 1));
+    w("exact.css", css(MAX_CSS_URLS));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_fixed_extraction_limit_that_bites_lists_its_url_in_the_summary() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("lb")).unwrap();
+    limits_site(site.path());
+    let server = SiteServer::start_with_today(SiteSource::dir(site.path()), today())
+        .await
+        .unwrap();
+    // The derived pages of the pagination scripts are not fetched (2,000 404s).
+    let rules = rules_for(
+        &server,
+        "ignore = ['/lb/index_\\d+\\.html']\n[crawl]\nhost_interval_ms = 0\nrespect_robots = false\n",
+    );
+    let run = audit(&server, rules, |_| {}).await;
+    let s = summary(&run.result.run_dir);
+    let u = |p: &str| server.url(p);
+    assert_eq!(
+        listed(&s, "anchors", None),
+        BTreeSet::from([u("/anchors.html")])
+    );
+    assert_eq!(
+        listed(&s, "pagination_pages", None),
+        BTreeSet::from([u("/lb/pages.html")])
+    );
+    assert_eq!(
+        listed(&s, "hanweb_records", None),
+        BTreeSet::from([u("/records.html")])
+    );
+    assert_eq!(
+        listed(&s, "css_urls", None),
+        BTreeSet::from([u("/over.css")])
+    );
+    // Nothing else bit: the pages exactly at each limit are not listed.
+    let caps: BTreeSet<&str> = s["capped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["cap"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        caps,
+        BTreeSet::from(["anchors", "css_urls", "hanweb_records", "pagination_pages"]),
+        "{:#}",
+        s["capped"]
+    );
+    // Past the anchor cap a fragment cannot be said missing; at the cap it can.
+    let missing: Vec<&str> = run
+        .of_kind("missing_anchor")
+        .iter()
+        .map(|f| f.target_url.as_str())
+        .collect();
+    assert_eq!(
+        missing,
+        vec![u("/anchors_exact.html#wu").as_str()],
+        "{missing:?}"
+    );
+    // The derived pages stop at the cap: index_1 … index_1000 of both
+    // scripts (1,001 pages would need index_1001 too).
+    let derived = |page: &str| {
+        run.links
+            .iter()
+            .filter(|l| l.page_url == u(page) && l.target_url.contains("/lb/index_"))
+            .count()
+    };
+    assert_eq!(
+        (derived("/lb/pages.html"), derived("/lb/pages_exact.html")),
+        (1000, 1000)
+    );
+}
+
+/// Bytes of each chunked page of [`chunked_site`].
+const CHUNKED_PAGE: usize = 300 * 1024;
+
+/// A site of twelve pages of 300 KiB, each sent in 16 KiB chunks without a
+/// Content-Length (as a CMS that streams its pages does).
+fn chunked_site(uri: &Uri) -> Response {
+    match uri.path() {
+        "/" => page(
+            "分块站点",
+            &(1..=12)
+                .map(|i| format!("<a href=\"/p{i}.html\">第{i}页</a> "))
+                .collect::<String>(),
+        ),
+        p if p.starts_with("/p") => {
+            let head = html("分块页面", "").replace("</body></html>", "");
+            let line = "<p>政府信息公开 分块传输的页面内容</p>\n";
+            let filler = line.repeat((CHUNKED_PAGE - head.len() - 14) / line.len());
+            let tail = " ".repeat(CHUNKED_PAGE - head.len() - 14 - filler.len());
+            let body = format!("{head}{filler}{tail}</body></html>").into_bytes();
+            assert_eq!(body.len(), CHUNKED_PAGE);
+            let chunks: Vec<Result<bytes::Bytes, Infallible>> = body
+                .chunks(16 * 1024)
+                .map(|c| Ok(bytes::Bytes::copy_from_slice(c)))
+                .collect();
+            (
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                axum::body::Body::from_stream(futures::stream::iter(chunks)),
+            )
+                .into_response()
+        }
+        _ => (axum::http::StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_chunked_bodies_are_held_at_once_without_reserving_the_page_cap_each() {
+    let (addr, task) = serve_fn(chunked_site).await;
+    let cap = 2 * 1024 * 1024;
+    // 8 MiB for six bodies whose page cap is 2 MiB each (12 MiB).
+    let budget = BodyBudget::new(8 * 1024 * 1024, cap, 4);
+    let f = Arc::new(fetcher(budget.clone()));
+    // One body alone: its reservation grows with its buffer (to at most
+    // twice its 300 KiB), never to the page cap.
+    let one = url::Url::parse(&format!("http://{addr}/p1.html")).unwrap();
+    let r = f.fetch(&one, Method::Get, cap).await.unwrap();
+    assert_eq!(r.body.len(), CHUNKED_PAGE);
+    assert!(
+        budget.peak() < 2 * CHUNKED_PAGE,
+        "peak {} for one {CHUNKED_PAGE}-byte chunked body",
+        budget.peak()
+    );
+    drop(r);
+    let fetches: Vec<_> = (1..=6)
+        .map(|i| {
+            let f = f.clone();
+            let url = url::Url::parse(&format!("http://{addr}/p{i}.html")).unwrap();
+            tokio::spawn(async move { f.fetch(&url, Method::Get, cap).await })
+        })
+        .collect();
+    // Every body is kept (as pages being parsed are): a scheme that
+    // reserved the page cap past 256 KiB would hold the fourth for ever.
+    let all = tokio::time::timeout(Duration::from_secs(30), futures::future::join_all(fetches))
+        .await
+        .expect("six 300 KiB bodies fit in the budget at once (hang guard)");
+    task.abort();
+    let resps: Vec<_> = all.into_iter().map(|r| r.unwrap().unwrap()).collect();
+    let mut held = 0;
+    for r in &resps {
+        assert_eq!(
+            (r.status, r.body.len(), r.truncated),
+            (200, CHUNKED_PAGE, false)
+        );
+        assert!(
+            r.body.capacity() <= r.budget.bytes(),
+            "the buffer stays in its reservation"
+        );
+        assert!(r.budget.bytes() < cap);
+        held += r.budget.bytes();
+    }
+    assert_eq!(held + budget.available(), budget.bytes());
+    assert!(
+        budget.peak() < 6 * 2 * CHUNKED_PAGE,
+        "peak {}",
+        budget.peak()
+    );
+    drop(resps);
+    assert_eq!(budget.available(), budget.bytes());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crawl_of_chunked_pages_under_a_small_budget_drops_no_page() {
+    let (addr, task) = serve_fn(chunked_site).await;
+    let base = format!("http://{addr}");
+    // The budget is raised to 2 MiB + 4 × 256 KiB = 3 MiB, against 12 pages
+    // × 2 MiB of page cap.
+    let run = audit_fn_site(
+        &format!(
+            "[site]\nname = \"分块站点\"\nid = \"chunked\"\nstart_urls = [\"{base}/\"]\n\
+             [crawl]\nhost_interval_ms = 0\nrespect_robots = false\nmax_concurrency = 4\n\
+             host_concurrency = 4\nmax_page_bytes = 2097152\nbody_budget_bytes = 1\n"
+        ),
+        120,
+    )
+    .await;
+    task.abort();
+    let pages: BTreeSet<(String, Option<u16>, u64)> = run
+        .pages
+        .iter()
+        .filter(|p| p.url.contains("/p"))
+        .map(|p| (p.url.clone(), p.http_status, p.bytes))
+        .collect();
+    let want: BTreeSet<_> = (1..=12)
+        .map(|i| (format!("{base}/p{i}.html"), Some(200), CHUNKED_PAGE as u64))
+        .collect();
+    assert_eq!(pages, want);
+    assert!(
+        run.findings.iter().all(|f| f.kind != "broken_link"),
+        "{:#?}",
+        run.findings
     );
 }

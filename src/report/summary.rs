@@ -210,12 +210,17 @@ impl Default for Scope {
     }
 }
 
+/// Caps that keep every page and link checked: the nesting cap keeps text
+/// and links; the anchor caps only leave fragment links (`#id`) unchecked.
+const NON_LIMITING_CAPS: [&str; 3] = ["nesting cap", "anchor cap", "anchor store cap"];
+
 /// The caps among `caps` (the crawl's cap lines) that left part of the site
-/// unchecked: every cap but the nesting cap (which keeps text and links), and
-/// the depth cap of a homepage-only run (that is its scope, stated anyway).
+/// unchecked: every cap but [those that check every page and
+/// link](NON_LIMITING_CAPS), and the depth cap of a homepage-only run (that
+/// is its scope, stated anyway).
 pub fn limiting_caps(caps: &[String], homepage_only: bool) -> Vec<String> {
     caps.iter()
-        .filter(|c| !c.starts_with("nesting cap"))
+        .filter(|c| !NON_LIMITING_CAPS.iter().any(|n| c.starts_with(n)))
         .filter(|c| !(homepage_only && c.starts_with("depth cap")))
         .cloned()
         .collect()
@@ -223,8 +228,13 @@ pub fn limiting_caps(caps: &[String], homepage_only: bool) -> Vec<String> {
 
 /// A short name of a cap line, e.g. 页面数 for `page cap reached: …`.
 pub fn cap_name(line: &str, lang: Lang) -> String {
-    let names: [(&str, &str, &str); 7] = [
+    let names: [(&str, &str, &str); 12] = [
         ("page size cap", "页面大小", "page size"),
+        ("stylesheet URL cap", "样式表网址数", "stylesheet URLs"),
+        ("pagination cap", "分页页数", "pagination pages"),
+        ("datastore record cap", "数据记录数", "datastore records"),
+        ("anchor store cap", "锚点存储", "anchor store"),
+        ("anchor cap", "每页锚点数", "anchors per page"),
         ("page cap", "页面数", "pages"),
         ("depth cap", "深度", "depth"),
         ("URL pattern cap", "同类网址数", "URL patterns"),
@@ -2255,6 +2265,16 @@ mod tests {
         assert_eq!(limiting_caps(&caps, true), caps[1..2]);
         assert_eq!(limiting_caps(&caps, false), caps[1..]);
         assert!(limiting_caps(&caps[..1], false).is_empty());
+        // Fragment checks only: every page and link was still checked.
+        let anchors = [
+            "anchor cap reached: a page with more than 50000 ids and names; …".to_string(),
+            "anchor store cap reached: anchors not kept once 1 bytes …".to_string(),
+        ];
+        assert!(limiting_caps(&anchors, false).is_empty());
+        let css = "stylesheet URL cap reached: only the first 10000 url()s …".to_string();
+        let css = [css];
+        assert_eq!(limiting_caps(&css, false), css);
+        assert_eq!(cap_name(&css[0], Lang::Zh), "样式表网址数");
         let mut m = meta();
         m.scope.caps = limiting_caps(&caps, false);
         let s = Summary::build(&m, &[], &VetoInput::default(), &scoring);

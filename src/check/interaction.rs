@@ -311,19 +311,39 @@ fn labelled_date(text: &str, ls: &[String], from: usize, to: usize) -> Option<(u
         .min_by_key(|(st, _)| *st)
 }
 
+/// Most characters of a reply-text value read as a placeholder (暂未回复,
+/// 待答复 …); a longer value is the reply itself.
+const MAX_PLACEHOLDER: usize = 8;
+
 /// The state the labelled status or reply text in `text[from..to]` shows.
+///
+/// A status value is read by its words. A reply-text value is a placeholder
+/// only when it is short (暂未回复); a longer one is a written reply, whatever
+/// words it opens with (您反映的问题已受理并转交…, 正在办理中的事项已…): answered.
 fn labelled_state(text: &str, s: &InteractionSection, from: usize, to: usize) -> State {
-    for l in s.status_labels.iter().chain(s.reply_text_labels.iter()) {
-        for (st, en) in labels::occurrences(text, l) {
-            if !(from..to).contains(&st) {
-                continue;
-            }
-            let v = labels::value_after(text, en, 2);
-            let v: String = v.chars().take(20).collect();
-            match state_of(&v, s) {
+    let values = |ls: &'_ [String]| -> Vec<String> {
+        ls.iter()
+            .flat_map(|l| labels::occurrences(text, l))
+            .filter(|(st, _)| (from..to).contains(st))
+            .map(|(_, en)| labels::value_after(text, en, 2).to_string())
+            .collect()
+    };
+    for v in values(&s.status_labels) {
+        let v: String = v.chars().take(20).collect();
+        match state_of(&v, s) {
+            State::Unknown => {}
+            x => return x,
+        }
+    }
+    for v in values(&s.reply_text_labels) {
+        let bare = cell_label(&v);
+        if bare.chars().count() <= MAX_PLACEHOLDER {
+            match state_of(&bare, s) {
                 State::Unknown => {}
                 x => return x,
             }
+        } else {
+            return State::Answered;
         }
     }
     State::Unknown
@@ -446,6 +466,10 @@ struct Merged {
     excluded: bool,
     /// Its dates come from its detail page.
     from_detail: bool,
+    /// The status its detail page shows, when it shows one.
+    detail_state: Option<State>,
+    /// Its list rows show different statuses.
+    conflict: bool,
 }
 
 /// The boards of a run, judged at the end.
@@ -594,11 +618,20 @@ impl Boards {
                         e.replied = e.replied.or(m.replied);
                     }
                 }
-                e.state = match (e.state, m.state) {
-                    (State::Pending, _) | (_, State::Pending) => State::Pending,
-                    (State::Answered, _) | (_, State::Answered) => State::Answered,
-                    _ => State::Unknown,
-                };
+                // The detail page's status wins; list rows that disagree
+                // (处理中 on one, 已办结 on another) leave it unknown.
+                if board.detail && m.state != State::Unknown {
+                    e.detail_state = Some(m.state);
+                } else if !board.detail && !e.conflict {
+                    e.state = match (e.state, m.state) {
+                        (State::Unknown, x) | (x, State::Unknown) => x,
+                        (a, b) if a == b => a,
+                        _ => {
+                            e.conflict = true;
+                            State::Unknown
+                        }
+                    };
+                }
             }
         }
         let from = today
@@ -630,7 +663,8 @@ impl Boards {
             let Some(deadline) = asked.checked_add_months(Months::new(s.overdue_months)) else {
                 continue;
             };
-            let detail = match (m.replied, m.state) {
+            let state = m.detail_state.unwrap_or(m.state);
+            let detail = match (m.replied, state) {
                 (Some(r), _) if r > deadline => format!(
                     "asked {asked}, answered {r}: {} days, more than {} months",
                     (r - asked).num_days(),
@@ -775,6 +809,100 @@ mod tests {
                 .any(|f| f.page_url.ends_with("/d6.html")
                     && f.detail.contains("answered 2026-05-02"))
         );
+    }
+
+    #[test]
+    fn a_written_reply_is_an_answer_whatever_words_it_opens_with() {
+        let r = rules("");
+        let page = |reply: &str| {
+            board(
+                "http://www.a.gov.cn/hdjl/ldxx/m7.html",
+                &format!(
+                    "<h1>路灯维修</h1><table><tr><td>来信时间</td><td>2025-12-01</td></tr>\
+                     <tr><td>答复内容</td><td>{reply}</td></tr></table>"
+                ),
+                &r,
+            )
+            .unwrap()
+            .messages[0]
+                .state
+        };
+        // A reply that says the matter was accepted and handled.
+        assert_eq!(
+            page("您好！您反映的问题已受理，经街道核实，路灯已于本周修复。"),
+            State::Answered
+        );
+        assert_eq!(
+            page("正在办理中的线路改造已完成，感谢监督。"),
+            State::Answered
+        );
+        // Placeholders.
+        assert_eq!(page("暂未回复"), State::Pending);
+        assert_eq!(page("【待答复】"), State::Pending);
+        assert_eq!(page("无"), State::Unknown);
+        // A status label still wins over the reply text.
+        let b = board(
+            "http://www.a.gov.cn/hdjl/ldxx/m8.html",
+            "<h1>路灯维修</h1><p>来信时间：2025-12-01</p><p>办理状态：处理中</p>\
+             <p>答复内容：您反映的问题已转交街道，正在核实。</p>",
+            &r,
+        )
+        .unwrap();
+        assert_eq!(b.messages[0].state, State::Pending);
+    }
+
+    #[test]
+    fn disagreeing_statuses_are_not_judged_and_the_detail_page_wins() {
+        let r = rules("");
+        let list = |url: &str, status: &str| {
+            board(
+                url,
+                &format!(
+                    "<html><head><title>领导信箱</title></head><body><table>\
+                     <tr><th>标题</th><th>来信时间</th><th>办理状态</th></tr>\
+                     <tr><td><a href=\"/hdjl/ldxx/m9.html\">道路积水</a></td><td>2025-12-01</td><td>{status}</td></tr>\
+                     </table></body></html>"
+                ),
+                &r,
+            )
+            .unwrap()
+        };
+        // Two lists (the 12345 list and 来信选登) disagree: not judged.
+        let mut boards = Boards::default();
+        boards.record(
+            "http://www.a.gov.cn/hdjl/ldxx/index.html",
+            list("http://www.a.gov.cn/hdjl/ldxx/index.html", "处理中"),
+        );
+        boards.record(
+            "http://www.a.gov.cn/hdjl/lxxd/index.html",
+            list("http://www.a.gov.cn/hdjl/lxxd/index.html", "已办结"),
+        );
+        let out = boards.finish(&r.checks.interaction, d("2026-05-25"));
+        assert!(out.findings.is_empty(), "{:?}", out.findings);
+        // The detail page says 已办结: the list's 处理中 is stale.
+        let detail = board(
+            "http://www.a.gov.cn/hdjl/ldxx/m9.html",
+            "<html><head><title>领导信箱</title></head><body><h1>道路积水</h1>\
+             <p>来信时间：2025-12-01</p><p>办理状态：已办结</p></body></html>",
+            &r,
+        )
+        .unwrap();
+        let mut boards = Boards::default();
+        boards.record(
+            "http://www.a.gov.cn/hdjl/ldxx/index.html",
+            list("http://www.a.gov.cn/hdjl/ldxx/index.html", "处理中"),
+        );
+        boards.record("http://www.a.gov.cn/hdjl/ldxx/m9.html", detail);
+        let out = boards.finish(&r.checks.interaction, d("2026-05-25"));
+        assert!(out.findings.is_empty(), "{:?}", out.findings);
+        // Lists that agree on 处理中 are judged.
+        let mut boards = Boards::default();
+        boards.record(
+            "http://www.a.gov.cn/hdjl/ldxx/index.html",
+            list("http://www.a.gov.cn/hdjl/ldxx/index.html", "处理中"),
+        );
+        let out = boards.finish(&r.checks.interaction, d("2026-05-25"));
+        assert_eq!(out.findings.len(), 1, "{:?}", out.findings);
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod nightly;
 mod notify;
 mod precision;
 mod props;
+mod realboards;
 mod reliability;
 mod smoke;
 mod verdict;

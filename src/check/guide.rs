@@ -28,8 +28,23 @@ fn numbering(c: char) -> bool {
         || "一二三四五六七八九十、．（）【】〔〕［］·•●■□◆◇★☆▲△○◎>》《|｜".contains(c)
 }
 
-/// Whether `label` at `start..end` of `text` stands as a label with a value.
-fn labelled(text: &str, start: usize, end: usize, all: &[&str]) -> bool {
+/// How a label stands in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stands {
+    /// Not as a label (inside a sentence).
+    No,
+    /// As a label with nothing after it but the next label: an empty slot.
+    Bare,
+    /// As a label with a value.
+    Valued,
+}
+
+/// Most characters of a line read as a label when it ends with a colon
+/// (咨询窗口：), not as a value.
+const MAX_LABEL_LINE: usize = 8;
+
+/// How `label` at `start..end` of `text` stands.
+fn stands(text: &str, start: usize, end: usize, all: &[&str]) -> Stands {
     let line = labels::line_at(text, start);
     let line_start = text
         .get(..start)
@@ -42,29 +57,104 @@ fn labelled(text: &str, start: usize, end: usize, all: &[&str]) -> bool {
         .and_then(|a| a.chars().next())
         .is_some_and(|c| c == ':' || c == '：');
     if !(at_line_start || colon) || line.is_empty() {
-        return false;
+        return Stands::No;
     }
     let value = labels::value_after(text, end, 2).trim();
-    !value.is_empty() && !all.iter().any(|l| value.starts_with(l))
+    let label_line = value.chars().count() <= MAX_LABEL_LINE && value.ends_with([':', '：']);
+    if value.is_empty() || label_line || all.iter().any(|l| value.starts_with(l)) {
+        Stands::Bare
+    } else {
+        Stands::Valued
+    }
 }
 
-/// Which elements `text` shows: bit `i` set when `elements[i]` is present.
-pub fn present(text: &str, elements: &[GuideElement]) -> u32 {
+/// What a guide page shows of each element: bit `i` of `present` when
+/// `elements[i]` stands with a value, of `bare` when its label stands only
+/// as an empty slot (a tab, a heading or a cell whose content a script fills
+/// in, or left blank).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Shown {
+    /// Elements with a value.
+    pub present: u32,
+    /// Elements whose label stands without a value anywhere.
+    pub bare: u32,
+}
+
+/// Most empty element slots of a page judged as written: with more, the page
+/// is a shell whose content a script fills in (政务服务网 guide pages: tabs and
+/// headings in the page, the values fetched), and is not judged.
+const MAX_BARE: u32 = 1;
+
+impl Shown {
+    /// The mask the page is judged by: an empty slot is not missing (the
+    /// reader cannot tell a blank cell from one a script fills), and a shell
+    /// page, or a guide that links its document (PDF, Word), lacks nothing
+    /// the reader can be sure of. None of the elements then counts missing.
+    pub fn judged(self, elements: usize, links_document: bool) -> u32 {
+        if links_document || self.bare.count_ones() > MAX_BARE {
+            return if elements >= 32 {
+                u32::MAX
+            } else {
+                (1u32 << elements) - 1
+            };
+        }
+        self.present | self.bare
+    }
+}
+
+/// Which elements `text` shows, with a value or as empty slots.
+pub fn shown(text: &str, elements: &[GuideElement]) -> Shown {
     let all: Vec<&str> = elements
         .iter()
         .flat_map(|e| e.synonyms.iter().map(String::as_str))
         .collect();
-    let mut mask = 0u32;
+    let mut out = Shown::default();
     for (i, e) in elements.iter().enumerate().take(32) {
-        let found = e
-            .synonyms
-            .iter()
-            .any(|s| labels::occurrences(text, s).any(|(st, en)| labelled(text, st, en, &all)));
-        if found {
-            mask |= 1 << i;
+        let mut best = Stands::No;
+        for s in &e.synonyms {
+            for (st, en) in labels::occurrences(text, s) {
+                match stands(text, st, en, &all) {
+                    Stands::Valued => best = Stands::Valued,
+                    Stands::Bare if best == Stands::No => best = Stands::Bare,
+                    _ => {}
+                }
+            }
+        }
+        match best {
+            Stands::Valued => out.present |= 1 << i,
+            Stands::Bare => out.bare |= 1 << i,
+            Stands::No => {}
         }
     }
-    mask
+    out
+}
+
+/// Which elements `text` shows with a value: bit `i` set when `elements[i]`
+/// is present.
+pub fn present(text: &str, elements: &[GuideElement]) -> u32 {
+    shown(text, elements).present
+}
+
+/// Whether a guide page links a document (PDF, Word, WPS, Excel) that may
+/// hold its elements.
+pub fn links_document(doc: &scraper::Html) -> bool {
+    static LINK: std::sync::LazyLock<Option<scraper::Selector>> =
+        std::sync::LazyLock::new(|| scraper::Selector::parse("a[href]").ok());
+    let Some(sel) = LINK.as_ref() else {
+        return false;
+    };
+    doc.select(sel).take(2_000).any(|a| {
+        a.value().attr("href").is_some_and(|h| {
+            let path = h
+                .split(['?', '#'])
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            [".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx"]
+                .iter()
+                .any(|x| path.ends_with(x))
+        })
+    })
 }
 
 /// The names of the elements missing from `mask`.
@@ -160,6 +250,41 @@ mod tests {
                 "办理流程"
             ]
         );
+    }
+
+    fn judged_missing(text: &str, links_document: bool) -> Vec<String> {
+        let e = elements();
+        let m = shown(text, &e).judged(e.len(), links_document);
+        missing(m, &e).into_iter().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn a_script_filled_shell_with_tabs_and_empty_headings_is_not_judged() {
+        // A 政务服务网 item page: tab names, then section headings whose
+        // contents a script fetches; a person sees a full guide.
+        let text = "概要信息\n受理条件\n申请材料\n审批环节\n办理流程\n收费依据\n法律依据\n热点问答\n                    概要信息\n申请材料\n审批环节\n环节 时限 是否收费\n现场审核\n办理流程\n收费依据\n免费\n                    咨询途径\n咨询电话：\n咨询地址：\n投诉电话：\n";
+        let e = elements();
+        let s = shown(text, &e);
+        assert!(s.bare.count_ones() >= 2, "{s:?}");
+        // Read as written it would lack 事项名称, 申请条件, 办理地点, 办理时间 …
+        assert!(missing(s.present, &e).len() >= 4);
+        // … but the reader cannot be sure of any of them.
+        assert!(judged_missing(text, false).is_empty());
+    }
+
+    #[test]
+    fn one_empty_slot_is_not_missing_and_absent_elements_still_are() {
+        let text = "事项名称\n资助申请\n设定依据\n《资助办法》\n申请条件\n申请材料\n申请表\n                    办理地点\n服务中心\n联系电话\n12345\n";
+        // 申请条件 is an empty slot: unsure; 办理时间 and 办理流程 are absent.
+        assert_eq!(judged_missing(text, false), ["办理时间", "办理流程"]);
+        // A guide that links its document (the elements may be in it).
+        assert!(judged_missing(text, true).is_empty());
+        let doc = scraper::Html::parse_document(
+            "<a href=\"/u/zn.PDF?v=1\">指南全文</a><a href=\"/bszn/\">返回</a>",
+        );
+        assert!(links_document(&doc));
+        let doc = scraper::Html::parse_document("<a href=\"/bszn/pdf.html\">指南</a>");
+        assert!(!links_document(&doc));
     }
 
     #[test]

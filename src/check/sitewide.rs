@@ -84,7 +84,8 @@ pub fn on_page(
         let by_pattern = c.guide.url_patterns.iter().any(|re| re.is_match(page_url));
         let by_column = !g.column.trim().is_empty() && pubdate::is_article(view, &meta);
         if by_pattern || by_column {
-            let mask = guide::present(&walk.text, &g.elements);
+            let mask = guide::shown(&walk.text, &g.elements)
+                .judged(g.elements.len(), guide::links_document(view.doc));
             if by_pattern {
                 let missing = guide::missing(mask, &g.elements);
                 let h1 = view

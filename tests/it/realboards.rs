@@ -3,6 +3,8 @@
 //! written reply that opens with a pending word (已受理) is an answer, a
 //! detail page's 已办结 wins over a stale list 处理中, and a letter whose two
 //! lists disagree is not judged. The overdue letters are still reported.
+//! Guides: a script-filled shell and a guide that links its PDF are not
+//! judged; a guide that truly lacks five elements is still reported.
 
 use crate::common::*;
 use std::collections::BTreeSet;
@@ -21,7 +23,8 @@ fn run() -> &'static Run {
                  start_urls = [\"http://www.board.test/\"]\n\
                  [crawl]\nhost_interval_ms = 0\ntimeout_secs = 4\nretries = 0\n\
                  respect_robots = false\n\
-                 [interaction]\nurl_pattern = ['/hdjl/']\n",
+                 [interaction]\nurl_pattern = ['/hdjl/']\n\
+                 [guide]\nurl_pattern = ['/bsfw/item_']\n",
                 Path::new("realboards.toml"),
             )
             .unwrap();
@@ -69,4 +72,43 @@ fn only_the_truly_overdue_letters_of_a_real_shaped_board_are_reported() {
         .find(|v| v.id == "reply_overdue")
         .unwrap();
     assert_eq!(v.state, VetoState::Veto);
+}
+
+#[test]
+fn guide_shells_and_guides_in_a_linked_pdf_are_not_reported_and_a_bare_guide_is() {
+    let r = run();
+    let got: Vec<(String, String, String)> = r
+        .findings
+        .iter()
+        .filter(|f| f.kind == "guide_incomplete")
+        .map(|f| {
+            (
+                f.page_url
+                    .trim_start_matches("http://www.board.test")
+                    .to_string(),
+                f.severity.clone(),
+                f.detail.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [(
+            "/bsfw/item_sb.html".to_string(),
+            "error".to_string(),
+            "the guide lacks 5 of 8 required elements: 设定依据、申请条件、办理材料、办理时间、办理流程"
+                .to_string()
+        )],
+        "{:#?}",
+        r.findings
+    );
+    // The shell and the PDF guide were crawled and read.
+    for p in ["/bsfw/item_qs.html", "/bsfw/item_hd.html"] {
+        assert!(
+            r.pages
+                .iter()
+                .any(|x| x.url == format!("http://www.board.test{p}")),
+            "{p}"
+        );
+    }
 }

@@ -75,6 +75,14 @@ pub struct PageObservation {
     /// What of the list could not be read, when some of it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_note: Option<String>,
+    /// The list was read in part: a cap of its feeds bit
+    /// ([`crate::crawl::listfeed`]); its items are incomplete.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub list_cut: bool,
+    /// A script of the page made more data calls than were read
+    /// ([`crate::extract::js::calls::MAX_CALLS`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub calls_cut: bool,
     /// Requests that fetch the rest of the list (the crawl makes them and
     /// clears this, see [`crate::crawl::listfeed`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -193,6 +201,8 @@ struct ScriptList {
     reasons: Vec<String>,
     /// `jpage({totalRecord})`.
     total: Option<u32>,
+    /// A script made more data calls than were read ([`crate::extract::js::calls::MAX_CALLS`]).
+    calls_cut: bool,
 }
 
 /// Plans the list feeds of a list page (rules `data_url`, Hanweb groups,
@@ -214,6 +224,7 @@ fn script_list(
         items: Vec::new(),
         reasons: Vec::new(),
         total: None,
+        calls_cut: false,
     };
     if let Some(l) = rules_list
         && let Some(u) = &l.data_url
@@ -277,15 +288,28 @@ fn script_list(
     }
     // A page that lists nothing itself: the endpoints its scripts call.
     if out.feeds.is_empty() && !has_items && out.items.is_empty() && hints.data_call {
-        for c in scripts()
-            .flat_map(|t| crate::extract::js::calls::data_calls(&t))
-            .filter(feed::is_list_call)
-        {
+        let mut calls = Vec::new();
+        for t in scripts() {
+            let (c, cut) = crate::extract::js::calls::data_calls_cut(&t);
+            calls.extend(c);
+            out.calls_cut |= cut;
+        }
+        for c in calls.into_iter().filter(feed::is_list_call) {
             match feed::plan_call(&c, base) {
                 Ok(f) if out.feeds.len() < MAX_PAGE_FEEDS => out.feeds.push(f),
                 Ok(_) => {}
                 Err(r) => out.reasons.push(r),
             }
+        }
+        if out.calls_cut && out.feeds.is_empty() {
+            // The list's call may be among those not read: not an empty list.
+            out.reasons.insert(
+                0,
+                format!(
+                    "a script makes more than {} data calls; the list's may be among those not read",
+                    crate::extract::js::calls::MAX_CALLS
+                ),
+            );
         }
     }
     if let Some(t) = hints.template {
@@ -399,6 +423,7 @@ pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
     let mut feeds = Vec::new();
     let mut frames = Vec::new();
     let mut script_total = None;
+    let mut calls_cut = false;
     if !homepage && !article_like {
         let sl = script_list(
             doc,
@@ -417,6 +442,7 @@ pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
             .total
             .or_else(|| page::record_count_in(view.source, &hints));
         feeds = sl.feeds;
+        calls_cut = sl.calls_cut;
         if items.is_empty() && text.empty_marker.is_none() {
             unreadable = match (feeds.first(), sl.reasons.into_iter().next()) {
                 (Some(f), _) => Some(format!("the list is loaded by {}", f.describe())),
@@ -480,6 +506,8 @@ pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
         nav,
         unreadable,
         list_note: None,
+        list_cut: false,
+        calls_cut,
         feeds,
         frames,
     })

@@ -53,6 +53,12 @@ pub enum Cap {
     /// `crawl::anchors::MAX_STORE_BYTES`: the anchors of a page not kept, so
     /// fragment links to it are not checked.
     AnchorStore,
+    /// `crawl::listfeed::MAX_REQUESTS` / `MAX_FEED_ITEMS`: a column page's
+    /// list feeds read in part; the column's items are incomplete.
+    ListFeed,
+    /// `extract::js::calls::MAX_CALLS`: further data calls of a script not
+    /// read, so the endpoint of a column page's list may not be known.
+    ScriptCalls,
 }
 
 impl From<crate::extract::Limit> for Cap {
@@ -62,6 +68,7 @@ impl From<crate::extract::Limit> for Cap {
             crate::extract::Limit::CssUrls => Cap::CssUrls,
             crate::extract::Limit::Pagination => Cap::PaginationPages,
             crate::extract::Limit::Records => Cap::HanwebRecords,
+            crate::extract::Limit::Calls => Cap::ScriptCalls,
         }
     }
 }
@@ -82,6 +89,8 @@ impl Cap {
             Cap::PaginationPages => "pagination_pages",
             Cap::HanwebRecords => "hanweb_records",
             Cap::AnchorStore => "anchor_store",
+            Cap::ListFeed => "list_feed",
+            Cap::ScriptCalls => "script_calls",
         }
     }
 }
@@ -113,6 +122,11 @@ pub struct CapReport {
     pub urls: Vec<CapUrl>,
     /// `count` minus the URLs listed.
     pub not_listed: u64,
+    /// For the pattern and session token caps: the regex that, added to the
+    /// rules' `exclude`, keeps the trap's URLs checked but not crawled (a
+    /// calendar or a search page bites every night otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclude: Option<String>,
 }
 
 impl CapReport {
@@ -157,6 +171,7 @@ impl CapLog {
                     count: 0,
                     urls: Vec::new(),
                     not_listed: 0,
+                    exclude: None,
                 });
                 self.logged.push(0);
                 self.index.insert(key, i);
@@ -181,6 +196,22 @@ impl CapLog {
             });
         } else {
             g.not_listed += 1;
+        }
+    }
+
+    /// Whether `cap` (for `pattern`) has bitten already.
+    pub fn has(&self, cap: Cap, pattern: Option<&str>) -> bool {
+        self.index.contains_key(&(cap, pattern.map(str::to_string)))
+    }
+
+    /// Sets the `exclude` regex suggested for a group that has bitten.
+    pub fn suggest_exclude(&mut self, cap: Cap, pattern: Option<&str>, regex: String) {
+        if let Some(g) = self
+            .index
+            .get(&(cap, pattern.map(str::to_string)))
+            .and_then(|&i| self.groups.get_mut(i))
+        {
+            g.exclude = Some(regex);
         }
     }
 

@@ -167,11 +167,19 @@ impl Frontier {
             *n += 1;
             return true;
         }
+        if self.caps.has(Cap::Pattern, Some(&p)) {
+            self.caps
+                .bite(Cap::Pattern, Some(&p), url.as_str(), None, String::new);
+            return false;
+        }
+        let re = pattern_exclude(url);
         self.caps.bite(Cap::Pattern, Some(&p), url.as_str(), None, || {
             format!(
-                "URL pattern cap reached: {max_per_pattern} URLs like {p} (crawl.max_urls_per_pattern); the rest are skipped"
+                "URL pattern cap reached: {max_per_pattern} URLs like {p} (crawl.max_urls_per_pattern); the rest are skipped. {}",
+                trap_advice(&re)
             )
         });
+        self.caps.suggest_exclude(Cap::Pattern, Some(&p), re);
         false
     }
 }
@@ -194,11 +202,19 @@ impl Frontier {
             seen.insert(token);
             return true;
         }
+        if self.caps.has(Cap::Token, Some(&prefix)) {
+            self.caps
+                .bite(Cap::Token, Some(&prefix), url.as_str(), None, String::new);
+            return false;
+        }
+        let re = token_exclude(url);
         self.caps.bite(Cap::Token, Some(&prefix), url.as_str(), None, || {
             format!(
-                "session token cap reached: {max_tokens} different tokens under {prefix} (crawl.max_tokens_per_prefix); URLs under further tokens are skipped"
+                "session token cap reached: {max_tokens} different tokens under {prefix} (crawl.max_tokens_per_prefix); URLs under further tokens are skipped. {}",
+                trap_advice(&re)
             )
         });
+        self.caps.suggest_exclude(Cap::Token, Some(&prefix), re);
         false
     }
 
@@ -212,12 +228,22 @@ impl Frontier {
     }
 
     /// Notes a page whose body was cut at `crawl.max_page_bytes`; `declared`
-    /// is the length the server declared, if it did.
-    pub fn note_page_cut(&mut self, url: &str, max_bytes: usize, declared: Option<u64>) {
-        let note = match declared {
+    /// is the length the server declared, if it did; `stylesheet`: the bytes
+    /// a stylesheet was cut at (its own cap, [`super::task::CSS_BODY_CAP`]).
+    pub fn note_page_cut(
+        &mut self,
+        url: &str,
+        max_bytes: usize,
+        declared: Option<u64>,
+        stylesheet: Option<u64>,
+    ) {
+        let mut note = match declared {
             Some(n) => format!("Content-Length {n}"),
             None => "no Content-Length: a body that may never end".to_string(),
         };
+        if let Some(b) = stylesheet {
+            note = format!("a stylesheet cut at {b} bytes; {note}");
+        }
         self.caps.bite(Cap::PageSize, None, url, Some(note), || {
             format!(
                 "page size cap reached: bodies cut at {max_bytes} bytes, the rest not read (crawl.max_page_bytes)"
@@ -271,6 +297,15 @@ impl Frontier {
                 "anchor store cap reached: anchors not kept once {} bytes of anchor sets are stored; fragment links to these pages are not checked",
                 super::anchors::MAX_STORE_BYTES
             ),
+            Cap::ListFeed => format!(
+                "list feed cap reached: a column page's list read up to {} requests or {} items; the column's items are incomplete",
+                super::listfeed::MAX_REQUESTS,
+                super::listfeed::MAX_FEED_ITEMS
+            ),
+            Cap::ScriptCalls => format!(
+                "script call cap reached: only the first {} data calls of a script are read; a column page's list endpoint may be among the rest",
+                crate::extract::js::calls::MAX_CALLS
+            ),
             other => format!("{} cap reached", other.code()),
         });
     }
@@ -315,6 +350,92 @@ pub fn pattern(url: &Url) -> String {
         out.push('?');
         out.push_str(&keys.join("&"));
     }
+    out
+}
+
+/// What to do about a trap that bites every night, naming the regex.
+fn trap_advice(re: &str) -> String {
+    format!(
+        "If it bites every night (a calendar, a search page), exclude the trap: add '{re}' to the rules' exclude"
+    )
+}
+
+/// `https?://` and the escaped host (and port) of `url`.
+fn origin_regex(url: &Url) -> String {
+    let mut out = String::from("^https?://");
+    out.push_str(&regex::escape(url.host_str().unwrap_or("")));
+    if let Some(p) = url.port() {
+        out.push_str(&format!(":{p}"));
+    }
+    out
+}
+
+/// A path segment as a regex: a masked token as `[^/]+`, digit runs as
+/// `\d+`, the rest escaped (the shape [`pattern`] collapses to one pattern).
+fn segment_regex(seg: &str, out: &mut String) {
+    if identity::mask_segment(seg).1.is_some() {
+        out.push_str("[^/]+");
+        return;
+    }
+    let mut in_digits = false;
+    for c in seg.chars() {
+        if c.is_ascii_digit() {
+            if !in_digits {
+                out.push_str("\\d+");
+            }
+            in_digits = true;
+        } else {
+            in_digits = false;
+            out.push_str(&regex::escape(c.encode_utf8(&mut [0; 4])));
+        }
+    }
+}
+
+/// The `exclude` regex matching the URLs of `url`'s [`pattern`]: its host,
+/// its path shape, and `?key=` for a single query key (`?` for several,
+/// which come in any order; the end of the path for none).
+pub fn pattern_exclude(url: &Url) -> String {
+    let mut out = origin_regex(url);
+    for (i, seg) in url.path().split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        segment_regex(seg, &mut out);
+    }
+    if url.query().is_some() {
+        let mut keys: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+        keys.sort();
+        keys.dedup();
+        out.push_str("\\?");
+        if let [k] = keys.as_slice()
+            && !k.is_empty()
+        {
+            out.push_str(&regex::escape(k));
+            out.push('=');
+        }
+    } else {
+        out.push_str("(?:#|$)");
+    }
+    out
+}
+
+/// The `exclude` regex matching every URL under `url`'s session token
+/// prefix ([`identity::token_prefix`]): the directories up to the token's.
+pub fn token_exclude(url: &Url) -> String {
+    let mut out = origin_regex(url);
+    let dirs = url
+        .path()
+        .strip_prefix('/')
+        .and_then(|p| p.rsplit_once('/'))
+        .map_or("", |(d, _)| d);
+    for seg in dirs.split('/') {
+        out.push('/');
+        segment_regex(seg, &mut out);
+        if identity::mask_segment(seg).1.is_some() {
+            break;
+        }
+    }
+    out.push('/');
     out
 }
 
@@ -373,6 +494,61 @@ mod tests {
     }
 
     #[test]
+    fn the_suggested_exclude_matches_the_pattern_and_not_its_look_alikes() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let cases: [(&str, &str, &[&str], &[&str]); 4] = [
+            (
+                "http://a.gov.cn/cal?day=100",
+                r"^https?://a\.gov\.cn/cal\?day=",
+                &["http://a.gov.cn/cal?day=7", "https://a.gov.cn/cal?day=-3"],
+                &[
+                    "http://a.gov.cn/calendar?day=1",
+                    "http://b.gov.cn/cal?day=1",
+                    "http://a.gov.cn/cal.html",
+                ],
+            ),
+            (
+                "http://127.0.0.1:8080/search/s.jsp?q=x&page=2",
+                r"^https?://127\.0\.0\.1:8080/search/s\.jsp\?",
+                &["http://127.0.0.1:8080/search/s.jsp?page=3&q=y"],
+                &[
+                    "http://127.0.0.1:8080/search/s.jsp",
+                    "http://127.0.0.1:9/search/s.jsp?q=1",
+                ],
+            ),
+            (
+                "http://a.gov.cn/col/col12/list_3.html",
+                r"^https?://a\.gov\.cn/col/col\d+/list_\d+\.html(?:#|$)",
+                &["http://a.gov.cn/col/col7/list_44.html"],
+                &[
+                    "http://a.gov.cn/col/col7/list_4.htmlx",
+                    "http://a.gov.cn/col/colx/list_4.html",
+                ],
+            ),
+            (
+                "http://a.gov.cn/s/3f9a2b1c7d8e4f60/x.html",
+                r"^https?://a\.gov\.cn/s/[^/]+/x\.html(?:#|$)",
+                &["http://a.gov.cn/s/0123456789abcdef/x.html"],
+                &["http://a.gov.cn/s/0123456789abcdef/y.html"],
+            ),
+        ];
+        for (url, want, hits, misses) in cases {
+            let re = pattern_exclude(&u(url));
+            assert_eq!(re, want, "{url}");
+            let r = regex::Regex::new(&re).unwrap();
+            assert!(r.is_match(url), "{re} {url}");
+            for h in hits {
+                assert!(r.is_match(h), "{re} {h}");
+            }
+            for m in misses {
+                assert!(!r.is_match(m), "{re} {m}");
+            }
+        }
+        let re = token_exclude(&u("http://a.gov.cn:8080/(S(abc123xyz))/zw/list.aspx"));
+        assert_eq!(re, r"^https?://a\.gov\.cn:8080/[^/]+/");
+    }
+
+    #[test]
     fn token_cap_counts_different_tokens_under_one_prefix() {
         let mut f = Frontier::default();
         let u = |s: &str| Url::parse(s).unwrap();
@@ -389,10 +565,14 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "session token cap reached: 3 different tokens under a.gov.cn/s/{hex}/ (crawl.max_tokens_per_prefix); URLs under further tokens are skipped: 2 URL(s), first http://a.gov.cn/s/00000003c0ffee/page.html"
+                "session token cap reached: 3 different tokens under a.gov.cn/s/{hex}/ (crawl.max_tokens_per_prefix); URLs under further tokens are skipped. If it bites every night (a calendar, a search page), exclude the trap: add '^https?://a\\.gov\\.cn/s/[^/]+/' to the rules' exclude: 2 URL(s), first http://a.gov.cn/s/00000003c0ffee/page.html"
             ]
         );
         assert_eq!(caps[0].pattern.as_deref(), Some("a.gov.cn/s/{hex}/"));
+        assert_eq!(
+            caps[0].exclude.as_deref(),
+            Some(r"^https?://a\.gov\.cn/s/[^/]+/")
+        );
         // Look-alikes: names are never counted, a token in a file name neither.
         for i in 0..10 {
             for url in [
@@ -434,8 +614,8 @@ mod tests {
         let u = Url::parse("http://a.gov.cn/a/b/c/d/").unwrap();
         f.note_too_deep(&u, 3);
         f.note_too_deep(&Url::parse("http://a.gov.cn/a/b/c/e/").unwrap(), 3);
-        f.note_page_cut("http://a.gov.cn/huge.html", 100, Some(5000));
-        f.note_page_cut("http://a.gov.cn/endless.html", 100, None);
+        f.note_page_cut("http://a.gov.cn/huge.html", 100, Some(5000), None);
+        f.note_page_cut("http://a.gov.cn/endless.html", 100, None, None);
         f.note_links_cut("http://a.gov.cn/many.html", 10);
         f.note_flattened("http://a.gov.cn/deep.html", 5);
         f.note_flattened("http://a.gov.cn/deeper.html", 9);

@@ -94,9 +94,16 @@ pub async fn complete(ctx: &TaskCtx, page_url: &Url, page: &mut PageData) {
         }
     }
     obs.items.extend(added);
+    obs.list_cut = partial.is_some();
+    if obs.list_cut {
+        // The column's items are incomplete: the crawl lists the page
+        // under the list_feed cap.
+        page.limits.push(super::caps::Cap::ListFeed);
+    }
     if obs.items.is_empty() {
-        // Read to its end and empty: an empty list, not an unreadable one.
-        obs.unreadable = failure;
+        // Read to its end and empty: an empty list, not an unreadable one;
+        // cut before any item: not read.
+        obs.unreadable = failure.or(partial);
     } else {
         obs.unreadable = None;
         obs.list_note = match (failure, partial) {
@@ -134,10 +141,7 @@ async fn run_feed(
             return Ok(None);
         };
         if *requests >= MAX_REQUESTS || added.len() >= MAX_FEED_ITEMS {
-            return Ok(Some(format!(
-                "{} read up to its cap ({} requests, {} items per page)",
-                f.via, MAX_REQUESTS, MAX_FEED_ITEMS
-            )));
+            return Ok(Some(cap_note(f)));
         }
         let url = Url::parse(&url).map_err(|_| format!("`{url}` is not a URL"))?;
         if !is_own(rules, &url) {
@@ -194,11 +198,23 @@ async fn run_feed(
             }
         }
         let mut new = 0;
+        let mut dropped = false;
         for it in answer.items {
-            if seen.insert(urls::key(&it.url)) && added.len() < MAX_FEED_ITEMS {
-                added.push(it);
-                new += 1;
+            let key = urls::key(&it.url);
+            if seen.contains(&key) {
+                continue;
             }
+            if added.len() >= MAX_FEED_ITEMS {
+                // Not marked seen: the announced total is not reached.
+                dropped = true;
+                continue;
+            }
+            seen.insert(key);
+            added.push(it);
+            new += 1;
+        }
+        if dropped {
+            return Ok(Some(cap_note(f)));
         }
         // An empty answer ends the list; so does one that repeats what was
         // read (an endpoint that ignores the page parameter).
@@ -211,4 +227,12 @@ async fn run_feed(
         }
         k += 1;
     }
+}
+
+/// The column note of a list cut by [`MAX_REQUESTS`] or [`MAX_FEED_ITEMS`].
+fn cap_note(f: &ListFeed) -> String {
+    format!(
+        "{} read up to its cap ({} requests, {} items per page): the column's items are incomplete",
+        f.via, MAX_REQUESTS, MAX_FEED_ITEMS
+    )
 }

@@ -506,6 +506,7 @@ impl Crawl {
                     &res.url,
                     self.rules.crawl.max_page_bytes,
                     page.declared_len,
+                    (!page.html).then_some(page.bytes),
                 );
             }
             if page.flattened > 0 {

@@ -262,6 +262,10 @@ fn analyse(
                 bytes: resp.body.len() as u64,
                 links,
                 html: false,
+                // A stylesheet cut at its body cap (CSS_BODY_CAP, or the page
+                // cap for one fetched as a page) is listed under page_size.
+                truncated: resp.truncated,
+                declared_len: resp.declared_len.filter(|_| resp.truncated),
                 limits: if css_cut {
                     vec![Cap::CssUrls]
                 } else {
@@ -347,6 +351,10 @@ fn analyse(
         Default::default()
     };
     let observation = check::columns::observe(&view, rules);
+    let mut limits = limits;
+    if observation.as_ref().is_some_and(|o| o.calls_cut) {
+        limits.push(Cap::ScriptCalls);
+    }
     let links_cut = extracted.truncated || extracted.links.len() > rules.crawl.max_links_per_page;
     let hidden = check::hidden::find(&doc, &rules.checks.hidden, &rules.words);
     let links = std::mem::take(&mut extracted.links)

@@ -55,6 +55,8 @@ pub enum Limit {
     Pagination,
     /// [`js::MAX_RECORDS`]: further Hanweb datastore records were not read.
     Records,
+    /// [`js::calls::MAX_CALLS`]: further data calls of a script were not read.
+    Calls,
 }
 
 impl ExtractedPage {

@@ -1105,6 +1105,8 @@ fn cap_label(l: &L, cap: Cap) -> &'static str {
         Cap::PaginationPages => l.t("分页页数上限", "Pagination pages cap"),
         Cap::HanwebRecords => l.t("数据记录数上限", "Datastore records cap"),
         Cap::AnchorStore => l.t("锚点存储上限", "Anchor store cap"),
+        Cap::ListFeed => l.t("栏目列表请求数上限", "List feed cap"),
+        Cap::ScriptCalls => l.t("脚本数据调用数上限", "Script data call cap"),
     }
 }
 
@@ -1144,6 +1146,17 @@ fn caps(o: &mut String, d: &RunData, l: &L) {
             c.count,
             esc(&c.what)
         );
+        if let Some(re) = &c.exclude {
+            w!(
+                o,
+                "<p class=\"note trap\">{} <code>exclude = ['{}']</code></p>",
+                l.t(
+                    "每晚都触及（日历、搜索页等陷阱）？在规则的 exclude 中加入：",
+                    "Bites every night (a calendar, a search page)? Exclude the trap in the rules:"
+                ),
+                esc(re)
+            );
+        }
         for u in c.urls.iter().take(MAX_CAP_URLS_SHOWN) {
             w!(o, "<li>{}", url_html(&u.url));
             if let Some(n) = &u.note {
@@ -1993,6 +2006,7 @@ pub(crate) mod tests {
                     ),
                 ],
                 not_listed: 0,
+                exclude: None,
             },
             CapReport {
                 cap: Cap::Pattern,
@@ -2003,6 +2017,7 @@ pub(crate) mod tests {
                     .map(|i| url(&format!("https://www.example.gov.cn/cal?date={i}"), None))
                     .collect(),
                 not_listed: 500,
+                exclude: Some(r"^https?://www\.example\.gov\.cn/cal\?date=".into()),
             },
         ];
         std::fs::write(&path, serde_json::to_vec(&s).unwrap()).unwrap();
@@ -2012,6 +2027,11 @@ pub(crate) mod tests {
         assert!(html.contains("页面大小上限 (2)"));
         assert!(html.contains("href=\"https://www.example.gov.cn/huge.html\""));
         assert!(html.contains("Content-Length 52428800"));
+        // The pattern cap names the exclude regex that ends the trap.
+        assert!(
+            html.contains(r"<code>exclude = ['^https?://www\.example\.gov\.cn/cal\?date=']</code>"),
+            "{html}"
+        );
         assert!(html.contains("endless.html?&lt;script&gt;x&lt;/script&gt;"));
         assert!(!html.contains("<script>x"));
         assert!(html.contains("同类地址数上限 · www.example.gov.cn/cal?date (1500)"));

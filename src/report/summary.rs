@@ -212,6 +212,10 @@ impl Default for Scope {
 
 /// Caps that keep every page and link checked: the nesting cap keeps text
 /// and links; the anchor caps only leave fragment links (`#id`) unchecked.
+/// Every other cap limits the scope: the list feed cap and the script call
+/// cap leave a column's further items (pages) unchecked; a stylesheet cut at
+/// its body cap (listed under the page size cap) leaves its further
+/// `url()`s unchecked, as the stylesheet URL cap does.
 const NON_LIMITING_CAPS: [&str; 3] = ["nesting cap", "anchor cap", "anchor store cap"];
 
 /// The caps among `caps` (the crawl's cap lines) that left part of the site
@@ -228,8 +232,10 @@ pub fn limiting_caps(caps: &[String], homepage_only: bool) -> Vec<String> {
 
 /// A short name of a cap line, e.g. 页面数 for `page cap reached: …`.
 pub fn cap_name(line: &str, lang: Lang) -> String {
-    let names: [(&str, &str, &str); 12] = [
+    let names: [(&str, &str, &str); 14] = [
         ("page size cap", "页面大小", "page size"),
+        ("list feed cap", "栏目列表请求数", "list feeds"),
+        ("script call cap", "脚本数据调用数", "script data calls"),
         ("stylesheet URL cap", "样式表网址数", "stylesheet URLs"),
         ("pagination cap", "分页页数", "pagination pages"),
         ("datastore record cap", "数据记录数", "datastore records"),

@@ -543,6 +543,7 @@ fn limits_of_excel_fall_back_to_text_and_notes() {
                     note: None,
                 }],
                 not_listed: 2,
+                exclude: None,
             },
             CapReport {
                 cap: Cap::Pattern,
@@ -551,6 +552,7 @@ fn limits_of_excel_fall_back_to_text_and_notes() {
                 count: 120,
                 urls: Vec::new(),
                 not_listed: 120,
+                exclude: None,
             },
         ],
     };

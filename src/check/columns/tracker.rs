@@ -55,6 +55,8 @@ struct ListExtra {
     unreadable: Option<String>,
     note: Option<String>,
     frames: Vec<String>,
+    /// A cap of the list feeds bit: the items are incomplete.
+    cut: bool,
 }
 
 impl ListExtra {
@@ -63,8 +65,10 @@ impl ListExtra {
             unreadable: obs.unreadable.take(),
             note: obs.list_note.take(),
             frames: std::mem::take(&mut obs.frames),
+            cut: obs.list_cut,
         };
-        (e.unreadable.is_some() || e.note.is_some() || !e.frames.is_empty()).then(|| Box::new(e))
+        (e.unreadable.is_some() || e.note.is_some() || !e.frames.is_empty() || e.cut)
+            .then(|| Box::new(e))
     }
 }
 
@@ -189,6 +193,9 @@ struct Tally {
     unreadable: Option<String>,
     /// What of the list could not be read.
     notes: Vec<String>,
+    /// A cap of the list feeds cut a page's list: the items read are the
+    /// list's first ones (its newest), not all.
+    cut: bool,
 }
 
 impl ColumnTracker {
@@ -631,11 +638,13 @@ impl ColumnTracker {
         let mut lost = false;
         let mut unreadable = None;
         let mut notes: Vec<String> = Vec::new();
+        let mut cut = false;
         for &i in pages {
             let Some(r) = self.pages.get(i) else { continue };
             total = total.max(r.total_records.unwrap_or(0) as usize);
             announced = announced.max(r.page_count.unwrap_or(0));
             if let Some(e) = &r.extra {
+                cut |= e.cut;
                 if unreadable.is_none() {
                     unreadable = e.unreadable.clone();
                 }
@@ -672,6 +681,7 @@ impl ColumnTracker {
             lost,
             unreadable,
             notes,
+            cut,
         }
     }
 
@@ -830,7 +840,8 @@ impl ColumnTracker {
                 findings.push(
                     Finding::new(FindingKind::ColumnEmpty, &page_url, detail).column(&c.name),
                 );
-            } else if t.count < c.min_items {
+            } else if t.count < c.min_items && !t.cut {
+                // (A list cut by a feed cap has more items than were read.)
                 status = Some("empty");
                 findings.push(
                     Finding::new(
@@ -900,6 +911,11 @@ impl ColumnTracker {
                         f = f.certainty(Certainty::Suspected);
                         f.detail
                             .push_str(" (some titles are cut short; check by hand)");
+                    }
+                    if t.cut {
+                        // The item may be among those past the feed cap.
+                        f = f.certainty(Certainty::Suspected);
+                        f.detail.push_str(" (the list was read up to its feed cap)");
                     }
                     if t.items.len() < t.count {
                         f = f.certainty(Certainty::Suspected);

@@ -11,8 +11,8 @@ use super::{strip_comments, unescape_js};
 
 /// Deepest literal nesting read.
 const MAX_DEPTH: usize = 8;
-/// Most calls read from one script.
-const MAX_CALLS: usize = 20;
+/// Most calls read from one script (of one name, and in all).
+pub const MAX_CALLS: usize = 20;
 
 /// A JavaScript value as written.
 #[derive(Debug, Clone, PartialEq)]
@@ -337,6 +337,13 @@ pub fn literal(s: &str) -> Lit {
 /// The arguments of every call of `name(` in `code` (not `xname(`), at most
 /// [`MAX_CALLS`], with the offset of the name.
 fn calls(code: &str, name: &str) -> Vec<(usize, Vec<Lit>)> {
+    let mut out = calls_cut(code, name);
+    out.truncate(MAX_CALLS);
+    out
+}
+
+/// As [`calls`], with one call more when there are more than [`MAX_CALLS`].
+fn calls_cut(code: &str, name: &str) -> Vec<(usize, Vec<Lit>)> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(i) = code
@@ -356,7 +363,7 @@ fn calls(code: &str, name: &str) -> Vec<(usize, Vec<Lit>)> {
         }
         r.bump();
         out.push((i, r.args()));
-        if out.len() >= MAX_CALLS {
+        if out.len() > MAX_CALLS {
             break;
         }
     }
@@ -590,6 +597,12 @@ fn source(v: &Lit) -> String {
 
 /// The data requests of a script, in order.
 pub fn data_calls(script: &str) -> Vec<DataCall> {
+    data_calls_cut(script).0
+}
+
+/// The data requests of a script, in order, at most [`MAX_CALLS`]; true
+/// when it makes more (those were not read).
+pub fn data_calls_cut(script: &str) -> (Vec<DataCall>, bool) {
     let has = |n: &str| script.contains(n);
     if !(has("ajax")
         || has("$.get")
@@ -598,7 +611,7 @@ pub fn data_calls(script: &str) -> Vec<DataCall> {
         || has("axios")
         || has("getJSON"))
     {
-        return Vec::new();
+        return (Vec::new(), false);
     }
     let code = strip_comments(script);
     let mut found: Vec<(usize, DataCall)> = Vec::new();
@@ -612,7 +625,7 @@ pub fn data_calls(script: &str) -> Vec<DataCall> {
         ("axios.get", "axios.get", Verb::Get),
         ("axios.post", "axios.post", Verb::Post),
     ] {
-        for (at, args) in calls(&code, name) {
+        for (at, args) in calls_cut(&code, name) {
             let call = match via {
                 "$.ajax" => match args.first() {
                     Some(o @ Lit::Obj(_)) => from_options(via, None, Some(o), verb),
@@ -652,7 +665,9 @@ pub fn data_calls(script: &str) -> Vec<DataCall> {
         }
     }
     found.sort_by_key(|(a, _)| *a);
-    found.into_iter().map(|(_, c)| c).take(MAX_CALLS).collect()
+    let cut = found.len() > MAX_CALLS;
+    let calls = found.into_iter().map(|(_, c)| c).take(MAX_CALLS).collect();
+    (calls, cut)
 }
 
 #[cfg(test)]

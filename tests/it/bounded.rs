@@ -795,3 +795,183 @@ async fn a_crawl_of_chunked_pages_under_a_small_budget_drops_no_page() {
         run.findings
     );
 }
+
+/// Non-list data calls (a visit counter) in a column page's script.
+fn counter_calls(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("$.post('/visit/hit{i}.do', {{}});\n"))
+        .collect()
+}
+
+/// A JSON list endpoint's answer: two dated records per page, `pages` pages.
+fn feed_answer(column: &str, page: u32, pages: u32) -> Response {
+    let records: Vec<String> = (0..2)
+        .map(|i| {
+            format!(
+                "{{\"docTitle\": \"关于印发第{page}批第{i}号文件的通知\", \"docPubUrl\": \"/{column}/art_{page}_{i}.html\", \"docRelTime\": \"2026/05/20\"}}"
+            )
+        })
+        .collect();
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        format!(
+            "{{\"result\": {{\"records\": [{}], \"totalPage\": {pages}, \"current\": {page}}}}}",
+            records.join(", ")
+        ),
+    )
+        .into_response()
+}
+
+/// A column page whose list a script loads from `/api/{column}.json`,
+/// after `counters` non-list calls.
+fn feed_column(name: &str, column: &str, counters: usize) -> Response {
+    page(
+        &format!("{name} - 接口测试局"),
+        &format!(
+            "<div class=\"dqwz\">当前位置：<a href=\"/\">首页</a> &gt; {name}</div>\
+             <ul id=\"list\" class=\"list\"></ul><script>{}$.getJSON('/api/{column}.json', {{ page: 1 }}, function (d) {{ show(d.result.records); }});</script>",
+            counter_calls(counters)
+        ),
+    )
+}
+
+/// Columns whose lists scripts load: 政策文件 pages past the list feed cap,
+/// 通知公告 exactly at it; 工作动态's list call comes after 20 other data
+/// calls (past the script call cap), 统计信息's after 19 (at it). Two
+/// stylesheets: one past the stylesheet body cap, one small.
+fn feed_site(uri: &Uri) -> Response {
+    use zwgk_audit::crawl::listfeed::MAX_REQUESTS;
+    use zwgk_audit::extract::js::calls::MAX_CALLS;
+    let path = uri.path();
+    let q = uri.query().unwrap_or("");
+    let page_no: u32 = q
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("page="))
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1);
+    match path {
+        "/" => (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>接口测试局</title>\
+             <link rel=\"stylesheet\" href=\"/css/big.css\"><link rel=\"stylesheet\" href=\"/css/small.css\"></head>\
+             <body><a href=\"/zwgk/\">政务公开</a></body></html>",
+        )
+            .into_response(),
+        "/zwgk/" => page(
+            "政务公开 - 接口测试局",
+            "<ul><li><a href=\"/zcwj/\">政策文件</a></li><li><a href=\"/tzgg/\">通知公告</a></li>\
+             <li><a href=\"/gzdt/\">工作动态</a></li><li><a href=\"/tjxx/\">统计信息</a></li></ul>",
+        ),
+        "/zcwj/" => feed_column("政策文件", "zcwj", 0),
+        "/tzgg/" => feed_column("通知公告", "tzgg", 0),
+        "/gzdt/" => feed_column("工作动态", "gzdt", MAX_CALLS),
+        "/tjxx/" => feed_column("统计信息", "tjxx", MAX_CALLS - 1),
+        "/api/zcwj.json" => feed_answer("zcwj", page_no, MAX_REQUESTS + 10),
+        "/api/tzgg.json" => feed_answer("tzgg", page_no, MAX_REQUESTS),
+        "/api/gzdt.json" | "/api/tjxx.json" => feed_answer(&path[5..9], page_no, 1),
+        "/css/big.css" => {
+            let body = ".zw{color:#333}\n".repeat(zwgk_audit::crawl::task::CSS_BODY_CAP / 16 + 100);
+            ([(header::CONTENT_TYPE, "text/css")], body).into_response()
+        }
+        "/css/small.css" => ([(header::CONTENT_TYPE, "text/css")], ".zw{color:#333}\n").into_response(),
+        p if p.contains("/art_") => page("文件", "<p>发布日期：2026-05-20</p><p>正文内容</p>"),
+        p if p.starts_with("/visit/") => ([(header::CONTENT_TYPE, "application/json")], "{}").into_response(),
+        _ => (axum::http::StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_feed_script_call_and_stylesheet_caps_list_their_urls() {
+    use zwgk_audit::report::csv::read_rows;
+    use zwgk_audit::report::html::ColumnRecord as ColumnRow;
+    let (addr, task) = serve_fn(feed_site).await;
+    let base = format!("http://{addr}");
+    let run = audit_fn_site(
+        &format!(
+            "[site]\nname = \"接口测试局\"\nid = \"feeds\"\nstart_urls = [\"{base}/\"]\n\
+             [crawl]\nhost_interval_ms = 0\ntimeout_secs = 10\nretries = 0\nrespect_robots = false\n\
+             [portal]\nurls = [\"{base}/zwgk/\"]\n\
+             [[columns]]\nname = '政策文件'\ntype = 'policy'\n\
+             [[columns]]\nname = '通知公告'\ntype = 'notice'\n\
+             [[columns]]\nname = '工作动态'\ntype = 'dynamic'\n\
+             [[columns]]\nname = '统计信息'\ntype = 'other'\n"
+        ),
+        120,
+    )
+    .await;
+    task.abort();
+    let s = summary(&run.result.run_dir);
+    let u = |p: &str| format!("{base}{p}");
+    // The list read up to its feed cap: its column page; not the list of
+    // exactly MAX_REQUESTS pages.
+    assert_eq!(listed(&s, "list_feed", None), BTreeSet::from([u("/zcwj/")]));
+    // The script whose list call is past the call cap; not the one at it.
+    assert_eq!(
+        listed(&s, "script_calls", None),
+        BTreeSet::from([u("/gzdt/")])
+    );
+    // The stylesheet cut at its body cap, under page_size; not the small one.
+    assert_eq!(
+        listed(&s, "page_size", None),
+        BTreeSet::from([u("/css/big.css")])
+    );
+    let size = s["capped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["cap"] == "page_size")
+        .unwrap();
+    let note = size["urls"][0]["note"].as_str().unwrap();
+    assert!(
+        note.starts_with(&format!(
+            "a stylesheet cut at {} bytes",
+            zwgk_audit::crawl::task::CSS_BODY_CAP
+        )),
+        "{note}"
+    );
+    assert_eq!(
+        s["capped"].as_array().unwrap().len(),
+        3,
+        "{:#}",
+        s["capped"]
+    );
+
+    let rows: Vec<ColumnRow> =
+        read_rows(&std::fs::read(run.result.run_dir.join("columns.csv")).unwrap()).unwrap();
+    let row = |c: &str| {
+        rows.iter()
+            .find(|r| r.column == c)
+            .unwrap_or_else(|| panic!("{c}: {rows:#?}"))
+    };
+    // Cut: judged on what was read (its newest items), and the note says so.
+    let zcwj = row("政策文件");
+    assert_eq!(zcwj.status, "ok", "{zcwj:?}");
+    assert_eq!(
+        zcwj.items,
+        2 * zwgk_audit::crawl::listfeed::MAX_REQUESTS as usize
+    );
+    assert!(
+        zcwj.note.contains("the column's items are incomplete"),
+        "{zcwj:?}"
+    );
+    let tzgg = row("通知公告");
+    assert_eq!(
+        (tzgg.status.as_str(), tzgg.note.as_str()),
+        ("ok", ""),
+        "{tzgg:?}"
+    );
+    // The list call past the call cap: unchecked, never empty.
+    let gzdt = row("工作动态");
+    assert_eq!(gzdt.status, "unchecked", "{gzdt:?}");
+    assert!(gzdt.note.contains("more than 20 data calls"), "{gzdt:?}");
+    assert!(
+        !run.findings.iter().any(|f| f.kind.starts_with("column_")
+            && ["/gzdt/", "/zcwj/", "/tzgg/", "/tjxx/"]
+                .iter()
+                .any(|p| f.page_url == u(p))),
+        "{:#?}",
+        run.findings
+    );
+    let tjxx = row("统计信息");
+    assert_eq!((tjxx.status.as_str(), tjxx.items), ("ok", 2), "{tjxx:?}");
+}

@@ -975,3 +975,107 @@ async fn list_feed_script_call_and_stylesheet_caps_list_their_urls() {
     let tjxx = row("统计信息");
     assert_eq!((tjxx.status.as_str(), tjxx.items), ("ok", 2), "{tjxx:?}");
 }
+
+/// A site with a calendar trap: every day links the next days.
+fn trap_site(uri: &Uri) -> Response {
+    match uri.path() {
+        "/" => page(
+            "日历陷阱站",
+            "<a href=\"/hdrl/rl.jsp?day=100\">活动日历</a> <a href=\"/xw.html\">新闻</a>",
+        ),
+        "/xw.html" => page("新闻", "<p>新闻正文</p>"),
+        "/hdrl/rl.jsp" => {
+            let day: i64 = uri
+                .query()
+                .and_then(|q| q.strip_prefix("day="))
+                .and_then(|d| d.parse().ok())
+                .unwrap_or(0);
+            let links: String = [day + 1, day + 2, day + 3]
+                .iter()
+                .map(|d| format!("<a href=\"/hdrl/rl.jsp?day={d}\">第{d}天</a> "))
+                .collect();
+            page(&format!("活动日历 {day}"), &links)
+        }
+        _ => (axum::http::StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nightly_trap_names_the_exclude_that_ends_it_and_that_exclude_does() {
+    let (addr, task) = serve_fn(trap_site).await;
+    let base = format!("http://{addr}");
+    let rules = |exclude: &str| {
+        format!(
+            "[site]\nname = \"日历陷阱站\"\nid = \"trap\"\nstart_urls = [\"{base}/\"]\n{exclude}\n\
+             [crawl]\nhost_interval_ms = 0\ntimeout_secs = 5\nretries = 0\nrespect_robots = false\n\
+             max_urls_per_pattern = 5\n[portal]\nurls = [\"{base}/\"]\n\
+             [[columns]]\nname = '通知公告'\ntype = 'notice'\n"
+        )
+    };
+    let notice = |dir: &Path| -> String {
+        let rows: Vec<zwgk_audit::report::html::ColumnRecord> =
+            zwgk_audit::report::csv::read_rows(&std::fs::read(dir.join("columns.csv")).unwrap())
+                .unwrap();
+        rows.iter()
+            .find(|r| r.column == "通知公告")
+            .map(|r| r.status.clone())
+            .unwrap_or_default()
+    };
+    let run = audit_fn_site(&rules(""), 60).await;
+    let s = summary(&run.result.run_dir);
+    let caps = s["capped"].as_array().unwrap();
+    assert_eq!(caps.len(), 1, "{caps:#?}");
+    let cap = &caps[0];
+    assert_eq!(cap["cap"], "pattern");
+    assert_eq!(s["scope"]["complete"], false, "{:#}", s["scope"]);
+    // A column not found may lie beyond the trap's cap: unchecked.
+    assert_eq!(notice(&run.result.run_dir), "unchecked");
+    let re = cap["exclude"]
+        .as_str()
+        .expect("a suggested exclude")
+        .to_string();
+    assert_eq!(
+        re,
+        format!(r"^https?://127\.0\.0\.1:{}/hdrl/rl\.jsp\?day=", addr.port())
+    );
+    // Where the user reads it: summary.json `what`, the run's cap lines
+    // (log and verdict) and report.html.
+    let advice = format!("exclude the trap: add '{re}' to the rules' exclude");
+    assert!(cap["what"].as_str().unwrap().contains(&advice), "{cap:#}");
+    assert!(
+        run.result.caps.iter().any(|l| l.contains(&advice)),
+        "{:#?}",
+        run.result.caps
+    );
+    let report = std::fs::read_to_string(run.result.run_dir.join("report.html")).unwrap();
+    assert!(
+        report.contains(&format!(
+            "<code>exclude = ['{}']</code>",
+            re.replace('&', "&amp;")
+        )),
+        "report.html names the exclude"
+    );
+
+    // The same site with the suggested exclude: nothing capped, the scope
+    // complete, the calendar's first page still checked (not crawled).
+    let run2 = audit_fn_site(&rules(&format!("exclude = ['{re}']")), 60).await;
+    task.abort();
+    let s2 = summary(&run2.result.run_dir);
+    assert!(
+        s2["capped"].as_array().is_none_or(|c| c.is_empty()),
+        "{:#}",
+        s2["capped"]
+    );
+    assert_eq!(s2["scope"]["complete"], true, "{:#}", s2["scope"]);
+    // Judged now: the column is missing.
+    assert_eq!(notice(&run2.result.run_dir), "missing");
+    let cal = run2.links_to("/hdrl/rl.jsp?day=100");
+    assert!(
+        !cal.is_empty() && cal.iter().all(|l| l.status != "skipped"),
+        "{cal:#?}"
+    );
+    assert!(
+        !run2.pages.iter().any(|p| p.url.contains("/hdrl/")),
+        "the calendar is not crawled"
+    );
+}

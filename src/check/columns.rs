@@ -189,8 +189,9 @@ static INLINE_SCRIPTS: LazyLock<Selector> =
 static UNIT_BUILD: LazyLock<Selector> =
     LazyLock::new(|| crate::patterns::selector("[url][querydata]"));
 
-/// Most data endpoints of one page called for its list.
-const MAX_PAGE_FEEDS: usize = 2;
+/// Most data endpoints of one page called for its list (a further one is
+/// not called: the list is cut, listed under the `list_feed` cap).
+pub const MAX_PAGE_FEEDS: usize = 2;
 
 /// What a non-article page's scripts say about its list.
 struct ScriptList {
@@ -203,6 +204,8 @@ struct ScriptList {
     total: Option<u32>,
     /// A script made more data calls than were read ([`crate::extract::js::calls::MAX_CALLS`]).
     calls_cut: bool,
+    /// A list endpoint past [`MAX_PAGE_FEEDS`] was not called.
+    feeds_cut: bool,
 }
 
 /// Plans the list feeds of a list page (rules `data_url`, Hanweb groups,
@@ -225,6 +228,7 @@ fn script_list(
         reasons: Vec::new(),
         total: None,
         calls_cut: false,
+        feeds_cut: false,
     };
     if let Some(l) = rules_list
         && let Some(u) = &l.data_url
@@ -297,7 +301,7 @@ fn script_list(
         for c in calls.into_iter().filter(feed::is_list_call) {
             match feed::plan_call(&c, base) {
                 Ok(f) if out.feeds.len() < MAX_PAGE_FEEDS => out.feeds.push(f),
-                Ok(_) => {}
+                Ok(_) => out.feeds_cut = true,
                 Err(r) => out.reasons.push(r),
             }
         }
@@ -424,6 +428,7 @@ pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
     let mut frames = Vec::new();
     let mut script_total = None;
     let mut calls_cut = false;
+    let mut list_cut = false;
     if !homepage && !article_like {
         let sl = script_list(
             doc,
@@ -443,6 +448,7 @@ pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
             .or_else(|| page::record_count_in(view.source, &hints));
         feeds = sl.feeds;
         calls_cut = sl.calls_cut;
+        list_cut = sl.feeds_cut;
         if items.is_empty() && text.empty_marker.is_none() {
             unreadable = match (feeds.first(), sl.reasons.into_iter().next()) {
                 (Some(f), _) => Some(format!("the list is loaded by {}", f.describe())),
@@ -506,7 +512,7 @@ pub fn observe(view: &PageView, rules: &Rules) -> Option<PageObservation> {
         nav,
         unreadable,
         list_note: None,
-        list_cut: false,
+        list_cut,
         calls_cut,
         feeds,
         frames,

@@ -94,7 +94,14 @@ pub async fn complete(ctx: &TaskCtx, page_url: &Url, page: &mut PageData) {
         }
     }
     obs.items.extend(added);
-    obs.list_cut = partial.is_some();
+    if obs.list_cut && partial.is_none() {
+        // `observe` left a further list endpoint uncalled.
+        partial = Some(format!(
+            "only {} list endpoints of the page's scripts are called: the column's items are incomplete",
+            crate::check::columns::MAX_PAGE_FEEDS
+        ));
+    }
+    obs.list_cut |= partial.is_some();
     if obs.list_cut {
         // The column's items are incomplete: the crawl lists the page
         // under the list_feed cap.

@@ -837,8 +837,9 @@ fn feed_column(name: &str, column: &str, counters: usize) -> Response {
 
 /// Columns whose lists scripts load: 政策文件 pages past the list feed cap,
 /// 通知公告 exactly at it; 工作动态's list call comes after 20 other data
-/// calls (past the script call cap), 统计信息's after 19 (at it). Two
-/// stylesheets: one past the stylesheet body cap, one small.
+/// calls (past the script call cap), 统计信息's after 19 (at it);
+/// 人事信息's script calls three list endpoints (one past the endpoint cap).
+/// Two stylesheets: one past the stylesheet body cap, one small.
 fn feed_site(uri: &Uri) -> Response {
     use zwgk_audit::crawl::listfeed::MAX_REQUESTS;
     use zwgk_audit::extract::js::calls::MAX_CALLS;
@@ -860,7 +861,8 @@ fn feed_site(uri: &Uri) -> Response {
         "/zwgk/" => page(
             "政务公开 - 接口测试局",
             "<ul><li><a href=\"/zcwj/\">政策文件</a></li><li><a href=\"/tzgg/\">通知公告</a></li>\
-             <li><a href=\"/gzdt/\">工作动态</a></li><li><a href=\"/tjxx/\">统计信息</a></li></ul>",
+             <li><a href=\"/gzdt/\">工作动态</a></li><li><a href=\"/tjxx/\">统计信息</a></li>\
+             <li><a href=\"/rsxx/\">人事信息</a></li></ul>",
         ),
         "/zcwj/" => feed_column("政策文件", "zcwj", 0),
         "/tzgg/" => feed_column("通知公告", "tzgg", 0),
@@ -868,7 +870,18 @@ fn feed_site(uri: &Uri) -> Response {
         "/tjxx/" => feed_column("统计信息", "tjxx", MAX_CALLS - 1),
         "/api/zcwj.json" => feed_answer("zcwj", page_no, MAX_REQUESTS + 10),
         "/api/tzgg.json" => feed_answer("tzgg", page_no, MAX_REQUESTS),
-        "/api/gzdt.json" | "/api/tjxx.json" => feed_answer(&path[5..9], page_no, 1),
+        "/api/gzdt.json" | "/api/tjxx.json" | "/api/rsxx.json" => {
+            feed_answer(&path[5..9], page_no, 1)
+        }
+        "/rsxx/" => page(
+            "人事信息 - 接口测试局",
+            "<ul id=\"list\" class=\"list\"></ul><script>\
+             $.getJSON('/api/rsxx.json', { page: 1 }, function (d) { show(d.result.records); });\
+             $.getJSON('/api/rsxx/rm.json', { page: 1 }, function (d) { show(d.result.records); });\
+             $.getJSON('/api/rsxx/zp.json', { page: 1 }, function (d) { show(d.result.records); });</script>",
+        ),
+        "/api/rsxx/rm.json" => feed_answer("rsxx/rm", page_no, 1),
+        "/api/rsxx/zp.json" => feed_answer("rsxx/zp", page_no, 1),
         "/css/big.css" => {
             let body = ".zw{color:#333}\n".repeat(zwgk_audit::crawl::task::CSS_BODY_CAP / 16 + 100);
             ([(header::CONTENT_TYPE, "text/css")], body).into_response()
@@ -894,7 +907,8 @@ async fn list_feed_script_call_and_stylesheet_caps_list_their_urls() {
              [[columns]]\nname = '政策文件'\ntype = 'policy'\n\
              [[columns]]\nname = '通知公告'\ntype = 'notice'\n\
              [[columns]]\nname = '工作动态'\ntype = 'dynamic'\n\
-             [[columns]]\nname = '统计信息'\ntype = 'other'\n"
+             [[columns]]\nname = '统计信息'\ntype = 'other'\n\
+             [[columns]]\nname = '人事信息'\ntype = 'personnel'\n"
         ),
         120,
     )
@@ -904,7 +918,11 @@ async fn list_feed_script_call_and_stylesheet_caps_list_their_urls() {
     let u = |p: &str| format!("{base}{p}");
     // The list read up to its feed cap: its column page; not the list of
     // exactly MAX_REQUESTS pages.
-    assert_eq!(listed(&s, "list_feed", None), BTreeSet::from([u("/zcwj/")]));
+    // A third list endpoint of a page is not called: cut too.
+    assert_eq!(
+        listed(&s, "list_feed", None),
+        BTreeSet::from([u("/zcwj/"), u("/rsxx/")])
+    );
     // The script whose list call is past the call cap; not the one at it.
     assert_eq!(
         listed(&s, "script_calls", None),
@@ -968,10 +986,14 @@ async fn list_feed_script_call_and_stylesheet_caps_list_their_urls() {
         !run.findings.iter().any(|f| f.kind.starts_with("column_")
             && ["/gzdt/", "/zcwj/", "/tzgg/", "/tjxx/"]
                 .iter()
-                .any(|p| f.page_url == u(p))),
+                .any(|p| f.page_url == u(p))
+            || f.page_url == u("/rsxx/")),
         "{:#?}",
         run.findings
     );
+    let rsxx = row("人事信息");
+    assert_eq!((rsxx.status.as_str(), rsxx.items), ("ok", 4), "{rsxx:?}");
+    assert!(rsxx.note.contains("only 2 list endpoints"), "{rsxx:?}");
     let tjxx = row("统计信息");
     assert_eq!((tjxx.status.as_str(), tjxx.items), ("ok", 2), "{tjxx:?}");
 }

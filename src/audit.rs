@@ -342,7 +342,11 @@ impl Auditor {
         {
             // A column not found in a capped run may lie beyond the cap:
             // unchecked. The stylesheet URL cap skips images and fonts, never
-            // a page that could link a column.
+            // a page that could link a column. Every other limiting cap can
+            // hide one: the list feed and script call caps leave a column's
+            // items (article pages, which may link a column) uncrawled; a
+            // stylesheet cut at its body cap shares the page size cap's line
+            // with cut pages, so it counts (the safe side: unchecked).
             let page_caps: Vec<String> = limiting
                 .iter()
                 .filter(|c| !c.starts_with("stylesheet URL cap"))

@@ -6,7 +6,9 @@
 //! Invariants: only own hosts are asked, robots.txt is honoured as for
 //! pages, every request goes through the crawl's [`Fetcher`](super::fetch::Fetcher)
 //! (per-host concurrency, rate, retries, `Retry-After`, body cap), and at most
-//! [`MAX_REQUESTS`] requests and [`MAX_FEED_ITEMS`] items are taken per page.
+//! [`MAX_REQUESTS`] requests and [`MAX_FEED_ITEMS`] items are taken per page;
+//! a list cut there (or by `check::columns::MAX_PAGE_FEEDS`) is listed under
+//! the `list_feed` cap and says so in its column's note.
 //! The items join the page's column observation; their links are crawled as
 //! derived links (a failing one is not a finding: the tool found it through a
 //! script). A list that cannot be fetched leaves the reason on the

@@ -24,7 +24,8 @@ use crate::link::{Element, RawLink};
 pub const MAX_LINKS: usize = 20_000;
 /// At most this many fragment targets are kept per page.
 pub const MAX_ANCHORS: usize = 50_000;
-/// Link text is cut to this many bytes (on a character boundary).
+/// Link text is cut to this many bytes (on a character boundary); the link
+/// is kept, so no URL is dropped and no cap is reported.
 pub const MAX_TEXT_BYTES: usize = 600;
 /// At most this many nodes are visited to compute one link's text.
 const MAX_TEXT_NODES: usize = 2_000;

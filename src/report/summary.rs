@@ -2281,6 +2281,14 @@ mod tests {
         let css = [css];
         assert_eq!(limiting_caps(&css, false), css);
         assert_eq!(cap_name(&css[0], Lang::Zh), "样式表网址数");
+        // A column's items past the list feed or script call cap: unchecked pages.
+        let lists = [
+            "list feed cap reached: a column page's list read up to 40 requests …".to_string(),
+            "script call cap reached: only the first 20 data calls …".to_string(),
+        ];
+        assert_eq!(limiting_caps(&lists, false), lists);
+        assert_eq!(cap_name(&lists[0], Lang::Zh), "栏目列表请求数");
+        assert_eq!(cap_name(&lists[1], Lang::En), "script data calls");
         let mut m = meta();
         m.scope.caps = limiting_caps(&caps, false);
         let s = Summary::build(&m, &[], &VetoInput::default(), &scoring);

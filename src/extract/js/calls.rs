@@ -9,7 +9,10 @@
 
 use super::{strip_comments, unescape_js};
 
-/// Deepest literal nesting read.
+/// Deepest literal nesting read. A deeper value is [`Lit::Other`]: the
+/// call's URL (read at the top) is kept, and a list whose parameters hold
+/// such a value is unreadable with the reason, so no URL is dropped silently
+/// and no cap is reported.
 const MAX_DEPTH: usize = 8;
 /// Most calls read from one script (of one name, and in all).
 pub const MAX_CALLS: usize = 20;
@@ -673,6 +676,29 @@ pub fn data_calls_cut(script: &str) -> (Vec<DataCall>, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn more_data_calls_than_read_are_said_cut() {
+        let calls = |n: usize| -> String {
+            (0..n)
+                .map(|i| format!("$.post('/visit/hit{i}.do', {{}});\n"))
+                .collect()
+        };
+        let (c, cut) = data_calls_cut(&calls(MAX_CALLS));
+        assert_eq!((c.len(), cut), (MAX_CALLS, false));
+        let (c, cut) = data_calls_cut(&calls(MAX_CALLS + 1));
+        assert_eq!((c.len(), cut), (MAX_CALLS, true));
+        // Across names, and look-alikes (`$.getJSON` is not `$.get(`,
+        // `xfetch(` is not `fetch(`) are not calls.
+        let mixed = format!(
+            "{}$.getJSON('/a.json', {{}}); xfetch('/b'); $.getJSON('/c.json');",
+            calls(MAX_CALLS - 2)
+        );
+        let (c, cut) = data_calls_cut(&mixed);
+        assert_eq!((c.len(), cut), (MAX_CALLS, false));
+        let (_, cut) = data_calls_cut(&format!("{mixed} fetch('/d.json');"));
+        assert!(cut);
+    }
 
     #[test]
     fn literals() {

@@ -298,9 +298,10 @@ impl Frontier {
                 super::anchors::MAX_STORE_BYTES
             ),
             Cap::ListFeed => format!(
-                "list feed cap reached: a column page's list read up to {} requests, {} items or {} endpoints; the column's items are incomplete",
+                "list feed cap reached: a column page's list read up to {} requests, {} items, {} items per answer or {} endpoints; the column's items are incomplete",
                 super::listfeed::MAX_REQUESTS,
                 super::listfeed::MAX_FEED_ITEMS,
+                crate::check::columns::list::MAX_ITEMS,
                 crate::check::columns::MAX_PAGE_FEEDS
             ),
             Cap::ScriptCalls => format!(

@@ -192,6 +192,7 @@ async fn run_feed(
                 .or_else(|| u32::try_from(answer.items.len()).ok().filter(|n| *n > 0));
         }
         let n = u32::try_from(answer.items.len()).unwrap_or(u32::MAX);
+        let answer_cut = answer.cut;
         if f.per_request == 0 {
             // Pages known from the answer, or from its records and page size.
             let per = *per_answer.get_or_insert(n);
@@ -222,7 +223,7 @@ async fn run_feed(
             added.push(it);
             new += 1;
         }
-        if dropped {
+        if dropped || answer_cut {
             return Ok(Some(cap_note(f)));
         }
         // An empty answer ends the list; so does one that repeats what was
@@ -238,10 +239,14 @@ async fn run_feed(
     }
 }
 
-/// The column note of a list cut by [`MAX_REQUESTS`] or [`MAX_FEED_ITEMS`].
+/// The column note of a list cut by [`MAX_REQUESTS`], [`MAX_FEED_ITEMS`]
+/// or the rows read from one answer ([`crate::check::columns::list::MAX_ITEMS`]).
 fn cap_note(f: &ListFeed) -> String {
     format!(
-        "{} read up to its cap ({} requests, {} items per page): the column's items are incomplete",
-        f.via, MAX_REQUESTS, MAX_FEED_ITEMS
+        "{} read up to its cap ({} requests, {} items per page, {} per answer): the column's items are incomplete",
+        f.via,
+        MAX_REQUESTS,
+        MAX_FEED_ITEMS,
+        crate::check::columns::list::MAX_ITEMS
     )
 }

@@ -805,7 +805,12 @@ fn counter_calls(n: usize) -> String {
 
 /// A JSON list endpoint's answer: two dated records per page, `pages` pages.
 fn feed_answer(column: &str, page: u32, pages: u32) -> Response {
-    let records: Vec<String> = (0..2)
+    feed_answer_of(column, page, pages, 2)
+}
+
+/// A JSON list endpoint's answer of `n` records.
+fn feed_answer_of(column: &str, page: u32, pages: u32, n: usize) -> Response {
+    let records: Vec<String> = (0..n)
         .map(|i| {
             format!(
                 "{{\"docTitle\": \"关于印发第{page}批第{i}号文件的通知\", \"docPubUrl\": \"/{column}/art_{page}_{i}.html\", \"docRelTime\": \"2026/05/20\"}}"
@@ -838,10 +843,13 @@ fn feed_column(name: &str, column: &str, counters: usize) -> Response {
 /// Columns whose lists scripts load: 政策文件 pages past the list feed cap,
 /// 通知公告 exactly at it; 工作动态's list call comes after 20 other data
 /// calls (past the script call cap), 统计信息's after 19 (at it);
-/// 人事信息's script calls three list endpoints (one past the endpoint cap).
+/// 人事信息's script calls three list endpoints (one past the endpoint cap);
+/// 法定主动公开内容's one answer holds more rows than are read from one
+/// answer; 规划计划's five answers more items than a page's feeds add.
 /// Two stylesheets: one past the stylesheet body cap, one small.
 fn feed_site(uri: &Uri) -> Response {
-    use zwgk_audit::crawl::listfeed::MAX_REQUESTS;
+    use zwgk_audit::check::columns::list::MAX_ITEMS as ANSWER_ROWS;
+    use zwgk_audit::crawl::listfeed::{MAX_FEED_ITEMS, MAX_REQUESTS};
     use zwgk_audit::extract::js::calls::MAX_CALLS;
     let path = uri.path();
     let q = uri.query().unwrap_or("");
@@ -862,7 +870,8 @@ fn feed_site(uri: &Uri) -> Response {
             "政务公开 - 接口测试局",
             "<ul><li><a href=\"/zcwj/\">政策文件</a></li><li><a href=\"/tzgg/\">通知公告</a></li>\
              <li><a href=\"/gzdt/\">工作动态</a></li><li><a href=\"/tjxx/\">统计信息</a></li>\
-             <li><a href=\"/rsxx/\">人事信息</a></li></ul>",
+             <li><a href=\"/rsxx/\">人事信息</a></li><li><a href=\"/xxgk/\">法定主动公开内容</a></li>\
+             <li><a href=\"/ndbg/\">规划计划</a></li></ul>",
         ),
         "/zcwj/" => feed_column("政策文件", "zcwj", 0),
         "/tzgg/" => feed_column("通知公告", "tzgg", 0),
@@ -881,6 +890,10 @@ fn feed_site(uri: &Uri) -> Response {
              $.getJSON('/api/rsxx/zp.json', { page: 1 }, function (d) { show(d.result.records); });</script>",
         ),
         "/api/rsxx/rm.json" => feed_answer("rsxx/rm", page_no, 1),
+        "/xxgk/" => feed_column("法定主动公开内容", "xxgk", 0),
+        "/api/xxgk.json" => feed_answer_of("xxgk", page_no, 1, ANSWER_ROWS + 1),
+        "/ndbg/" => feed_column("规划计划", "ndbg", 0),
+        "/api/ndbg.json" => feed_answer_of("ndbg", page_no, 5, MAX_FEED_ITEMS / 4 - 50),
         "/api/rsxx/zp.json" => feed_answer("rsxx/zp", page_no, 1),
         "/css/big.css" => {
             let body = ".zw{color:#333}\n".repeat(zwgk_audit::crawl::task::CSS_BODY_CAP / 16 + 100);
@@ -908,7 +921,9 @@ async fn list_feed_script_call_and_stylesheet_caps_list_their_urls() {
              [[columns]]\nname = '通知公告'\ntype = 'notice'\n\
              [[columns]]\nname = '工作动态'\ntype = 'dynamic'\n\
              [[columns]]\nname = '统计信息'\ntype = 'other'\n\
-             [[columns]]\nname = '人事信息'\ntype = 'personnel'\n"
+             [[columns]]\nname = '人事信息'\ntype = 'personnel'\n\
+             [[columns]]\nname = '法定主动公开内容'\ntype = 'other'\n\
+             [[columns]]\nname = '规划计划'\ntype = 'other'\n"
         ),
         120,
     )
@@ -921,7 +936,7 @@ async fn list_feed_script_call_and_stylesheet_caps_list_their_urls() {
     // A third list endpoint of a page is not called: cut too.
     assert_eq!(
         listed(&s, "list_feed", None),
-        BTreeSet::from([u("/zcwj/"), u("/rsxx/")])
+        BTreeSet::from([u("/zcwj/"), u("/rsxx/"), u("/xxgk/"), u("/ndbg/")])
     );
     // The script whose list call is past the call cap; not the one at it.
     assert_eq!(
@@ -994,6 +1009,28 @@ async fn list_feed_script_call_and_stylesheet_caps_list_their_urls() {
     let rsxx = row("人事信息");
     assert_eq!((rsxx.status.as_str(), rsxx.items), ("ok", 4), "{rsxx:?}");
     assert!(rsxx.note.contains("only 2 list endpoints"), "{rsxx:?}");
+    // More rows in one answer than are read, more items in all than a
+    // page's feeds add: cut, not read to their end.
+    let xxgk = row("法定主动公开内容");
+    assert_eq!(
+        xxgk.items,
+        zwgk_audit::check::columns::list::MAX_ITEMS,
+        "{xxgk:?}"
+    );
+    assert!(
+        xxgk.note.contains("the column's items are incomplete"),
+        "{xxgk:?}"
+    );
+    let ndbg = row("规划计划");
+    assert_eq!(
+        ndbg.items,
+        zwgk_audit::crawl::listfeed::MAX_FEED_ITEMS,
+        "{ndbg:?}"
+    );
+    assert!(
+        ndbg.note.contains("the column's items are incomplete"),
+        "{ndbg:?}"
+    );
     let tjxx = row("统计信息");
     assert_eq!((tjxx.status.as_str(), tjxx.items), ("ok", 2), "{tjxx:?}");
 }

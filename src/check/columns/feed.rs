@@ -150,6 +150,9 @@ pub struct FeedAnswer {
     pub page_size: Option<u32>,
     /// The answer was recognised (datastore, JSON rows, or an HTML list).
     pub recognised: bool,
+    /// More rows than [`list::MAX_ITEMS`] were in the answer (or, for an
+    /// HTML or datastore answer, may have been): the rest were not read.
+    pub cut: bool,
 }
 
 /// A URL query or form with one parameter turned into the page placeholder.
@@ -494,6 +497,7 @@ pub fn read_answer(
             total_records: ds.total_records,
             total_pages: ds.total_pages,
             page_size: None,
+            cut: ds.items.len() >= list::MAX_ITEMS,
             items: ds.items,
         };
     }
@@ -560,6 +564,7 @@ fn html_answer(
             .map(|(c, r)| c.div_ceil(r))
             .or_else(|| num(&TOTAL_PAGES_TEXT)),
         page_size: pager.map(|p| p.1),
+        cut: items.len() >= list::MAX_ITEMS,
         items,
     }
 }
@@ -818,6 +823,7 @@ fn json_answer(v: &serde_json::Value, page: &Url, pattern: Option<&DatePattern>)
         total_records,
         total_pages: find_number(v, PAGES_KEYS, rows),
         page_size: None,
+        cut: rows.is_some_and(|r| r.len() > list::MAX_ITEMS),
         items,
     }
 }

@@ -256,9 +256,14 @@ mod tests {
     fn a_combined_place_and_time_heading_names_both() {
         let base = "事项名称\n资助申请\n设定依据\n《资助办法》\n申请条件\n本市企业\n\
                     申请材料\n申请表\n联系电话\n12345\n办理流程\n受理、审查\n";
-        for label in ["办理地点及时间：", "办理地点/时间\n", "受理时间和地点："] {
+        for label in ["办理地点及时间：", "办理地点/时间\n", "受理时间和地点："]
+        {
             let text = format!("{base}{label}市民中心三楼，工作日9:00-17:00\n");
-            assert!(missing_in(&text).is_empty(), "{label}: {:?}", missing_in(&text));
+            assert!(
+                missing_in(&text).is_empty(),
+                "{label}: {:?}",
+                missing_in(&text)
+            );
         }
         // Alone, each still leaves the other missing.
         let text = format!("{base}办理地点：市民中心三楼\n");

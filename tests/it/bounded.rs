@@ -908,6 +908,7 @@ fn feed_site(uri: &Uri) -> Response {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn list_feed_script_call_and_stylesheet_caps_list_their_urls() {
+    const REPORT: &str = "required_items = [{ title = \"{year}年政府信息公开工作年度报告\", due = \"01-31\", year = \"previous\" }]\n";
     use zwgk_audit::report::csv::read_rows;
     use zwgk_audit::report::html::ColumnRecord as ColumnRow;
     let (addr, task) = serve_fn(feed_site).await;
@@ -917,8 +918,8 @@ async fn list_feed_script_call_and_stylesheet_caps_list_their_urls() {
             "[site]\nname = \"接口测试局\"\nid = \"feeds\"\nstart_urls = [\"{base}/\"]\n\
              [crawl]\nhost_interval_ms = 0\ntimeout_secs = 10\nretries = 0\nrespect_robots = false\n\
              [portal]\nurls = [\"{base}/zwgk/\"]\n\
-             [[columns]]\nname = '政策文件'\ntype = 'policy'\n\
-             [[columns]]\nname = '通知公告'\ntype = 'notice'\n\
+             [[columns]]\nname = '政策文件'\ntype = 'policy'\n{REPORT}\
+             [[columns]]\nname = '通知公告'\ntype = 'notice'\n{REPORT}\
              [[columns]]\nname = '工作动态'\ntype = 'dynamic'\n\
              [[columns]]\nname = '统计信息'\ntype = 'other'\n\
              [[columns]]\nname = '人事信息'\ntype = 'personnel'\n\
@@ -1005,6 +1006,25 @@ async fn list_feed_script_call_and_stylesheet_caps_list_their_urls() {
             || f.page_url == u("/rsxx/")),
         "{:#?}",
         run.findings
+    );
+    // A required item the cut list does not show may be past the cap.
+    let missing = |c: &str| {
+        run.findings
+            .iter()
+            .find(|f| f.kind == "item_missing" && f.column == c)
+            .unwrap_or_else(|| panic!("{c}: {:#?}", run.findings))
+    };
+    let (cut, whole) = (missing("政策文件"), missing("通知公告"));
+    assert_eq!(cut.certainty, "suspected");
+    assert!(
+        cut.detail.contains("read up to its feed cap"),
+        "{}",
+        cut.detail
+    );
+    assert!(
+        !whole.detail.contains("read up to its feed cap"),
+        "{}",
+        whole.detail
     );
     let rsxx = row("人事信息");
     assert_eq!((rsxx.status.as_str(), rsxx.items), ("ok", 4), "{rsxx:?}");

@@ -53,7 +53,7 @@ pub enum Cap {
     /// `crawl::anchors::MAX_STORE_BYTES`: the anchors of a page not kept, so
     /// fragment links to it are not checked.
     AnchorStore,
-    /// `crawl::listfeed::MAX_REQUESTS` / `MAX_FEED_ITEMS`: a column page's
+    /// `crawl.max_feed_requests` / `crawl.max_feed_items`: a column page's
     /// list feeds read in part; the column's items are incomplete.
     ListFeed,
     /// `extract::js::calls::MAX_CALLS`: further data calls of a script not

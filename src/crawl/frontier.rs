@@ -298,9 +298,7 @@ impl Frontier {
                 super::anchors::MAX_STORE_BYTES
             ),
             Cap::ListFeed => format!(
-                "list feed cap reached: a column page's list read up to {} requests, {} items, {} items per answer or {} endpoints; the column's items are incomplete",
-                super::listfeed::MAX_REQUESTS,
-                super::listfeed::MAX_FEED_ITEMS,
+                "list feed cap reached: a column page's list read up to crawl.max_feed_requests requests, crawl.max_feed_items items, {} items per answer or {} endpoints; the column's items are incomplete",
                 crate::check::columns::list::MAX_ITEMS,
                 crate::check::columns::MAX_PAGE_FEEDS
             ),

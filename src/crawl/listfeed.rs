@@ -6,7 +6,7 @@
 //! Invariants: only own hosts are asked, robots.txt is honoured as for
 //! pages, every request goes through the crawl's [`Fetcher`](super::fetch::Fetcher)
 //! (per-host concurrency, rate, retries, `Retry-After`, body cap), and at most
-//! [`MAX_REQUESTS`] requests and [`MAX_FEED_ITEMS`] items are taken per page;
+//! `crawl.max_feed_requests` requests and `crawl.max_feed_items` items are taken per page;
 //! a list cut there (or by `check::columns::MAX_PAGE_FEEDS`) is listed under
 //! the `list_feed` cap and says so in its column's note.
 //! The items join the page's column observation; their links are crawled as
@@ -23,11 +23,6 @@ use crate::check::columns::urls;
 use crate::link::{Element, RawLink};
 use std::collections::HashSet;
 use url::Url;
-
-/// Most requests made for one page's list.
-pub const MAX_REQUESTS: u32 = 40;
-/// Most items a page's list feeds add.
-pub const MAX_FEED_ITEMS: usize = 2_000;
 
 /// Makes the page's list feeds and merges what they return.
 pub async fn complete(ctx: &TaskCtx, page_url: &Url, page: &mut PageData) {
@@ -143,14 +138,15 @@ async fn run_feed(
 ) -> Result<Option<String>, String> {
     let rules = &ctx.rules;
     let cap = rules.crawl.max_page_bytes;
+    let (max_requests, max_items) = (rules.crawl.max_feed_requests, rules.crawl.max_feed_items);
     let mut k = 0u32;
     let mut per_answer: Option<u32> = None;
     loop {
         let Some((url, form)) = f.request(k) else {
             return Ok(None);
         };
-        if *requests >= MAX_REQUESTS || added.len() >= MAX_FEED_ITEMS {
-            return Ok(Some(cap_note(f)));
+        if *requests as usize >= max_requests || added.len() >= max_items {
+            return Ok(Some(cap_note(f, rules)));
         }
         let url = Url::parse(&url).map_err(|_| format!("`{url}` is not a URL"))?;
         if !is_own(rules, &url) {
@@ -214,7 +210,7 @@ async fn run_feed(
             if seen.contains(&key) {
                 continue;
             }
-            if added.len() >= MAX_FEED_ITEMS {
+            if added.len() >= max_items {
                 // Not marked seen: the announced total is not reached.
                 dropped = true;
                 continue;
@@ -224,7 +220,7 @@ async fn run_feed(
             new += 1;
         }
         if dropped || answer_cut {
-            return Ok(Some(cap_note(f)));
+            return Ok(Some(cap_note(f, rules)));
         }
         // An empty answer ends the list; so does one that repeats what was
         // read (an endpoint that ignores the page parameter).
@@ -239,14 +235,15 @@ async fn run_feed(
     }
 }
 
-/// The column note of a list cut by [`MAX_REQUESTS`], [`MAX_FEED_ITEMS`]
-/// or the rows read from one answer ([`crate::check::columns::list::MAX_ITEMS`]).
-fn cap_note(f: &ListFeed) -> String {
+/// The column note of a list cut by `crawl.max_feed_requests`,
+/// `crawl.max_feed_items` or the rows read from one answer
+/// ([`crate::check::columns::list::MAX_ITEMS`]).
+fn cap_note(f: &ListFeed, rules: &crate::rules::Rules) -> String {
     format!(
-        "{} read up to its cap ({} requests, {} items per page, {} per answer): the column's items are incomplete",
+        "{} read up to its cap ({} requests (crawl.max_feed_requests), {} items per page (crawl.max_feed_items), {} per answer): the column's items are incomplete",
         f.via,
-        MAX_REQUESTS,
-        MAX_FEED_ITEMS,
+        rules.crawl.max_feed_requests,
+        rules.crawl.max_feed_items,
         crate::check::columns::list::MAX_ITEMS
     )
 }

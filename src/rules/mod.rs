@@ -129,6 +129,11 @@ pub struct CrawlSection {
     pub max_tokens_per_prefix: usize,
     /// Most links taken from one page.
     pub max_links_per_page: usize,
+    /// Most requests a column page's list feed makes (Hanweb data-proxy
+    /// groups, JSON endpoint pages).
+    pub max_feed_requests: usize,
+    /// Most items list feeds add to one column page.
+    pub max_feed_items: usize,
     /// Respect robots.txt on the own hosts (turn off for one's own site).
     pub respect_robots: bool,
     /// Check external links (one request each; never crawled).
@@ -164,6 +169,8 @@ impl Default for CrawlSection {
             max_urls_per_pattern: 20_000,
             max_tokens_per_prefix: 100,
             max_links_per_page: 5_000,
+            max_feed_requests: 40,
+            max_feed_items: 2_000,
             respect_robots: true,
             check_external: true,
             user_agent: concat!(
@@ -426,6 +433,8 @@ impl Rules {
             ("crawl.max_urls_per_pattern", c.max_urls_per_pattern),
             ("crawl.max_tokens_per_prefix", c.max_tokens_per_prefix),
             ("crawl.max_links_per_page", c.max_links_per_page),
+            ("crawl.max_feed_requests", c.max_feed_requests),
+            ("crawl.max_feed_items", c.max_feed_items),
         ] {
             if v == 0 {
                 return Err(ctx.invalid(key, "must be at least 1"));

@@ -849,8 +849,10 @@ fn feed_column(name: &str, column: &str, counters: usize) -> Response {
 /// Two stylesheets: one past the stylesheet body cap, one small.
 fn feed_site(uri: &Uri) -> Response {
     use zwgk_audit::check::columns::list::MAX_ITEMS as ANSWER_ROWS;
-    use zwgk_audit::crawl::listfeed::{MAX_FEED_ITEMS, MAX_REQUESTS};
     use zwgk_audit::extract::js::calls::MAX_CALLS;
+    let (max_requests, max_feed_items) = feed_caps();
+    #[allow(non_snake_case)]
+    let (MAX_REQUESTS, MAX_FEED_ITEMS) = (max_requests as u32, max_feed_items);
     let path = uri.path();
     let q = uri.query().unwrap_or("");
     let page_no: u32 = q
@@ -904,6 +906,51 @@ fn feed_site(uri: &Uri) -> Response {
         p if p.starts_with("/visit/") => ([(header::CONTENT_TYPE, "application/json")], "{}").into_response(),
         _ => (axum::http::StatusCode::NOT_FOUND, "not found").into_response(),
     }
+}
+
+/// The default list feed caps (`crawl.max_feed_requests`, `crawl.max_feed_items`).
+fn feed_caps() -> (usize, usize) {
+    let c = zwgk_audit::rules::CrawlSection::default();
+    (c.max_feed_requests, c.max_feed_items)
+}
+
+/// The feed caps are the site's to raise: with room for them, the lists the
+/// defaults cut are read whole and no longer listed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn raised_list_feed_caps_read_the_long_lists_whole() {
+    use zwgk_audit::report::csv::read_rows;
+    use zwgk_audit::report::html::ColumnRecord as ColumnRow;
+    let (max_requests, max_items) = feed_caps();
+    let (addr, task) = serve_fn(feed_site).await;
+    let base = format!("http://{addr}");
+    let run = audit_fn_site(
+        &format!(
+            "[site]\nname = \"接口测试局\"\nid = \"feeds2\"\nstart_urls = [\"{base}/\"]\n\
+             [crawl]\nhost_interval_ms = 0\ntimeout_secs = 10\nretries = 0\nrespect_robots = false\n\
+             max_feed_requests = {}\nmax_feed_items = {}\n\
+             [portal]\nurls = [\"{base}/zwgk/\"]\n\
+             [[columns]]\nname = '政策文件'\ntype = 'policy'\n\
+             [[columns]]\nname = '规划计划'\ntype = 'other'\n",
+            max_requests + 20,
+            max_items * 2
+        ),
+        120,
+    )
+    .await;
+    task.abort();
+    let s = summary(&run.result.run_dir);
+    let u = |p: &str| format!("{base}{p}");
+    let feed = listed(&s, "list_feed", None);
+    assert!(!feed.contains(&u("/zcwj/")), "{feed:?}");
+    assert!(!feed.contains(&u("/ndbg/")), "{feed:?}");
+    let rows: Vec<ColumnRow> =
+        read_rows(&std::fs::read(run.result.run_dir.join("columns.csv")).unwrap()).unwrap();
+    let zcwj = rows.iter().find(|r| r.column == "政策文件").unwrap();
+    // 50 answers of two items: more than the default 40 requests read.
+    assert_eq!(zcwj.items, 2 * (max_requests + 10), "{zcwj:?}");
+    assert!(!zcwj.note.contains("incomplete"), "{zcwj:?}");
+    let ndbg = rows.iter().find(|r| r.column == "规划计划").unwrap();
+    assert!(ndbg.items > max_items, "{ndbg:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -980,10 +1027,7 @@ async fn list_feed_script_call_and_stylesheet_caps_list_their_urls() {
     // Cut: judged on what was read (its newest items), and the note says so.
     let zcwj = row("政策文件");
     assert_eq!(zcwj.status, "ok", "{zcwj:?}");
-    assert_eq!(
-        zcwj.items,
-        2 * zwgk_audit::crawl::listfeed::MAX_REQUESTS as usize
-    );
+    assert_eq!(zcwj.items, 2 * feed_caps().0);
     assert!(
         zcwj.note.contains("the column's items are incomplete"),
         "{zcwj:?}"
@@ -1042,11 +1086,7 @@ async fn list_feed_script_call_and_stylesheet_caps_list_their_urls() {
         "{xxgk:?}"
     );
     let ndbg = row("规划计划");
-    assert_eq!(
-        ndbg.items,
-        zwgk_audit::crawl::listfeed::MAX_FEED_ITEMS,
-        "{ndbg:?}"
-    );
+    assert_eq!(ndbg.items, feed_caps().1, "{ndbg:?}");
     assert!(
         ndbg.note.contains("the column's items are incomplete"),
         "{ndbg:?}"

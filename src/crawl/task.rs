@@ -356,9 +356,11 @@ fn analyse(
         limits.push(Cap::ScriptCalls);
     }
     let links_cut = extracted.truncated || extracted.links.len() > rules.crawl.max_links_per_page;
-    let hidden = check::hidden::find(&doc, &rules.checks.hidden, &rules.words);
+    let check::hidden::Found { hidden, written } =
+        check::hidden::find(&doc, &rules.checks.hidden, &rules.words);
     let links = std::mem::take(&mut extracted.links)
         .into_iter()
+        .chain(written)
         .take(rules.crawl.max_links_per_page)
         .map(|l| {
             let h = hidden.get(&l.url).cloned();

@@ -33,6 +33,10 @@ use url::Url;
 const MAX_RULES: usize = 600;
 /// Most bytes of inline script searched for ids and classes.
 const MAX_SCRIPT: usize = 512 * 1024;
+/// Most stylesheets of a page whose rules are used.
+const MAX_SHEETS: usize = 20;
+/// Most elements kept from a link outwards for a linked stylesheet to hide.
+const MAX_CHAIN: usize = 8;
 /// Most nodes searched for event handlers around one hidden container.
 const MAX_HANDLER_SCAN: usize = 3_000;
 
@@ -279,6 +283,11 @@ struct Sheet {
     reveal_tokens: Vec<String>,
     /// Selectors of rules that give text a visible size (undo `font-size:0`).
     sizes: Vec<Selector>,
+    /// Rules of one class or id (after an optional tag) that hide:
+    /// (tag or "", `.cls` / `#id`, why). What a linked stylesheet keeps.
+    simple: Vec<(String, String, String)>,
+    /// Every class and id of rules that depend on interaction or state.
+    interactive: Vec<String>,
 }
 
 /// A constant regex (exercised by every test of this module).
@@ -300,6 +309,8 @@ static LITERAL: LazyLock<Regex> =
     LazyLock::new(|| re(r#"^(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")$"#));
 static UNESCAPE: LazyLock<Regex> =
     LazyLock::new(|| re(r#"^unescape\s*\(\s*(?:'([^']*)'|"([^"]*)")\s*\)$"#));
+static SIMPLE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^([A-Za-z][A-Za-z0-9]*)?([.#][A-Za-z_][A-Za-z0-9_-]*)$"));
 static COMMENTS: LazyLock<Regex> = LazyLock::new(|| re(r"(?s)/\*.*?\*/"));
 static PSEUDO: LazyLock<Regex> = LazyLock::new(|| re(r"::?[a-zA-Z-]+(\([^)]*\))?"));
 static TOKENS: LazyLock<Regex> = LazyLock::new(|| re(r"[.#]([A-Za-z0-9_-]+)"));
@@ -381,6 +392,13 @@ impl Sheet {
                 {
                     sheet.sizes.push(s);
                 }
+                if let Some(why) = &hides
+                    && let Some(c) = SIMPLE.captures(sel)
+                {
+                    let tag = c.get(1).map_or("", |m| m.as_str()).to_ascii_lowercase();
+                    let tok = c.get(2).map_or("", |m| m.as_str()).to_string();
+                    sheet.simple.push((tag, tok, why.clone()));
+                }
                 if !has_pseudo {
                     if let Some(why) = &hides
                         && let Ok(s) = Selector::parse(sel)
@@ -396,6 +414,11 @@ impl Sheet {
                 // `.tab:not(.on)`): what it matches can be opened.
                 if (dynamic && decls.touches_visibility()) || hides.is_some() || shows {
                     let base = PSEUDO.replace_all(sel, "");
+                    sheet.interactive.extend(
+                        TOKENS
+                            .captures_iter(sel)
+                            .filter_map(|c| c.get(1).map(|m| m.as_str().to_string())),
+                    );
                     if let Ok(s) = Selector::parse(base.trim()) {
                         sheet.reveal.push(s);
                     }
@@ -436,6 +459,97 @@ struct Root {
     why: String,
 }
 
+/// What a linked own-site stylesheet hides and shows, by class and id: all
+/// the crawl keeps of its body for the 暗链 check.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CssHiding {
+    /// (tag or "", `.cls` / `#id`, why) of the rules `.cls {display:none}`,
+    /// `div#id {…}`: one class or id, no combinator, no pseudo-class.
+    pub hide: Vec<(String, String, String)>,
+    /// Classes and ids some rule shows, on hover, a state class or in print
+    /// (`.dd.on {display:block}`): a hidden element with one can be opened.
+    pub reveal: Vec<String>,
+}
+
+impl CssHiding {
+    /// The hiding rules of a stylesheet (None when it has none).
+    pub fn of(css: &str, r: &HiddenSection) -> Option<CssHiding> {
+        let sheet = Sheet::parse(css, r);
+        if sheet.simple.is_empty() {
+            return None;
+        }
+        let mut reveal = sheet.reveal_tokens;
+        reveal.extend(sheet.interactive);
+        reveal.sort();
+        reveal.dedup();
+        Some(CssHiding {
+            hide: sheet.simple,
+            reveal,
+        })
+    }
+
+    /// Why one element (`[tag, .cls, #id …]`) is hidden by these rules.
+    fn hides(&self, el: &[String]) -> Option<&str> {
+        let (tag, toks) = el.split_first()?;
+        if toks
+            .iter()
+            .any(|t| self.reveal.iter().any(|r| r == t.get(1..).unwrap_or("")))
+        {
+            return None;
+        }
+        self.hide
+            .iter()
+            .find(|(t, tok, _)| (t.is_empty() || t == tag) && toks.contains(tok))
+            .map(|(_, _, why)| why.as_str())
+    }
+}
+
+/// An absolute link the page does not hide, inside elements with a class or
+/// id a linked stylesheet might hide: judged when the run has read the
+/// page's stylesheets (see [`CssPending::judge`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CssPending {
+    /// The `href` as written (the crawl resolves it).
+    pub href: String,
+    /// For each `<a>` with this href: the elements from the link outwards
+    /// that a class or id rule could hide, each `[tag, .cls, #id …]`.
+    pub chains: Vec<Vec<Vec<String>>>,
+    /// Gambling / adult words in the link's and its parent's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risky: Option<String>,
+}
+
+impl CssPending {
+    /// How the link is hidden under the stylesheets read (`sheets`), when
+    /// every copy of it is: the first hidden element of each chain.
+    pub fn judge(&self, sheets: &[&CssHiding]) -> Option<Hidden> {
+        let mut how = None;
+        for chain in &self.chains {
+            let hit = chain.iter().enumerate().find_map(|(i, el)| {
+                sheets
+                    .iter()
+                    .find_map(|s| s.hides(el))
+                    .map(|why| (i, el, why))
+            })?;
+            how.get_or_insert(hit_words(hit));
+        }
+        Some(Hidden {
+            how: how?,
+            risky: self.risky.clone(),
+        })
+    }
+}
+
+fn hit_words((i, el, why): (usize, &Vec<String>, &str)) -> String {
+    let tag = el.first().map_or("", String::as_str);
+    let tok = el.get(1..).unwrap_or_default().join("");
+    if i == 0 && matches!(tag, "a" | "area") {
+        format!("{why} by the linked stylesheet ({tag}{tok})")
+    } else {
+        format!("{why} on a hidden <{tag}{tok}>, by the linked stylesheet")
+    }
+}
+
 /// What [`find`] found on a page.
 #[derive(Debug, Default)]
 pub struct Found {
@@ -446,6 +560,10 @@ pub struct Found {
     /// the page's markup, so the extractor did not see them; the crawl adds
     /// them as markup links (a browser puts them in the page).
     pub written: Vec<crate::link::RawLink>,
+    /// Links a class or id rule of a linked stylesheet could hide.
+    pub pending: Vec<CssPending>,
+    /// The page's stylesheets for the screen (`<link rel=stylesheet>` hrefs as written).
+    pub stylesheets: Vec<String>,
 }
 
 /// The hidden links of a page (see [`Found`]).
@@ -491,6 +609,10 @@ pub fn find(doc: &Html, r: &HiddenSection, words: &Words) -> Found {
     }
     let sheet = Sheet::parse(&css, r);
     found.hidden = judge(doc, candidates, &sheet, &script, r, words);
+    found.stylesheets = stylesheets(doc);
+    if !found.stylesheets.is_empty() {
+        found.pending = pending(doc, &found.hidden, &sheet, &script, r, words);
+    }
     if !written.contains("<a") && !written.contains("<A") {
         return found;
     }
@@ -543,6 +665,115 @@ pub fn find(doc: &Html, r: &HiddenSection, words: &Words) -> Found {
         );
     }
     found
+}
+
+/// The `href`s of a page's screen stylesheets.
+fn stylesheets(doc: &Html) -> Vec<String> {
+    doc.tree
+        .root()
+        .descendants()
+        .filter_map(|n| match n.value() {
+            Node::Element(e) if e.name() == "link" => Some(e),
+            _ => None,
+        })
+        .filter(|e| {
+            let rel = e.attr("rel").unwrap_or("").to_ascii_lowercase();
+            let media = e.attr("media").unwrap_or("all").to_ascii_lowercase();
+            rel.split_whitespace().any(|w| w == "stylesheet")
+                && !rel.contains("alternate")
+                && (media.contains("all") || media.contains("screen"))
+        })
+        .filter_map(|e| e.attr("href"))
+        .take(MAX_SHEETS)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The absolute links the page leaves visible whose every copy sits in
+/// elements a class or id rule could hide (see [`CssPending`]). An element
+/// the page shows (inline `display:block`, a page rule that shows its class)
+/// or that a visitor can open (menus, tabs: [`can_open`]) is left out of the
+/// chain.
+fn pending(
+    doc: &Html,
+    hidden: &HashMap<String, Hidden>,
+    sheet: &Sheet,
+    script: &str,
+    r: &HiddenSection,
+    words: &Words,
+) -> Vec<CssPending> {
+    let mut open: HashMap<NodeId, bool> = HashMap::new();
+    let mut by_href: HashMap<&str, CssPending> = HashMap::new();
+    let mut dead: HashSet<&str> = HashSet::new();
+    for n in doc.tree.root().descendants() {
+        let Some(a) = ElementRef::wrap(n) else {
+            continue;
+        };
+        if !matches!(a.value().name(), "a" | "area") {
+            continue;
+        }
+        let Some(href) = a.value().attr("href") else {
+            continue;
+        };
+        let lower = href.trim_start().to_ascii_lowercase();
+        if !(lower.starts_with("http:") || lower.starts_with("https:") || lower.starts_with("//"))
+            || hidden.contains_key(href)
+            || dead.contains(href)
+        {
+            continue;
+        }
+        let mut chain: Vec<Vec<String>> = Vec::new();
+        for el in std::iter::once(a).chain(a.ancestors().filter_map(ElementRef::wrap)) {
+            let e = el.value();
+            if matches!(e.name(), "body" | "html") {
+                break;
+            }
+            let toks = tokens_of(e);
+            if toks.is_empty() {
+                continue;
+            }
+            let shown = e.attr("style").is_some_and(|s| Decls::parse(s).shows())
+                || toks
+                    .iter()
+                    .any(|t| sheet.reveal_tokens.iter().any(|r| r == t));
+            if shown
+                || *open
+                    .entry(el.id())
+                    .or_insert_with(|| can_open(doc, el.id(), sheet, script, r))
+            {
+                continue;
+            }
+            let mut v = vec![e.name().to_string()];
+            v.extend(e.classes().map(|c| format!(".{c}")));
+            if let Some(id) = e.id() {
+                v.push(format!("#{id}"));
+            }
+            chain.push(v);
+            if chain.len() >= MAX_CHAIN {
+                break;
+            }
+        }
+        if chain.is_empty() {
+            dead.insert(href);
+            by_href.remove(href);
+            continue;
+        }
+        let entry = by_href.entry(href).or_insert_with(|| {
+            let mut text: String = a.text().collect();
+            if let Some(p) = a.parent().and_then(ElementRef::wrap) {
+                text.extend(p.text().take(200));
+            }
+            CssPending {
+                href: href.to_string(),
+                chains: Vec::new(),
+                risky: super::risky::content(&text, words),
+            }
+        });
+        entry.chains.push(chain);
+    }
+    let mut v: Vec<CssPending> = by_href.into_values().collect();
+    v.sort_by(|a, b| a.href.cmp(&b.href));
+    v
 }
 
 /// The markup inline scripts write: the arguments of `document.write` /

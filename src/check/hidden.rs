@@ -743,6 +743,9 @@ fn pending(
             {
                 continue;
             }
+            if toggled(&toks, r) {
+                continue;
+            }
             let mut v = vec![e.name().to_string()];
             v.extend(e.classes().map(|c| format!(".{c}")));
             if let Some(id) = e.id() {
@@ -981,6 +984,24 @@ fn hidden_by(el: ElementRef<'_>, sheet: &Sheet, r: &HiddenSection) -> Option<Str
     {
         return None;
     }
+    // Text indented away from a box a stylesheet may paint (a logo or a
+    // banner by class): the picture would be what a visitor sees.
+    if why.starts_with("off-screen (text-indent") {
+        let styled =
+            |d: ElementRef<'_>| d.value().attr("class").is_some() || d.value().id().is_some();
+        let inline = e
+            .attr("style")
+            .is_some_and(|s| Decls::parse(s).get("text-indent").is_some());
+        if (inline && styled(el))
+            || el
+                .descendants()
+                .skip(1)
+                .filter_map(ElementRef::wrap)
+                .any(styled)
+        {
+            return None;
+        }
+    }
     Some(why)
 }
 
@@ -1026,7 +1047,7 @@ fn same_colour(el: ElementRef<'_>, inline: &Decls) -> Option<String> {
         .find_map(|a| {
             let v = a.value();
             let d = v.attr("style").map(Decls::parse).unwrap_or_default();
-            if d.has_picture() {
+            if d.has_picture() || v.attr("background").is_some() {
                 return Some(None);
             }
             d.background()
@@ -1057,7 +1078,7 @@ fn can_open(doc: &Html, id: NodeId, sheet: &Sheet, script: &str, r: &HiddenSecti
         let t = t.to_ascii_lowercase();
         r.menu_tokens.iter().any(|m| t.contains(m.as_str()))
     });
-    if menu {
+    if menu || toggled(&tokens, r) {
         return true;
     }
     // A rule that shows it on hover, focus or a state class.
@@ -1113,6 +1134,14 @@ fn can_open(doc: &Html, id: NodeId, sheet: &Sheet, script: &str, r: &HiddenSecti
                 })
         })
     })
+}
+
+/// Whether one of `tokens` is a class scripts add and remove to show and
+/// hide things (`hide`, `d-none` …: `[hidden] toggle_classes`).
+fn toggled(tokens: &[&str], r: &HiddenSection) -> bool {
+    tokens
+        .iter()
+        .any(|t| r.toggle_classes.iter().any(|c| c.eq_ignore_ascii_case(t)))
 }
 
 /// Whether `script` names `token` as a word (`#nav1`, `'nav1'`, `.nav1`).
@@ -1441,6 +1470,12 @@ mod tests {
             <input type="hidden" name="k" value="http://k15.example.com/">
             <div style="margin-left:-20px"><a href="http://k16.example.com/">负边距</a></div>
             <div style="opacity:0.8"><a href="http://k17.example.com/">半透明</a></div>
+            <div class="share hide" style="display:none"><a href="http://k23.example.com/share">分享到微博</a></div>
+            <div class="ewm" style="display:none"><a href="http://k24.example.com/">微信二维码</a></div>
+            <div class="wow fadeInUp" style="opacity:0"><a href="http://k19.example.com/">动画</a></div>
+            <a class="bank-logo" href="http://k20.example.com/" style="text-indent:-9999px">合作银行</a>
+            <p style="text-indent:-9999px"><a class="pic" href="http://k21.example.com/">图片链接</a></p>
+            <table background="/bg.jpg"><tr><td><a href="http://k22.example.com/" style="color:#fff">底图上的字</a></td></tr></table>
             <script>document.write('<a href="http://k18.example.com/">写出的可见链接</a>');</script>
             </body></html>"##,
         );

@@ -62,6 +62,8 @@ pub struct HiddenSection {
     pub quiet_hosts: Vec<String>,
     /// Class / id fragments of menus and tab panels.
     pub menu_tokens: Vec<String>,
+    /// Classes scripts add and remove to show or hide an element.
+    pub toggle_classes: Vec<String>,
 }
 
 /// One required element of a service guide.

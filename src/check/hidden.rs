@@ -35,6 +35,8 @@ const MAX_RULES: usize = 600;
 const MAX_SCRIPT: usize = 512 * 1024;
 /// Most stylesheets of a page whose rules are used.
 const MAX_SHEETS: usize = 20;
+/// Most elements of a page judged openable or not for linked stylesheets.
+const MAX_OPEN_CHECKS: usize = 400;
 /// Most elements kept from a link outwards for a linked stylesheet to hide.
 const MAX_CHAIN: usize = 8;
 /// Most nodes searched for event handlers around one hidden container.
@@ -133,8 +135,14 @@ impl Decls {
         {
             return Some(format!("off-screen (text-indent:{v})"));
         }
+        // `opacity:0` beside a transition, animation or transform is the
+        // start of a fade-in, not a hiding place.
+        let moving = ["transition", "animation", "transform"]
+            .iter()
+            .any(|p| self.0.iter().any(|(q, _)| q.starts_with(p)));
         if let Some(v) = self.get("opacity")
             && v.parse::<f64>().is_ok_and(|n| n <= 0.0)
+            && !moving
         {
             return Some("opacity:0".into());
         }
@@ -736,10 +744,13 @@ fn pending(
                 || toks
                     .iter()
                     .any(|t| sheet.reveal_tokens.iter().any(|r| r == t));
+            // Past the budget of judged elements, an element counts as one a
+            // visitor can open: quiet rather than slow on a page of huge scripts.
+            let budget = open.len() < MAX_OPEN_CHECKS;
             if shown
                 || *open
                     .entry(el.id())
-                    .or_insert_with(|| can_open(doc, el.id(), sheet, script, r))
+                    .or_insert_with(|| !budget || can_open(doc, el.id(), sheet, script, r))
             {
                 continue;
             }
@@ -1472,6 +1483,7 @@ mod tests {
             <div style="opacity:0.8"><a href="http://k17.example.com/">半透明</a></div>
             <div class="share hide" style="display:none"><a href="http://k23.example.com/share">分享到微博</a></div>
             <div class="ewm" style="display:none"><a href="http://k24.example.com/">微信二维码</a></div>
+            <div style="opacity:0;transform:translateY(30px)"><a href="http://k25.example.com/">进场动画</a></div>
             <div class="wow fadeInUp" style="opacity:0"><a href="http://k19.example.com/">动画</a></div>
             <a class="bank-logo" href="http://k20.example.com/" style="text-indent:-9999px">合作银行</a>
             <p style="text-indent:-9999px"><a class="pic" href="http://k21.example.com/">图片链接</a></p>

@@ -120,9 +120,15 @@ impl Decls {
                 }
             }
         }
-        for p in ["margin-left", "margin-top"] {
+        // A negative margin beside an offset (`left:50%; margin-left:-1280px`)
+        // centres a wide banner; alone it pushes the box out of the page.
+        for (p, side) in [
+            ("margin-left", ["left", "right"]),
+            ("margin-top", ["top", "bottom"]),
+        ] {
             if let Some(v) = self.get(p)
                 && far(v)
+                && side.iter().all(|s| self.get(s).is_none())
             {
                 return Some(format!("off-screen ({p}:{v})"));
             }
@@ -1479,6 +1485,7 @@ mod tests {
             <a href="http://k13.example.com/" style="color:#fff">不知道背景</a>
             <noscript><a href="http://k14.example.com/">无脚本</a></noscript>
             <input type="hidden" name="k" value="http://k15.example.com/">
+            <div style="position:absolute;left:50%;margin-left:-1280px;width:2560px"><a href="http://k26.example.com/">宽幅横幅</a></div>
             <div style="margin-left:-20px"><a href="http://k16.example.com/">负边距</a></div>
             <div style="opacity:0.8"><a href="http://k17.example.com/">半透明</a></div>
             <div class="share hide" style="display:none"><a href="http://k23.example.com/share">分享到微博</a></div>

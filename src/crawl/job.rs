@@ -172,6 +172,22 @@ pub struct PageData {
     /// What the end-of-run checks keep of the page (dates, a message board, guide elements).
     #[serde(default, skip_serializing_if = "PageFacts::is_empty")]
     pub facts: PageFacts,
+    /// Links of the page a linked stylesheet could hide (暗链), with the
+    /// page's stylesheets: judged when the run ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub css_hidden: Option<Box<CssHidden>>,
+    /// For a stylesheet: what its class and id rules hide.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub css_hiding: Option<Box<crate::check::hidden::CssHiding>>,
+}
+
+/// A page's links that only a linked stylesheet could hide.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CssHidden {
+    /// The page's screen stylesheets, resolved, in order.
+    pub sheets: Vec<String>,
+    /// The links (`href` resolved).
+    pub links: Vec<crate::check::hidden::CssPending>,
 }
 
 /// A finished job.

@@ -98,6 +98,20 @@ pub struct CrawlStats {
     pub errors: Vec<RunError>,
 }
 
+/// Most stylesheets whose hiding rules a run keeps.
+const MAX_CSS_SHEETS: usize = 2_000;
+/// Most links waiting for a linked stylesheet's verdict (暗链) in a run.
+const MAX_CSS_PENDING: usize = 50_000;
+
+/// A link a linked stylesheet could hide, waiting for the end of the run.
+struct CssWait {
+    /// The page's stylesheets.
+    sheets: Arc<[String]>,
+    link: crate::check::hidden::CssPending,
+    /// The target's outcome, the link's text and element, once emitted.
+    seen: Option<Box<(Outcome, String, String)>>,
+}
+
 /// Where a fetched page's content is reported (see [`Crawl::landing`]).
 enum Landing {
     /// Under the URL fetched.
@@ -161,6 +175,11 @@ pub struct Crawl {
     max_depth: u32,
     /// Hidden external links (暗链) waiting for their target's outcome, by (page, target).
     hidden: std::collections::HashMap<(Arc<str>, Arc<str>), crate::check::hidden::Hidden>,
+    /// Links a linked stylesheet could hide, by (page, target): judged at
+    /// the end of the run, with the stylesheets read by then.
+    css_pending: std::collections::HashMap<(Arc<str>, Arc<str>), CssWait>,
+    /// What each stylesheet read hides, by its URL.
+    css_sheets: std::collections::HashMap<String, Box<crate::check::hidden::CssHiding>>,
     deadline: Option<tokio::time::Instant>,
 }
 
@@ -201,6 +220,8 @@ impl Crawl {
             stats: CrawlStats::default(),
             max_depth,
             hidden: Default::default(),
+            css_pending: Default::default(),
+            css_sheets: Default::default(),
             deadline: None,
         }
     }
@@ -399,9 +420,42 @@ impl Crawl {
                 self.rules.crawl.max_duration_secs.unwrap_or_default()
             ));
         }
+        self.css_findings();
+        self.flush_events();
         self.stats.tracker = Some(self.tracker);
         self.stats.sitewide = Some(self.sitewide);
         self.stats
+    }
+
+    /// The hidden links only a linked stylesheet hides (暗链): each link
+    /// whose every copy on its page sits in an element a class or id rule of
+    /// a stylesheet the run read hides. A page whose stylesheets were not
+    /// read says nothing.
+    fn css_findings(&mut self) {
+        let mut waits: Vec<_> = std::mem::take(&mut self.css_pending).into_iter().collect();
+        waits.sort_by(|a, b| a.0.cmp(&b.0));
+        for ((page, target), w) in waits {
+            let Some(seen) = w.seen else { continue };
+            let (o, text, element) = *seen;
+            let sheets: Vec<&crate::check::hidden::CssHiding> = w
+                .sheets
+                .iter()
+                .filter_map(|u| self.css_sheets.get(u).map(|b| &**b))
+                .collect();
+            if sheets.is_empty() {
+                continue;
+            }
+            let Some(h) = w.link.judge(&sheets) else {
+                continue;
+            };
+            let f = Finding::new(FindingKind::RiskyExternal, &*page, "")
+                .target(&*target)
+                .text(text)
+                .element(element)
+                .status(o.status);
+            let f = crate::check::hidden::finding(f, &h, &o);
+            self.send_finding(f);
+        }
     }
 
     fn send_finding(&mut self, f: Finding) {
@@ -500,7 +554,29 @@ impl Crawl {
                 }));
             }
         }
-        if let Some(page) = res.page {
+        if let Some(mut page) = res.page {
+            if let Some(h) = page.css_hiding.take()
+                && self.css_sheets.len() < MAX_CSS_SHEETS
+            {
+                self.css_sheets.insert(res.url.clone(), h);
+            }
+            if reported && let Some(c) = page.css_hidden.take() {
+                let sheets: Arc<[String]> = c.sheets.into();
+                for link in c.links {
+                    if self.css_pending.len() >= MAX_CSS_PENDING {
+                        break;
+                    }
+                    let target: Arc<str> = link.href.as_str().into();
+                    self.css_pending.insert(
+                        (page_url.clone(), target),
+                        CssWait {
+                            sheets: sheets.clone(),
+                            link,
+                            seen: None,
+                        },
+                    );
+                }
+            }
             if page.truncated {
                 self.frontier.note_page_cut(
                     &res.url,
@@ -861,6 +937,19 @@ impl Crawl {
     }
 
     fn emit(&mut self, occ: Occ, o: &Outcome, anchors: Option<&[u64]>) {
+        if !self.css_pending.is_empty()
+            && occ.origin == Origin::Markup
+            && let Some(w) = self
+                .css_pending
+                .get_mut(&(occ.page.clone(), occ.target.clone()))
+            && w.seen.is_none()
+        {
+            w.seen = Some(Box::new((
+                o.clone(),
+                occ.text.to_string(),
+                occ.element.label().to_string(),
+            )));
+        }
         if occ.origin == Origin::Markup && o.skipped.is_none() {
             self.link_findings(&occ, o, anchors);
         } else if let Some(h) = (!self.hidden.is_empty())

@@ -6,7 +6,7 @@ use super::caps::Cap;
 use super::fetch::{Fetched, Fetcher, Method, Response};
 use super::hosts::{JobSlot, Robots};
 use super::job::{
-    self, FoundLink, Job, JobResult, LinkClass, Mode, Outcome, PageData, anchor_hash,
+    self, CssHidden, FoundLink, Job, JobResult, LinkClass, Mode, Outcome, PageData, anchor_hash,
 };
 use crate::check::wrong_link::{self, HostPolicy, RawClass};
 use crate::check::{self, PageView};
@@ -253,11 +253,15 @@ fn analyse(
                 )
             })
             .collect();
+        let css_hiding = check::hidden::CssHiding::of(&decoded.text, &rules.checks.hidden)
+            .filter(|_| rules.checks.hidden.enabled)
+            .map(Box::new);
         return Some(Analysis {
             soft404: None,
             risky: None,
             anchors: None,
             page: Some(PageData {
+                css_hiding,
                 charset: decoded.encoding.name().to_string(),
                 bytes: resp.body.len() as u64,
                 links,
@@ -356,9 +360,24 @@ fn analyse(
         limits.push(Cap::ScriptCalls);
     }
     let links_cut = extracted.truncated || extracted.links.len() > rules.crawl.max_links_per_page;
-    let hidden = check::hidden::find(&doc, &rules.checks.hidden, &rules.words);
+    let check::hidden::Found {
+        hidden,
+        written,
+        pending,
+        stylesheets,
+    } = check::hidden::find(&doc, &rules.checks.hidden, &rules.words);
+    let css_hidden = css_pending(
+        pending,
+        stylesheets,
+        &base,
+        &resp.final_url,
+        decoded.encoding,
+        rules,
+        policy,
+    );
     let links = std::mem::take(&mut extracted.links)
         .into_iter()
+        .chain(written)
         .take(rules.crawl.max_links_per_page)
         .map(|l| {
             let h = hidden.get(&l.url).cloned();
@@ -388,8 +407,56 @@ fn analyse(
             limits,
             body_sig,
             facts,
+            css_hidden,
+            css_hiding: None,
         }),
     })
+}
+
+/// The page's links a linked stylesheet could hide, resolved: external
+/// markup links the hidden-link check reports ([`check::hidden::note`]),
+/// with the page's stylesheets; None when there are none.
+#[allow(clippy::too_many_arguments)]
+fn css_pending(
+    pending: Vec<check::hidden::CssPending>,
+    stylesheets: Vec<String>,
+    base: &Url,
+    page_url: &Url,
+    enc: &'static encoding_rs::Encoding,
+    rules: &Rules,
+    policy: &HostPolicy,
+) -> Option<Box<CssHidden>> {
+    if pending.is_empty() {
+        return None;
+    }
+    let resolve = |href: &str, element| {
+        classify(
+            RawLink::markup(href, "", element),
+            base,
+            page_url,
+            enc,
+            rules,
+            policy,
+        )
+    };
+    let sheets: Vec<String> = stylesheets
+        .iter()
+        .filter_map(|h| resolve(h, crate::link::Element::Stylesheet).url)
+        .collect();
+    let links: Vec<check::hidden::CssPending> = pending
+        .into_iter()
+        .filter_map(|mut p| {
+            let found = resolve(&p.href, crate::link::Element::A);
+            let probe = check::hidden::Hidden {
+                how: String::new(),
+                risky: p.risky.clone(),
+            };
+            check::hidden::note(&found, probe, &rules.checks.hidden)?;
+            p.href = found.url?;
+            Some(p)
+        })
+        .collect();
+    (!links.is_empty() && !sheets.is_empty()).then(|| Box::new(CssHidden { sheets, links }))
 }
 
 /// Resolves and classifies one raw link of a page (the stage boundary:

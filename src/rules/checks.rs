@@ -56,10 +56,14 @@ pub struct HiddenSection {
     pub offscreen_px: u32,
     /// Sizes at or below this many pixels (with overflow hidden) are zero size.
     pub tiny_px: u32,
+    /// A `<marquee>` whose `scrollamount` is at or above this scrolls too fast to read.
+    pub marquee_fast: u32,
     /// Hosts (and subdomains) whose hidden links are not reported as hidden.
     pub quiet_hosts: Vec<String>,
     /// Class / id fragments of menus and tab panels.
     pub menu_tokens: Vec<String>,
+    /// Classes scripts add and remove to show or hide an element.
+    pub toggle_classes: Vec<String>,
 }
 
 /// One required element of a service guide.

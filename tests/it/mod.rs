@@ -10,6 +10,7 @@ mod csv_safety;
 mod demo;
 mod excel;
 mod extract;
+mod hidden;
 mod hostile;
 mod identity;
 mod kinds;

@@ -278,6 +278,14 @@ async fn real_page_shapes_read_as_a_person_sees_them() {
         "{:#?}",
         p.findings("政策文件")
     );
+    // 工作动态: one table per row beside a 热点文章 box of four undated
+    // links whose heading is a one-row table (it read as the box: 4 items,
+    // none dated, stale).
+    assert!(
+        p.findings("工作动态").is_empty(),
+        "{:#?}",
+        p.findings("工作动态")
+    );
     // The TRS articles' PubDate meta 「2026年05月18日」, 发布日期 line and URL
     // agree; so do the first Epoint notice's 发布时间 and its URL's date
     // folder. The second notice shows a date 48 days before its URL's: read

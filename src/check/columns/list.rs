@@ -430,7 +430,9 @@ fn is_side_group(doc: &Html, parent: NodeId) -> bool {
                     .filter_map(ElementRef::wrap)
                     .take(3)
                     .any(|h| {
-                        // A heading: short text, no rows of its own.
+                        // A heading: short text, no list of its own (a
+                        // heading drawn as a one-row table of text cells,
+                        // as old table layouts do, has rows but no links).
                         let mut t = String::new();
                         for piece in h.text() {
                             t.push_str(piece);
@@ -441,9 +443,10 @@ fn is_side_group(doc: &Html, parent: NodeId) -> bool {
                         let t = collapse(&t);
                         t.chars().count() <= 20
                             && SIDE_WORDS.iter().any(|w| t.contains(w))
-                            && !h
+                            && (!h
                                 .descendent_elements()
                                 .any(|e| matches!(e.value().name(), "li" | "tr" | "dd"))
+                                || !h.descendent_elements().any(|e| e.value().name() == "a"))
                     })
         })
 }
@@ -816,6 +819,29 @@ mod tests {
         assert_eq!(titles, ["一", "二", "三"]);
         // The homepage takes every list.
         assert_eq!(scan(html, "https://x.gov.cn/a/", true).len(), 6);
+    }
+
+    #[test]
+    fn a_side_box_headed_by_a_one_row_table_is_not_the_list() {
+        // Old table layouts: the 热点 heading is a table row of text cells,
+        // each list row a table of its own (dated in its own cell).
+        let html = r#"<table><tr><td class="left">
+<table><tr><td class="t">热点文章</td><td><img src="/h.gif"></td></tr></table>
+<table><tr><td><a href="/x/31.htm">热点一</a></td></tr><tr><td><a href="/x/32.htm">热点二</a></td></tr><tr><td><a href="/x/33.htm">热点三</a></td></tr></table>
+</td><td class="main">
+<table class="dx"><tr><td><a href="/a/41.htm">一</a></td><td>发稿：2026年05月20日</td></tr></table>
+<table class="dx"><tr><td><a href="/a/40.htm">二</a></td><td>发稿：2026年05月06日</td></tr></table>
+</td></tr></table>"#;
+        let items = scan(html, "https://x.gov.cn/a/list.html", false);
+        let titles: Vec<&str> = items.iter().map(|i| i.title.as_str()).collect();
+        assert_eq!(titles, ["一", "二"]);
+        // A heading row that links is a list of its own, not a heading.
+        let linked = html.replace(
+            r#"<td class="t">热点文章</td>"#,
+            r#"<td class="t"><a href="/x/30.htm">热点文章</a></td>"#,
+        );
+        let linked = scan(&linked, "https://x.gov.cn/a/list.html", false);
+        assert!(linked.iter().any(|i| i.title == "热点一"), "{linked:?}");
     }
 
     /// A TRS site-cluster list: the first page's 75 items in 15 blocks of

@@ -646,6 +646,7 @@ impl Boards {
                 board_pages: pages_read,
                 looked_for_text,
                 looked_for_url,
+                nav_script: None,
             },
             ..Default::default()
         };

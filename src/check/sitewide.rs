@@ -41,6 +41,10 @@ pub struct PageFacts {
     /// text (a banner image, a CSS background).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_page: Option<String>,
+    /// The homepage's first own script that may write its navigation
+    /// (`[interaction] nav_script_pattern`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nav_script: Option<String>,
 }
 
 impl PageFacts {
@@ -50,11 +54,26 @@ impl PageFacts {
             && self.board.is_none()
             && self.guide.is_none()
             && self.channel_page.is_none()
+            && self.nav_script.is_none()
     }
 }
 
 static H1: std::sync::LazyLock<scraper::Selector> =
     std::sync::LazyLock::new(|| crate::patterns::selector("h1"));
+static SCRIPT_SRC: std::sync::LazyLock<scraper::Selector> =
+    std::sync::LazyLock::new(|| crate::patterns::selector("script[src]"));
+
+/// The first own script of the page whose path matches `[interaction]
+/// nav_script_pattern` (a script that may write the navigation).
+fn nav_script(view: &PageView, rules: &Rules) -> Option<String> {
+    let patterns = &rules.checks.interaction.nav_script_patterns;
+    view.doc.select(&SCRIPT_SRC).take(200).find_map(|s| {
+        let url = view.final_url.join(s.value().attr("src")?.trim()).ok()?;
+        (crate::crawl::task::is_own(rules, &url)
+            && patterns.iter().any(|re| re.is_match(url.path())))
+        .then(|| url.to_string())
+    })
+}
 
 /// The page checks of issue 16 on one page: the findings made on the page
 /// itself (its dates, a guide matched by URL pattern) and the facts kept for
@@ -115,6 +134,9 @@ pub fn on_page(
         }
     }
     facts.board = interaction::read(view, &walk.text, walk.title.as_deref(), &c.interaction);
+    if c.interaction.section.enabled && homepage {
+        facts.nav_script = nav_script(view, rules);
+    }
     if c.interaction.section.enabled && !homepage {
         facts.channel_page = walk
             .title
@@ -185,6 +207,7 @@ pub struct Sitewide {
     boards: Boards,
     fp: Fingerprinter,
     guides: FingerprintMap<u32>,
+    nav_script: Option<String>,
 }
 
 impl Sitewide {
@@ -196,6 +219,7 @@ impl Sitewide {
             boards: Boards::default(),
             fp: Fingerprinter::new(),
             guides: FingerprintMap::default(),
+            nav_script: None,
         }
     }
 
@@ -225,6 +249,9 @@ impl Sitewide {
         if let Some(name) = facts.channel_page {
             self.boards.channel_page(url, &name);
         }
+        if facts.nav_script.is_some() && self.nav_script.is_none() {
+            self.nav_script = facts.nav_script;
+        }
         if let Some(mask) = facts.guide {
             self.guides.insert(self.fp.of(&urls::key(url)), mask);
         }
@@ -246,7 +273,8 @@ impl Sitewide {
         columns: &ColumnTracker,
     ) -> SitewideOutcome {
         let mut findings = self.dates.finish(today);
-        let boards = self.boards.finish(&rules.checks.interaction, today);
+        let mut boards = self.boards.finish(&rules.checks.interaction, today);
+        boards.channels.nav_script = self.nav_script;
         findings.extend(boards.findings);
         let g = &rules.checks.guide;
         if g.active() && !g.section.column.trim().is_empty() {

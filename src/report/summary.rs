@@ -127,6 +127,10 @@ pub struct ReplyChannels {
     pub looked_for_text: Vec<String>,
     /// The URL patterns an entry's target was looked for.
     pub looked_for_url: Vec<String>,
+    /// An own script of the homepage that may write its navigation
+    /// (`[interaction] nav_script_pattern`): no channel found is then not a veto.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nav_script: Option<String>,
 }
 
 impl ReplyChannels {
@@ -1147,6 +1151,20 @@ fn reply_check(
                 format!("{pz}；已检查的页面上未找到留言/信箱/咨询渠道（查找{what_zh}的链接）"),
                 format!(
                     "{pe}; no consultation channel on the pages checked (looked for {what_en})"
+                ),
+            )),
+        );
+    }
+    if let Some(script) = &c.nav_script {
+        // The entry may be in markup the script writes: not sure, not a veto.
+        return item(
+            0,
+            Some((
+                format!(
+                    "全站页面上未找到留言/信箱/咨询渠道（查找{what_zh}的链接），但首页的导航可能由脚本 {script} 生成：请人工确认是否提供了咨询渠道"
+                ),
+                format!(
+                    "no consultation channel linked from the pages checked (looked for {what_en}), but the homepage's navigation may be written by the script {script}: check by hand"
                 ),
             )),
         );

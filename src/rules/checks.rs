@@ -120,6 +120,10 @@ pub struct InteractionSection {
     pub entry_max_chars: usize,
     /// Regexes on a channel entry's link target, when the site names none.
     pub entry_url_pattern: Vec<String>,
+    /// Regexes on the path of an own script the homepage loads that may
+    /// write its navigation (`/js/nav.js`, `head.js`): with one, a run that
+    /// finds no channel does not veto (the entry may be in the script's markup).
+    pub nav_script_pattern: Vec<String>,
     /// Words that mark a channel the rule excludes (在线访谈, 调查征集, 举报投诉 …).
     pub exclude: Vec<String>,
     /// Header cells / labels of the question date.
@@ -242,6 +246,8 @@ pub struct InteractionRules {
     pub asked: AhoCorasick,
     /// `entry_url_pattern`, compiled.
     pub entry_url_patterns: Vec<Regex>,
+    /// `nav_script_pattern`, compiled.
+    pub nav_script_patterns: Vec<Regex>,
 }
 
 impl InteractionRules {
@@ -315,13 +321,16 @@ impl Default for Checks {
         ) else {
             panic!("embedded rules/defaults/checks.toml: label automata");
         };
-        let Ok(entry_url_patterns) = interaction
-            .entry_url_pattern
-            .iter()
-            .map(|p| Regex::new(p))
-            .collect::<Result<Vec<_>, _>>()
-        else {
-            panic!("embedded rules/defaults/checks.toml: interaction.entry_url_pattern");
+        let compile = |list: &[String]| {
+            list.iter()
+                .map(|p| Regex::new(p))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let (Ok(entry_url_patterns), Ok(nav_script_patterns)) = (
+            compile(&interaction.entry_url_pattern),
+            compile(&interaction.nav_script_pattern),
+        ) else {
+            panic!("embedded rules/defaults/checks.toml: interaction URL patterns");
         };
         Checks {
             pubdate,
@@ -337,6 +346,7 @@ impl Default for Checks {
                 link_texts: Vec::new(),
                 asked,
                 entry_url_patterns,
+                nav_script_patterns,
             },
         }
     }
@@ -417,6 +427,8 @@ impl Checks {
         let interaction_patterns = ctx.regexes("interaction.url_pattern", &i.url_pattern)?;
         let entry_url_patterns =
             ctx.regexes("interaction.entry_url_pattern", &i.entry_url_pattern)?;
+        let nav_script_patterns =
+            ctx.regexes("interaction.nav_script_pattern", &i.nav_script_pattern)?;
         if i.entry_max_chars == 0 {
             return Err(ctx.invalid("interaction.entry_max_chars", "must be at least 1"));
         }
@@ -443,6 +455,7 @@ impl Checks {
                 link_texts,
                 asked,
                 entry_url_patterns,
+                nav_script_patterns,
             },
         })
     }

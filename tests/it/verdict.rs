@@ -1616,3 +1616,43 @@ async fn a_readable_board_is_judged_by_its_messages_as_before() {
         ["站点无法访问", "服务不实用（办事指南要素缺失）"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn navigation_written_by_a_homepage_script_is_not_a_missing_channel() {
+    let today = date("2026-05-25");
+    // The 局长信箱 entry is gone from the HTML; the homepage loads its
+    // navigation from an own script that writes it (as many templates do).
+    let site = channel_site("<script src=\"/js/nav.js\"></script>");
+    std::fs::create_dir_all(site.path().join("js")).expect("js dir");
+    std::fs::write(
+        site.path().join("js/nav.js"),
+        "document.write('<ul class=\"nav\"><li><a href=\"/hdjl/jzxx.html\">局长信箱</a></li></ul>');\n",
+    )
+    .expect("nav.js");
+    let reports = tempfile::tempdir().expect("temp dir");
+    let r = lib_run(site.path(), rules(COLUMNS), today, reports.path(), |_| {}).await;
+    let s = summary(&r);
+    let v = veto(s, "reply_overdue");
+    assert_eq!(v.state, VetoState::Unchecked, "{v:?}");
+    assert!(
+        v.note_zh
+            .contains("首页的导航可能由脚本 http://www.verdict.gov.cn/js/nav.js 生成"),
+        "{}",
+        v.note_zh
+    );
+    let c = s.veto_input.reply_channels.as_ref().expect("channels");
+    assert_eq!(c.entries, 0, "{c:?}");
+    assert_ne!(s.estimate.verdict, Verdict::Fail, "{}", s.verdict_line);
+
+    // Look-alike: a script whose name says nothing of navigation (a
+    // statistics counter) does not stop the veto.
+    let site = channel_site("<script src=\"/js/tongji.js\"></script>");
+    std::fs::create_dir_all(site.path().join("js")).expect("js dir");
+    std::fs::write(site.path().join("js/tongji.js"), "var hits = 1;\n").expect("tongji.js");
+    let reports = tempfile::tempdir().expect("temp dir");
+    let r = lib_run(site.path(), rules(COLUMNS), today, reports.path(), |_| {}).await;
+    let s = summary(&r);
+    let v = veto(s, "reply_overdue");
+    assert_eq!(v.state, VetoState::Veto, "{v:?}");
+    assert_eq!(s.estimate.verdict, Verdict::Fail);
+}

@@ -655,33 +655,29 @@ impl History {
     /// keyed by `Finding::key()`. Findings not in the map are new: their
     /// first-seen date is the run's date. Call once at the start of a run.
     pub fn first_seen_map(&self, site_id: &str) -> Result<HashMap<String, String>, ReportError> {
-        let runs = self.open_runs(site_id)?;
         let mut map = HashMap::new();
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT key, first_seen FROM findings WHERE site_id = ?1 AND last_run = ?2",
-            )
-            .map_err(|e| self.err(e))?;
-        for run in runs {
-            let rows = st
-                .query_map(params![site_id, run], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-                })
-                .map_err(|e| self.err(e))?;
-            for row in rows {
-                let (k, d) = row.map_err(|e| self.err(e))?;
-                map.insert(k, d);
-            }
-        }
+        self.each_open_first_seen(site_id, |k, d| {
+            map.insert(k, d);
+        })?;
         Ok(map)
     }
 
     /// [`first_seen_map`](Self::first_seen_map) as a [`FirstSeenIndex`],
     /// read row by row (no map of every key's text).
     pub fn first_seen_index(&self, site_id: &str) -> Result<FirstSeenIndex, ReportError> {
-        let runs = self.open_runs(site_id)?;
         let mut index = FirstSeenIndex::default();
+        self.each_open_first_seen(site_id, |k, d| index.insert(&k, &d))?;
+        Ok(index)
+    }
+
+    /// Calls `f(key, first_seen)`, row by row, for each still-open finding
+    /// of the site: each finding whose last run is one of its open runs.
+    fn each_open_first_seen(
+        &self,
+        site_id: &str,
+        mut f: impl FnMut(String, String),
+    ) -> Result<(), ReportError> {
+        let runs = self.open_runs(site_id)?;
         let mut st = self
             .conn
             .prepare_cached(
@@ -693,10 +689,10 @@ impl History {
             while let Some(row) = rows.next().map_err(|e| self.err(e))? {
                 let key: String = row.get(0).map_err(|e| self.err(e))?;
                 let date: String = row.get(1).map_err(|e| self.err(e))?;
-                index.insert(&key, &date);
+                f(key, date);
             }
         }
-        Ok(index)
+        Ok(())
     }
 
     /// [`first_seen_map`](Self::first_seen_map) as a lookup that answers the run's date for new findings.

@@ -348,18 +348,11 @@ fn calls(code: &str, name: &str) -> Vec<(usize, Vec<Lit>)> {
 /// As [`calls`], with one call more when there are more than [`MAX_CALLS`].
 fn calls_cut(code: &str, name: &str) -> Vec<(usize, Vec<Lit>)> {
     let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = code
-        .get(from..)
-        .and_then(|r| r.find(name))
-        .map(|i| i + from)
-    {
-        from = i + name.len();
-        let prev = code.get(..i).and_then(|p| p.chars().next_back());
-        if prev.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') {
-            continue;
-        }
-        let mut r = Reader { s: code, pos: from };
+    for i in standalone(code, name, false) {
+        let mut r = Reader {
+            s: code,
+            pos: i + name.len(),
+        };
         r.ws();
         if r.peek() != Some('(') {
             continue;
@@ -448,20 +441,26 @@ pub fn jpage(script: &str) -> Option<JPage> {
     })
 }
 
+/// The offsets of `name` in `code` where it is not the tail of a longer
+/// identifier (`xname`, `$name`, `_name`), nor of a property access
+/// (`a.name`) when `not_property`.
+fn standalone<'a>(
+    code: &'a str,
+    name: &'a str,
+    not_property: bool,
+) -> impl Iterator<Item = usize> + 'a {
+    code.match_indices(name).map(|(i, _)| i).filter(move |&i| {
+        let prev = code.get(..i).and_then(|p| p.chars().next_back());
+        !prev.is_some_and(|c| {
+            c.is_alphanumeric() || c == '_' || c == '$' || (not_property && c == '.')
+        })
+    })
+}
+
 /// The literal assigned to `name` (`var name = …` / `name = …`).
 fn assigned(code: &str, name: &str) -> Option<Lit> {
-    let mut from = 0;
-    while let Some(i) = code
-        .get(from..)
-        .and_then(|r| r.find(name))
-        .map(|i| i + from)
-    {
-        from = i + name.len();
-        let prev = code.get(..i).and_then(|p| p.chars().next_back());
-        if prev.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.') {
-            continue;
-        }
-        let rest = code.get(from..)?.trim_start();
+    for i in standalone(code, name, true) {
+        let rest = code.get(i + name.len()..)?.trim_start();
         if let Some(v) = rest.strip_prefix('=').filter(|r| !r.starts_with('=')) {
             return Some(literal(v));
         }

@@ -851,8 +851,7 @@ fn feed_site(uri: &Uri) -> Response {
     use zwgk_audit::check::columns::list::MAX_ITEMS as ANSWER_ROWS;
     use zwgk_audit::extract::js::calls::MAX_CALLS;
     let (max_requests, max_feed_items) = feed_caps();
-    #[allow(non_snake_case)]
-    let (MAX_REQUESTS, MAX_FEED_ITEMS) = (max_requests as u32, max_feed_items);
+    let max_requests = u32::try_from(max_requests).expect("a small cap");
     let path = uri.path();
     let q = uri.query().unwrap_or("");
     let page_no: u32 = q
@@ -879,8 +878,8 @@ fn feed_site(uri: &Uri) -> Response {
         "/tzgg/" => feed_column("通知公告", "tzgg", 0),
         "/gzdt/" => feed_column("工作动态", "gzdt", MAX_CALLS),
         "/tjxx/" => feed_column("统计信息", "tjxx", MAX_CALLS - 1),
-        "/api/zcwj.json" => feed_answer("zcwj", page_no, MAX_REQUESTS + 10),
-        "/api/tzgg.json" => feed_answer("tzgg", page_no, MAX_REQUESTS),
+        "/api/zcwj.json" => feed_answer("zcwj", page_no, max_requests + 10),
+        "/api/tzgg.json" => feed_answer("tzgg", page_no, max_requests),
         "/api/gzdt.json" | "/api/tjxx.json" | "/api/rsxx.json" => {
             feed_answer(&path[5..9], page_no, 1)
         }
@@ -895,7 +894,7 @@ fn feed_site(uri: &Uri) -> Response {
         "/xxgk/" => feed_column("法定主动公开内容", "xxgk", 0),
         "/api/xxgk.json" => feed_answer_of("xxgk", page_no, 1, ANSWER_ROWS + 1),
         "/ndbg/" => feed_column("规划计划", "ndbg", 0),
-        "/api/ndbg.json" => feed_answer_of("ndbg", page_no, 5, MAX_FEED_ITEMS / 4 - 50),
+        "/api/ndbg.json" => feed_answer_of("ndbg", page_no, 5, max_feed_items / 4 - 50),
         "/api/rsxx/zp.json" => feed_answer("rsxx/zp", page_no, 1),
         "/css/big.css" => {
             let body = ".zw{color:#333}\n".repeat(zwgk_audit::crawl::task::CSS_BODY_CAP / 16 + 100);
@@ -980,7 +979,7 @@ async fn list_feed_script_call_and_stylesheet_caps_list_their_urls() {
     let s = summary(&run.result.run_dir);
     let u = |p: &str| format!("{base}{p}");
     // The list read up to its feed cap: its column page; not the list of
-    // exactly MAX_REQUESTS pages.
+    // exactly crawl.max_feed_requests pages.
     // A third list endpoint of a page is not called: cut too.
     assert_eq!(
         listed(&s, "list_feed", None),
